@@ -1,0 +1,94 @@
+package dev.attune.dataset;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.List;
+
+import dev.attune.system.AttuneProperties;
+import dev.attune.system.ProblemException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Min;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+@Tag(name = "Data sets", description = "Upload labelled text (CSV, TSV, JSONL, optionally .gz) to fine-tune on")
+@Validated
+@RestController
+@RequestMapping("/api/v1/datasets")
+class DatasetController {
+
+    private final DatasetService datasets;
+    private final AttuneProperties properties;
+
+    DatasetController(DatasetService datasets, AttuneProperties properties) {
+        this.datasets = datasets;
+        this.properties = properties;
+    }
+
+    @Operation(summary = "Upload a data set", description = "Multipart part 'file'; the format is taken from the file "
+            + "name (.csv, .tsv, .jsonl, each optionally .gz) or detected from the content. Rows with empty text are "
+            + "skipped and counted; any other problem rejects the whole file and stores nothing.")
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    ResponseEntity<DatasetResponse> upload(@RequestPart("file") MultipartFile file,
+            @RequestParam(required = false) String name,
+            @RequestParam(required = false) String textColumn,
+            @RequestParam(required = false) String labelColumn,
+            @RequestParam(required = false) String format) throws IOException {
+        if (file.isEmpty()) {
+            throw DatasetProblems.emptyFile();
+        }
+        UploadOptions options = new UploadOptions(name, textColumn, labelColumn, DatasetFormat.parse(format).orElse(null));
+        Dataset dataset;
+        try (InputStream in = file.getInputStream()) {
+            dataset = datasets.create(in, file.getOriginalFilename(), options);
+        }
+        return ResponseEntity.created(URI.create("/api/v1/datasets/" + dataset.id())).body(DatasetResponse.of(dataset));
+    }
+
+    @Operation(summary = "List data sets, newest first")
+    @GetMapping
+    List<DatasetResponse> list() {
+        return datasets.list().stream().map(DatasetResponse::of).toList();
+    }
+
+    @Operation(summary = "One data set")
+    @GetMapping("/{id}")
+    DatasetResponse get(@PathVariable String id) {
+        return DatasetResponse.of(datasets.get(id));
+    }
+
+    @Operation(summary = "Preview rows", description = "Rows [offset, offset + limit) in upload order.")
+    @GetMapping("/{id}/rows")
+    DatasetRowsResponse rows(@PathVariable String id, @RequestParam(defaultValue = "0") @Min(0) long offset,
+            @RequestParam(defaultValue = "20") @Min(1) int limit) {
+        int max = properties.datasets().maxPreviewRows();
+        if (limit > max) {
+            throw ProblemException.badRequest("Limit too large",
+                    "limit is %d but at most %d rows can be previewed at once. Page with offset.".formatted(limit, max));
+        }
+        Dataset dataset = datasets.get(id);
+        return new DatasetRowsResponse(id, offset, limit, dataset.rowCount(), datasets.rows(id, offset, limit));
+    }
+
+    @Operation(summary = "Delete a data set", description = "409 while a queued or running job uses it.")
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(@PathVariable String id) {
+        datasets.delete(id);
+    }
+}

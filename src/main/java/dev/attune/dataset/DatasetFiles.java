@@ -1,0 +1,98 @@
+package dev.attune.dataset;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import dev.attune.system.AttuneProperties;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The data sets' row files under {@code <data-dir>/datasets}. New files are written as
+ * {@code .tmp-*} and atomically renamed into place, so a crash never exposes half a data set.
+ */
+@Component
+public class DatasetFiles {
+
+    private static final Logger log = LoggerFactory.getLogger(DatasetFiles.class);
+    private static final String TEMP_PREFIX = ".tmp-";
+
+    private final Path dir;
+    private final ObjectMapper mapper;
+
+    DatasetFiles(AttuneProperties properties, ObjectMapper mapper) throws IOException {
+        this.dir = properties.datasetsDir();
+        this.mapper = mapper;
+        Files.createDirectories(dir);
+    }
+
+    Path newTempFile() throws IOException {
+        return Files.createTempFile(dir, TEMP_PREFIX, ".jsonl");
+    }
+
+    /** Moves a finished temporary file into place under its final name (same directory: atomic). */
+    void publish(Path tempFile, String fileName) throws IOException {
+        Files.move(tempFile, dir.resolve(fileName), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static String fileNameFor(String id) {
+        return UUID.fromString(id) + ".jsonl";
+    }
+
+    /** The normalised rows file of a data set (JSONL of {"text","label"}), for training. */
+    public Path rowsFile(String fileName) {
+        return dir.resolve(fileName);
+    }
+
+    void delete(String fileName) {
+        try {
+            Files.deleteIfExists(dir.resolve(fileName));
+        } catch (IOException e) {
+            log.warn("Could not delete data-set file {}: {}", fileName, e.toString());
+        }
+    }
+
+    /** Rows [offset, offset + limit) of a data set's file. */
+    List<DatasetRow> read(String fileName, long offset, int limit) {
+        List<DatasetRow> rows = new ArrayList<>(limit);
+        try (BufferedReader reader = Files.newBufferedReader(dir.resolve(fileName), StandardCharsets.UTF_8)) {
+            long index = 0;
+            for (String line = reader.readLine(); line != null && rows.size() < limit; line = reader.readLine(), index++) {
+                if (index >= offset) {
+                    JsonNode node = mapper.readTree(line);
+                    rows.add(new DatasetRow(index, node.get("text").stringValue(), node.get("label").stringValue()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return rows;
+    }
+
+    /** Removes files no database row points at: leftovers of uploads interrupted by a crash. */
+    void removeOrphans(Set<String> known) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (name.startsWith(TEMP_PREFIX) || !known.contains(name)) {
+                    log.info("Removing leftover data-set file {}", name);
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+}

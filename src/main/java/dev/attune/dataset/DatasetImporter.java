@@ -1,0 +1,138 @@
+package dev.attune.dataset;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.zip.GZIPInputStream;
+
+import dev.attune.system.AttuneProperties;
+
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Reads an upload once, streaming: detects gzip and format, checks every row, counts labels and
+ * writes the rows as normalised JSONL ({"text","label"}) to a temporary file. Any problem deletes
+ * the temporary file and throws, so a bad upload leaves nothing behind.
+ */
+@Component
+class DatasetImporter {
+
+    private static final int SNIFF_BYTES = 64 * 1024;
+
+    private final ObjectMapper mapper;
+    private final int maxLabels;
+
+    DatasetImporter(ObjectMapper mapper, AttuneProperties properties) {
+        this.mapper = mapper;
+        this.maxLabels = properties.datasets().maxLabels();
+    }
+
+    ImportedRows importRows(InputStream upload, String fileName, UploadOptions options, Path tempFile) throws IOException {
+        try {
+            return read(upload, fileName, options, tempFile);
+        } catch (RuntimeException | IOException | Error e) {
+            Files.deleteIfExists(tempFile);
+            throw e;
+        }
+    }
+
+    private ImportedRows read(InputStream upload, String fileName, UploadOptions options, Path tempFile) throws IOException {
+        BufferedInputStream raw = new BufferedInputStream(upload, SNIFF_BYTES);
+        InputStream content = isGzip(raw) ? new BufferedInputStream(new GZIPInputStream(raw, 65536), SNIFF_BYTES) : raw;
+        skipUtf8Bom(content);
+        DatasetFormat format = options.format() != null ? options.format()
+                : DatasetFormat.fromFileName(fileName).orElseGet(() -> DatasetFormat.sniff(peekText(content)));
+
+        SortedMap<String, Integer> labels = new TreeMap<>();
+        int rows = 0;
+        int skipped = 0;
+        try (RowSource source = open(format, content, options);
+                BufferedWriter out = Files.newBufferedWriter(tempFile, StandardCharsets.UTF_8)) {
+            for (LabelledRow row = source.next(); row != null; row = source.next()) {
+                if (row.text() == null || row.text().isBlank()) {
+                    skipped++;
+                    continue;
+                }
+                String label = row.label() == null ? "" : row.label().trim();
+                if (label.isEmpty()) {
+                    throw DatasetProblems.emptyLabel(row.line(), options.labelColumn());
+                }
+                labels.merge(label, 1, Integer::sum);
+                if (labels.size() > maxLabels) {
+                    throw DatasetProblems.tooManyLabels(options.labelColumn(), maxLabels);
+                }
+                out.write(mapper.writeValueAsString(Map.of("text", row.text(), "label", label)));
+                out.write('\n');
+                rows++;
+            }
+        } catch (UncheckedIOException e) {
+            throw DatasetProblems.readFailure(e, rows + skipped + 1, e.getMessage());
+        } catch (IOException e) {
+            throw DatasetProblems.readFailure(new UncheckedIOException(e), rows + skipped + 1, e.getMessage());
+        }
+        if (rows == 0) {
+            throw DatasetProblems.noRows(skipped);
+        }
+        if (labels.size() == 1) {
+            throw DatasetProblems.singleLabel(labels.firstKey());
+        }
+        return new ImportedRows(tempFile, format, rows, skipped, labels, Files.size(tempFile));
+    }
+
+    private RowSource open(DatasetFormat format, InputStream content, UploadOptions options) throws IOException {
+        var decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        BufferedReader reader = new BufferedReader(new InputStreamReader(content, decoder), 65536);
+        return switch (format) {
+            case CSV -> new DelimitedRowSource(reader, ',', options.textColumn(), options.labelColumn());
+            case TSV -> new DelimitedRowSource(reader, '\t', options.textColumn(), options.labelColumn());
+            case JSONL -> new JsonLinesRowSource(reader, mapper, options.textColumn(), options.labelColumn());
+        };
+    }
+
+    private static boolean isGzip(BufferedInputStream in) throws IOException {
+        in.mark(2);
+        int b1 = in.read();
+        int b2 = in.read();
+        in.reset();
+        if (b1 == -1) {
+            throw DatasetProblems.emptyFile();
+        }
+        return b1 == 0x1f && b2 == 0x8b;
+    }
+
+    private static void skipUtf8Bom(InputStream in) throws IOException {
+        in.mark(3);
+        if (!(in.read() == 0xEF && in.read() == 0xBB && in.read() == 0xBF)) {
+            in.reset();
+        }
+    }
+
+    /** The first bytes as text, for format sniffing; the stream is reset to where it was. */
+    private static String peekText(InputStream in) {
+        try {
+            in.mark(SNIFF_BYTES);
+            byte[] head = in.readNBytes(4096);
+            in.reset();
+            if (head.length == 0) {
+                throw DatasetProblems.emptyFile();
+            }
+            return new String(head, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw DatasetProblems.readFailure(new UncheckedIOException(e), 1, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.attune.dataset;
+
+import java.nio.charset.CharacterCodingException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import dev.attune.system.ProblemException;
+
+import org.springframework.http.HttpStatus;
+
+/** Every way an upload can be refused, each saying what was wrong and how to fix it. */
+final class DatasetProblems {
+
+    private DatasetProblems() {
+    }
+
+    static ProblemException missingColumns(String textColumn, String labelColumn, List<String> found) {
+        return ProblemException.badRequest("Missing column",
+                "The file needs a text column '%s' and a label column '%s' but has %s. Rename the columns or pass textColumn and labelColumn."
+                        .formatted(textColumn, labelColumn, found))
+                .with("columnsFound", found);
+    }
+
+    static ProblemException malformed(String where, long line, String why) {
+        return ProblemException.badRequest("Malformed file",
+                "The file cannot be read at %s: %s. Fix that line (quote fields containing the delimiter, quotes or line breaks) and upload again."
+                        .formatted(where, why))
+                .with("line", line);
+    }
+
+    /** A failure while decoding: bad UTF-8, a broken gzip stream, or a CSV syntax error. */
+    static ProblemException readFailure(RuntimeException e, long line, String message) {
+        Throwable cause = e.getCause();
+        if (cause instanceof CharacterCodingException) {
+            return ProblemException.badRequest("Invalid UTF-8",
+                    "The file is not valid UTF-8 near line %d. Save it as UTF-8 and upload again.".formatted(line))
+                    .with("line", line);
+        }
+        if (cause instanceof java.util.zip.ZipException || cause instanceof java.io.EOFException) {
+            return ProblemException.badRequest("Corrupt gzip",
+                    "The compressed file is damaged or cut short (%s). Compress it again with gzip and upload again.".formatted(message));
+        }
+        return malformed("line " + line, line, message);
+    }
+
+    static ProblemException noRows(long skipped) {
+        return ProblemException.badRequest("No usable rows",
+                "The file has no row with a non-empty text (%d rows skipped). Upload a file with at least one labelled text per class."
+                        .formatted(skipped));
+    }
+
+    static ProblemException singleLabel(String label) {
+        return ProblemException.badRequest("Single label",
+                "Every row has the label '%s'; a classifier needs at least two. Add examples of the other classes, or check labelColumn."
+                        .formatted(label));
+    }
+
+    static ProblemException tooManyLabels(String labelColumn, int max) {
+        return ProblemException.badRequest("Too many labels",
+                "The label column '%s' has more than %d distinct values; it is probably not a label column. Pass the right labelColumn, or raise attune.datasets.max-labels."
+                        .formatted(labelColumn, max))
+                .with("maxLabels", max);
+    }
+
+    static ProblemException emptyLabel(long line, String labelColumn) {
+        return ProblemException.badRequest("Empty label",
+                "Line %d has an empty '%s'. Give every row a label, or remove the row.".formatted(line, labelColumn))
+                .with("line", line);
+    }
+
+    static ProblemException unknownFormat(String value) {
+        return ProblemException.badRequest("Unknown format",
+                "Format '%s' is not supported. Use one of %s, or leave format out to detect it from the file."
+                        .formatted(value, Arrays.toString(DatasetFormat.values())));
+    }
+
+    static ProblemException emptyFile() {
+        return ProblemException.badRequest("Empty file",
+                "The uploaded file is empty. Send a CSV, TSV or JSONL file (optionally .gz) as the multipart part 'file'.");
+    }
+
+    static ProblemException sameColumn(String column) {
+        return ProblemException.badRequest("Same column twice",
+                "textColumn and labelColumn are both '%s'. Name two different columns.".formatted(column));
+    }
+
+    static ProblemException inUse(String id, List<Map<String, Object>> jobs) {
+        return new ProblemException(HttpStatus.CONFLICT, "Data set in use",
+                "Data set '%s' is used by %d queued or running job(s). Cancel them or wait for them to finish, then delete."
+                        .formatted(id, jobs.size()))
+                .with("jobs", jobs);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.attune.dataset;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Data-set rows and their label counts in H2. */
+@Repository
+class DatasetRepository {
+
+    private final JdbcClient jdbc;
+
+    DatasetRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Transactional
+    void insert(Dataset dataset) {
+        jdbc.sql("""
+                INSERT INTO dataset (id, name, format, text_column, label_column, row_count, skipped_rows,
+                                     size_bytes, file_name, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(dataset.id(), dataset.name(), dataset.format(), dataset.textColumn(), dataset.labelColumn(),
+                        dataset.rowCount(), dataset.skippedRows(), dataset.sizeBytes(), dataset.fileName(),
+                        Timestamp.from(dataset.createdAt()))
+                .update();
+        dataset.labels().forEach((label, count) -> jdbc
+                .sql("INSERT INTO dataset_label (dataset_id, label, row_count) VALUES (?, ?, ?)")
+                .params(dataset.id(), label, count)
+                .update());
+    }
+
+    Optional<Dataset> findById(String id) {
+        return jdbc.sql("SELECT * FROM dataset WHERE id = ?").param(id)
+                .query((rs, n) -> new Dataset(rs.getString("id"), rs.getString("name"), rs.getString("format"),
+                        rs.getString("text_column"), rs.getString("label_column"), rs.getInt("row_count"),
+                        rs.getInt("skipped_rows"), rs.getLong("size_bytes"), rs.getString("file_name"),
+                        labels(rs.getString("id")), rs.getObject("created_at", OffsetDateTime.class).toInstant()))
+                .optional();
+    }
+
+    List<Dataset> findAll() {
+        return jdbc.sql("SELECT id FROM dataset ORDER BY created_at DESC").query(String.class).list().stream()
+                .map(this::findById).flatMap(Optional::stream).toList();
+    }
+
+    /** Queued or running jobs that read this data set (for training, validation or test). */
+    List<Map<String, Object>> activeJobsUsing(String id) {
+        return jdbc.sql("""
+                SELECT id, status FROM job
+                WHERE status IN ('QUEUED', 'RUNNING')
+                  AND (dataset_id = :id OR validation_dataset_id = :id OR test_dataset_id = :id)""")
+                .param("id", id)
+                .query((rs, n) -> Map.<String, Object>of("id", rs.getString("id"), "status", rs.getString("status")))
+                .list();
+    }
+
+    boolean delete(String id) {
+        return jdbc.sql("DELETE FROM dataset WHERE id = ?").param(id).update() > 0;
+    }
+
+    List<String> allFileNames() {
+        return jdbc.sql("SELECT file_name FROM dataset").query(String.class).list();
+    }
+
+    private SortedMap<String, Integer> labels(String id) {
+        SortedMap<String, Integer> labels = new TreeMap<>();
+        jdbc.sql("SELECT label, row_count FROM dataset_label WHERE dataset_id = ?").param(id)
+                .query(rs -> {
+                    labels.put(rs.getString("label"), rs.getInt("row_count"));
+                });
+        return labels;
+    }
+
+    static Instant now() {
+        return Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.attune.dataset;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.UUID;
+
+import dev.attune.system.ProblemException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Creates, lists, previews and deletes data sets; the only writer of their files and rows. */
+@Service
+public class DatasetService {
+
+    private static final Logger log = LoggerFactory.getLogger(DatasetService.class);
+
+    private final DatasetImporter importer;
+    private final DatasetFiles files;
+    private final DatasetRepository repository;
+
+    DatasetService(DatasetImporter importer, DatasetFiles files, DatasetRepository repository) {
+        this.importer = importer;
+        this.files = files;
+        this.repository = repository;
+    }
+
+    Dataset create(InputStream upload, String originalFileName, UploadOptions options) throws IOException {
+        String id = UUID.randomUUID().toString();
+        ImportedRows rows = importer.importRows(upload, originalFileName, options, files.newTempFile());
+        String fileName = DatasetFiles.fileNameFor(id);
+        String name = options.name() != null && !options.name().isBlank() ? options.name().trim()
+                : originalFileName != null && !originalFileName.isBlank() ? originalFileName : id;
+        Dataset dataset = new Dataset(id, name, rows.format().name().toLowerCase(), options.textColumn(),
+                options.labelColumn(), rows.rowCount(), rows.skippedRows(), rows.sizeBytes(), fileName,
+                rows.labels(), DatasetRepository.now());
+        files.publish(rows.tempFile(), fileName);
+        try {
+            repository.insert(dataset);
+        } catch (RuntimeException e) {
+            files.delete(fileName);
+            throw e;
+        }
+        log.info("Data set {} '{}': {} rows, {} skipped, labels {}", id, name, rows.rowCount(), rows.skippedRows(),
+                rows.labels());
+        return dataset;
+    }
+
+    public Dataset get(String id) {
+        return repository.findById(id).orElseThrow(() -> ProblemException.notFound("Data set", id));
+    }
+
+    List<Dataset> list() {
+        return repository.findAll();
+    }
+
+    List<DatasetRow> rows(String id, long offset, int limit) {
+        return files.read(get(id).fileName(), offset, limit);
+    }
+
+    /** The normalised rows file of a data set, for training and evaluation. */
+    public Path rowsFile(String id) {
+        return files.rowsFile(get(id).fileName());
+    }
+
+    @Transactional
+    void delete(String id) {
+        Dataset dataset = get(id);
+        var jobs = repository.activeJobsUsing(id);
+        if (!jobs.isEmpty()) {
+            throw DatasetProblems.inUse(id, jobs);
+        }
+        repository.delete(id);
+        files.delete(dataset.fileName());
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void removeLeftovers() throws IOException {
+        files.removeOrphans(new HashSet<>(repository.allFileNames()));
+    }
+}

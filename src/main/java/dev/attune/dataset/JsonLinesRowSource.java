@@ -1,0 +1,99 @@
+package dev.attune.dataset;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/** JSON Lines: one object per line; blank lines are ignored. */
+final class JsonLinesRowSource implements RowSource {
+
+    private final BufferedReader reader;
+    private final ObjectMapper mapper;
+    private final String textColumn;
+    private final String labelColumn;
+    private List<String> columns = List.of();
+    private JsonNode first;
+    private long lineNumber;
+    private long firstLine;
+
+    JsonLinesRowSource(BufferedReader reader, ObjectMapper mapper, String textColumn, String labelColumn) {
+        this.reader = reader;
+        this.mapper = mapper;
+        this.textColumn = textColumn;
+        this.labelColumn = labelColumn;
+        this.first = readObject();
+        this.firstLine = lineNumber;
+        if (first != null) {
+            List<String> names = new ArrayList<>(first.propertyNames());
+            this.columns = names;
+            if (!names.contains(textColumn) || !names.contains(labelColumn)) {
+                throw DatasetProblems.missingColumns(textColumn, labelColumn, names);
+            }
+        }
+    }
+
+    @Override
+    public List<String> columns() {
+        return columns;
+    }
+
+    @Override
+    public LabelledRow next() {
+        JsonNode object;
+        long line;
+        if (first != null) {
+            object = first;
+            line = firstLine;
+            first = null;
+        } else {
+            object = readObject();
+            line = lineNumber;
+        }
+        if (object == null) {
+            return null;
+        }
+        JsonNode label = object.get(labelColumn);
+        if (label == null || label.isNull() || label.isContainer()) {
+            throw DatasetProblems.malformed("line " + line, line,
+                    "field '" + labelColumn + "' is missing or not a string/number");
+        }
+        JsonNode text = object.get(textColumn);
+        String textValue = text == null || text.isNull() ? null : text.isString() ? text.stringValue() : text.toString();
+        return new LabelledRow(line, textValue, label.isString() ? label.stringValue() : label.asString());
+    }
+
+    private JsonNode readObject() {
+        String line;
+        try {
+            do {
+                line = reader.readLine();
+                lineNumber++;
+            } while (line != null && line.isBlank());
+        } catch (IOException e) {
+            throw DatasetProblems.readFailure(new UncheckedIOException(e), lineNumber + 1, e.getMessage());
+        }
+        if (line == null) {
+            return null;
+        }
+        try {
+            JsonNode node = mapper.readTree(line);
+            if (!node.isObject()) {
+                throw DatasetProblems.malformed("line " + lineNumber, lineNumber, "it is not a JSON object");
+            }
+            return node;
+        } catch (JacksonException e) {
+            throw DatasetProblems.malformed("line " + lineNumber, lineNumber, "it is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        reader.close();
+    }
+}

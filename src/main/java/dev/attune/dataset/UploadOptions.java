@@ -1,0 +1,13 @@
+package dev.attune.dataset;
+
+/** What the uploader told us about the file; blank values take the defaults. */
+record UploadOptions(String name, String textColumn, String labelColumn, DatasetFormat format) {
+
+    UploadOptions {
+        textColumn = textColumn == null || textColumn.isBlank() ? "text" : textColumn.trim();
+        labelColumn = labelColumn == null || labelColumn.isBlank() ? "label" : labelColumn.trim();
+        if (textColumn.equals(labelColumn)) {
+            throw DatasetProblems.sameColumn(textColumn);
+        }
+    }
+}

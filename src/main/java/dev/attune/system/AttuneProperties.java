@@ -1,0 +1,75 @@
+package dev.attune.system;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Everything an operator can set under {@code attune.*} (see the top-level application.yml).
+ *
+ * @param dataDir directory holding the H2 database, uploaded data sets and saved models
+ * @param datasets limits for uploaded data sets
+ * @param security API-key protection of the API
+ * @param models where models may be imported from
+ */
+@Validated
+@ConfigurationProperties("attune")
+public record AttuneProperties(
+        @NotNull @DefaultValue("./data") Path dataDir,
+        @Valid @DefaultValue Datasets datasets,
+        @Valid @DefaultValue Security security,
+        @Valid @DefaultValue Models models) {
+
+    /**
+     * @param maxUploadSize largest accepted upload (also wired into the multipart limits)
+     * @param maxLabels most distinct values a label column may have
+     * @param maxPreviewRows most rows one preview request returns
+     */
+    public record Datasets(
+            @NotNull @DefaultValue("512MB") DataSize maxUploadSize,
+            @Min(2) @DefaultValue("100") int maxLabels,
+            @Min(1) @DefaultValue("1000") int maxPreviewRows) {
+    }
+
+    /** @param apiKeys when non-empty, every /api/** and /predict call needs one of these in X-API-Key */
+    public record Security(@DefaultValue List<String> apiKeys) {
+
+        public boolean enabled() {
+            return apiKeys != null && apiKeys.stream().anyMatch(key -> key != null && !key.isBlank());
+        }
+    }
+
+    /**
+     * @param importRoots local directories under which model checkpoints may be imported from
+     * @param hub where Hugging Face Hub ids are downloaded from and cached
+     */
+    public record Models(@DefaultValue List<Path> importRoots, @Valid @DefaultValue Hub hub) {
+    }
+
+    /**
+     * @param endpoint the Hub's base URL; HF_ENDPOINT overrides it when set
+     * @param cacheDir the Hub cache (models--org--name/snapshots/rev); defaults to HF_HOME/hub or ~/.cache/huggingface/hub
+     * @param offline never download: only use what the cache already holds (HF_HUB_OFFLINE=1 also turns it on)
+     */
+    public record Hub(
+            @DefaultValue("https://huggingface.co") String endpoint,
+            Path cacheDir,
+            @DefaultValue("false") boolean offline) {
+    }
+
+    public Path datasetsDir() {
+        return dataDir.resolve("datasets");
+    }
+
+    public Path modelsDir() {
+        return dataDir.resolve("models");
+    }
+}
