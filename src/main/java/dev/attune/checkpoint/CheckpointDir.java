@@ -1,0 +1,105 @@
+package dev.attune.checkpoint;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import dev.attune.modeling.CheckpointException;
+import dev.attune.modeling.ModelConfig;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A Hugging Face checkpoint directory as {@code save_pretrained} writes it: config.json, weights
+ * (model.safetensors, or shards listed in model.safetensors.index.json) and tokenizer.json.
+ */
+public record CheckpointDir(Path path) {
+
+    public static final String CONFIG = "config.json";
+    public static final String WEIGHTS = "model.safetensors";
+    public static final String WEIGHTS_INDEX = "model.safetensors.index.json";
+    public static final String TOKENIZER = "tokenizer.json";
+    public static final String TOKENIZER_CONFIG = "tokenizer_config.json";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** Checks the layout; a directory with only pytorch_model.bin is refused with how to convert it. */
+    public static CheckpointDir open(Path path) {
+        if (!Files.isDirectory(path)) {
+            throw new CheckpointException("Checkpoint directory " + path + " does not exist");
+        }
+        CheckpointDir dir = new CheckpointDir(path);
+        if (!Files.isRegularFile(path.resolve(CONFIG))) {
+            throw new CheckpointException("Checkpoint " + path + " has no config.json");
+        }
+        if (!Files.isRegularFile(path.resolve(WEIGHTS)) && !Files.isRegularFile(path.resolve(WEIGHTS_INDEX))) {
+            if (Files.exists(path.resolve("pytorch_model.bin")) || Files.exists(path.resolve("pytorch_model.bin.index.json"))) {
+                throw new CheckpointException("Checkpoint " + path + " has only pytorch_model.bin (a pickle, which attune "
+                        + "never loads because unpickling can run arbitrary code). Convert it to safetensors, e.g. in "
+                        + "Python: AutoModel.from_pretrained(dir).save_pretrained(dir, safe_serialization=True)");
+            }
+            throw new CheckpointException("Checkpoint " + path + " has no model.safetensors (nor a sharded index)");
+        }
+        if (!Files.isRegularFile(path.resolve(TOKENIZER))) {
+            throw new CheckpointException("Checkpoint " + path + " has no tokenizer.json (save the fast tokenizer "
+                    + "with tokenizer.save_pretrained(dir))");
+        }
+        return dir;
+    }
+
+    public ModelConfig config() {
+        return ModelConfig.parse(readJson(path.resolve(CONFIG)));
+    }
+
+    /** tokenizer_config.json's model_max_length, when it is present and a real limit. */
+    public Integer tokenizerMaxLength() {
+        Path file = path.resolve(TOKENIZER_CONFIG);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        JsonNode max = readJson(file).get("model_max_length");
+        return max != null && max.isNumber() && max.asDouble() > 0 && max.asDouble() < 1_000_000 ? max.asInt() : null;
+    }
+
+    /** Every tensor, from the single file or from all shards. */
+    public Map<String, Tensor> readWeights() {
+        Path single = path.resolve(WEIGHTS);
+        if (Files.isRegularFile(single)) {
+            return Safetensors.read(single);
+        }
+        JsonNode weightMap = readJson(path.resolve(WEIGHTS_INDEX)).get("weight_map");
+        if (weightMap == null || !weightMap.isObject()) {
+            throw new CheckpointException(WEIGHTS_INDEX + " has no weight_map");
+        }
+        Set<String> shards = new TreeSet<>();
+        weightMap.properties().forEach(entry -> shards.add(entry.getValue().asString()));
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (String shard : shards) {
+            Path shardPath = path.resolve(shard).normalize();
+            if (!shardPath.startsWith(path) || !Files.isRegularFile(shardPath)) {
+                throw new CheckpointException(WEIGHTS_INDEX + " names a missing or outside shard '" + shard + "'");
+            }
+            tensors.putAll(Safetensors.read(shardPath));
+        }
+        for (Map.Entry<String, JsonNode> entry : weightMap.properties()) {
+            if (!tensors.containsKey(entry.getKey())) {
+                throw new CheckpointException("Tensor '" + entry.getKey() + "' is listed in " + WEIGHTS_INDEX
+                        + " but missing from shard " + entry.getValue().asString());
+            }
+        }
+        return tensors;
+    }
+
+    static JsonNode readJson(Path file) {
+        try {
+            return JSON.readTree(Files.readString(file));
+        } catch (IOException | JacksonException e) {
+            throw new CheckpointException(file.getFileName() + " cannot be read as JSON: " + e.getMessage(), e);
+        }
+    }
+}

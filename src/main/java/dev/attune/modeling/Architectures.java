@@ -1,0 +1,52 @@
+package dev.attune.modeling;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import dev.attune.modeling.bert.BertForSequenceClassification;
+import dev.attune.modeling.distilbert.DistilBertForSequenceClassification;
+import dev.attune.modeling.roberta.RobertaForSequenceClassification;
+
+/** The model_type values attune can load, each with its *ForSequenceClassification block. */
+public final class Architectures {
+
+    private static final Map<String, Function<ModelConfig, SequenceClassifier>> BY_TYPE = Map.of(
+            "bert", BertForSequenceClassification::new,
+            "distilbert", DistilBertForSequenceClassification::new,
+            "roberta", RobertaForSequenceClassification::new,
+            "xlm-roberta", RobertaForSequenceClassification::new,
+            "camembert", RobertaForSequenceClassification::new);
+
+    public static final List<String> SUPPORTED = BY_TYPE.keySet().stream().sorted().toList();
+
+    private Architectures() {
+    }
+
+    public static SequenceClassifier create(ModelConfig config) {
+        var factory = BY_TYPE.get(config.modelType());
+        if (factory == null) {
+            throw new CheckpointException("Unsupported model_type '" + config.modelType() + "'; supported: " + SUPPORTED);
+        }
+        if (!List.of("gelu", "relu").contains(config.activation())) {
+            throw new CheckpointException("Unsupported activation '" + config.activation() + "'; supported: gelu, relu");
+        }
+        if (config.hiddenSize() % config.numHeads() != 0) {
+            throw new CheckpointException("hidden size " + config.hiddenSize() + " is not a multiple of the "
+                    + config.numHeads() + " attention heads");
+        }
+        return factory.apply(config);
+    }
+
+    /** The HF class name written to config.json "architectures" on export. */
+    public static String className(String modelType) {
+        return switch (modelType) {
+            case "bert" -> "BertForSequenceClassification";
+            case "distilbert" -> "DistilBertForSequenceClassification";
+            case "roberta" -> "RobertaForSequenceClassification";
+            case "xlm-roberta" -> "XLMRobertaForSequenceClassification";
+            case "camembert" -> "CamembertForSequenceClassification";
+            default -> throw new CheckpointException("Unsupported model_type '" + modelType + "'");
+        };
+    }
+}

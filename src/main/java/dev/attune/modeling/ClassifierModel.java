@@ -1,0 +1,164 @@
+package dev.attune.modeling;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import dev.attune.checkpoint.CheckpointDir;
+import dev.attune.checkpoint.Safetensors;
+import dev.attune.checkpoint.Tensor;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A Hugging Face sequence classifier loaded into DJL: the block tree with its weights, the
+ * tokenizer, and the config. Owns native memory: close it (try-with-resources).
+ */
+public final class ClassifierModel implements AutoCloseable {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final List<String> TOKENIZER_FILES = List.of(CheckpointDir.TOKENIZER, CheckpointDir.TOKENIZER_CONFIG,
+            "special_tokens_map.json", "vocab.txt", "vocab.json", "merges.txt", "sentencepiece.bpe.model");
+
+    private final NDManager manager;
+    private final SequenceClassifier block;
+    private final TextEncoder textEncoder;
+    private final CheckpointDir source;
+    private final WeightBinder.Report report;
+
+    private ClassifierModel(NDManager manager, SequenceClassifier block, TextEncoder textEncoder, CheckpointDir source,
+            WeightBinder.Report report) {
+        this.manager = manager;
+        this.block = block;
+        this.textEncoder = textEncoder;
+        this.source = source;
+        this.report = report;
+    }
+
+    /** Loads a checkpoint with its own head (or a fresh one if it has none). */
+    public static ClassifierModel load(Path dir, Device device) {
+        return load(dir, device, null);
+    }
+
+    /**
+     * @param labels when non-null, a new head for these labels replaces the checkpoint's (fine-tuning)
+     */
+    public static ClassifierModel load(Path dir, Device device, List<String> labels) {
+        CheckpointDir checkpoint = CheckpointDir.open(dir);
+        ModelConfig config = checkpoint.config();
+        boolean freshHead = labels != null && !labels.equals(config.labels());
+        if (labels != null) {
+            config = config.withLabels(labels);
+        }
+        SequenceClassifier block = Architectures.create(config);
+        Map<String, Tensor> tensors = checkpoint.readWeights();
+        NDManager manager = NDManager.newBaseManager(device);
+        try {
+            WeightBinder.Report report = WeightBinder.bind(block, tensors, manager, freshHead);
+            TextEncoder textEncoder = new TextEncoder(checkpoint, block.maxTokens(), config.padTokenId());
+            return new ClassifierModel(manager, block, textEncoder, checkpoint, report);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    public ModelConfig config() {
+        return block.config();
+    }
+
+    public SequenceClassifier block() {
+        return block;
+    }
+
+    public TextEncoder textEncoder() {
+        return textEncoder;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public WeightBinder.Report loadReport() {
+        return report;
+    }
+
+    /** (logits (B, C), last_hidden_state (B, T, H)) for a batch whose arrays live in {@code scope}. */
+    public NDList forward(NDList inputs, boolean training) {
+        ParameterStore store = new ParameterStore(inputs.head().getManager(), false);
+        return block.forward(store, inputs, training);
+    }
+
+    /** Softmax probabilities per text (inference, no gradients), computed in a scope freed at once. */
+    public float[][] probabilities(List<String> texts, int maxLength) {
+        EncodedBatch batch = textEncoder.encode(texts, maxLength);
+        try (NDManager scope = manager.newSubManager()) {
+            NDList outputs = forward(batch.toNDList(scope), false);
+            NDArray probs = outputs.get(0).softmax(-1); // (B, C)
+            float[] flat = probs.toFloatArray();
+            int classes = config().numLabels();
+            float[][] rows = new float[texts.size()][classes];
+            for (int i = 0; i < rows.length; i++) {
+                System.arraycopy(flat, i * classes, rows[i], 0, classes);
+            }
+            return rows;
+        }
+    }
+
+    /** Every parameter by its Hugging Face name. */
+    public Map<String, NDArray> parameters() {
+        Map<String, NDArray> arrays = new LinkedHashMap<>();
+        ParameterNames.of(block).forEach((name, slot) -> arrays.put(name, slot.parameter().getArray()));
+        return arrays;
+    }
+
+    /**
+     * Writes a Hugging Face checkpoint that transformers' AutoModelForSequenceClassification loads:
+     * config.json (architectures, id2label, label2id), model.safetensors (F32, HF names) and the tokenizer files.
+     */
+    public void save(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        parameters().forEach((name, array) -> tensors.put(name,
+                new Tensor("F32", array.getShape().getShape(), array.toFloatArray())));
+        Safetensors.writeF32(dir.resolve(CheckpointDir.WEIGHTS), tensors);
+        Files.writeString(dir.resolve(CheckpointDir.CONFIG), JSON.writerWithDefaultPrettyPrinter()
+                .writeValueAsString(exportConfig()));
+        for (String file : TOKENIZER_FILES) {
+            Path from = source.path().resolve(file);
+            if (Files.isRegularFile(from) && !from.toAbsolutePath().equals(dir.resolve(file).toAbsolutePath())) {
+                Files.copy(from, dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    private ObjectNode exportConfig() {
+        ModelConfig config = config();
+        ObjectNode json = config.raw().deepCopy();
+        json.putArray("architectures").add(Architectures.className(config.modelType()));
+        ObjectNode id2label = json.putObject("id2label");
+        ObjectNode label2id = json.putObject("label2id");
+        for (int i = 0; i < config.labels().size(); i++) {
+            id2label.put(Integer.toString(i), config.labels().get(i));
+            label2id.put(config.labels().get(i), i);
+        }
+        json.remove("num_labels");
+        json.put("dtype", "float32");
+        return json;
+    }
+
+    @Override
+    public void close() {
+        textEncoder.close();
+        manager.close();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.attune.modeling;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/** torch.nn.Linear: y = x W^T + b with W of shape (out, in), parameters "weight" and "bias". */
+public final class Linear extends HfBlock implements ExpectsShapes {
+
+    private final long in;
+    private final long out;
+    private final Parameter weight;
+    private final Parameter bias;
+
+    public Linear(long in, long out) {
+        this.in = in;
+        this.out = out;
+        this.weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT).build());
+        this.bias = addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS).build());
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow(); // (..., in)
+        NDArray w = store.getValue(weight, x.getDevice(), training); // (out, in)
+        NDArray b = store.getValue(bias, x.getDevice(), training); // (out)
+        return ai.djl.nn.core.Linear.linear(x, w, b); // (..., out)
+    }
+
+    public NDArray apply(ParameterStore store, NDArray x, boolean training) {
+        return forward(store, new NDList(x), training).singletonOrThrow();
+    }
+
+    @Override
+    public Shape expectedShape(String parameterName) {
+        return "weight".equals(parameterName) ? new Shape(out, in) : new Shape(out);
+    }
+
+    @Override
+    public ParameterInit init(String parameterName) {
+        return "weight".equals(parameterName) ? ParameterInit.NORMAL : ParameterInit.ZEROS;
+    }
+}

@@ -1,0 +1,127 @@
+package dev.attune.modeling;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The parts of a Hugging Face config.json the encoders need, under one set of names for every
+ * architecture (DistilBERT's dim/n_layers... are read into the BERT names). {@code raw} is kept
+ * so an export writes back everything else unchanged.
+ */
+public record ModelConfig(
+        String modelType,
+        int vocabSize,
+        int hiddenSize,
+        int numLayers,
+        int numHeads,
+        int intermediateSize,
+        int maxPositions,
+        int typeVocabSize,
+        double layerNormEps,
+        String activation,
+        double hiddenDropout,
+        double attentionDropout,
+        double classifierDropout,
+        double initializerRange,
+        int padTokenId,
+        List<String> labels,
+        boolean hasLabels,
+        ObjectNode raw) {
+
+    public static ModelConfig parse(JsonNode json) {
+        if (!(json instanceof ObjectNode raw)) {
+            throw new CheckpointException("config.json is not a JSON object");
+        }
+        String type = text(raw, "model_type", null);
+        if (type == null) {
+            throw new CheckpointException("config.json has no model_type; supported: " + Architectures.SUPPORTED);
+        }
+        boolean distil = "distilbert".equals(type);
+        int hidden = distil ? integer(raw, "dim") : integer(raw, "hidden_size");
+        double hiddenDropout = distil ? number(raw, "dropout", 0.1) : number(raw, "hidden_dropout_prob", 0.1);
+        JsonNode id2label = raw.get("id2label");
+        boolean hasLabels = id2label != null && id2label.isObject() && !id2label.isEmpty();
+        return new ModelConfig(type,
+                integer(raw, "vocab_size"),
+                hidden,
+                distil ? integer(raw, "n_layers") : integer(raw, "num_hidden_layers"),
+                distil ? integer(raw, "n_heads") : integer(raw, "num_attention_heads"),
+                distil ? integer(raw, "hidden_dim") : integer(raw, "intermediate_size"),
+                integer(raw, "max_position_embeddings"),
+                distil ? 0 : (int) number(raw, "type_vocab_size", 2),
+                distil ? 1e-12 : number(raw, "layer_norm_eps", 1e-12),
+                distil ? text(raw, "activation", "gelu") : text(raw, "hidden_act", "gelu"),
+                hiddenDropout,
+                distil ? number(raw, "attention_dropout", 0.1) : number(raw, "attention_probs_dropout_prob", 0.1),
+                distil ? number(raw, "seq_classif_dropout", 0.2) : number(raw, "classifier_dropout", hiddenDropout),
+                number(raw, "initializer_range", 0.02),
+                (int) number(raw, "pad_token_id", "roberta".equals(type) ? 1 : 0),
+                hasLabels ? labels(id2label) : defaultLabels((int) number(raw, "num_labels", 2)),
+                hasLabels,
+                raw);
+    }
+
+    /** A copy of this configuration with new labels (a new head for a fine-tuning data set). */
+    public ModelConfig withLabels(List<String> newLabels) {
+        return new ModelConfig(modelType, vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, maxPositions,
+                typeVocabSize, layerNormEps, activation, hiddenDropout, attentionDropout, classifierDropout,
+                initializerRange, padTokenId, List.copyOf(newLabels), true, raw.deepCopy());
+    }
+
+    public int numLabels() {
+        return labels.size();
+    }
+
+    public int headDim() {
+        return hiddenSize / numHeads;
+    }
+
+    private static List<String> labels(JsonNode id2label) {
+        Map<Integer, String> byId = new TreeMap<>();
+        for (Map.Entry<String, JsonNode> entry : id2label.properties()) {
+            try {
+                byId.put(Integer.parseInt(entry.getKey()), entry.getValue().asString());
+            } catch (NumberFormatException e) {
+                throw new CheckpointException("config.json id2label has a non-numeric id '" + entry.getKey() + "'");
+            }
+        }
+        List<String> labels = new ArrayList<>(byId.values());
+        for (int i = 0; i < labels.size(); i++) {
+            if (!byId.containsKey(i)) {
+                throw new CheckpointException("config.json id2label ids must be 0.." + (labels.size() - 1));
+            }
+        }
+        return labels;
+    }
+
+    private static List<String> defaultLabels(int count) {
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            labels.add("LABEL_" + i);
+        }
+        return labels;
+    }
+
+    private static int integer(JsonNode raw, String field) {
+        JsonNode node = raw.get(field);
+        if (node == null || !node.isNumber() || node.asInt() <= 0) {
+            throw new CheckpointException("config.json needs a positive integer '" + field + "'");
+        }
+        return node.asInt();
+    }
+
+    private static double number(JsonNode raw, String field, double fallback) {
+        JsonNode node = raw.get(field);
+        return node == null || !node.isNumber() ? fallback : node.asDouble();
+    }
+
+    private static String text(JsonNode raw, String field, String fallback) {
+        JsonNode node = raw.get(field);
+        return node == null || !node.isString() ? fallback : node.stringValue();
+    }
+}

@@ -1,0 +1,97 @@
+package dev.attune.modeling;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.attune.checkpoint.CheckpointDir;
+
+/**
+ * Turns texts into padded id batches with the checkpoint's own tokenizer.json (DJL's Rust binding of
+ * Hugging Face tokenizers). Sequences are truncated to a maximum length that never exceeds the
+ * model's positions; the default is tokenizer_config.json's model_max_length, as in transformers.
+ */
+public final class TextEncoder implements AutoCloseable {
+
+    private final CheckpointDir checkpoint;
+    private final int positionLimit;
+    private final int defaultMaxLength;
+    private final long padId;
+    private final Map<Integer, HuggingFaceTokenizer> byMaxLength = new ConcurrentHashMap<>();
+
+    public TextEncoder(CheckpointDir checkpoint, int positionLimit, long padId) {
+        this.checkpoint = checkpoint;
+        this.positionLimit = positionLimit;
+        Integer configured = checkpoint.tokenizerMaxLength();
+        this.defaultMaxLength = configured == null ? positionLimit : Math.min(configured, positionLimit);
+        this.padId = padId;
+        tokenizer(defaultMaxLength); // fail fast on a broken tokenizer.json
+    }
+
+    public int defaultMaxLength() {
+        return defaultMaxLength;
+    }
+
+    /** The most tokens a sequence can have with this model. */
+    public int positionLimit() {
+        return positionLimit;
+    }
+
+    /** Encodes with the default maximum length. */
+    public EncodedBatch encode(List<String> texts) {
+        return encode(texts, defaultMaxLength);
+    }
+
+    public EncodedBatch encode(List<String> texts, int maxLength) {
+        if (maxLength < 2 || maxLength > positionLimit) {
+            throw new IllegalArgumentException("maxLength " + maxLength + " is outside 2.." + positionLimit
+                    + " (the model's positions)");
+        }
+        Encoding[] encodings = tokenizer(maxLength).batchEncode(texts);
+        int tokens = 1;
+        for (Encoding encoding : encodings) {
+            tokens = Math.max(tokens, encoding.getIds().length);
+        }
+        int batch = encodings.length;
+        long[] ids = new long[batch * tokens];
+        long[] mask = new long[batch * tokens];
+        long[] types = new long[batch * tokens];
+        boolean[] truncated = new boolean[batch];
+        java.util.Arrays.fill(ids, padId);
+        for (int i = 0; i < batch; i++) {
+            Encoding encoding = encodings[i];
+            long[] row = encoding.getIds();
+            System.arraycopy(row, 0, ids, i * tokens, row.length);
+            System.arraycopy(encoding.getAttentionMask(), 0, mask, i * tokens, row.length);
+            System.arraycopy(encoding.getTypeIds(), 0, types, i * tokens, row.length);
+            truncated[i] = encoding.exceedMaxLength();
+        }
+        return new EncodedBatch(batch, tokens, ids, mask, types, truncated);
+    }
+
+    private HuggingFaceTokenizer tokenizer(int maxLength) {
+        return byMaxLength.computeIfAbsent(maxLength, length -> {
+            Map<String, String> options = new HashMap<>();
+            options.put("addSpecialTokens", "true");
+            options.put("padding", "false");
+            options.put("truncation", "true");
+            options.put("maxLength", Integer.toString(length));
+            options.put("modelMaxLength", Integer.toString(length));
+            try {
+                return HuggingFaceTokenizer.newInstance(checkpoint.path(), options);
+            } catch (IOException | RuntimeException e) {
+                throw new CheckpointException("tokenizer.json in " + checkpoint.path() + " cannot be loaded: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        byMaxLength.values().forEach(HuggingFaceTokenizer::close);
+        byMaxLength.clear();
+    }
+}
