@@ -2,6 +2,8 @@ package dev.attune.system;
 
 import java.util.List;
 
+import dev.attune.checkpoint.HubException;
+import dev.attune.modeling.CheckpointException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -37,6 +39,22 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         body.setTitle(ex.title());
         ex.properties().forEach(body::setProperty);
         return ResponseEntity.status(ex.status()).body(body);
+    }
+
+    @ExceptionHandler(CheckpointException.class)
+    ResponseEntity<ProblemDetail> handleCheckpoint(CheckpointException ex) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage()
+                + ". Fix or re-export the checkpoint (config.json, model.safetensors, tokenizer.json) and retry.");
+        body.setTitle("Unusable checkpoint");
+        return ResponseEntity.badRequest().body(body);
+    }
+
+    @ExceptionHandler(HubException.class)
+    ResponseEntity<ProblemDetail> handleHub(HubException ex) {
+        HttpStatus status = HttpStatus.valueOf(ex.status());
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, ex.getMessage());
+        body.setTitle("Hugging Face Hub download failed");
+        return ResponseEntity.status(status).body(body);
     }
 
     @Override

@@ -1,0 +1,78 @@
+package dev.attune.model;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+
+@Tag(name = "Models", description = "Import fine-tuned Hugging Face classifiers, list them, export them")
+@RestController
+@RequestMapping("/api/v1/models")
+class ModelController {
+
+    private final ModelService models;
+
+    ModelController(ModelService models) {
+        this.models = models;
+    }
+
+    @Operation(summary = "Import a fine-tuned classifier", description = "source: an absolute path under "
+            + "attune.models.import-roots, or a Hub id org/name[@revision] (downloaded into the Hub cache). The "
+            + "checkpoint needs config.json with id2label, model.safetensors and tokenizer.json.")
+    @PostMapping(path = "/import", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<ModelResponse> importModel(@Valid @RequestBody ImportModelRequest request) throws IOException {
+        RegisteredModel model = models.importModel(request.source(), request.name(), request.revision());
+        return ResponseEntity.created(URI.create("/api/v1/models/" + model.id())).body(ModelResponse.of(model));
+    }
+
+    @Operation(summary = "List models, newest first")
+    @GetMapping
+    List<ModelResponse> list() {
+        return models.list().stream().map(ModelResponse::of).toList();
+    }
+
+    @Operation(summary = "One model")
+    @GetMapping("/{id}")
+    ModelResponse get(@PathVariable String id) {
+        return ModelResponse.of(models.get(id));
+    }
+
+    @Operation(summary = "Delete a model and its files")
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(@PathVariable String id) {
+        models.delete(id);
+    }
+
+    @Operation(summary = "Download as a Hugging Face checkpoint (zip)", description = "config.json (architectures, "
+            + "id2label, label2id), model.safetensors (F32, HF names) and the tokenizer files: loads with "
+            + "transformers' AutoModelForSequenceClassification.from_pretrained on the unzipped directory.")
+    @GetMapping(path = "/{id}/download", produces = "application/zip")
+    ResponseEntity<StreamingResponseBody> download(@PathVariable String id) {
+        RegisteredModel model = models.get(id);
+        String fileName = model.name().replaceAll("[^A-Za-z0-9._-]+", "-") + ".zip";
+        StreamingResponseBody body = out -> models.writeZip(id, out);
+        return ResponseEntity.ok()
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(fileName).build().toString())
+                .contentType(MediaType.parseMediaType("application/zip"))
+                .body(body);
+    }
+}

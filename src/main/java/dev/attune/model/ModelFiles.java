@@ -1,0 +1,103 @@
+package dev.attune.model;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import dev.attune.system.AttuneProperties;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The checkpoint directories of registered models under {@code <data-dir>/models}. A model is written
+ * into a {@code .tmp-*} directory and renamed into place, so a crash never leaves half a model visible.
+ */
+@Component
+public class ModelFiles {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelFiles.class);
+    private static final String TEMP_PREFIX = ".tmp-";
+
+    private final Path dir;
+
+    ModelFiles(AttuneProperties properties) throws IOException {
+        this.dir = properties.modelsDir();
+        Files.createDirectories(dir);
+    }
+
+    public Path newTempDir() throws IOException {
+        return Files.createTempDirectory(dir, TEMP_PREFIX);
+    }
+
+    public Path publish(Path tempDir, String id) throws IOException {
+        Path target = dir.resolve(id);
+        Files.move(tempDir, target, StandardCopyOption.ATOMIC_MOVE);
+        return target;
+    }
+
+    public Path pathOf(String id) {
+        return dir.resolve(id);
+    }
+
+    public void delete(String id) {
+        deleteTree(dir.resolve(id));
+    }
+
+    public static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("Could not delete {}: {}", root, e.toString());
+        }
+    }
+
+    public static long sizeOf(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            return paths.filter(Files::isRegularFile).mapToLong(path -> path.toFile().length()).sum();
+        }
+    }
+
+    /** Streams the model's directory as a zip with the files at its root (a loadable HF checkpoint). */
+    void zip(String id, OutputStream out) throws IOException {
+        Path root = dir.resolve(id);
+        try (ZipOutputStream zip = new ZipOutputStream(out); Stream<Path> files = Files.list(root)) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                zip.putNextEntry(new ZipEntry(file.getFileName().toString()));
+                Files.copy(file, zip);
+                zip.closeEntry();
+            }
+        }
+    }
+
+    /** Removes temporary and unregistered directories left by a crash. */
+    void removeOrphans(Set<String> known) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path entry : entries.toList()) {
+                String name = entry.getFileName().toString();
+                if (name.startsWith(TEMP_PREFIX) || !known.contains(name)) {
+                    log.info("Removing leftover model directory {}", name);
+                    deleteTree(entry);
+                }
+            }
+        }
+    }
+}

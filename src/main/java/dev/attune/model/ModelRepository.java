@@ -1,0 +1,61 @@
+package dev.attune.model;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.ObjectMapper;
+
+/** Model records in H2. */
+@Repository
+class ModelRepository {
+
+    private final JdbcClient jdbc;
+    private final ObjectMapper mapper;
+
+    ModelRepository(JdbcClient jdbc, ObjectMapper mapper) {
+        this.jdbc = jdbc;
+        this.mapper = mapper;
+    }
+
+    void insert(RegisteredModel model) {
+        jdbc.sql("""
+                INSERT INTO model (id, name, architecture, labels, source, origin, job_id, metrics, max_length,
+                                   parameters, size_bytes, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(model.id(), model.name(), model.architecture(), mapper.writeValueAsString(model.labels()),
+                        model.source(), model.origin(), model.jobId(), model.metrics(), model.maxLength(),
+                        model.parameters(), model.sizeBytes(), Timestamp.from(model.createdAt()))
+                .update();
+    }
+
+    Optional<RegisteredModel> findById(String id) {
+        return jdbc.sql("SELECT * FROM model WHERE id = ?").param(id).query(this::map).optional();
+    }
+
+    List<RegisteredModel> findAll() {
+        return jdbc.sql("SELECT * FROM model ORDER BY created_at DESC").query(this::map).list();
+    }
+
+    boolean delete(String id) {
+        return jdbc.sql("DELETE FROM model WHERE id = ?").param(id).update() > 0;
+    }
+
+    List<String> allIds() {
+        return jdbc.sql("SELECT id FROM model").query(String.class).list();
+    }
+
+    private RegisteredModel map(ResultSet rs, int row) throws SQLException {
+        return new RegisteredModel(rs.getString("id"), rs.getString("name"), rs.getString("architecture"),
+                mapper.readValue(rs.getString("labels"), new TypeReference<List<String>>() {
+                }), rs.getString("source"), rs.getString("origin"), rs.getString("job_id"), rs.getString("metrics"),
+                rs.getInt("max_length"), rs.getLong("parameters"), rs.getLong("size_bytes"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant());
+    }
+}

@@ -1,0 +1,106 @@
+package dev.attune.model;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.UUID;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import dev.attune.modeling.ClassifierModel;
+import dev.attune.system.ProblemException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
+
+/** Registers classifiers (imports now, fine-tuning results later), lists, deletes and exports them. */
+@Service
+public class ModelService {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelService.class);
+
+    private final ModelSources sources;
+    private final ModelFiles files;
+    private final ModelRepository repository;
+
+    ModelService(ModelSources sources, ModelFiles files, ModelRepository repository) {
+        this.sources = sources;
+        this.files = files;
+        this.repository = repository;
+    }
+
+    /** Imports an already fine-tuned classifier: loaded once to prove it works, then stored as F32 safetensors. */
+    RegisteredModel importModel(String source, String name, String revision) throws IOException {
+        ModelSources.Resolved resolved = sources.resolve(source, revision);
+        try (ClassifierModel model = ClassifierModel.load(resolved.dir(), Device.cpu())) {
+            if (!model.config().hasLabels() || !model.loadReport().initialised().isEmpty()) {
+                throw ProblemException.badRequest("Not a fine-tuned classifier", "The checkpoint at " + source
+                        + " has no trained classification head (config.json id2label, or head tensors "
+                        + model.loadReport().initialised() + "). Import fine-tuned classifiers only; use a base "
+                        + "model as a fine-tuning job's baseModel instead.");
+            }
+            String displayName = name != null && !name.isBlank() ? name.trim() : resolved.dir().getFileName().toString();
+            return register(model, displayName, resolved.description(), "IMPORT", null, null);
+        }
+    }
+
+    /** Saves a loaded classifier as a new registered model (atomically: temp directory, then rename and row). */
+    public RegisteredModel register(ClassifierModel model, String name, String source, String origin, String jobId,
+            String metricsJson) throws IOException {
+        String id = UUID.randomUUID().toString();
+        Path temp = files.newTempDir();
+        try {
+            model.save(temp);
+            long size = ModelFiles.sizeOf(temp);
+            long parameters = model.parameters().values().stream().mapToLong(NDArray::size).sum();
+            RegisteredModel record = new RegisteredModel(id, name, model.config().modelType(), model.config().labels(),
+                    source, origin, jobId, metricsJson, model.textEncoder().defaultMaxLength(), parameters, size,
+                    java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+            files.publish(temp, id);
+            try {
+                repository.insert(record);
+            } catch (RuntimeException e) {
+                files.delete(id);
+                throw e;
+            }
+            log.info("Registered model {} '{}' ({}, labels {}) from {}", id, name, record.architecture(), record.labels(),
+                    source);
+            return record;
+        } finally {
+            ModelFiles.deleteTree(temp);
+        }
+    }
+
+    public RegisteredModel get(String id) {
+        return repository.findById(id).orElseThrow(() -> ProblemException.notFound("Model", id));
+    }
+
+    /** The model's checkpoint directory (a Hugging Face layout), for serving and fine-tuning. */
+    public Path directoryOf(String id) {
+        return files.pathOf(get(id).id());
+    }
+
+    List<RegisteredModel> list() {
+        return repository.findAll();
+    }
+
+    void delete(String id) {
+        get(id);
+        repository.delete(id);
+        files.delete(id);
+    }
+
+    void writeZip(String id, OutputStream out) throws IOException {
+        files.zip(get(id).id(), out);
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void removeLeftovers() throws IOException {
+        files.removeOrphans(new HashSet<>(repository.allIds()));
+    }
+}

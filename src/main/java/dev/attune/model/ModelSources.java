@@ -1,0 +1,102 @@
+package dev.attune.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.attune.checkpoint.HubClient;
+import dev.attune.checkpoint.HubSettings;
+import dev.attune.system.AttuneProperties;
+import dev.attune.system.ProblemException;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns a user's {@code source} into a checkpoint directory: an absolute local path, accepted only
+ * under {@code attune.models.import-roots} (symlinks resolved, no ".."), or a Hub id {@code org/name}
+ * (optionally {@code @revision}) downloaded into the Hub cache.
+ */
+@Component
+public class ModelSources {
+
+    private final List<Path> importRoots;
+    private final HubClient hub;
+
+    ModelSources(AttuneProperties properties) {
+        this(properties.models().importRoots(), new HubClient(HubSettings.from(properties.models().hub(), System.getenv())));
+    }
+
+    ModelSources(List<Path> importRoots, HubClient hub) {
+        this.importRoots = importRoots;
+        this.hub = hub;
+    }
+
+    /** A resolved source: where the checkpoint is, and how to describe where it came from. */
+    public record Resolved(Path dir, String description) {
+    }
+
+    public Resolved resolve(String source, String revision) {
+        String value = source == null ? "" : source.trim();
+        if (value.isEmpty()) {
+            throw ProblemException.badRequest("Missing source",
+                    "Give source: an absolute path under attune.models.import-roots, or a Hub id like org/name.");
+        }
+        if (value.startsWith("/") || value.startsWith("~") || value.startsWith(".") || value.contains("\\")) {
+            return new Resolved(local(value), value);
+        }
+        String repo = value;
+        String rev = revision;
+        int at = value.indexOf('@');
+        if (at > 0) {
+            repo = value.substring(0, at);
+            rev = value.substring(at + 1);
+        }
+        if (!HubClient.REPO_ID.matcher(repo).matches()) {
+            throw ProblemException.badRequest("Unrecognised source", "'" + value + "' is neither an absolute path nor "
+                    + "a Hub id (org/name[@revision]).");
+        }
+        String revisionText = rev == null || rev.isBlank() ? "main" : rev;
+        return new Resolved(hub.snapshot(repo, rev), "hf://" + repo + "@" + revisionText);
+    }
+
+    /** A local directory, checked to lie under an import root. */
+    public Path local(String value) {
+        if (List.of(value.split("[/\\\\]")).contains("..")) {
+            throw ProblemException.badRequest("Path escapes", "The path '" + value + "' contains '..'. Give the "
+                    + "checkpoint's absolute path, without '..'.");
+        }
+        Path path = Path.of(value);
+        if (!path.isAbsolute()) {
+            throw ProblemException.badRequest("Relative path", "The path '" + value + "' is relative. Give the "
+                    + "checkpoint's absolute path under one of " + importRoots + ".");
+        }
+        if (importRoots.isEmpty()) {
+            throw new ProblemException(HttpStatus.FORBIDDEN, "Local imports disabled", "No attune.models.import-roots "
+                    + "are configured, so no local path may be imported. Add the checkpoint's parent directory there.");
+        }
+        if (!Files.isDirectory(path)) {
+            throw ProblemException.badRequest("No such directory", "'" + value + "' is not an existing directory.");
+        }
+        try {
+            Path real = path.toRealPath();
+            List<String> roots = new ArrayList<>();
+            for (Path root : importRoots) {
+                if (Files.isDirectory(root)) {
+                    Path realRoot = root.toRealPath();
+                    roots.add(realRoot.toString());
+                    if (real.startsWith(realRoot)) {
+                        return real;
+                    }
+                }
+            }
+            throw new ProblemException(HttpStatus.FORBIDDEN, "Outside import roots", "'" + value + "' is not under "
+                    + "the configured import roots " + roots + ". Move the checkpoint there or add a root to "
+                    + "attune.models.import-roots.");
+        } catch (IOException e) {
+            throw ProblemException.badRequest("Unreadable path", "'" + value + "' cannot be read: " + e.getMessage());
+        }
+    }
+}
