@@ -26,12 +26,8 @@ public class ModelSources {
     private final HubClient hub;
 
     ModelSources(AttuneProperties properties) {
-        this(properties.models().importRoots(), new HubClient(HubSettings.from(properties.models().hub(), System.getenv())));
-    }
-
-    ModelSources(List<Path> importRoots, HubClient hub) {
-        this.importRoots = importRoots;
-        this.hub = hub;
+        this.importRoots = properties.models().importRoots();
+        this.hub = new HubClient(HubSettings.from(properties.models().hub(), System.getenv()));
     }
 
     /** A resolved source: where the checkpoint is, and how to describe where it came from. */

@@ -1,0 +1,247 @@
+package dev.attune.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+import ai.djl.Device;
+import dev.attune.checkpoint.Safetensors;
+import dev.attune.checkpoint.Tensor;
+import dev.attune.modeling.ClassifierModel;
+import dev.attune.support.FakeHub;
+import dev.attune.support.Golden;
+import dev.attune.support.Http;
+import dev.attune.support.TestDataDir;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.io.Resource;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.client.RestClient;
+import tools.jackson.databind.JsonNode;
+
+/** Import, list, export and delete through real HTTP, H2, files and DJL, with a fake Hub on loopback. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ModelApiTest {
+
+    private static final String MODELS = "/api/v1/models";
+    private static Path dataDir;
+    private static Path importRoot;
+    private static FakeHub hub;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
+        dataDir = TestDataDir.register(registry);
+        importRoot = Golden.dir("tiny-bert").getParent();
+        hub = new FakeHub(Golden.dir("tiny-roberta-sst2"));
+        registry.add("attune.models.import-roots", () -> importRoot.toString());
+        registry.add("attune.models.hub.endpoint", hub::endpoint);
+        registry.add("attune.models.hub.cache-dir", () -> dataDir.resolve("hub-cache").toString());
+    }
+
+    @AfterAll
+    static void stopHub() {
+        hub.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    Http http;
+
+    @BeforeEach
+    void setUp() {
+        http = new Http(port);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny-bert-sst2", "tiny-distilbert-sst2", "tiny-roberta-sst2"})
+    void importedClassifierIsRegisteredAndItsExportReproducesTransformersProbabilities(String name) throws IOException {
+        Http.Response created = importModel(Golden.dir(name).toString(), name);
+
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        JsonNode body = created.json();
+        String id = body.get("id").stringValue();
+        assertThat(created.headers().getLocation()).hasToString(MODELS + "/" + id);
+        assertThat(body.get("architecture").stringValue()).isEqualTo(name.replace("tiny-", "").replace("-sst2", ""));
+        assertThat(Golden.strings(body.get("labels"))).isNotEmpty();
+        assertThat(body.get("createdAt").stringValue()).isNotBlank();
+        assertThat(http.get(MODELS + "/" + id).json().get("name").stringValue()).isEqualTo(name);
+        assertThat(http.get(MODELS).json().findValuesAsString("id")).contains(id);
+
+        Path unzipped = download(id);
+        assertThat(Files.list(unzipped).map(p -> p.getFileName().toString()).toList())
+                .contains("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json");
+        JsonNode config = tools.jackson.databind.json.JsonMapper.builder().build()
+                .readTree(Files.readString(unzipped.resolve("config.json")));
+        assertThat(config.get("architectures").get(0).stringValue()).endsWith("ForSequenceClassification");
+        assertThat(config.get("id2label").get("0").stringValue()).isEqualTo(Golden.strings(body.get("labels")).get(0));
+        assertThat(config.get("label2id").get(Golden.strings(body.get("labels")).get(0)).intValue()).isZero();
+
+        Map<String, Tensor> exported = Safetensors.read(unzipped.resolve("model.safetensors"));
+        Map<String, Tensor> original = Safetensors.read(Golden.dir(name).resolve("model.safetensors"));
+        assertThat(new TreeMap<>(exported).keySet()).containsExactlyElementsOf(new TreeMap<>(original).keySet());
+        original.forEach((tensor, value) -> {
+            assertThat(exported.get(tensor).shape()).as(tensor).containsExactly(value.shape());
+            assertThat(exported.get(tensor).data()).as(tensor).containsExactly(value.data());
+            assertThat(exported.get(tensor).dtype()).isEqualTo("F32");
+        });
+
+        JsonNode golden = Golden.json(name);
+        try (ClassifierModel reloaded = ClassifierModel.load(unzipped, Device.cpu())) {
+            float[][] probabilities = reloaded.probabilities(Golden.strings(golden.get("texts")), golden.get("max_length").intValue());
+            float[] flat = new float[probabilities.length * probabilities[0].length];
+            for (int i = 0; i < probabilities.length; i++) {
+                System.arraycopy(probabilities[i], 0, flat, i * probabilities[i].length, probabilities[i].length);
+            }
+            assertThat(Golden.maxAbsDiff(flat, Golden.flatFloats(golden.get("probabilities")))).isLessThan(1e-4f);
+        }
+    }
+
+    @Test
+    void hubIdIsDownloadedIntoTheCacheAndImported() {
+        Http.Response created = importModel("org/tiny", "from hub");
+
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().get("source").stringValue()).isEqualTo("hf://org/tiny@main");
+        assertThat(created.json().get("architecture").stringValue()).isEqualTo("roberta");
+        assertThat(dataDir.resolve("hub-cache/models--org--tiny/snapshots").resolve(FakeHub.COMMIT).resolve("config.json"))
+                .exists();
+    }
+
+    @Test
+    void hubFailuresAreProblems() {
+        assertProblem(importModel("org/missing", null), 404, "Hugging Face Hub download failed");
+        Http.Response refused = importModel("org/private", null);
+        assertProblem(refused, 403, "Hugging Face Hub download failed");
+        assertThat(refused.json().get("detail").stringValue()).contains("HF_TOKEN");
+    }
+
+    @Test
+    void deleteRemovesTheRecordAndFiles() {
+        String id = importModel(Golden.dir("tiny-bert-sst2").toString(), null).json().get("id").stringValue();
+        assertThat(dataDir.resolve("models").resolve(id)).isDirectory();
+
+        assertThat(http.delete(MODELS + "/" + id).status()).isEqualTo(204);
+
+        assertThat(http.get(MODELS + "/" + id).status()).isEqualTo(404);
+        assertThat(dataDir.resolve("models").resolve(id)).doesNotExist();
+    }
+
+    @Test
+    void pathOutsideTheImportRootsIs403() throws IOException {
+        Path outside = Files.createTempDirectory("outside");
+        assertProblem(importModel(outside.toString(), null), 403, "Outside import roots");
+    }
+
+    @Test
+    void pathWithDotDotIs400() {
+        assertProblem(importModel(importRoot + "/../golden/tiny-bert-sst2", null), 400, "Path escapes");
+    }
+
+    @Test
+    void symlinkEscapingTheRootIs403() throws IOException {
+        Path outside = Files.createTempDirectory("outside-target");
+        Path link = importRoot.resolve("escape-link-" + System.nanoTime());
+        Files.createSymbolicLink(link, outside);
+        try {
+            assertProblem(importModel(link.toString(), null), 403, "Outside import roots");
+        } finally {
+            Files.delete(link);
+        }
+    }
+
+    @Test
+    void unrecognisedSourceAndMissingFieldsAre400() {
+        assertProblem(importModel("not a model id", null), 400, "Unrecognised source");
+        assertProblem(http.postJson(MODELS + "/import", "{}"), 400, "Invalid request");
+    }
+
+    @Test
+    void corruptCheckpointIs400AndStoresNothing() throws IOException {
+        Path corrupt = importRoot.resolve("corrupt-" + System.nanoTime());
+        Files.createDirectories(corrupt);
+        for (String file : List.of("config.json", "tokenizer.json", "tokenizer_config.json")) {
+            Files.copy(Golden.dir("tiny-bert-sst2").resolve(file), corrupt.resolve(file));
+        }
+        byte[] weights = Files.readAllBytes(Golden.dir("tiny-bert-sst2").resolve("model.safetensors"));
+        Files.write(corrupt.resolve("model.safetensors"), java.util.Arrays.copyOf(weights, weights.length / 3));
+        int before = http.get(MODELS).json().size();
+        try {
+            assertProblem(importModel(corrupt.toString(), null), 400, "Unusable checkpoint");
+            assertThat(http.get(MODELS).json().size()).isEqualTo(before);
+            try (var entries = Files.list(dataDir.resolve("models"))) {
+                assertThat(entries.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".tmp-"));
+            }
+        } finally {
+            dev.attune.model.ModelFiles.deleteTree(corrupt);
+        }
+    }
+
+    @Test
+    void checkpointWithoutTrainedHeadIsNotImportable() throws IOException {
+        Path base = importRoot.resolve("base-" + System.nanoTime());
+        Files.createDirectories(base);
+        try {
+            for (String file : List.of("tokenizer.json", "tokenizer_config.json")) {
+                Files.copy(Golden.dir("tiny-bert").resolve(file), base.resolve(file));
+            }
+            String config = Files.readString(Golden.dir("tiny-bert").resolve("config.json"));
+            Files.writeString(base.resolve("config.json"), config.replaceAll("(?s)\"id2label\": \\{.*?\\},", "")
+                    .replaceAll("(?s)\"label2id\": \\{.*?\\},", ""));
+            Map<String, Tensor> tensors = new TreeMap<>(Safetensors.read(Golden.dir("tiny-bert").resolve("model.safetensors")));
+            tensors.keySet().removeIf(n -> n.startsWith("classifier."));
+            Safetensors.writeF32(base.resolve("model.safetensors"), tensors);
+
+            assertProblem(importModel(base.toString(), null), 400, "Not a fine-tuned classifier");
+        } finally {
+            dev.attune.model.ModelFiles.deleteTree(base);
+        }
+    }
+
+    @Test
+    void unknownModelIs404() {
+        assertProblem(http.get(MODELS + "/nope"), 404, "Model not found");
+        assertProblem(http.get(MODELS + "/nope/download"), 404, "Model not found");
+    }
+
+    private Http.Response importModel(String source, String name) {
+        String json = name == null ? "{\"source\": \"%s\"}".formatted(source)
+                : "{\"source\": \"%s\", \"name\": \"%s\"}".formatted(source, name);
+        return http.postJson(MODELS + "/import", json);
+    }
+
+    private Path download(String id) throws IOException {
+        ResponseEntity<Resource> response = RestClient.create("http://localhost:" + port).get()
+                .uri(MODELS + "/" + id + "/download").retrieve().toEntity(Resource.class);
+        assertThat(response.getStatusCode().value()).isEqualTo(200);
+        assertThat(response.getHeaders().getContentDisposition().getFilename()).endsWith(".zip");
+        Path target = Files.createTempDirectory(dataDir, "unzipped-");
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(response.getBody().getContentAsByteArray()))) {
+            for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+                Files.copy(zip, target.resolve(entry.getName()));
+            }
+        }
+        return target;
+    }
+
+    private static void assertProblem(Http.Response response, int status, String title) {
+        assertThat(response.status()).as(response.body()).isEqualTo(status);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().get("title").stringValue()).isEqualTo(title);
+    }
+}
