@@ -47,12 +47,21 @@ public final class TextEncoder implements AutoCloseable {
     }
 
     public EncodedBatch encode(List<String> texts, int maxLength) {
+        return encode(texts, maxLength, Padding.LONGEST);
+    }
+
+    /** How a batch is padded: to its longest sequence (dynamic padding) or always to maxLength. */
+    public enum Padding {
+        LONGEST, MAX_LENGTH
+    }
+
+    public EncodedBatch encode(List<String> texts, int maxLength, Padding padding) {
         if (maxLength < 2 || maxLength > positionLimit) {
             throw new IllegalArgumentException("maxLength " + maxLength + " is outside 2.." + positionLimit
                     + " (the model's positions)");
         }
         Encoding[] encodings = tokenizer(maxLength).batchEncode(texts);
-        int tokens = 1;
+        int tokens = padding == Padding.MAX_LENGTH ? maxLength : 1;
         for (Encoding encoding : encodings) {
             tokens = Math.max(tokens, encoding.getIds().length);
         }

@@ -145,6 +145,32 @@ class CheckpointLoadingTest {
         }
     }
 
+    @Test
+    void paddingIsChosenByTheCallerAndDoesNotChangeTheLogits() {
+        JsonNode golden = Golden.json("tiny-bert");
+        try (ClassifierModel model = ClassifierModel.load(Golden.dir("tiny-bert"), Device.cpu());
+                NDManager scope = model.manager().newSubManager()) {
+            java.util.List<String> texts = Golden.strings(golden.get("texts"));
+            EncodedBatch padded = model.textEncoder().encode(texts, 64, TextEncoder.Padding.MAX_LENGTH);
+            assertThat(padded.tokens()).isEqualTo(64);
+            NDList out = model.forward(padded.toNDList(scope), false);
+            assertThat(Golden.maxAbsDiff(out.get(0).toFloatArray(), Golden.flatFloats(golden.get("logits")))).isLessThan(1e-4f);
+        }
+    }
+
+    @Test
+    void dropoutActsOnlyInTraining() {
+        try (ClassifierModel model = ClassifierModel.load(Golden.dir("tiny-roberta"), Device.cpu());
+                NDManager scope = model.manager().newSubManager()) {
+            NDList inputs = model.textEncoder().encode(java.util.List.of("a fine film", "a dull one"), 64).toNDList(scope);
+            float[] eval1 = model.forward(inputs, false).get(0).toFloatArray();
+            float[] eval2 = model.forward(inputs, false).get(0).toFloatArray();
+            float[] train = model.forward(inputs, true).get(0).toFloatArray();
+            assertThat(eval1).containsExactly(eval2);
+            assertThat(Golden.maxAbsDiff(eval1, train)).isGreaterThan(1e-4f);
+        }
+    }
+
     private Path copyOf(String golden) throws IOException {
         Path target = Files.createDirectories(dir.resolve(golden + "-" + System.nanoTime()));
         try (var files = Files.list(Golden.dir(golden))) {
