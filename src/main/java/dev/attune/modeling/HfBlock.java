@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 
 /**
@@ -23,6 +25,17 @@ public abstract class HfBlock extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " has no static output shape");
+    }
+
+    /** Initialised once every parameter holds an array (DJL's default also wants input shapes). */
+    @Override
+    public boolean isInitialized() {
+        for (Pair<String, Parameter> parameter : getParameters()) {
+            if (!parameter.getValue().isInitialized()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
