@@ -53,6 +53,14 @@ public final class ClassifierModel implements AutoCloseable {
      * @param labels when non-null, a new head for these labels replaces the checkpoint's (fine-tuning)
      */
     public static ClassifierModel load(Path dir, Device device, List<String> labels) {
+        return load(dir, device, labels, false);
+    }
+
+    /**
+     * @param labels when non-null, a new head for these labels replaces the checkpoint's (fine-tuning)
+     * @param randomWeights ignore the checkpoint's weights: same architecture and tokenizer, fresh weights
+     */
+    public static ClassifierModel load(Path dir, Device device, List<String> labels, boolean randomWeights) {
         CheckpointDir checkpoint = CheckpointDir.open(dir);
         ModelConfig config = checkpoint.config();
         boolean freshHead = labels != null && !labels.equals(config.labels());
@@ -60,10 +68,10 @@ public final class ClassifierModel implements AutoCloseable {
             config = config.withLabels(labels);
         }
         SequenceClassifier block = Architectures.create(config);
-        Map<String, Tensor> tensors = checkpoint.readWeights();
         NDManager manager = NDManager.newBaseManager(device);
         try {
-            WeightBinder.Report report = WeightBinder.bind(block, tensors, manager, freshHead);
+            WeightBinder.Report report = randomWeights ? WeightBinder.initialiseAll(block, manager)
+                    : WeightBinder.bind(block, checkpoint.readWeights(), manager, freshHead);
             TextEncoder textEncoder = new TextEncoder(checkpoint, block.maxTokens(), config.padTokenId());
             return new ClassifierModel(manager, block, textEncoder, checkpoint, report);
         } catch (RuntimeException e) {

@@ -21,6 +21,24 @@ public record EncodedBatch(int batchSize, int tokens, long[] inputIds, long[] at
         return new NDList(ids, mask, types);
     }
 
+    /** Pads token-id rows to the longest (single-segment texts: token types all 0). */
+    public static EncodedBatch padded(java.util.List<long[]> rows, long padId) {
+        int tokens = 1;
+        for (long[] row : rows) {
+            tokens = Math.max(tokens, row.length);
+        }
+        int batch = rows.size();
+        long[] ids = new long[batch * tokens];
+        long[] mask = new long[batch * tokens];
+        java.util.Arrays.fill(ids, padId);
+        for (int i = 0; i < batch; i++) {
+            long[] row = rows.get(i);
+            System.arraycopy(row, 0, ids, i * tokens, row.length);
+            java.util.Arrays.fill(mask, i * tokens, i * tokens + row.length, 1L);
+        }
+        return new EncodedBatch(batch, tokens, ids, mask, new long[batch * tokens], new boolean[batch]);
+    }
+
     /** Real (non-padding) tokens in the batch. */
     public long realTokens() {
         long count = 0;

@@ -82,6 +82,19 @@ public final class TextEncoder implements AutoCloseable {
         return new EncodedBatch(batch, tokens, ids, mask, types, truncated);
     }
 
+    /** Token ids per text (with special tokens, truncated to maxLength), unpadded. */
+    public List<long[]> tokenize(List<String> texts, int maxLength) {
+        if (maxLength < 2 || maxLength > positionLimit) {
+            throw new IllegalArgumentException("maxLength " + maxLength + " is outside 2.." + positionLimit);
+        }
+        Encoding[] encodings = tokenizer(maxLength).batchEncode(texts);
+        List<long[]> ids = new java.util.ArrayList<>(encodings.length);
+        for (Encoding encoding : encodings) {
+            ids.add(encoding.getIds());
+        }
+        return ids;
+    }
+
     private HuggingFaceTokenizer tokenizer(int maxLength) {
         return byMaxLength.computeIfAbsent(maxLength, length -> {
             Map<String, String> options = new HashMap<>();

@@ -85,6 +85,17 @@ public final class WeightBinder {
         return new Report(loaded, initialised, skipped);
     }
 
+    /** Every parameter freshly initialised as transformers does (the "random init" baseline). */
+    public static Report initialiseAll(SequenceClassifier model, NDManager manager) {
+        List<String> initialised = new ArrayList<>();
+        ParameterNames.of(model).forEach((name, slot) -> {
+            slot.parameter().setArray(initialise(manager, slot.owner().init(slot.name()),
+                    slot.owner().expectedShape(slot.name()), model.config().initializerRange()));
+            initialised.add(name);
+        });
+        return new Report(0, initialised, List.of());
+    }
+
     /** Base checkpoints (e.g. MiniLM saved as BertModel) have no "bert." prefix: add it, as transformers does. */
     private static Map<String, Tensor> withBasePrefix(Map<String, Tensor> tensors, String prefix,
             Map<String, ParameterNames.Slot> slots) {

@@ -1,0 +1,34 @@
+package dev.attune.training;
+
+import java.util.List;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.attune.modeling.ClassifierModel;
+
+/** Scores a classifier on a data set: no gradients, dropout off, every batch in its own scope. */
+final class Evaluator {
+
+    private Evaluator() {
+    }
+
+    static ClassificationMetrics evaluate(ClassifierModel model, LogitsSource source, int batchSize, List<String> names) {
+        int classes = names.size();
+        float[][] probabilities = new float[source.size()][];
+        int[] labels = new int[source.size()];
+        double lossSum = 0;
+        for (int[] batch : source.evaluationBatches(batchSize)) {
+            try (NDManager scope = model.manager().newSubManager()) {
+                NDArray logits = source.logits(scope, batch, false);
+                int[] batchLabels = source.labels(batch);
+                lossSum += Losses.crossEntropy(logits, batchLabels, scope).getFloat() * batch.length;
+                float[] flat = logits.softmax(-1).toFloatArray();
+                for (int i = 0; i < batch.length; i++) {
+                    probabilities[batch[i]] = java.util.Arrays.copyOfRange(flat, i * classes, (i + 1) * classes);
+                    labels[batch[i]] = batchLabels[i];
+                }
+            }
+        }
+        return ClassificationMetrics.of(labels, probabilities, lossSum / Math.max(1, source.size()), names);
+    }
+}

@@ -1,0 +1,228 @@
+package dev.attune.training;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import dev.attune.model.ModelFiles;
+import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.LayerNorm;
+import dev.attune.modeling.ParameterNames;
+
+/**
+ * The training loop: AdamW with linear/cosine warm-up schedule, global-norm clipping, gradient
+ * accumulation, evaluation every N steps or each epoch, early stopping, and the best evaluation's
+ * weights saved as a Hugging Face checkpoint. Every batch runs in its own NDManager scope, so memory
+ * stays flat. Progress and cancellation go through {@link TrainingListener}, outside the loop.
+ */
+public final class FineTuner {
+
+    private static final Pattern LAYER = Pattern.compile("\\.layer\\.(\\d+)\\.");
+
+    private final ClassifierModel model;
+    private final TrainingOptions options;
+    private final TrainingListener listener;
+
+    public FineTuner(ClassifierModel model, TrainingOptions options, TrainingListener listener) {
+        this.model = model;
+        this.options = options;
+        this.listener = listener;
+    }
+
+    /**
+     * Trains on {@code train}, evaluates on {@code validation}, and keeps the best weights in {@code bestDir}.
+     */
+    public TrainingResult train(TokenizedExamples train, TokenizedExamples validation, Path bestDir) {
+        boolean headOnly = options.strategyValue() == TrainingOptions.Strategy.HEAD;
+        int evalBatch = options.batchSize() * 2;
+        LogitsSource trainSource;
+        LogitsSource validationSource;
+        if (headOnly) {
+            listener.log("strategy head: computing encoder features once for " + train.size() + " + "
+                    + validation.size() + " examples");
+            trainSource = CachedFeatureLogits.compute(model, train, evalBatch);
+            validationSource = CachedFeatureLogits.compute(model, validation, evalBatch);
+        } else {
+            trainSource = new EncoderLogits(model, train);
+            validationSource = new EncoderLogits(model, validation);
+        }
+        List<AdamW.Trainable> trainable = selectTrainable();
+        listener.log("training " + trainable.size() + " parameter tensors ("
+                + trainable.stream().mapToLong(t -> t.weight().size()).sum() + " weights), strategy "
+                + options.strategy());
+        try (AdamW optimizer = new AdamW(trainable, options.weightDecay(), model.manager())) {
+            return loop(trainSource, validationSource, optimizer, evalBatch, bestDir);
+        } finally {
+            trainable.forEach(t -> t.weight().setRequiresGradient(false));
+        }
+    }
+
+    private TrainingResult loop(LogitsSource trainSource, LogitsSource validationSource, AdamW optimizer, int evalBatch,
+            Path bestDir) {
+        Random random = new Random(options.seed());
+        int accumulation = options.gradientAccumulationSteps();
+        int batchesPerEpoch = (trainSource.size() + options.batchSize() - 1) / options.batchSize();
+        long stepsPerEpoch = (batchesPerEpoch + accumulation - 1) / accumulation;
+        long totalSteps = stepsPerEpoch * options.epochs();
+        LearningRateSchedule schedule = LearningRateSchedule.of(options, totalSteps);
+        int evalEvery = options.evalEverySteps() == null ? 0 : options.evalEverySteps();
+        List<EvaluationPoint> history = new ArrayList<>();
+        EvaluationPoint best = null;
+        int evaluationsWithoutGain = 0;
+        long step = 0;
+        long samples = 0;
+        double lossSinceEval = 0;
+        int batchesSinceEval = 0;
+        long start = System.nanoTime();
+        boolean stoppedEarly = false;
+
+        epochs:
+        for (int epoch = 0; epoch < options.epochs(); epoch++) {
+            List<int[]> batches = trainSource.trainingBatches(options.batchSize(), random);
+            for (int b = 0; b < batches.size(); b++) {
+                if (listener.cancelRequested()) {
+                    throw new TrainingCancelledException(step);
+                }
+                int[] batch = batches.get(b);
+                double loss = backward(trainSource, batch, accumulation);
+                if (!Double.isFinite(loss)) {
+                    throw new TrainingFailedException("non_finite_loss", "The training loss became " + loss
+                            + " at step " + step + " (epoch " + (epoch + 1) + "). Lower learningRate or "
+                            + "maxGradNorm, or check the data.");
+                }
+                lossSinceEval += loss;
+                batchesSinceEval++;
+                samples += batch.length;
+                boolean stepNow = (b + 1) % accumulation == 0 || b == batches.size() - 1;
+                if (!stepNow) {
+                    continue;
+                }
+                double rate = schedule.rate(step);
+                optimizer.step(rate, clipFactor(optimizer));
+                step++;
+                double seconds = (System.nanoTime() - start) / 1e9;
+                listener.onStep(new TrainingListener.Progress(epoch + 1, step, totalSteps, samples / seconds,
+                        seconds / step * (totalSteps - step), loss, rate));
+                boolean endOfEpoch = b == batches.size() - 1;
+                if ((evalEvery > 0 && step % evalEvery == 0) || (evalEvery == 0 && endOfEpoch)
+                        || (evalEvery > 0 && step == totalSteps)) {
+                    ClassificationMetrics metrics = Evaluator.evaluate(model, validationSource, evalBatch, model.config().labels());
+                    EvaluationPoint point = new EvaluationPoint(step, epoch + (double) (b + 1) / batches.size(),
+                            lossSinceEval / Math.max(1, batchesSinceEval), metrics);
+                    lossSinceEval = 0;
+                    batchesSinceEval = 0;
+                    history.add(point);
+                    boolean improved = best == null
+                            || metrics.score(options.metricForBestValue()) > best.metrics().score(options.metricForBestValue());
+                    if (improved) {
+                        best = point;
+                        evaluationsWithoutGain = 0;
+                        saveBest(bestDir);
+                    } else {
+                        evaluationsWithoutGain++;
+                    }
+                    listener.onEvaluation(point, improved);
+                    listener.log("step %d epoch %.2f: train loss %.4f, validation loss %.4f, accuracy %.4f, F1 %.4f%s"
+                            .formatted(step, point.epoch(), point.trainLoss(), metrics.loss(), metrics.accuracy(),
+                                    metrics.f1Macro(), improved ? " (best)" : ""));
+                    if (options.earlyStoppingPatience() != null && evaluationsWithoutGain >= options.earlyStoppingPatience()) {
+                        stoppedEarly = step < totalSteps;
+                        listener.log("early stopping: no gain on " + options.metricForBest() + " for "
+                                + evaluationsWithoutGain + " evaluations");
+                        break epochs;
+                    }
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new TrainingResult(best, history, step, stoppedEarly, samples / seconds, seconds);
+    }
+
+    /** Scores a model on examples (eval mode, no gradients). */
+    public static ClassificationMetrics evaluate(ClassifierModel model, TokenizedExamples data, int batchSize) {
+        return Evaluator.evaluate(model, new EncoderLogits(model, data), batchSize, model.config().labels());
+    }
+
+    /** Forward and backward of one micro-batch; returns its (unscaled) mean loss. */
+    private double backward(LogitsSource source, int[] batch, int accumulation) {
+        try (NDManager scope = model.manager().newSubManager();
+                GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray logits = source.logits(scope, batch, true);
+            NDArray loss = Losses.crossEntropy(logits, source.labels(batch), scope);
+            collector.backward(accumulation == 1 ? loss : loss.div(accumulation));
+            return loss.getFloat();
+        }
+    }
+
+    /** Global-norm clipping as torch.nn.utils.clip_grad_norm_: the factor that brings the norm to maxGradNorm. */
+    private double clipFactor(AdamW optimizer) {
+        if (options.maxGradNorm() <= 0) {
+            return 1;
+        }
+        double norm = optimizer.gradientNorm();
+        if (!Double.isFinite(norm)) {
+            throw new TrainingFailedException("non_finite_gradient", "A gradient became " + norm
+                    + ". Lower learningRate or check the data.");
+        }
+        return Math.min(1.0, options.maxGradNorm() / (norm + 1e-6));
+    }
+
+    /** The parameters this strategy trains, marked to collect gradients; the others are frozen. */
+    private List<AdamW.Trainable> selectTrainable() {
+        int layers = model.config().numLayers();
+        int firstTrainedLayer = options.strategyValue() == TrainingOptions.Strategy.LAST_LAYERS
+                ? Math.max(0, layers - options.lastLayers()) : 0;
+        List<AdamW.Trainable> trainable = new ArrayList<>();
+        for (Map.Entry<String, ParameterNames.Slot> entry : ParameterNames.of(model.block()).entrySet()) {
+            String name = entry.getKey();
+            boolean head = model.block().isHeadParameter(name);
+            boolean train = switch (options.strategyValue()) {
+                case FULL -> true;
+                case HEAD -> head;
+                case LAST_LAYERS -> head || layerIndex(name) >= firstTrainedLayer;
+            };
+            NDArray weight = entry.getValue().parameter().getArray();
+            weight.setRequiresGradient(train);
+            if (train) {
+                boolean decay = !(name.endsWith(".bias") || entry.getValue().owner() instanceof LayerNorm);
+                trainable.add(new AdamW.Trainable(name, weight, decay));
+            }
+        }
+        return trainable;
+    }
+
+    /** The encoder layer a parameter belongs to, or -1 (embeddings). */
+    static int layerIndex(String name) {
+        Matcher matcher = LAYER.matcher(name);
+        return matcher.find() ? Integer.parseInt(matcher.group(1)) : -1;
+    }
+
+    /** Replaces bestDir with the current weights, atomically (save beside it, then swap). */
+    private void saveBest(Path bestDir) {
+        try {
+            Path temp = bestDir.resolveSibling(bestDir.getFileName() + ".saving");
+            ModelFiles.deleteTree(temp);
+            model.save(temp);
+            Path old = bestDir.resolveSibling(bestDir.getFileName() + ".old");
+            ModelFiles.deleteTree(old);
+            if (Files.exists(bestDir)) {
+                Files.move(bestDir, old);
+            }
+            Files.move(temp, bestDir);
+            ModelFiles.deleteTree(old);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not save the best checkpoint to " + bestDir, e);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.attune.training;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import dev.attune.checkpoint.CheckpointDir;
+import dev.attune.dataset.DatasetService;
+import dev.attune.engine.EngineInfo;
+import dev.attune.model.ModelService;
+import dev.attune.model.ModelSources;
+import dev.attune.model.RegisteredModel;
+import dev.attune.modeling.Architectures;
+import dev.attune.modeling.CheckpointException;
+import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.ModelConfig;
+import dev.attune.system.ProblemException;
+
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Runs one fine-tuning end to end: reads the data sets, loads the base model with a fresh head for
+ * the data set's labels, trains, scores the best weights on the test set, and registers them as a
+ * model with their metrics. Callers (the job executor) run one at a time: DJL allows a single
+ * gradient collector per JVM.
+ */
+@Service
+public class FineTuningService {
+
+    private final DatasetService datasets;
+    private final ModelService models;
+    private final ModelSources sources;
+    private final EngineInfo engine;
+    private final ObjectMapper mapper;
+
+    FineTuningService(DatasetService datasets, ModelService models, ModelSources sources, EngineInfo engine,
+            ObjectMapper mapper) {
+        this.datasets = datasets;
+        this.models = models;
+        this.sources = sources;
+        this.engine = engine;
+        this.mapper = mapper;
+    }
+
+    /** Every problem with a request ("field: what is wrong"), checked before a job is queued. */
+    public List<String> problems(FineTuneRequest request) {
+        List<String> problems = new ArrayList<>();
+        TrainingOptions options = (request.options() == null ? TrainingOptions.defaults() : request.options().withDefaults());
+        problems.addAll(options.problems());
+        checkDataset(problems, "datasetId", request.datasetId(), true);
+        checkDataset(problems, "validationDatasetId", request.validationDatasetId(), false);
+        checkDataset(problems, "testDatasetId", request.testDatasetId(), false);
+        if (request.baseModel() == null || request.baseModel().isBlank()) {
+            problems.add("baseModel: required (a registered model id, a path under the import roots, or a Hub id)");
+        } else {
+            try {
+                ModelConfig config = CheckpointDir.open(baseModelDir(request.baseModel())).config();
+                var block = Architectures.create(config);
+                if (options.maxLength() != null && options.maxLength() > block.maxTokens()) {
+                    problems.add("maxLength: " + options.maxLength() + " is beyond the model's " + block.maxTokens()
+                            + " positions");
+                }
+                if ("last_layers".equals(options.strategy()) && options.lastLayers() != null
+                        && options.lastLayers() > config.numLayers()) {
+                    problems.add("lastLayers: the model has only " + config.numLayers() + " layers");
+                }
+            } catch (ProblemException e) {
+                problems.add("baseModel: " + e.getMessage());
+            } catch (CheckpointException e) {
+                problems.add("baseModel: " + e.getMessage());
+            }
+        }
+        return problems;
+    }
+
+    public FineTuneOutcome run(FineTuneRequest request, String jobId, Path workDir, TrainingListener listener)
+            throws IOException {
+        TrainingOptions options = (request.options() == null ? TrainingOptions.defaults() : request.options().withDefaults());
+        Engine.getInstance().setRandomSeed((int) (long) options.seed());
+        List<String[]> rows = LabelledData.readRows(datasets.rowsFile(request.datasetId()));
+        List<String> labels = LabelledData.labelsOf(rows);
+        List<Example> all = LabelledData.toExamples(rows, labels);
+        List<Example> train;
+        List<Example> validation;
+        if (request.validationDatasetId() != null && !request.validationDatasetId().isBlank()) {
+            train = all;
+            validation = examplesOf(request.validationDatasetId(), labels, "validation");
+        } else {
+            LabelledData.Split split = LabelledData.stratifiedSplit(all, options.validationSplit(), options.seed());
+            train = split.train();
+            validation = split.validation();
+        }
+        train = LabelledData.limit(train, options.maxTrainSamples());
+        listener.log("labels " + labels + "; " + train.size() + " training and " + validation.size()
+                + " validation examples");
+
+        Device device = engine.defaultDevice();
+        Path baseDir = baseModelDir(request.baseModel());
+        boolean random = options.initValue() == TrainingOptions.Init.RANDOM;
+        Path bestDir = workDir.resolve("best");
+        TrainingResult result;
+        try (ClassifierModel model = ClassifierModel.load(baseDir, device, labels, random)) {
+            int maxLength = options.maxLength() != null ? options.maxLength() : model.textEncoder().defaultMaxLength();
+            long padId = model.config().padTokenId();
+            listener.log("base model " + request.baseModel() + " (" + model.config().modelType() + ", "
+                    + (random ? "random init" : "pretrained") + ") on " + device + ", max length " + maxLength);
+            TokenizedExamples trainData = TokenizedExamples.of(train, model.textEncoder(), maxLength, padId);
+            TokenizedExamples validationData = TokenizedExamples.of(validation, model.textEncoder(), maxLength, padId);
+            result = new FineTuner(model, options, listener).train(trainData, validationData, bestDir);
+        }
+        if (result.best() == null) {
+            throw new TrainingFailedException("no_evaluation", "The run ended before any evaluation.");
+        }
+        try (ClassifierModel best = ClassifierModel.load(bestDir, device)) {
+            ClassificationMetrics test = null;
+            if (request.testDatasetId() != null && !request.testDatasetId().isBlank()) {
+                List<Example> testExamples = examplesOf(request.testDatasetId(), labels, "test");
+                int maxLength = options.maxLength() != null ? options.maxLength() : best.textEncoder().defaultMaxLength();
+                test = FineTuner.evaluate(best, TokenizedExamples.of(testExamples, best.textEncoder(), maxLength,
+                        best.config().padTokenId()), options.batchSize() * 2);
+                listener.log("test: accuracy %.4f, F1 %.4f on %d examples".formatted(test.accuracy(), test.f1Macro(),
+                        test.count()));
+            }
+            String name = request.name() != null && !request.name().isBlank() ? request.name()
+                    : "fine-tuned " + baseDir.getFileName() + " on " + datasets.get(request.datasetId()).name();
+            RegisteredModel registered = models.register(best, name, request.baseModel(), "JOB", jobId,
+                    metricsJson(result, test, options));
+            return new FineTuneOutcome(registered, result, test);
+        }
+    }
+
+    private String metricsJson(TrainingResult result, ClassificationMetrics test, TrainingOptions options) {
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("metricForBest", options.metricForBest());
+        metrics.put("bestStep", result.best().step());
+        metrics.put("bestEpoch", result.best().epoch());
+        metrics.put("validation", result.best().metrics());
+        if (test != null) {
+            metrics.put("test", test);
+        }
+        return mapper.writeValueAsString(metrics);
+    }
+
+    private List<Example> examplesOf(String datasetId, List<String> labels, String role) {
+        List<String[]> rows = LabelledData.readRows(datasets.rowsFile(datasetId));
+        try {
+            return LabelledData.toExamples(rows, labels);
+        } catch (IllegalArgumentException e) {
+            throw new TrainingFailedException("label_mismatch", "The " + role + " data set has a " + e.getMessage());
+        }
+    }
+
+    /** A registered model's directory, or a source resolved through the import roots or the Hub. */
+    public Path baseModelDir(String baseModel) {
+        if (baseModel.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
+            return models.directoryOf(baseModel);
+        }
+        return sources.resolve(baseModel, null).dir();
+    }
+
+    private void checkDataset(List<String> problems, String field, String id, boolean required) {
+        if (id == null || id.isBlank()) {
+            if (required) {
+                problems.add(field + ": required (the id of an uploaded data set)");
+            }
+            return;
+        }
+        try {
+            datasets.get(id);
+        } catch (ProblemException e) {
+            problems.add(field + ": no data set has id '" + id + "'");
+        }
+    }
+}
