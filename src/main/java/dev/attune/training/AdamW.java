@@ -69,13 +69,11 @@ public final class AdamW implements AutoCloseable {
     /** L2 norm of all gradients together. */
     public double gradientNorm() {
         double sum = 0;
-        try (NDManager scope = stateManager.newSubManager()) {
-            for (Trainable parameter : parameters) {
-                try (NDArray grad = parameter.weight().getGradient()) {
-                    NDArray squares = grad.square().sum();
-                    squares.attach(scope);
-                    sum += squares.getFloat();
-                }
+        for (Trainable parameter : parameters) {
+            // results of ops on a gradient belong to the parameter's manager: close each one
+            try (NDArray grad = parameter.weight().getGradient(); NDArray squares = grad.square();
+                    NDArray total = squares.sum()) {
+                sum += total.getFloat();
             }
         }
         return Math.sqrt(sum);

@@ -1,0 +1,221 @@
+package dev.attune.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import dev.attune.modeling.ClassifierModel;
+import dev.attune.support.Golden;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The training loop on the tiny golden models and a small, learnable data set. */
+class FineTunerTest {
+
+    private static final List<String> LABELS = List.of("negative", "positive");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void lossFallsAndTheBestCheckpointIsSavedAndReloads() {
+        TrainingOptions options = options("full", 6, 3e-3, null);
+        Run run = train("tiny-bert", options, TrainingListener.NONE);
+
+        List<EvaluationPoint> history = run.result.history();
+        assertThat(history).hasSize(6);
+        assertThat(history.get(history.size() - 1).trainLoss()).isLessThan(history.get(0).trainLoss() * 0.7);
+        assertThat(history.get(history.size() - 1).metrics().loss()).isLessThan(history.get(0).metrics().loss());
+        assertThat(run.result.best().metrics().accuracy()).isGreaterThanOrEqualTo(0.9);
+        try (ClassifierModel best = ClassifierModel.load(run.bestDir, Device.cpu())) {
+            assertThat(best.config().labels()).isEqualTo(LABELS);
+            ClassificationMetrics again = FineTuner.evaluate(best, run.validation, 16);
+            assertThat(again.accuracy()).isEqualTo(run.result.best().metrics().accuracy());
+        }
+    }
+
+    @Test
+    void sameSeedGivesTheSameRunOnCpu() {
+        TrainingOptions options = options("full", 2, 3e-3, null);
+        Run first = train("tiny-distilbert", options, TrainingListener.NONE);
+        Run second = train("tiny-distilbert", options, TrainingListener.NONE);
+        assertThat(second.result.history().get(1).trainLoss()).isEqualTo(first.result.history().get(1).trainLoss());
+        assertThat(second.result.history().get(1).metrics().loss()).isEqualTo(first.result.history().get(1).metrics().loss());
+    }
+
+    @Test
+    void headStrategyChangesOnlyTheHead() {
+        Map<String, float[]> before = weights("tiny-roberta");
+        Run run = train("tiny-roberta", options("head", 3, 1e-2, null), TrainingListener.NONE);
+        Map<String, float[]> after = weightsOf(run.bestDir);
+
+        before.forEach((name, values) -> {
+            boolean head = name.startsWith("classifier.");
+            if (!head) {
+                assertThat(after.get(name)).as(name).containsExactly(values);
+            }
+        });
+        assertThat(after.get("classifier.out_proj.weight")).isNotEqualTo(before.get("classifier.out_proj.weight"));
+        assertThat(run.result.history().get(2).trainLoss()).isLessThan(run.result.history().get(0).trainLoss());
+    }
+
+    @Test
+    void lastLayersStrategyFreezesTheLowerLayersAndEmbeddings() {
+        Map<String, float[]> before = weights("tiny-bert");
+        TrainingOptions options = new TrainingOptions("last_layers", 1, null, 2, 3e-3, 8, null, null, null, null, null,
+                7L, null, null, null, null, null, null).withDefaults();
+        Run run = train("tiny-bert", options, TrainingListener.NONE);
+        Map<String, float[]> after = weightsOf(run.bestDir);
+
+        assertThat(after.get("bert.embeddings.word_embeddings.weight"))
+                .containsExactly(before.get("bert.embeddings.word_embeddings.weight"));
+        assertThat(after.get("bert.encoder.layer.0.attention.self.query.weight"))
+                .containsExactly(before.get("bert.encoder.layer.0.attention.self.query.weight"));
+        assertThat(after.get("bert.encoder.layer.1.attention.self.query.weight"))
+                .isNotEqualTo(before.get("bert.encoder.layer.1.attention.self.query.weight"));
+    }
+
+    @Test
+    void earlyStoppingEndsTheRunAfterPatienceEvaluationsWithoutGain() {
+        // learning rate 0: nothing ever improves after the first evaluation
+        TrainingOptions options = new TrainingOptions("full", null, null, 10, 1e-12, 8, null, 0.0, null, null, null,
+                7L, null, "loss", 2, 3, null, null).withDefaults();
+        Run run = train("tiny-bert", options, TrainingListener.NONE);
+        assertThat(run.result.stoppedEarly()).isTrue();
+        assertThat(run.result.history()).hasSize(3);
+        assertThat(run.result.history().get(0).step()).isEqualTo(3);
+    }
+
+    @Test
+    void nonFiniteLossStopsTheRunWithAClearReason() {
+        ClassifierModel model = ClassifierModel.load(Golden.dir("tiny-bert"), Device.cpu(), LABELS);
+        try (model) {
+            NDArray classifier = model.parameters().get("classifier.weight");
+            classifier.set(new float[(int) classifier.size()]);
+            classifier.muli(Float.NaN);
+            TokenizedExamples data = tokenized(model, examples(new Random(1), 16));
+            FineTuner tuner = new FineTuner(model, options("full", 1, 1e-3, null), TrainingListener.NONE);
+            assertThatThrownBy(() -> tuner.train(data, data, dir.resolve("best")))
+                    .isInstanceOf(TrainingFailedException.class).hasMessageContaining("NaN")
+                    .extracting(e -> ((TrainingFailedException) e).reason()).isEqualTo("non_finite_loss");
+        }
+    }
+
+    @Test
+    void cancellationStopsAtTheNextStep() {
+        List<Long> steps = new ArrayList<>();
+        TrainingListener cancelAfterTwo = new TrainingListener() {
+            @Override
+            public void onStep(Progress progress) {
+                steps.add(progress.step());
+            }
+
+            @Override
+            public boolean cancelRequested() {
+                return steps.size() >= 2;
+            }
+        };
+        assertThatThrownBy(() -> train("tiny-bert", options("full", 3, 1e-3, null), cancelAfterTwo))
+                .isInstanceOf(TrainingCancelledException.class);
+        assertThat(steps).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void memoryStaysFlatAcrossEpochs() {
+        List<Integer> liveArrays = new ArrayList<>();
+        List<Long> residentKb = new ArrayList<>();
+        ClassifierModel[] holder = new ClassifierModel[1];
+        TrainingListener probe = new TrainingListener() {
+            @Override
+            public void onEvaluation(EvaluationPoint point, boolean best) {
+                liveArrays.add(holder[0].manager().getManagedArrays().size());
+                residentKb.add(residentKb());
+            }
+        };
+        Engine.getInstance().setRandomSeed(7);
+        try (ClassifierModel model = ClassifierModel.load(Golden.dir("tiny-bert"), Device.cpu(), LABELS)) {
+            holder[0] = model;
+            TokenizedExamples train = tokenized(model, examples(new Random(3), 96));
+            TokenizedExamples validation = tokenized(model, examples(new Random(4), 32));
+            new FineTuner(model, options("full", 12, 1e-3, null), probe).train(train, validation, dir.resolve("best"));
+        }
+        assertThat(liveArrays.subList(1, liveArrays.size())).as("live NDArrays after each epoch")
+                .allMatch(count -> count.equals(liveArrays.get(1)));
+        long growthKb = residentKb.get(residentKb.size() - 1) - residentKb.get(3);
+        assertThat(growthKb).as("resident memory growth from epoch 4 to 12, KiB; series " + residentKb)
+                .isLessThan(24 * 1024);
+    }
+
+    private record Run(TrainingResult result, Path bestDir, TokenizedExamples validation) {
+    }
+
+    private Run train(String golden, TrainingOptions options, TrainingListener listener) {
+        Engine.getInstance().setRandomSeed((int) (long) options.seed());
+        try (ClassifierModel model = ClassifierModel.load(Golden.dir(golden), Device.cpu(), LABELS)) {
+            TokenizedExamples train = tokenized(model, examples(new Random(1), 64));
+            TokenizedExamples validation = tokenized(model, examples(new Random(2), 32));
+            Path bestDir = dir.resolve("best-" + System.nanoTime());
+            TrainingResult result = new FineTuner(model, options, listener).train(train, validation, bestDir);
+            return new Run(result, bestDir, validation);
+        }
+    }
+
+    private static TrainingOptions options(String strategy, int epochs, double lr, Integer evalEvery) {
+        return new TrainingOptions(strategy, null, null, epochs, lr, 8, 32, 0.1, 0.01, null, 1.0, 7L, null, null,
+                null, evalEvery, null, null).withDefaults();
+    }
+
+    /** Short reviews whose label is decided by the sentiment words in them. */
+    static List<Example> examples(Random random, int count) {
+        String[] positive = {"great", "good", "wonderful", "fun", "charming", "best"};
+        String[] negative = {"bad", "awful", "dull", "boring", "worst", "mess"};
+        String[] filler = {"a", "the", "movie", "film", "story", "is", "was", "and", "with"};
+        List<Example> examples = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int label = i % 2;
+            String[] words = label == 1 ? positive : negative;
+            StringBuilder text = new StringBuilder();
+            for (int w = 0; w < 3 + random.nextInt(8); w++) {
+                text.append(random.nextInt(3) == 0 ? words[random.nextInt(words.length)] : filler[random.nextInt(filler.length)])
+                        .append(' ');
+            }
+            text.append(words[random.nextInt(words.length)]);
+            examples.add(new Example(text.toString(), label));
+        }
+        return examples;
+    }
+
+    private static TokenizedExamples tokenized(ClassifierModel model, List<Example> examples) {
+        return TokenizedExamples.of(examples, model.textEncoder(), 32, model.config().padTokenId());
+    }
+
+    private static Map<String, float[]> weights(String golden) {
+        return weightsOf(Golden.dir(golden));
+    }
+
+    private static Map<String, float[]> weightsOf(Path checkpoint) {
+        Map<String, float[]> values = new java.util.TreeMap<>();
+        dev.attune.checkpoint.Safetensors.read(checkpoint.resolve("model.safetensors"))
+                .forEach((name, tensor) -> values.put(name, tensor.data()));
+        return values;
+    }
+
+    private static long residentKb() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))
+                    .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}
