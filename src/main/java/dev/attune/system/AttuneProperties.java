@@ -19,6 +19,7 @@ import org.springframework.validation.annotation.Validated;
  * @param datasets limits for uploaded data sets
  * @param security API-key protection of the API
  * @param models where models may be imported from
+ * @param jobs the fine-tuning job queue
  */
 @Validated
 @ConfigurationProperties("attune")
@@ -26,7 +27,8 @@ public record AttuneProperties(
         @NotNull @DefaultValue("./data") Path dataDir,
         @Valid @DefaultValue Datasets datasets,
         @Valid @DefaultValue Security security,
-        @Valid @DefaultValue Models models) {
+        @Valid @DefaultValue Models models,
+        @Valid @DefaultValue Jobs jobs) {
 
     /**
      * @param maxUploadSize largest accepted upload (also wired into the multipart limits)
@@ -63,6 +65,18 @@ public record AttuneProperties(
             @DefaultValue("https://huggingface.co") String endpoint,
             Path cacheDir,
             @DefaultValue("false") boolean offline) {
+    }
+
+    /**
+     * @param maxQueued most jobs waiting at once; beyond it submissions get 429 with Retry-After
+     * @param progressInterval how often a running job's progress is written to the database
+     */
+    public record Jobs(@Min(1) @DefaultValue("100") int maxQueued,
+            @NotNull @DefaultValue("1s") java.time.Duration progressInterval) {
+    }
+
+    public Path jobsDir() {
+        return dataDir.resolve("jobs");
     }
 
     public Path datasetsDir() {

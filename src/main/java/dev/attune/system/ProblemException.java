@@ -14,6 +14,7 @@ public class ProblemException extends RuntimeException {
     private final HttpStatus status;
     private final String title;
     private final Map<String, Object> properties = new LinkedHashMap<>();
+    private Long retryAfterSeconds;
 
     public ProblemException(HttpStatus status, String title, String detail) {
         super(detail);
@@ -37,6 +38,16 @@ public class ProblemException extends RuntimeException {
     public ProblemException with(String name, Object value) {
         properties.put(name, value);
         return this;
+    }
+
+    /** Adds a Retry-After header (a full queue). */
+    public ProblemException retryAfter(long seconds) {
+        this.retryAfterSeconds = seconds;
+        return this;
+    }
+
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public HttpStatus status() {

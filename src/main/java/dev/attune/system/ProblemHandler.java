@@ -38,7 +38,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         ProblemDetail body = ProblemDetail.forStatusAndDetail(ex.status(), ex.getMessage());
         body.setTitle(ex.title());
         ex.properties().forEach(body::setProperty);
-        return ResponseEntity.status(ex.status()).body(body);
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(ex.status());
+        if (ex.retryAfterSeconds() != null) {
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds()));
+        }
+        return response.body(body);
     }
 
     @ExceptionHandler(CheckpointException.class)

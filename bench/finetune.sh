@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# One fine-tuning recipe through attune's training loop; prints a markdown row.
+# Usage: bench/finetune.sh [key=value ...]   (see FineTuneBenchmark for keys)
+# Default: the CPU recipe of issue 4 — all-MiniLM-L6-v2, first 8,000 rows of SST-2 train, full
+# fine-tuning, 1 epoch, 64 tokens, batch 32, lr 5e-5, scored on sst2_dev.csv. Anchor: 83.60%.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null
+echo "| device | model | strategy | init | train rows | B x T | lr | epochs | accuracy | train time | total | samples/s |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+OPT_OUT_TRACKING=true java -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -cp "target/classes:target/test-classes:$(cat target/bench.classpath)" \
+  dev.attune.bench.FineTuneBenchmark eval=../shared/datasets/sst2_dev.csv "$@" 2> target/finetune-bench.log

@@ -1,0 +1,107 @@
+package dev.attune.job;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import dev.attune.system.ProblemException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+@Tag(name = "Jobs", description = "Queue fine-tuning jobs, follow them, cancel them")
+@RestController
+@RequestMapping("/api/v1/jobs")
+class JobController {
+
+    private final JobService jobs;
+    private final JobEvents events;
+    private final JobLog jobLog;
+
+    JobController(JobService jobs, JobEvents events, JobLog jobLog) {
+        this.jobs = jobs;
+        this.events = events;
+        this.jobLog = jobLog;
+    }
+
+    @Operation(summary = "Queue a fine-tuning job", description = "datasetId and baseModel (a registered model id, a "
+            + "path under the import roots, or a Hub id) are required; every training option has a default. "
+            + "202 with the job; 400 naming every bad field; 429 with Retry-After when the queue is full.")
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<JobResponse> submit(@RequestBody JobRequest request) {
+        Job job = jobs.submit(request);
+        return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job.id())).body(JobResponse.of(job));
+    }
+
+    @Operation(summary = "List jobs, newest first", description = "Optional status filter: QUEUED, RUNNING, "
+            + "SUCCEEDED, FAILED, CANCELLED.")
+    @GetMapping
+    List<JobResponse> list(@RequestParam(required = false) String status) {
+        return jobs.list(parseStatus(status)).stream().map(JobResponse::of).toList();
+    }
+
+    @Operation(summary = "One job: status, progress, latest and best metrics, model, error")
+    @GetMapping("/{id}")
+    JobResponse get(@PathVariable String id) {
+        return JobResponse.of(jobs.get(id));
+    }
+
+    @Operation(summary = "Every evaluation point of a job, for plotting")
+    @GetMapping("/{id}/metrics")
+    List<MetricPoint> metrics(@PathVariable String id) {
+        return jobs.evaluations(id).stream()
+                .map(row -> new MetricPoint(row.step(), row.epoch(), row.trainLoss(), row.best(), row.metrics()))
+                .toList();
+    }
+
+    @Operation(summary = "Server-Sent Events: progress, evaluation, log and status events as they happen")
+    @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter events(@PathVariable String id) {
+        Job job = jobs.get(id);
+        SseEmitter emitter = events.subscribe(id);
+        if (job.status().isFinal()) {
+            events.finish(id, java.util.Map.of("status", job.status()));
+        }
+        return emitter;
+    }
+
+    @Operation(summary = "The job's log (text)")
+    @GetMapping(path = "/{id}/log", produces = MediaType.TEXT_PLAIN_VALUE)
+    String log(@PathVariable String id) {
+        jobs.get(id);
+        return jobLog.read(id);
+    }
+
+    @Operation(summary = "Cancel a job", description = "A queued job is cancelled at once; a running one stops at "
+            + "its next step and ends CANCELLED. 409 for a finished job.")
+    @PostMapping("/{id}/cancel")
+    ResponseEntity<JobResponse> cancel(@PathVariable String id) {
+        return ResponseEntity.accepted().body(JobResponse.of(jobs.cancel(id)));
+    }
+
+    record MetricPoint(long step, double epoch, double trainLoss, boolean best, @JsonRawValue String metrics) {
+    }
+
+    private static JobStatus parseStatus(String status) {
+        if (status == null || status.isBlank()) {
+            return null;
+        }
+        try {
+            return JobStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("Unknown status", "status '" + status + "' is not one of "
+                    + java.util.Arrays.toString(JobStatus.values()) + ".");
+        }
+    }
+}

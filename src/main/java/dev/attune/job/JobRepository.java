@@ -1,0 +1,123 @@
+package dev.attune.job;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Jobs and their evaluation points in H2. Status changes are conditional updates, so two writers never race. */
+@Repository
+class JobRepository {
+
+    private final JdbcClient jdbc;
+
+    JobRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void insert(Job job) {
+        jdbc.sql("""
+                INSERT INTO job (id, name, status, dataset_id, validation_dataset_id, test_dataset_id, base_model,
+                                 priority, config, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(job.id(), job.name(), job.status().name(), job.datasetId(), job.validationDatasetId(),
+                        job.testDatasetId(), job.baseModel(), job.priority(), job.config(), ts(job.createdAt()))
+                .update();
+    }
+
+    Optional<Job> findById(String id) {
+        return jdbc.sql("SELECT * FROM job WHERE id = ?").param(id).query(JobRepository::map).optional();
+    }
+
+    List<Job> findAll(JobStatus status) {
+        if (status == null) {
+            return jdbc.sql("SELECT * FROM job ORDER BY created_at DESC").query(JobRepository::map).list();
+        }
+        return jdbc.sql("SELECT * FROM job WHERE status = ? ORDER BY created_at DESC").param(status.name())
+                .query(JobRepository::map).list();
+    }
+
+    /** The next job to run: highest priority, then submission order. */
+    Optional<Job> nextQueued() {
+        return jdbc.sql("SELECT * FROM job WHERE status = 'QUEUED' ORDER BY priority DESC, created_at, id LIMIT 1")
+                .query(JobRepository::map).optional();
+    }
+
+    int count(JobStatus status) {
+        return jdbc.sql("SELECT COUNT(*) FROM job WHERE status = ?").param(status.name()).query(Integer.class).single();
+    }
+
+    /** Moves a job from one status to another if it is still in {@code from}; false when it was not. */
+    boolean transition(String id, JobStatus from, JobStatus to) {
+        from.checkMoveTo(to);
+        String timestamps = switch (to) {
+            case RUNNING -> ", started_at = CURRENT_TIMESTAMP, attempts = attempts + 1, error_type = NULL, error_message = NULL";
+            case SUCCEEDED, FAILED, CANCELLED -> ", finished_at = CURRENT_TIMESTAMP";
+            case QUEUED -> "";
+        };
+        return jdbc.sql("UPDATE job SET status = ?" + timestamps + " WHERE id = ? AND status = ?")
+                .params(to.name(), id, from.name()).update() == 1;
+    }
+
+    void recordError(String id, String type, String message) {
+        jdbc.sql("UPDATE job SET error_type = ?, error_message = ? WHERE id = ?").params(type, message, id).update();
+    }
+
+    void recordProgress(String id, String progressJson) {
+        jdbc.sql("UPDATE job SET progress = ? WHERE id = ?").params(progressJson, id).update();
+    }
+
+    void recordModel(String id, String modelId) {
+        jdbc.sql("UPDATE job SET model_id = ? WHERE id = ?").params(modelId, id).update();
+    }
+
+    void insertEvaluation(String id, long step, double epoch, double trainLoss, String metricsJson, boolean best) {
+        jdbc.sql("MERGE INTO job_metric (job_id, step, epoch, train_loss, metrics, is_best, created_at) "
+                + "KEY (job_id, step) VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)")
+                .params(id, step, epoch, trainLoss, metricsJson, best).update();
+        String pointJson = "{\"step\":%d,\"epoch\":%s,\"trainLoss\":%s,\"metrics\":%s}"
+                .formatted(step, epoch, trainLoss, metricsJson);
+        jdbc.sql("UPDATE job SET latest_metrics = ?" + (best ? ", best_metrics = ?" : "") + " WHERE id = ?")
+                .params(best ? new Object[] {pointJson, pointJson, id} : new Object[] {pointJson, id}).update();
+    }
+
+    List<EvaluationRow> evaluations(String id) {
+        return jdbc.sql("SELECT * FROM job_metric WHERE job_id = ? ORDER BY step").param(id)
+                .query((rs, n) -> new EvaluationRow(rs.getLong("step"), rs.getDouble("epoch"), rs.getDouble("train_loss"),
+                        rs.getString("metrics"), rs.getBoolean("is_best")))
+                .list();
+    }
+
+    /** Evaluation points recorded by an earlier attempt are dropped when a job starts over. */
+    void clearEvaluations(String id) {
+        jdbc.sql("DELETE FROM job_metric WHERE job_id = ?").param(id).update();
+        jdbc.sql("UPDATE job SET progress = NULL, latest_metrics = NULL, best_metrics = NULL WHERE id = ?").param(id).update();
+    }
+
+    record EvaluationRow(long step, double epoch, double trainLoss, String metrics, boolean best) {
+    }
+
+    private static Job map(ResultSet rs, int row) throws SQLException {
+        return new Job(rs.getString("id"), rs.getString("name"), JobStatus.valueOf(rs.getString("status")),
+                rs.getString("dataset_id"), rs.getString("validation_dataset_id"), rs.getString("test_dataset_id"),
+                rs.getString("base_model"), rs.getInt("priority"), rs.getString("config"), instant(rs, "created_at"),
+                instant(rs, "started_at"), instant(rs, "finished_at"), rs.getString("progress"),
+                rs.getString("latest_metrics"), rs.getString("best_metrics"), rs.getString("model_id"),
+                rs.getString("error_type"), rs.getString("error_message"), rs.getInt("attempts"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static Timestamp ts(Instant instant) {
+        return Timestamp.from(instant);
+    }
+}

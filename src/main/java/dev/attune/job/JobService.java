@@ -1,0 +1,92 @@
+package dev.attune.job;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+
+import dev.attune.system.AttuneProperties;
+import dev.attune.system.ProblemException;
+import dev.attune.training.FineTuningService;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.ObjectMapper;
+
+/** Submits, lists, reads and cancels jobs; the executor runs them. */
+@Service
+class JobService {
+
+    private final JobRepository repository;
+    private final FineTuningService fineTuning;
+    private final JobExecutor executor;
+    private final ObjectMapper mapper;
+    private final int maxQueued;
+
+    JobService(JobRepository repository, FineTuningService fineTuning, JobExecutor executor, ObjectMapper mapper,
+            AttuneProperties properties) {
+        this.repository = repository;
+        this.fineTuning = fineTuning;
+        this.executor = executor;
+        this.mapper = mapper;
+        this.maxQueued = properties.jobs().maxQueued();
+    }
+
+    Job submit(JobRequest request) {
+        List<String> problems = new java.util.ArrayList<>(fineTuning.problems(request.fineTuneRequest()));
+        if (request.priority() != null && (request.priority() < -100 || request.priority() > 100)) {
+            problems.add("priority: must be between -100 and 100, was " + request.priority());
+        }
+        if (!problems.isEmpty()) {
+            throw ProblemException.badRequest("Invalid job", "The job cannot run: " + String.join("; ", problems)
+                    + ". Correct these fields and submit again.").with("errors", problems);
+        }
+        if (repository.count(JobStatus.QUEUED) >= maxQueued) {
+            throw new ProblemException(HttpStatus.TOO_MANY_REQUESTS, "Queue full", "There are already " + maxQueued
+                    + " queued jobs (attune.jobs.max-queued). Retry later, or cancel queued jobs.")
+                    .retryAfter(60);
+        }
+        JobConfig config = new JobConfig(request.datasetId(), request.baseModel(), blankToNull(request.validationDatasetId()),
+                blankToNull(request.testDatasetId()), request.name(), request.priority() == null ? 0 : request.priority(),
+                request.options());
+        Job job = new Job(UUID.randomUUID().toString(), request.name(), JobStatus.QUEUED, config.datasetId(),
+                config.validationDatasetId(), config.testDatasetId(), config.baseModel(), config.priority(),
+                mapper.writeValueAsString(config), Instant.now().truncatedTo(ChronoUnit.MILLIS), null, null, null, null,
+                null, null, null, null, 0);
+        repository.insert(job);
+        executor.wake();
+        return job;
+    }
+
+    Job get(String id) {
+        return repository.findById(id).orElseThrow(() -> ProblemException.notFound("Job", id));
+    }
+
+    List<Job> list(JobStatus status) {
+        return repository.findAll(status);
+    }
+
+    List<JobRepository.EvaluationRow> evaluations(String id) {
+        get(id);
+        return repository.evaluations(id);
+    }
+
+    /** Cancels a queued job at once; asks a running one to stop at its next step. */
+    Job cancel(String id) {
+        Job job = get(id);
+        if (job.status().isFinal()) {
+            throw ProblemException.conflict("Job already finished", "Job " + id + " is " + job.status()
+                    + "; only QUEUED or RUNNING jobs can be cancelled.");
+        }
+        if (job.status() == JobStatus.QUEUED && repository.transition(id, JobStatus.QUEUED, JobStatus.CANCELLED)) {
+            executor.cancelled(id);
+            return get(id);
+        }
+        executor.requestCancel(id);
+        return get(id);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

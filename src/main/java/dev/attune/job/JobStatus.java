@@ -1,0 +1,35 @@
+package dev.attune.job;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A job's life: QUEUED → RUNNING → SUCCEEDED | FAILED | CANCELLED. {@link #TRANSITIONS} is the one
+ * table of legal moves; RUNNING → QUEUED is the re-queue of a job interrupted by a restart.
+ */
+public enum JobStatus {
+    QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
+
+    static final Map<JobStatus, Set<JobStatus>> TRANSITIONS = Map.of(
+            QUEUED, EnumSet.of(RUNNING, CANCELLED),
+            RUNNING, EnumSet.of(SUCCEEDED, FAILED, CANCELLED, QUEUED),
+            SUCCEEDED, EnumSet.noneOf(JobStatus.class),
+            FAILED, EnumSet.noneOf(JobStatus.class),
+            CANCELLED, EnumSet.noneOf(JobStatus.class));
+
+    public boolean canMoveTo(JobStatus next) {
+        return TRANSITIONS.get(this).contains(next);
+    }
+
+    /** Throws {@link IllegalJobTransitionException} unless this → next is in the table. */
+    public void checkMoveTo(JobStatus next) {
+        if (!canMoveTo(next)) {
+            throw new IllegalJobTransitionException(this, next);
+        }
+    }
+
+    public boolean isFinal() {
+        return TRANSITIONS.get(this).isEmpty();
+    }
+}

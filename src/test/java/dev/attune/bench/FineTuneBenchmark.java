@@ -1,0 +1,97 @@
+package dev.attune.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import dev.attune.modeling.ClassifierModel;
+import dev.attune.training.ClassificationMetrics;
+import dev.attune.training.Example;
+import dev.attune.training.FineTuner;
+import dev.attune.training.LabelledData;
+import dev.attune.training.TokenizedExamples;
+import dev.attune.training.TrainingListener;
+import dev.attune.training.TrainingOptions;
+import dev.attune.training.TrainingResult;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * One fine-tuning recipe through attune's FineTuner, printed as a markdown table row. Run with
+ * bench/finetune.sh. Arguments (key=value): model, train, trainRows, eval (a CSV; else a stratified
+ * validationSplit of train), strategy, lastLayers, init, epochs, lr, batch, maxLength, seed.
+ */
+public final class FineTuneBenchmark {
+
+    public static void main(String[] args) throws IOException {
+        java.util.Map<String, String> a = new java.util.HashMap<>();
+        for (String arg : args) {
+            a.put(arg.substring(0, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+        }
+        Path model = Path.of(a.getOrDefault("model", "../shared/models/all-MiniLM-L6-v2")).toAbsolutePath();
+        List<String[]> trainRows = read(Path.of(a.getOrDefault("train", "../shared/datasets/sst2_train.csv.gz")));
+        int limit = Integer.parseInt(a.getOrDefault("trainRows", "8000"));
+        if (limit > 0 && limit < trainRows.size()) {
+            trainRows = trainRows.subList(0, limit);
+        }
+        TrainingOptions options = new TrainingOptions(a.getOrDefault("strategy", "full"),
+                a.containsKey("lastLayers") ? Integer.valueOf(a.get("lastLayers")) : null, a.getOrDefault("init", "pretrained"),
+                Integer.valueOf(a.getOrDefault("epochs", "1")), Double.valueOf(a.getOrDefault("lr", "5e-5")),
+                Integer.valueOf(a.getOrDefault("batch", "32")), Integer.valueOf(a.getOrDefault("maxLength", "64")),
+                Double.valueOf(a.getOrDefault("warmup", "0.06")), 0.01, 1, 1.0, Long.valueOf(a.getOrDefault("seed", "42")),
+                "linear", "accuracy", null, null, Double.valueOf(a.getOrDefault("validationSplit", "0.1")), null).withDefaults();
+        List<String> labels = LabelledData.labelsOf(trainRows);
+        List<Example> train = LabelledData.toExamples(trainRows, labels);
+        List<Example> eval;
+        if (a.containsKey("eval")) {
+            eval = LabelledData.toExamples(read(Path.of(a.get("eval"))), labels);
+        } else {
+            LabelledData.Split split = LabelledData.stratifiedSplit(train, options.validationSplit(), options.seed());
+            train = split.train();
+            eval = split.validation();
+        }
+        Engine.getInstance().setRandomSeed((int) (long) options.seed());
+        Device device = Engine.getInstance().defaultDevice();
+        Path best = Files.createTempDirectory("attune-bench-").resolve("best");
+        long start = System.nanoTime();
+        try (ClassifierModel m = ClassifierModel.load(model, device, labels, "random".equals(options.init()))) {
+            TokenizedExamples trainData = TokenizedExamples.of(train, m.textEncoder(), options.maxLength(), m.config().padTokenId());
+            TokenizedExamples evalData = TokenizedExamples.of(eval, m.textEncoder(), options.maxLength(), m.config().padTokenId());
+            TrainingListener log = new TrainingListener() {
+                @Override
+                public void log(String message) {
+                    System.err.println(message);
+                }
+            };
+            TrainingResult result = new FineTuner(m, options, log).train(trainData, evalData, best);
+            ClassificationMetrics metrics = result.best().metrics();
+            double total = (System.nanoTime() - start) / 1e9;
+            System.out.printf("| %s | %s | %s%s | %s | %d | %d x %d | %.0e | %d | %.2f%% | %.1f s | %.1f s | %.1f |%n",
+                    device, model.getFileName(), options.strategy(),
+                    options.lastLayers() != null ? " " + options.lastLayers() : "", options.init(), train.size(),
+                    options.batchSize(), options.maxLength(), options.learningRate(), options.epochs(),
+                    100 * metrics.accuracy(), result.trainSeconds(), total, result.trainSamplesPerSecond());
+        }
+    }
+
+    static List<String[]> read(Path file) throws IOException {
+        List<String[]> rows = new ArrayList<>();
+        try (InputStream raw = Files.newInputStream(file);
+                InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
+                BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            for (CSVRecord record : CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
+                rows.add(new String[] {record.get("text"), record.get("label")});
+            }
+        }
+        return rows;
+    }
+}

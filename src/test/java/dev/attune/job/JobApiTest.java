@@ -1,0 +1,214 @@
+package dev.attune.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import ai.djl.Device;
+import dev.attune.model.ModelService;
+import dev.attune.modeling.ClassifierModel;
+import dev.attune.support.Golden;
+import dev.attune.support.Http;
+import dev.attune.support.SseRecorder;
+import dev.attune.support.TestDataDir;
+import dev.attune.support.TrainingData;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/** Jobs through real HTTP, H2 and DJL training of a tiny golden model. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"attune.jobs.max-queued=3", "attune.jobs.progress-interval=0s"})
+class JobApiTest {
+
+    private static final String JOBS = "/api/v1/jobs";
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        TestDataDir.register(registry);
+        registry.add("attune.models.import-roots", () -> Golden.dir("tiny-bert").getParent().toString());
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    JobExecutor executor;
+
+    @Autowired
+    ModelService models;
+
+    Http http;
+    String datasetId;
+
+    @BeforeEach
+    void setUp() {
+        http = new Http(port);
+        datasetId = http.upload("/api/v1/datasets", "train.csv", TrainingData.csv(80, 1).getBytes(StandardCharsets.UTF_8),
+                Map.of()).json().get("id").stringValue();
+    }
+
+    @Test
+    void jobRunsToSucceededWithMetricsEventsAndAUsableModel() throws Exception {
+        String blocker = submit(job(40, 0)).json().get("id").stringValue();
+        awaitStatus(blocker, "RUNNING");
+        Http.Response submitted = submit(job(4, 0));
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
+        JsonNode body = submitted.json();
+        String id = body.get("id").stringValue();
+        assertThat(body.get("status").stringValue()).isEqualTo("QUEUED");
+        assertThat(submitted.headers().getLocation()).hasToString(JOBS + "/" + id);
+        assertThat(body.get("config").get("options").get("epochs").intValue()).isEqualTo(4);
+        assertThat(body.get("config").get("options").get("scheduler").stringValue()).isEqualTo("linear");
+
+        SseRecorder sse = new SseRecorder("http://localhost:" + port + JOBS + "/" + id + "/events");
+        Thread.sleep(300);
+        assertThat(http.postJson(JOBS + "/" + blocker + "/cancel", "").status()).isEqualTo(202);
+        List<SseRecorder.Event> events = sse.awaitEnd(Duration.ofMinutes(2));
+
+        JsonNode done = awaitStatus(id, "SUCCEEDED");
+        assertThat(awaitStatus(blocker, "CANCELLED").get("finishedAt").isNull()).isFalse();
+        assertThat(done.get("progress").get("step").intValue()).isEqualTo(done.get("progress").get("totalSteps").intValue());
+        assertThat(done.get("bestMetrics").get("metrics").get("accuracy").doubleValue()).isGreaterThan(0.5);
+        assertThat(done.get("startedAt").isNull()).isFalse();
+        String modelId = done.get("modelId").stringValue();
+
+        JsonNode metrics = http.get(JOBS + "/" + id + "/metrics").json();
+        assertThat(metrics).hasSize(4);
+        assertThat(metrics.get(0).get("metrics").has("confusionMatrix")).isTrue();
+        assertThat(events.stream().map(SseRecorder.Event::name)).contains("progress", "evaluation", "status");
+        assertThat(events.get(events.size() - 1).data()).contains("SUCCEEDED");
+        assertThat(http.get(JOBS + "/" + id + "/log").body()).contains("started").contains("succeeded");
+
+        JsonNode model = http.get("/api/v1/models/" + modelId).json();
+        assertThat(model.get("origin").stringValue()).isEqualTo("JOB");
+        assertThat(model.get("jobId").stringValue()).isEqualTo(id);
+        assertThat(model.get("metrics").get("validation").get("accuracy").doubleValue()).isGreaterThan(0.5);
+        try (ClassifierModel trained = ClassifierModel.load(models.directoryOf(modelId), Device.cpu())) {
+            assertThat(trained.config().labels()).containsExactly("negative", "positive");
+            float[][] p = trained.probabilities(List.of("a great and charming film", "a dull and boring mess"), 32);
+            assertThat(p[0][1]).isGreaterThan(p[1][1]);
+        }
+        assertThat(http.get(JOBS + "?status=SUCCEEDED").json().findValuesAsString("id")).contains(id);
+    }
+
+    @Test
+    void invalidConfigNamesEveryBadField() {
+        String json = """
+                {"datasetId": "nope", "baseModel": "%s", "learningRate": -1, "epochs": 0, "batchSize": 0,
+                 "maxLength": 100000, "strategy": "everything"}""".formatted(Golden.dir("tiny-bert"));
+        Http.Response response = http.postJson(JOBS, json);
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        String errors = response.json().get("errors").toString();
+        assertThat(errors).contains("datasetId", "learningRate", "epochs", "batchSize", "maxLength", "strategy");
+
+        Http.Response unknownModel = http.postJson(JOBS, "{\"datasetId\": \"%s\", \"baseModel\": \"%s\"}"
+                .formatted(datasetId, Golden.dir("tiny-bert").getParent().resolve("missing")));
+        assertThat(unknownModel.status()).isEqualTo(400);
+        assertThat(unknownModel.json().get("errors").toString()).contains("baseModel");
+    }
+
+    @Test
+    void fullQueueIs429WithRetryAfter() {
+        String blocker = submit(job(40, 0)).json().get("id").stringValue();
+        awaitStatus(blocker, "RUNNING");
+        List<String> queued = new java.util.ArrayList<>();
+        Http.Response response;
+        do {
+            response = submit(job(1, 0));
+            if (response.status() == 202) {
+                queued.add(response.json().get("id").stringValue());
+            }
+        } while (response.status() == 202 && queued.size() < 10);
+
+        assertThat(response.status()).isEqualTo(429);
+        assertThat(response.headers().getFirst("Retry-After")).isEqualTo("60");
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        queued.forEach(id -> assertThat(http.postJson(JOBS + "/" + id + "/cancel", "").json().get("status").stringValue())
+                .isEqualTo("CANCELLED"));
+        http.postJson(JOBS + "/" + blocker + "/cancel", "");
+        awaitStatus(blocker, "CANCELLED");
+        assertThat(http.postJson(JOBS + "/" + blocker + "/cancel", "").status()).isEqualTo(409);
+    }
+
+    @Test
+    void staleRunningJobIsRequeuedAtStartAndThenRuns() throws Exception {
+        String id = UUID.randomUUID().toString();
+        String config = """
+                {"datasetId":"%s","baseModel":"%s","priority":0,"options":{"strategy":"head","init":"pretrained",
+                 "epochs":1,"learningRate":0.01,"batchSize":16,"warmupRatio":0.0,"weightDecay":0.0,
+                 "gradientAccumulationSteps":1,"maxGradNorm":1.0,"seed":1,"scheduler":"linear",
+                 "metricForBest":"accuracy","validationSplit":0.2}}""".formatted(datasetId, Golden.dir("tiny-bert"));
+        jdbc.sql("INSERT INTO job (id, status, dataset_id, base_model, config, created_at, started_at, attempts) "
+                + "VALUES (?, 'RUNNING', ?, ?, ?, ?, ?, 1)")
+                .params(id, datasetId, Golden.dir("tiny-bert").toString(), config, Timestamp.from(Instant.now()),
+                        Timestamp.from(Instant.now())).update();
+
+        executor.recoverInterrupted();
+
+        assertThat(http.get(JOBS + "/" + id + "/log").body()).contains("re-queued");
+        executor.wake();
+        JsonNode done = awaitStatus(id, "SUCCEEDED");
+        assertThat(done.get("attempts").intValue()).isEqualTo(2);
+    }
+
+    @Test
+    void deletingADatasetInUseByAQueuedJobIs409() {
+        String blocker = submit(job(40, 0)).json().get("id").stringValue();
+        awaitStatus(blocker, "RUNNING");
+        assertThat(http.delete("/api/v1/datasets/" + datasetId).status()).isEqualTo(409);
+        http.postJson(JOBS + "/" + blocker + "/cancel", "");
+        awaitStatus(blocker, "CANCELLED");
+        assertThat(http.delete("/api/v1/datasets/" + datasetId).status()).isEqualTo(204);
+    }
+
+    @Test
+    void unknownJobAndStatusAreProblems() {
+        assertThat(http.get(JOBS + "/nope").status()).isEqualTo(404);
+        assertThat(http.get(JOBS + "?status=DONE").status()).isEqualTo(400);
+    }
+
+    private String job(int epochs, int priority) {
+        return """
+                {"datasetId": "%s", "baseModel": "%s", "epochs": %d, "learningRate": 0.003, "batchSize": 8,
+                 "maxLength": 32, "seed": 3, "priority": %d, "validationSplit": 0.25}"""
+                .formatted(datasetId, Golden.dir("tiny-bert"), epochs, priority);
+    }
+
+    private Http.Response submit(String json) {
+        return http.postJson(JOBS, json);
+    }
+
+    private JsonNode awaitStatus(String id, String status) {
+        long deadline = System.currentTimeMillis() + 120_000;
+        JsonNode job;
+        do {
+            job = http.get(JOBS + "/" + id).json();
+            if (job.get("status").stringValue().equals(status)) {
+                return job;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } while (System.currentTimeMillis() < deadline);
+        throw new AssertionError("job " + id + " did not become " + status + ": " + job);
+    }
+}
