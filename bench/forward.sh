@@ -6,5 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null
-OPT_OUT_TRACKING=true java -Dai.djl.offline=true -cp "target/classes:target/test-classes:$(cat target/bench.classpath)" \
+# Run from a copy, so a build during a long run cannot pull classes from under it.
+classes=$(mktemp -d); trap 'rm -rf "$classes"' EXIT
+cp -r target/classes target/test-classes "$classes"/
+OPT_OUT_TRACKING=true java -Dai.djl.offline=true -cp "$classes/classes:$classes/test-classes:$(cat target/bench.classpath)" \
   dev.attune.bench.ForwardBenchmark "$@" 2>&1 | grep -v -E 'INFO|WARN'

@@ -14,14 +14,16 @@ ALTER TABLE job ADD COLUMN attempts       INT NOT NULL DEFAULT 0;
 
 CREATE INDEX job_queue ON job (status, priority, created_at);
 
--- Every evaluation point of a job, for plotting.
+-- Every evaluation point of a job, for plotting; a job restarted after a crash keeps its earlier
+-- attempts' points under their attempt number.
 CREATE TABLE job_metric (
     job_id      VARCHAR(36) NOT NULL REFERENCES job (id) ON DELETE CASCADE,
+    attempt     INT         NOT NULL,
     step        BIGINT      NOT NULL,
     epoch       DOUBLE      NOT NULL,
     train_loss  DOUBLE      NOT NULL,
     metrics     CLOB        NOT NULL,
     is_best     BOOLEAN     NOT NULL,
     created_at  TIMESTAMP WITH TIME ZONE NOT NULL,
-    PRIMARY KEY (job_id, step)
+    PRIMARY KEY (job_id, attempt, step)
 );

@@ -61,7 +61,8 @@ class JobController {
     @GetMapping("/{id}/metrics")
     List<MetricPoint> metrics(@PathVariable String id) {
         return jobs.evaluations(id).stream()
-                .map(row -> new MetricPoint(row.step(), row.epoch(), row.trainLoss(), row.best(), row.metrics()))
+                .map(row -> new MetricPoint(row.attempt(), row.step(), row.epoch(), row.trainLoss(), row.best(),
+                        row.metrics()))
                 .toList();
     }
 
@@ -90,7 +91,7 @@ class JobController {
         return ResponseEntity.accepted().body(JobResponse.of(jobs.cancel(id)));
     }
 
-    record MetricPoint(long step, double epoch, double trainLoss, boolean best, @JsonRawValue String metrics) {
+    record MetricPoint(int attempt, long step, double epoch, double trainLoss, boolean best, @JsonRawValue String metrics) {
     }
 
     private static JobStatus parseStatus(String status) {

@@ -144,8 +144,8 @@ class JobExecutor implements SmartLifecycle {
         MDC.put("jobId", id);
         long start = System.nanoTime();
         JobStatus outcome = JobStatus.FAILED;
-        repository.clearEvaluations(id);
-        JobRunListener listener = new JobRunListener(id, repository, events, jobLog, metrics, mapper,
+        repository.resetProgress(id);
+        JobRunListener listener = new JobRunListener(id, job.attempts() + 1, repository, events, jobLog, metrics, mapper,
                 () -> cancelRequests.contains(id) || !running, progressInterval);
         try {
             events.publish(id, "status", Map.of("status", JobStatus.RUNNING));

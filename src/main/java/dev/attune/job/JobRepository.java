@@ -77,10 +77,11 @@ class JobRepository {
         jdbc.sql("UPDATE job SET model_id = ? WHERE id = ?").params(modelId, id).update();
     }
 
-    void insertEvaluation(String id, long step, double epoch, double trainLoss, String metricsJson, boolean best) {
-        jdbc.sql("MERGE INTO job_metric (job_id, step, epoch, train_loss, metrics, is_best, created_at) "
-                + "KEY (job_id, step) VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)")
-                .params(id, step, epoch, trainLoss, metricsJson, best).update();
+    void insertEvaluation(String id, int attempt, long step, double epoch, double trainLoss, String metricsJson,
+            boolean best) {
+        jdbc.sql("MERGE INTO job_metric (job_id, attempt, step, epoch, train_loss, metrics, is_best, created_at) "
+                + "KEY (job_id, attempt, step) VALUES (?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)")
+                .params(id, attempt, step, epoch, trainLoss, metricsJson, best).update();
         String pointJson = "{\"step\":%d,\"epoch\":%s,\"trainLoss\":%s,\"metrics\":%s}"
                 .formatted(step, epoch, trainLoss, metricsJson);
         jdbc.sql("UPDATE job SET latest_metrics = ?" + (best ? ", best_metrics = ?" : "") + " WHERE id = ?")
@@ -88,19 +89,18 @@ class JobRepository {
     }
 
     List<EvaluationRow> evaluations(String id) {
-        return jdbc.sql("SELECT * FROM job_metric WHERE job_id = ? ORDER BY step").param(id)
-                .query((rs, n) -> new EvaluationRow(rs.getLong("step"), rs.getDouble("epoch"), rs.getDouble("train_loss"),
-                        rs.getString("metrics"), rs.getBoolean("is_best")))
+        return jdbc.sql("SELECT * FROM job_metric WHERE job_id = ? ORDER BY attempt, step").param(id)
+                .query((rs, n) -> new EvaluationRow(rs.getInt("attempt"), rs.getLong("step"), rs.getDouble("epoch"),
+                        rs.getDouble("train_loss"), rs.getString("metrics"), rs.getBoolean("is_best")))
                 .list();
     }
 
-    /** Evaluation points recorded by an earlier attempt are dropped when a job starts over. */
-    void clearEvaluations(String id) {
-        jdbc.sql("DELETE FROM job_metric WHERE job_id = ?").param(id).update();
+    /** A new attempt starts with no progress; earlier attempts' evaluation points stay in job_metric. */
+    void resetProgress(String id) {
         jdbc.sql("UPDATE job SET progress = NULL, latest_metrics = NULL, best_metrics = NULL WHERE id = ?").param(id).update();
     }
 
-    record EvaluationRow(long step, double epoch, double trainLoss, String metrics, boolean best) {
+    record EvaluationRow(int attempt, long step, double epoch, double trainLoss, String metrics, boolean best) {
     }
 
     private static Job map(ResultSet rs, int row) throws SQLException {

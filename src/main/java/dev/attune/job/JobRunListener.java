@@ -18,6 +18,7 @@ final class JobRunListener implements TrainingListener {
     private static final Logger log = LoggerFactory.getLogger(JobRunListener.class);
 
     private final String jobId;
+    private final int attempt;
     private final JobRepository repository;
     private final JobEvents events;
     private final JobLog jobLog;
@@ -27,9 +28,10 @@ final class JobRunListener implements TrainingListener {
     private final long intervalNanos;
     private long lastWrite;
 
-    JobRunListener(String jobId, JobRepository repository, JobEvents events, JobLog jobLog, JobMetrics metrics,
+    JobRunListener(String jobId, int attempt, JobRepository repository, JobEvents events, JobLog jobLog, JobMetrics metrics,
             ObjectMapper mapper, BooleanSupplier cancelled, Duration progressInterval) {
         this.jobId = jobId;
+        this.attempt = attempt;
         this.repository = repository;
         this.events = events;
         this.jobLog = jobLog;
@@ -63,7 +65,7 @@ final class JobRunListener implements TrainingListener {
     @Override
     public void onEvaluation(EvaluationPoint point, boolean best) {
         String metricsJson = mapper.writeValueAsString(point.metrics());
-        repository.insertEvaluation(jobId, point.step(), point.epoch(), point.trainLoss(), metricsJson, best);
+        repository.insertEvaluation(jobId, attempt, point.step(), point.epoch(), point.trainLoss(), metricsJson, best);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("step", point.step());
         body.put("epoch", point.epoch());
