@@ -108,6 +108,29 @@ class JobApiTest {
     }
 
     @Test
+    void explicitValidationAndTestDataSetsAreUsedAndTheTestIsScored() {
+        String validation = http.upload("/api/v1/datasets", "val.csv", TrainingData.csv(20, 2).getBytes(StandardCharsets.UTF_8),
+                Map.of()).json().get("id").stringValue();
+        String test = http.upload("/api/v1/datasets", "test.csv", TrainingData.csv(30, 3).getBytes(StandardCharsets.UTF_8),
+                Map.of()).json().get("id").stringValue();
+        String json = """
+                {"datasetId": "%s", "validationDatasetId": "%s", "testDatasetId": "%s", "baseModel": "%s",
+                 "strategy": "last_layers", "lastLayers": 1, "epochs": 2, "learningRate": 0.003, "batchSize": 8,
+                 "metricForBest": "f1_macro", "evalEverySteps": 5}""".formatted(datasetId, validation, test,
+                Golden.dir("tiny-distilbert"));
+        String id = submit(json).json().get("id").stringValue();
+        JsonNode done = awaitStatus(id, "SUCCEEDED");
+
+        JsonNode metrics = http.get(JOBS + "/" + id + "/metrics").json();
+        assertThat(metrics.get(0).get("step").intValue()).isEqualTo(5);
+        assertThat(metrics.get(0).get("metrics").get("count").intValue()).isEqualTo(20);
+        JsonNode model = http.get("/api/v1/models/" + done.get("modelId").stringValue()).json();
+        assertThat(model.get("metrics").get("test").get("count").intValue()).isEqualTo(30);
+        assertThat(model.get("metrics").get("metricForBest").stringValue()).isEqualTo("f1_macro");
+        assertThat(model.get("architecture").stringValue()).isEqualTo("distilbert");
+    }
+
+    @Test
     void invalidConfigNamesEveryBadField() {
         String json = """
                 {"datasetId": "nope", "baseModel": "%s", "learningRate": -1, "epochs": 0, "batchSize": 0,
