@@ -55,6 +55,14 @@ class ModelController {
         return ModelResponse.of(models.get(id));
     }
 
+    @Operation(summary = "Serve this model", description = "Makes the model the one POST /predict answers from, "
+            + "until another is promoted. It is loaded in the background and swapped in without dropping requests.")
+    @PostMapping("/{id}/promote")
+    ModelResponse promote(@PathVariable String id) {
+        models.promote(id);
+        return ModelResponse.of(models.get(id));
+    }
+
     @Operation(summary = "Delete a model and its files")
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)

@@ -47,6 +47,17 @@ class ModelRepository {
         return jdbc.sql("DELETE FROM model WHERE id = ?").param(id).update() > 0;
     }
 
+    /** Marks a model as the one to serve; earlier promotions are cleared. */
+    void promote(String id) {
+        jdbc.sql("UPDATE model SET promoted_at = NULL WHERE promoted_at IS NOT NULL AND id <> ?").param(id).update();
+        jdbc.sql("UPDATE model SET promoted_at = CURRENT_TIMESTAMP WHERE id = ?").param(id).update();
+    }
+
+    Optional<String> promotedId() {
+        return jdbc.sql("SELECT id FROM model WHERE promoted_at IS NOT NULL ORDER BY promoted_at DESC LIMIT 1")
+                .query(String.class).optional();
+    }
+
     List<String> allIds() {
         return jdbc.sql("SELECT id FROM model").query(String.class).list();
     }

@@ -15,6 +15,7 @@ import dev.attune.system.ProblemException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
@@ -27,11 +28,13 @@ public class ModelService {
     private final ModelSources sources;
     private final ModelFiles files;
     private final ModelRepository repository;
+    private final ApplicationEventPublisher events;
 
-    ModelService(ModelSources sources, ModelFiles files, ModelRepository repository) {
+    ModelService(ModelSources sources, ModelFiles files, ModelRepository repository, ApplicationEventPublisher events) {
         this.sources = sources;
         this.files = files;
         this.repository = repository;
+        this.events = events;
     }
 
     /** Imports an already fine-tuned classifier: loaded once to prove it works, then stored as F32 safetensors. */
@@ -70,6 +73,7 @@ public class ModelService {
             }
             log.info("Registered model {} '{}' ({}, labels {}) from {}", id, name, record.architecture(), record.labels(),
                     source);
+            events.publishEvent(new ModelsChangedEvent(id));
             return record;
         } finally {
             ModelFiles.deleteTree(temp);
@@ -85,13 +89,25 @@ public class ModelService {
         return files.pathOf(get(id).id());
     }
 
-    List<RegisteredModel> list() {
+    public List<RegisteredModel> list() {
         return repository.findAll();
+    }
+
+    /** Makes this model the one /predict serves. */
+    void promote(String id) {
+        get(id);
+        repository.promote(id);
+        events.publishEvent(new ModelsChangedEvent(id));
+    }
+
+    public java.util.Optional<String> promotedId() {
+        return repository.promotedId();
     }
 
     void delete(String id) {
         get(id);
         repository.delete(id);
+        events.publishEvent(new ModelsChangedEvent(id));
         files.delete(id);
     }
 

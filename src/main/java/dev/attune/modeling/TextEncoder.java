@@ -77,7 +77,7 @@ public final class TextEncoder implements AutoCloseable {
             System.arraycopy(row, 0, ids, i * tokens, row.length);
             System.arraycopy(encoding.getAttentionMask(), 0, mask, i * tokens, row.length);
             System.arraycopy(encoding.getTypeIds(), 0, types, i * tokens, row.length);
-            truncated[i] = encoding.exceedMaxLength();
+            truncated[i] = row.length >= maxLength && fullLength(texts.get(i)) > maxLength;
         }
         return new EncodedBatch(batch, tokens, ids, mask, types, truncated);
     }
@@ -95,14 +95,24 @@ public final class TextEncoder implements AutoCloseable {
         return ids;
     }
 
+    /** Tokens the text has without truncation (checked only for texts that reach the limit). */
+    private int fullLength(String text) {
+        return tokenizer(0).encode(text).getIds().length;
+    }
+
+    /** A tokenizer truncating to maxLength; 0 means no truncation. */
     private HuggingFaceTokenizer tokenizer(int maxLength) {
         return byMaxLength.computeIfAbsent(maxLength, length -> {
             Map<String, String> options = new HashMap<>();
             options.put("addSpecialTokens", "true");
             options.put("padding", "false");
-            options.put("truncation", "true");
-            options.put("maxLength", Integer.toString(length));
-            options.put("modelMaxLength", Integer.toString(length));
+            if (length > 0) {
+                options.put("truncation", "true");
+                options.put("maxLength", Integer.toString(length));
+                options.put("modelMaxLength", Integer.toString(length));
+            } else {
+                options.put("truncation", "false");
+            }
             try {
                 return HuggingFaceTokenizer.newInstance(checkpoint.path(), options);
             } catch (IOException | RuntimeException e) {

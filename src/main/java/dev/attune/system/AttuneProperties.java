@@ -20,6 +20,7 @@ import org.springframework.validation.annotation.Validated;
  * @param security API-key protection of the API
  * @param models where models may be imported from
  * @param jobs the fine-tuning job queue
+ * @param predict serving of /predict
  */
 @Validated
 @ConfigurationProperties("attune")
@@ -28,7 +29,8 @@ public record AttuneProperties(
         @Valid @DefaultValue Datasets datasets,
         @Valid @DefaultValue Security security,
         @Valid @DefaultValue Models models,
-        @Valid @DefaultValue Jobs jobs) {
+        @Valid @DefaultValue Jobs jobs,
+        @Valid @DefaultValue Predict predict) {
 
     /**
      * @param maxUploadSize largest accepted upload (also wired into the multipart limits)
@@ -73,6 +75,18 @@ public record AttuneProperties(
      */
     public record Jobs(@Min(1) @DefaultValue("100") int maxQueued,
             @NotNull @DefaultValue("1s") java.time.Duration progressInterval) {
+    }
+
+    /**
+     * @param maxBatch most texts one request may send
+     * @param batchSize most texts run together in one forward pass (concurrent requests are combined)
+     * @param maxWait how long the first text of a micro-batch waits for others to join it
+     * @param maxBodySize largest request body accepted by the predict endpoints
+     */
+    public record Predict(@Min(1) @DefaultValue("256") int maxBatch,
+            @Min(1) @DefaultValue("32") int batchSize,
+            @NotNull @DefaultValue("5ms") java.time.Duration maxWait,
+            @NotNull @DefaultValue("1MB") DataSize maxBodySize) {
     }
 
     public Path jobsDir() {

@@ -1,0 +1,125 @@
+package dev.attune.serving;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.EncodedBatch;
+
+/**
+ * Collects texts from concurrent requests into micro-batches (up to {@code batchSize} texts, the first
+ * waiting at most {@code maxWait}), runs each batch once, dynamically padded, and hands every request
+ * its own rows back. One daemon thread per loaded model.
+ */
+final class MicroBatcher implements AutoCloseable {
+
+    private record Pending(String text, CompletableFuture<Prediction> result) {
+    }
+
+    private final ClassifierModel model;
+    private final int batchSize;
+    private final long maxWaitNanos;
+    private final IntConsumer batchSizes;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread worker;
+    private volatile boolean open = true;
+
+    MicroBatcher(ClassifierModel model, int batchSize, Duration maxWait, IntConsumer batchSizes, String name) {
+        this.model = model;
+        this.batchSize = batchSize;
+        this.maxWaitNanos = maxWait.toNanos();
+        this.batchSizes = batchSizes;
+        this.worker = new Thread(this::loop, "attune-predict-" + name);
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    CompletableFuture<Prediction> submit(String text) {
+        CompletableFuture<Prediction> result = new CompletableFuture<>();
+        if (!open) {
+            result.completeExceptionally(new IllegalStateException("model unloaded"));
+            return result;
+        }
+        queue.add(new Pending(text, result));
+        return result;
+    }
+
+    private void loop() {
+        List<Pending> batch = new ArrayList<>(batchSize);
+        while (open) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                long deadline = System.nanoTime() + maxWaitNanos;
+                while (batch.size() < batchSize) {
+                    long left = deadline - System.nanoTime();
+                    Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                }
+                run(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException | Error e) {
+                batch.forEach(p -> p.result().completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void run(List<Pending> batch) {
+        batchSizes.accept(batch.size());
+        List<String> texts = batch.stream().map(Pending::text).toList();
+        EncodedBatch encoded = model.textEncoder().encode(texts, model.textEncoder().defaultMaxLength());
+        List<String> labels = model.config().labels();
+        int classes = labels.size();
+        float[] probabilities;
+        try (NDManager scope = model.manager().newSubManager()) {
+            NDList outputs = model.forward(encoded.toNDList(scope), false);
+            NDArray probs = outputs.get(0).softmax(-1); // (B, C)
+            probabilities = probs.toFloatArray();
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            Map<String, Double> byLabel = new LinkedHashMap<>();
+            int best = 0;
+            for (int c = 0; c < classes; c++) {
+                byLabel.put(labels.get(c), (double) probabilities[i * classes + c]);
+                if (probabilities[i * classes + c] > probabilities[i * classes + best]) {
+                    best = c;
+                }
+            }
+            batch.get(i).result().complete(new Prediction(labels.get(best), probabilities[i * classes + best], byLabel,
+                    encoded.truncated()[i]));
+        }
+    }
+
+    @Override
+    public void close() {
+        open = false;
+        worker.interrupt();
+        try {
+            worker.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        queue.forEach(p -> p.result().completeExceptionally(new IllegalStateException("model unloaded")));
+    }
+}

@@ -1,0 +1,53 @@
+package dev.attune.serving;
+
+import dev.attune.system.ProblemException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+@Tag(name = "Predict", description = "Sentiment (or any trained labels) from the best model")
+@RestController
+class PredictController {
+
+    private final PredictService predictions;
+    private final ServingModels serving;
+
+    PredictController(PredictService predictions, ServingModels serving) {
+        this.predictions = predictions;
+        this.serving = serving;
+    }
+
+    @Operation(summary = "Classify text with the serving model", description = "Body {\"text\": \"...\"} or "
+            + "{\"texts\": [\"...\", ...]}, optional \"model\": \"<id>\". One prediction per text, in order; "
+            + "texts longer than the model's maxLength tokens are truncated (\"truncated\": true). "
+            + "Concurrent requests are batched together. 503 when no model exists.")
+    @PostMapping(path = "/predict", consumes = MediaType.APPLICATION_JSON_VALUE)
+    PredictResponse predict(@RequestBody JsonNode body) {
+        return predictions.predict(body, null);
+    }
+
+    @Operation(summary = "Classify text with one model")
+    @PostMapping(path = "/api/v1/models/{id}/predict", consumes = MediaType.APPLICATION_JSON_VALUE)
+    PredictResponse predictWith(@PathVariable String id, @RequestBody JsonNode body) {
+        return predictions.predict(body, id);
+    }
+
+    @Operation(summary = "Which model serves /predict, and why")
+    @GetMapping("/api/v1/serving")
+    ServingChoice serving() {
+        ServingChoice choice = serving.choice();
+        if (choice == null) {
+            throw new ProblemException(HttpStatus.NOT_FOUND, "No model to serve", "No classifier is registered "
+                    + "(or it is still loading). Import one or fine-tune one.");
+        }
+        return choice;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.attune.serving;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.attune.engine.EngineInfo;
+import dev.attune.model.ModelService;
+import dev.attune.model.ModelsChangedEvent;
+import dev.attune.modeling.ClassifierModel;
+import dev.attune.system.AttuneProperties;
+import dev.attune.system.ProblemException;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+/**
+ * The loaded models. The serving model is chosen by {@link ServingChoice}; when the choice changes
+ * (a promotion, a finished job, a deletion) the new model is loaded in the background and swapped in
+ * atomically, and the old one is closed once its in-flight requests finish. Models asked for by id
+ * are kept loaded too, a few at most.
+ */
+@Component
+public class ServingModels implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(ServingModels.class);
+    private static final int OTHERS_KEPT = 2;
+
+    private final ModelService models;
+    private final EngineInfo engine;
+    private final AttuneProperties.Predict settings;
+    private final DistributionSummary batchSizes;
+    private final AtomicReference<Predictor> current = new AtomicReference<>();
+    private volatile ServingChoice choice;
+    private final Map<String, Predictor> others = new LinkedHashMap<>();
+    private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "attune-model-loader");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    ServingModels(ModelService models, EngineInfo engine, AttuneProperties properties, MeterRegistry registry) {
+        this.models = models;
+        this.engine = engine;
+        this.settings = properties.predict();
+        this.batchSizes = DistributionSummary.builder("attune.predict.batch.size")
+                .description("texts per forward pass").publishPercentileHistogram().register(registry);
+    }
+
+    @EventListener({ApplicationReadyEvent.class, ModelsChangedEvent.class})
+    void modelsChanged() {
+        loader.submit(this::refresh);
+    }
+
+    /** What serves /predict now and why (null when there is no model). */
+    public ServingChoice choice() {
+        return choice;
+    }
+
+    /** Loads and swaps in the chosen model if it changed. */
+    synchronized void refresh() {
+        try {
+            Optional<ServingChoice> next = ServingChoice.choose(models.list(), models.promotedId());
+            Predictor serving = current.get();
+            if (next.isEmpty()) {
+                choice = null;
+                swap(null);
+                return;
+            }
+            if (serving == null || !serving.modelId().equals(next.get().modelId())) {
+                long start = System.nanoTime();
+                Predictor loaded = load(next.get().modelId());
+                swap(loaded);
+                log.info("Serving model {} ({}), loaded in {} ms", next.get().modelId(), next.get().reason(),
+                        (System.nanoTime() - start) / 1_000_000);
+            }
+            choice = next.get();
+        } catch (RuntimeException e) {
+            log.error("Could not load the serving model", e);
+        }
+    }
+
+    /** A reference to the serving model (or the model with this id); the caller must release it. */
+    Predictor acquire(String modelId) {
+        if (modelId != null) {
+            return acquireById(modelId);
+        }
+        for (int attempt = 0; attempt < 100; attempt++) {
+            Predictor serving = current.get();
+            if (serving == null) {
+                refresh(); // first request before the background load: load now
+                serving = current.get();
+                if (serving == null) {
+                    throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "No model to serve",
+                            "No classifier is registered yet. Import a fine-tuned one (POST /api/v1/models/import) "
+                                    + "or fine-tune one (POST /api/v1/jobs), then retry.").retryAfter(30);
+                }
+            }
+            if (serving.tryAcquire()) {
+                return serving;
+            }
+        }
+        throw new IllegalStateException("could not acquire the serving model");
+    }
+
+    private synchronized Predictor acquireById(String modelId) {
+        models.get(modelId); // 404 for an unknown id
+        Predictor serving = current.get();
+        if (serving != null && serving.modelId().equals(modelId) && serving.tryAcquire()) {
+            return serving;
+        }
+        Predictor other = others.remove(modelId);
+        if (other == null) {
+            other = load(modelId);
+        }
+        others.put(modelId, other); // most recently used last
+        while (others.size() > OTHERS_KEPT) {
+            String eldest = others.keySet().iterator().next();
+            others.remove(eldest).release();
+        }
+        other.tryAcquire();
+        return other;
+    }
+
+    private Predictor load(String modelId) {
+        ClassifierModel model = ClassifierModel.load(models.directoryOf(modelId), engine.defaultDevice());
+        return new Predictor(modelId, model, settings.batchSize(), settings.maxWait(), batchSizes::record);
+    }
+
+    private void swap(Predictor next) {
+        Predictor previous = current.getAndSet(next);
+        if (previous != null) {
+            previous.release(); // closes once in-flight requests have released it too
+        }
+    }
+
+    @Override
+    public synchronized void destroy() {
+        loader.shutdownNow();
+        swap(null);
+        others.values().forEach(Predictor::release);
+        others.clear();
+    }
+}

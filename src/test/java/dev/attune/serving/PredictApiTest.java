@@ -1,0 +1,245 @@
+package dev.attune.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.attune.support.Golden;
+import dev.attune.support.Http;
+import dev.attune.support.TestDataDir;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/** /predict through real HTTP with imported golden classifiers: exact numbers, batching, hot swap, bad input. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"attune.predict.max-batch=8", "attune.predict.max-body-size=4KB", "attune.predict.max-wait=2ms"})
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PredictApiTest {
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        TestDataDir.register(registry);
+        registry.add("attune.models.import-roots", () -> Golden.dir("tiny-bert").getParent().toString());
+    }
+
+    @LocalServerPort
+    int port;
+
+    Http http;
+
+    @BeforeEach
+    void setUp() {
+        http = new Http(port);
+    }
+
+    @Test
+    @Order(1)
+    void withoutAnyModelPredictIs503SayingHowToGetOne() {
+        Http.Response response = http.postJson("/predict", "{\"text\": \"hello\"}");
+        assertThat(response.status()).isEqualTo(503);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().get("detail").stringValue()).contains("/api/v1/models/import", "/api/v1/jobs");
+    }
+
+    @Test
+    @Order(2)
+    void importedGoldenClassifiersReproduceTransformersProbabilitiesThroughHttp() {
+        for (String name : List.of("tiny-bert-sst2", "tiny-distilbert-sst2", "tiny-roberta-sst2")) {
+            String id = importModel(name);
+            JsonNode golden = Golden.json(name);
+            StringBuilder texts = new StringBuilder();
+            golden.get("texts").forEach(t -> texts.append(texts.isEmpty() ? "" : ",").append(t.toString()));
+
+            JsonNode response = http.postJson("/api/v1/models/" + id + "/predict", "{\"texts\": [" + texts + "]}").json();
+
+            assertThat(response.get("model").stringValue()).isEqualTo(id);
+            JsonNode predictions = response.get("predictions");
+            assertThat(predictions).hasSize(golden.get("texts").size());
+            for (int i = 0; i < predictions.size(); i++) {
+                JsonNode expected = golden.get("probabilities").get(i);
+                JsonNode probabilities = predictions.get(i).get("probabilities");
+                List<String> labels = new ArrayList<>(probabilities.propertyNames());
+                for (int c = 0; c < labels.size(); c++) {
+                    assertThat(probabilities.get(labels.get(c)).doubleValue())
+                            .isCloseTo(expected.get(c).doubleValue(), org.assertj.core.api.Assertions.within(1e-4));
+                }
+                assertThat(predictions.get(i).get("label").stringValue()).isEqualTo(golden.get("labels").get(i).stringValue());
+                long padId = name.contains("roberta") ? 1 : 0;
+                long realTokens = java.util.stream.StreamSupport.stream(golden.get("input_ids").get(i).spliterator(), false)
+                        .filter(token -> token.longValue() != padId).count();
+                if (realTokens < golden.get("max_length").intValue()) {
+                    assertThat(predictions.get(i).get("truncated").booleanValue()).as("text %d", i).isFalse();
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void predictServesThePromotedModelAndExplainsWhy() {
+        String id = importModel("tiny-roberta-sst2");
+        assertThat(http.postJson("/api/v1/models/" + id + "/promote", "").status()).isEqualTo(200);
+        awaitServing(id);
+
+        JsonNode answer = http.postJson("/predict", "{\"text\": \"a gorgeous , witty , seductive movie .\"}").json();
+        assertThat(answer.get("model").stringValue()).isEqualTo(id);
+        assertThat(answer.get("predictions")).hasSize(1);
+        assertThat(http.get("/api/v1/serving").json().get("reason").stringValue()).isEqualTo("promoted");
+    }
+
+    @Test
+    @Order(4)
+    void concurrentRequestsGetTheirOwnAnswers() throws Exception {
+        List<String> texts = List.of("a gorgeous , witty , seductive movie .", "the plot is nothing but boilerplate",
+                "it's a charming and often affecting journey .", "unk: zzqx ok", "dull and lifeless", "great fun",
+                "a mess from start to finish", "the best film of the year");
+        Map<String, JsonNode> alone = new ConcurrentHashMap<>();
+        for (String text : texts) {
+            alone.put(text, http.postJson("/predict", body(text)).json().get("predictions").get(0));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<Boolean>> results = new ArrayList<>();
+        for (int i = 0; i < 160; i++) {
+            String text = texts.get(i % texts.size());
+            results.add(pool.submit(() -> sameAnswer(alone.get(text),
+                    new Http(port).postJson("/predict", body(text)).json().get("predictions").get(0))));
+        }
+        for (Future<Boolean> result : results) {
+            assertThat(result.get(60, TimeUnit.SECONDS)).isTrue();
+        }
+        pool.shutdown();
+    }
+
+    @Test
+    @Order(5)
+    void hotSwapUnderLoadLosesNoRequest() throws Exception {
+        String first = importModel("tiny-bert-sst2");
+        String second = importModel("tiny-distilbert-sst2");
+        http.postJson("/api/v1/models/" + first + "/promote", "");
+        awaitServing(first);
+
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        Map<String, Boolean> answeredBy = new ConcurrentHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        for (int t = 0; t < 8; t++) {
+            pool.submit(() -> {
+                Http client = new Http(port);
+                while (!stop.get()) {
+                    Http.Response response = client.postJson("/predict", body("a charming journey"));
+                    if (response.status() == 200) {
+                        ok.incrementAndGet();
+                        answeredBy.put(response.json().get("model").stringValue(), true);
+                    } else {
+                        failed.incrementAndGet();
+                    }
+                }
+            });
+        }
+        Thread.sleep(300);
+        http.postJson("/api/v1/models/" + second + "/promote", "");
+        awaitServing(second);
+        Thread.sleep(300);
+        http.postJson("/api/v1/models/" + first + "/promote", "");
+        awaitServing(first);
+        Thread.sleep(300);
+        stop.set(true);
+        pool.shutdown();
+        assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(failed.get()).isZero();
+        assertThat(ok.get()).isGreaterThan(20);
+        assertThat(answeredBy.keySet()).contains(first, second);
+    }
+
+    @Test
+    @Order(6)
+    void badInputIsAProblemNamingWhatWasWrong() {
+        assertInvalid("{}", "exactly one of");
+        assertInvalid("{\"text\": \"\"}", "empty");
+        assertInvalid("{\"text\": 5}", "must be a string");
+        assertInvalid("{\"texts\": []}", "non-empty array");
+        assertInvalid("{\"texts\": [\"ok\", 3]}", "texts[1]");
+        assertInvalid("{\"texts\": [\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\"]}", "at most 8");
+        Http.Response tooLarge = http.postJson("/predict", "{\"text\": \"" + "x".repeat(5000) + "\"}");
+        assertThat(tooLarge.status()).isEqualTo(413);
+        assertThat(tooLarge.contentType()).startsWith("application/problem+json");
+        assertThat(http.postJson("/predict", "{not json").status()).isEqualTo(400);
+        assertThat(http.postJson("/api/v1/models/nope/predict", body("x")).status()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(7)
+    void veryLongTextsAreTruncatedAndSaySo() {
+        JsonNode answer = http.postJson("/predict", body("word ".repeat(300))).json();
+        assertThat(answer.get("predictions").get(0).get("truncated").booleanValue()).isTrue();
+        assertThat(answer.get("maxLength").intValue()).isEqualTo(64);
+    }
+
+    /** The same label and, up to float rounding of differently padded batches, the same probabilities. */
+    private static boolean sameAnswer(JsonNode expected, JsonNode actual) {
+        if (!expected.get("label").equals(actual.get("label"))) {
+            return false;
+        }
+        for (String label : expected.get("probabilities").propertyNames()) {
+            double difference = expected.get("probabilities").get(label).doubleValue()
+                    - actual.get("probabilities").get(label).doubleValue();
+            if (Math.abs(difference) > 1e-5) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void assertInvalid(String json, String detail) {
+        Http.Response response = http.postJson("/predict", json);
+        assertThat(response.status()).as(json).isEqualTo(400);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().get("detail").stringValue()).contains(detail);
+    }
+
+    private String importModel(String name) {
+        Http.Response response = http.postJson("/api/v1/models/import",
+                "{\"source\": \"%s\", \"name\": \"%s\"}".formatted(Golden.dir(name), name));
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
+        return response.json().get("id").stringValue();
+    }
+
+    private void awaitServing(String id) {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline) {
+            Http.Response serving = http.get("/api/v1/serving");
+            if (serving.status() == 200 && serving.json().get("modelId").stringValue().equals(id)) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        throw new AssertionError("model " + id + " was not swapped in");
+    }
+
+    private static String body(String text) {
+        return "{\"text\": \"" + text.replace("\"", "\\\"") + "\"}";
+    }
+}
