@@ -32,6 +32,8 @@ final class MicroBatcher implements AutoCloseable {
     private final long maxWaitNanos;
     private final IntConsumer batchSizes;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    /** Texts announced by requests and not answered yet: when all are in the batch, waiting is pointless. */
+    private final java.util.concurrent.atomic.AtomicInteger unanswered = new java.util.concurrent.atomic.AtomicInteger();
     private final Thread worker;
     private volatile boolean open = true;
 
@@ -43,6 +45,11 @@ final class MicroBatcher implements AutoCloseable {
         this.worker = new Thread(this::loop, "attune-predict-" + name);
         worker.setDaemon(true);
         worker.start();
+    }
+
+    /** A request announces its texts before submitting them, so the batcher knows whether to wait for them. */
+    void expect(int texts) {
+        unanswered.addAndGet(texts);
     }
 
     CompletableFuture<Prediction> submit(String text) {
@@ -66,6 +73,9 @@ final class MicroBatcher implements AutoCloseable {
                 batch.add(first);
                 long deadline = System.nanoTime() + maxWaitNanos;
                 while (batch.size() < batchSize) {
+                    if (queue.isEmpty() && unanswered.get() <= batch.size()) {
+                        break; // every announced text is in this batch: nobody else is coming
+                    }
                     long left = deadline - System.nanoTime();
                     Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
                     if (next == null) {
@@ -80,6 +90,7 @@ final class MicroBatcher implements AutoCloseable {
             } catch (RuntimeException | Error e) {
                 batch.forEach(p -> p.result().completeExceptionally(e));
             } finally {
+                unanswered.addAndGet(-batch.size());
                 batch.clear();
             }
         }

@@ -54,6 +54,7 @@ final class Predictor {
 
     /** Predictions for the texts, in order; waits for their micro-batches. */
     List<Prediction> predict(List<String> texts) {
+        batcher.expect(texts.size());
         List<CompletableFuture<Prediction>> futures = texts.stream().map(batcher::submit).toList();
         return futures.stream().map(CompletableFuture::join).toList();
     }
