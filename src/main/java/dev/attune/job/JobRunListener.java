@@ -57,8 +57,11 @@ final class JobRunListener implements TrainingListener {
         body.put("etaSeconds", round(progress.etaSeconds()));
         body.put("loss", progress.loss());
         body.put("learningRate", progress.learningRate());
-        String json = mapper.writeValueAsString(body);
-        repository.recordProgress(jobId, json);
+        try {
+            repository.recordProgress(jobId, mapper.writeValueAsString(body));
+        } catch (RuntimeException e) {
+            log.warn("job {}: progress not recorded: {}", jobId, e.toString()); // reporting must not fail training
+        }
         events.publish(jobId, "progress", body);
     }
 
@@ -83,7 +86,11 @@ final class JobRunListener implements TrainingListener {
     @Override
     public void log(String message) {
         log.info("job {}: {}", jobId, message);
-        jobLog.append(jobId, message);
+        try {
+            jobLog.append(jobId, message);
+        } catch (RuntimeException e) {
+            log.warn("job {}: log line not written: {}", jobId, e.toString());
+        }
         events.publish(jobId, "log", message);
     }
 

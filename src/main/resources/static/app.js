@@ -1,0 +1,311 @@
+// attune dashboard: plain JavaScript over the public REST API (no build step, no CDN).
+"use strict";
+
+const $ = (selector, root = document) => root.querySelector(selector);
+const el = (tag, attrs = {}, ...children) => {
+  const node = document.createElement(tag);
+  Object.entries(attrs).forEach(([k, v]) => (k === "class" ? (node.className = v) : node.setAttribute(k, v)));
+  children.flat().forEach(c => node.append(c instanceof Node ? c : String(c ?? "")));
+  return node;
+};
+const pct = x => (x == null ? "–" : (100 * x).toFixed(1) + "%");
+const FINAL = ["SUCCEEDED", "FAILED", "CANCELLED"];
+
+// ---- API access, with the API key asked once and kept for the tab ----
+async function api(path, options = {}) {
+  const headers = Object.assign({}, options.headers || {});
+  const key = sessionStorage.getItem("attune-api-key");
+  if (key) headers["X-API-Key"] = key;
+  const response = await fetch(path, Object.assign({}, options, { headers }));
+  if (response.status === 401) {
+    await askForKey();
+    return api(path, options);
+  }
+  return response;
+}
+
+async function json(path, options) {
+  const response = await api(path, options);
+  const body = response.headers.get("content-type")?.includes("json") ? await response.json() : await response.text();
+  if (!response.ok) throw Object.assign(new Error(body.detail || body.title || response.statusText), { body });
+  return body;
+}
+
+function askForKey() {
+  const dialog = $("#key-dialog");
+  return new Promise(resolve => {
+    dialog.addEventListener("close", () => {
+      sessionStorage.setItem("attune-api-key", dialog.querySelector("input").value);
+      resolve();
+    }, { once: true });
+    if (!dialog.open) dialog.showModal();
+  });
+}
+
+// ---- Server-Sent Events over fetch (EventSource cannot send the API key header) ----
+function subscribe(path, onEvent) {
+  const controller = new AbortController();
+  (async () => {
+    try {
+      const response = await api(path, { signal: controller.signal, headers: { Accept: "text/event-stream" } });
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let end;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          let name = "message", data = "";
+          block.split("\n").forEach(line => {
+            if (line.startsWith("event:")) name = line.slice(6).trim();
+            else if (line.startsWith("data:")) data += line.slice(5);
+          });
+          let parsed = data;
+          try { parsed = JSON.parse(data); } catch (e) { /* plain text event */ }
+          onEvent(name, parsed);
+        }
+      }
+    } catch (e) { /* stream closed or aborted */ }
+  })();
+  return controller;
+}
+
+// ---- Tabs ----
+document.querySelectorAll("nav button").forEach(button => button.addEventListener("click", () => {
+  document.querySelectorAll("nav button, .tab").forEach(n => n.classList.remove("active"));
+  button.classList.add("active");
+  $("#" + button.dataset.tab).classList.add("active");
+  ({ jobs: loadJobs, datasets: loadDatasets, models: loadModels })[button.dataset.tab]();
+}));
+
+// ---- Jobs ----
+const streams = new Map();
+let selectedJob = null;
+let detailPoints = [];
+
+async function loadJobs() {
+  const jobs = await json("/api/v1/jobs");
+  const body = $("#jobs-table tbody");
+  body.replaceChildren(...jobs.map(jobRow));
+  jobs.filter(j => !FINAL.includes(j.status) && !streams.has(j.id)).forEach(j => {
+    streams.set(j.id, subscribe(`/api/v1/jobs/${j.id}/events`, (name, data) => onJobEvent(j.id, name, data)));
+  });
+}
+
+function jobRow(job) {
+  const p = job.progress || {};
+  const best = job.bestMetrics?.metrics;
+  const row = el("tr", { "data-job": job.id, class: job.id === selectedJob ? "selected" : "" },
+    el("td", {}, job.name || job.id.slice(0, 8)),
+    el("td", {}, el("span", { class: "status " + job.status }, job.status)),
+    el("td", {}, progressBar(p.step, p.totalSteps)),
+    el("td", { class: "sps" }, p.samplesPerSecond ?? "–"),
+    el("td", { class: "eta" }, p.etaSeconds != null && !FINAL.includes(job.status) ? Math.round(p.etaSeconds) + " s" : "–"),
+    el("td", { class: "best" }, best ? "acc " + pct(best.accuracy) : "–"),
+    el("td", {}, FINAL.includes(job.status) ? "" : cancelButton(job.id)));
+  row.addEventListener("click", () => showJob(job.id));
+  return row;
+}
+
+function progressBar(step, total) {
+  const fraction = total ? step / total : 0;
+  return el("div", { class: "bar", role: "progressbar", "aria-valuenow": Math.round(100 * fraction) },
+    el("span", { style: `width:${100 * fraction}%` }), el("em", {}, total ? `${step}/${total}` : "queued"));
+}
+
+function cancelButton(id) {
+  const button = el("button", { class: "secondary" }, "Cancel");
+  button.addEventListener("click", async event => {
+    event.stopPropagation();
+    await json(`/api/v1/jobs/${id}/cancel`, { method: "POST" });
+    loadJobs();
+  });
+  return button;
+}
+
+function onJobEvent(id, name, data) {
+  const row = $(`#jobs-table tr[data-job="${id}"]`);
+  if (name === "progress" && row) {
+    row.children[2].replaceChildren(progressBar(data.step, data.totalSteps));
+    row.querySelector(".sps").textContent = data.samplesPerSecond;
+    row.querySelector(".eta").textContent = Math.round(data.etaSeconds) + " s";
+  } else if (name === "evaluation") {
+    if (row) row.querySelector(".best").textContent = "acc " + pct(data.metrics.accuracy);
+    if (id === selectedJob) {
+      detailPoints.push({ step: data.step, trainLoss: data.trainLoss, metrics: data.metrics });
+      drawCurves();
+      if (data.best) drawBest(data.metrics);
+    }
+  } else if (name === "status") {
+    if (FINAL.includes(data.status)) streams.delete(id);
+    loadJobs();
+    if (id === selectedJob) showJob(id);
+  }
+}
+
+$("#job-form").addEventListener("submit", async event => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const body = {};
+  for (const [k, v] of form.entries()) {
+    if (v === "") continue;
+    body[k] = ["epochs", "batchSize", "maxLength"].includes(k) ? parseInt(v, 10)
+      : k === "learningRate" ? parseFloat(v) : v;
+  }
+  const message = $("#job-message");
+  try {
+    const job = await json("/api/v1/jobs", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    message.className = "message";
+    message.textContent = `Queued job ${job.id.slice(0, 8)}.`;
+    await loadJobs();
+    showJob(job.id);
+  } catch (e) {
+    message.className = "message bad";
+    message.textContent = e.body?.errors ? e.body.errors.join("; ") : e.message;
+  }
+});
+
+async function showJob(id) {
+  selectedJob = id;
+  document.querySelectorAll("#jobs-table tr").forEach(r => r.classList.toggle("selected", r.dataset.job === id));
+  const [job, points] = await Promise.all([json(`/api/v1/jobs/${id}`), json(`/api/v1/jobs/${id}/metrics`)]);
+  const lastAttempt = points.reduce((m, p) => Math.max(m, p.attempt), 0);
+  detailPoints = points.filter(p => p.attempt === lastAttempt);
+  $("#job-detail").classList.remove("hidden");
+  $("#detail-title").textContent = job.name || job.id.slice(0, 8);
+  const status = $("#detail-status");
+  status.className = "status " + job.status;
+  status.textContent = job.status;
+  const error = $("#detail-error");
+  error.classList.toggle("hidden", !job.error);
+  error.textContent = job.error ? `${job.error.type}: ${job.error.message}` : "";
+  $("#detail-model").replaceChildren(job.modelId
+    ? el("a", { href: `/api/v1/models/${job.modelId}/download`, id: "download-model" }, "Download the model (Hugging Face checkpoint)")
+    : "");
+  $("#detail-config").textContent = JSON.stringify(job.config, null, 2);
+  drawCurves();
+  const best = detailPoints.filter(p => p.best).pop();
+  if (best) drawBest(best.metrics); else { $("#confusion").replaceChildren(); $("#per-class").replaceChildren(); }
+}
+
+const charts = {};
+function drawCurves() {
+  const steps = detailPoints.map(p => p.step);
+  chart("loss-chart", [steps, detailPoints.map(p => p.trainLoss), detailPoints.map(p => p.metrics.loss)],
+    ["train loss", "validation loss"], ["#2f6fed", "#c4320a"]);
+  chart("score-chart", [steps, detailPoints.map(p => p.metrics.accuracy), detailPoints.map(p => p.metrics.f1Macro)],
+    ["accuracy", "macro F1"], ["#12805c", "#b54708"]);
+}
+
+function chart(id, data, names, colors) {
+  const container = document.getElementById(id);
+  const width = Math.max(260, container.clientWidth || 320);
+  if (charts[id]) charts[id].destroy();
+  charts[id] = new uPlot({
+    width, height: 220, scales: { x: { time: false } },
+    series: [{ label: "step" }, ...names.map((n, i) => ({ label: n, stroke: colors[i], width: 2, points: { show: true } }))],
+    axes: [{ label: "step" }, {}],
+  }, data, container);
+}
+
+function drawBest(metrics) {
+  const labels = metrics.perClass.map(c => c.label);
+  const max = Math.max(1, ...metrics.confusionMatrix.flat());
+  $("#confusion").replaceChildren(el("table", { class: "heat" },
+    el("tr", {}, el("th", {}, "true \\ predicted"), ...labels.map(l => el("th", {}, l))),
+    ...metrics.confusionMatrix.map((row, i) => el("tr", {}, el("th", {}, labels[i]),
+      ...row.map(v => el("td", { style: `background: rgba(47,111,237,${0.12 + 0.88 * v / max})` }, v))))));
+  $("#per-class").replaceChildren(el("table", {},
+    el("tr", {}, el("th", {}, "label"), el("th", {}, "precision"), el("th", {}, "recall"), el("th", {}, "F1"), el("th", {}, "support")),
+    ...metrics.perClass.map(c => el("tr", {}, el("td", {}, c.label), el("td", {}, pct(c.precision)), el("td", {}, pct(c.recall)),
+      el("td", {}, pct(c.f1)), el("td", {}, c.support)))));
+}
+
+// ---- Data sets ----
+async function loadDatasets() {
+  const datasets = await json("/api/v1/datasets");
+  $("#job-form select[name=datasetId]").replaceChildren(...datasets.map(d => el("option", { value: d.id }, `${d.name} (${d.rowCount})`)));
+  $("#datasets-list").replaceChildren(el("table", {},
+    el("tr", {}, el("th", {}, "Name"), el("th", {}, "Rows"), el("th", {}, "Labels"), el("th", {}, "Format"), el("th", {}, "")),
+    ...datasets.map(d => {
+      const preview = el("button", { class: "secondary" }, "Preview");
+      preview.addEventListener("click", () => showPreview(d));
+      return el("tr", { "data-dataset": d.id }, el("td", {}, d.name), el("td", {}, d.rowCount + (d.skippedRows ? ` (${d.skippedRows} skipped)` : "")),
+        el("td", {}, labelBars(d.labels, d.rowCount)), el("td", {}, d.format), el("td", {}, preview));
+    })));
+}
+
+function labelBars(labels, total) {
+  return el("div", { class: "labels" }, ...Object.entries(labels).map(([label, count]) =>
+    el("div", { class: "bar", title: `${label}: ${count}` }, el("span", { style: `width:${100 * count / total}%; opacity:.35` }), el("em", {}, `${label} ${count}`))));
+}
+
+async function showPreview(dataset) {
+  const page = await json(`/api/v1/datasets/${dataset.id}/rows?limit=20`);
+  $("#preview").classList.remove("hidden");
+  $("#preview-title").textContent = dataset.name;
+  $("#preview-table tbody").replaceChildren(...page.rows.map(r => el("tr", {}, el("td", {}, r.index), el("td", {}, r.text), el("td", {}, r.label))));
+}
+
+$("#upload-form").addEventListener("submit", event => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  for (const [k, v] of [...form.entries()]) if (v === "") form.delete(k);
+  const progress = $("#upload-progress");
+  const message = $("#upload-message");
+  progress.classList.remove("hidden");
+  const request = new XMLHttpRequest();
+  request.open("POST", "/api/v1/datasets");
+  const key = sessionStorage.getItem("attune-api-key");
+  if (key) request.setRequestHeader("X-API-Key", key);
+  request.upload.onprogress = e => { if (e.lengthComputable) progress.value = 100 * e.loaded / e.total; };
+  request.onload = async () => {
+    progress.classList.add("hidden");
+    if (request.status === 401) { await askForKey(); return; }
+    const body = JSON.parse(request.responseText || "{}");
+    message.className = request.status === 201 ? "message" : "message bad";
+    message.textContent = request.status === 201 ? `Stored ${body.rowCount} rows as ${body.name}.` : body.detail;
+    loadDatasets();
+  };
+  request.send(form);
+});
+
+// ---- Models and try-it ----
+async function loadModels() {
+  const models = await json("/api/v1/models");
+  $("#model-options").replaceChildren(...models.map(m => el("option", { value: m.id }, m.name)));
+  let serving = null;
+  try { serving = await json("/api/v1/serving"); } catch (e) { /* none yet */ }
+  const servingModel = serving && models.find(m => m.id === serving.modelId);
+  $("#serving").textContent = servingModel ? `Serving ${servingModel.name} — ${serving.reason}.` : "No model serves /predict yet.";
+  $("#models-table tbody").replaceChildren(...models.map(m => {
+    const promote = el("button", { class: "secondary" }, serving?.modelId === m.id ? "Serving" : "Promote");
+    promote.addEventListener("click", async () => { await json(`/api/v1/models/${m.id}/promote`, { method: "POST" }); setTimeout(loadModels, 500); });
+    return el("tr", { "data-model": m.id }, el("td", {}, m.name), el("td", {}, m.architecture), el("td", {}, m.labels.join(", ")),
+      el("td", {}, m.origin), el("td", {}, pct(m.metrics?.validation?.accuracy)), el("td", {}, promote));
+  }));
+}
+
+$("#try-form").addEventListener("submit", async event => {
+  event.preventDefault();
+  const text = new FormData(event.target).get("text");
+  const result = $("#try-result");
+  try {
+    const answer = await json("/predict", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ text }) });
+    const p = answer.predictions[0];
+    result.replaceChildren(el("p", {}, "→ ", el("strong", { id: "predicted-label" }, p.label), p.truncated ? " (text truncated)" : ""),
+      ...Object.entries(p.probabilities).map(([label, prob]) =>
+        el("div", { class: "bar probability" }, el("span", { style: `width:${100 * prob}%` }), el("em", {}, `${label} ${pct(prob)}`))));
+  } catch (e) {
+    result.replaceChildren(el("p", { class: "error" }, e.message));
+  }
+});
+
+// ---- Start ----
+loadDatasets();
+loadModels();
+loadJobs();
+setInterval(() => { if ($("#jobs").classList.contains("active")) loadJobs(); }, 5000);

@@ -1,0 +1,167 @@
+package dev.attune.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import dev.attune.support.Golden;
+import dev.attune.support.TestDataDir;
+import dev.attune.support.TrainingData;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The dashboard in a real headless Chromium (Debian's chromium + chromium-driver): upload a data set,
+ * submit a job from the form, watch it progress to SUCCEEDED, see its curves and confusion matrix,
+ * and try a prediction. Screenshots go to target/screenshots/.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "attune.jobs.progress-interval=50ms")
+class DashboardBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    private static WebDriver browser;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        TestDataDir.register(registry);
+        registry.add("attune.models.import-roots", () -> Golden.dir("tiny-bert").getParent().toString());
+    }
+
+    @LocalServerPort
+    int port;
+
+    @BeforeAll
+    static void startBrowser() throws IOException {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
+                "Skipped: needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver); .ci/run installs them");
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toString()).addArguments("--headless=new",
+                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                "--window-size=1280,1100", "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
+        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build(), options);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void uploadTrainWatchAndPredictInTheBrowser() throws Exception {
+        browser.get("http://localhost:" + port + "/");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(120));
+        wait.ignoring(StaleElementReferenceException.class); // the live table re-renders its rows
+
+        // Data sets: upload with the form, then see the row count and label bars.
+        tab("datasets");
+        Path csv = Files.createTempFile("reviews", ".csv");
+        Files.writeString(csv, TrainingData.csv(80, 11), StandardCharsets.UTF_8);
+        browser.findElement(By.cssSelector("#upload-form input[name=file]")).sendKeys(csv.toString());
+        browser.findElement(By.cssSelector("#upload-form button")).click();
+        wait.until(d -> d.findElement(By.id("upload-message")).getText().contains("Stored 80 rows"));
+        wait.until(d -> !d.findElements(By.cssSelector("#datasets-list tr[data-dataset] .labels .bar")).isEmpty());
+        browser.findElement(By.cssSelector("#datasets-list tr[data-dataset] button")).click();
+        wait.until(d -> d.findElements(By.cssSelector("#preview-table tbody tr")).size() == 20);
+        screenshot("datasets");
+
+        // Jobs: submit from the form and watch the progress bar move.
+        tab("jobs");
+        new Select(browser.findElement(By.cssSelector("#job-form select[name=datasetId]"))).selectByIndex(0);
+        fill("baseModel", Golden.dir("tiny-bert").toString());
+        fill("epochs", "60");
+        fill("learningRate", "0.003");
+        fill("batchSize", "8");
+        fill("maxLength", "32");
+        browser.findElement(By.cssSelector("#job-form button[type=submit]")).click();
+        wait.until(d -> d.findElement(By.id("job-message")).getText().startsWith("Queued job"));
+        int first = wait.until(d -> stepShown(d) > 0 ? stepShown(d) : null);
+        int later = wait.until(d -> stepShown(d) > first ? stepShown(d) : null);
+        assertThat(later).isGreaterThan(first);
+        screenshot("jobs-running");
+        try {
+            wait.until(d -> d.findElement(By.cssSelector("#jobs-table tbody tr .status")).getText().equals("SUCCEEDED"));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            screenshot("failure");
+            throw new AssertionError("job did not succeed: " + new dev.attune.support.Http(port).get("/api/v1/jobs").body(), e);
+        }
+
+        // The job's curves and confusion matrix.
+        browser.findElement(By.cssSelector("#jobs-table tbody tr")).click();
+        wait.until(d -> d.findElement(By.id("detail-status")).getText().equals("SUCCEEDED"));
+        wait.until(d -> !d.findElements(By.cssSelector("#loss-chart canvas")).isEmpty()
+                && !d.findElements(By.cssSelector("#score-chart canvas")).isEmpty());
+        List<WebElement> cells = browser.findElements(By.cssSelector("#confusion td"));
+        assertThat(cells).hasSize(4);
+        assertThat(cells.stream().mapToInt(c -> Integer.parseInt(c.getText())).sum()).isEqualTo(8);
+        assertThat(browser.findElement(By.id("download-model")).getAttribute("href")).contains("/download");
+        assertThat(browser.findElements(By.cssSelector("#per-class tr"))).hasSize(3);
+        screenshot("job-detail");
+
+        // Models: the fine-tuned model serves /predict; try it.
+        tab("models");
+        wait.until(d -> d.findElement(By.id("serving")).getText().startsWith("Serving"));
+        browser.findElement(By.cssSelector("#try-form textarea")).sendKeys("a great and charming film");
+        browser.findElement(By.cssSelector("#try-form button")).click();
+        wait.until(d -> !d.findElements(By.id("predicted-label")).isEmpty());
+        assertThat(browser.findElements(By.cssSelector("#try-result .probability"))).hasSize(2);
+        screenshot("models");
+
+        browser.manage().window().setSize(new Dimension(390, 844));
+        tab("jobs");
+        screenshot("jobs-phone");
+    }
+
+    /** The step the first job's progress bar shows, read in one script call (rows re-render live). */
+    private static int stepShown(WebDriver d) {
+        Object text = ((JavascriptExecutor) d).executeScript(
+                "const e = document.querySelector('#jobs-table tbody tr .bar em'); return e ? e.textContent : '';");
+        String value = String.valueOf(text);
+        return value.contains("/") ? Integer.parseInt(value.split("/")[0]) : 0;
+    }
+
+    private static void tab(String name) {
+        browser.findElement(By.cssSelector("nav button[data-tab=" + name + "]")).click();
+    }
+
+    private static void fill(String field, String value) {
+        WebElement input = browser.findElement(By.cssSelector("#job-form [name=" + field + "]"));
+        input.clear();
+        input.sendKeys(value);
+    }
+
+    private static void screenshot(String name) throws IOException {
+        Path file = SCREENSHOTS.resolve(name + ".png");
+        Files.write(file, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+}
