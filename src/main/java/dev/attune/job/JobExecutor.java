@@ -99,7 +99,7 @@ class JobExecutor implements SmartLifecycle {
         events.finish(jobId, Map.of("status", JobStatus.CANCELLED));
     }
 
-    /** Jobs left RUNNING by a crash: re-queued from the start (no step-level resume yet), or failed. */
+    /** Jobs left RUNNING by a crash: re-queued (they continue from their last evaluation's resume point), or failed. */
     void recoverInterrupted() {
         for (Job job : repository.findAll(JobStatus.RUNNING)) {
             if (job.attempts() >= MAX_ATTEMPTS) {
@@ -158,7 +158,7 @@ class JobExecutor implements SmartLifecycle {
                     + result.result().best().metrics().accuracy());
         } catch (TrainingCancelledException e) {
             outcome = running ? JobStatus.CANCELLED : JobStatus.QUEUED;
-            listener.log(running ? "cancelled: " + e.getMessage() : "stopped by shutdown: will resume from the start");
+            listener.log(running ? "cancelled: " + e.getMessage() : "stopped by shutdown: will resume at the next start");
         } catch (TrainingFailedException e) {
             fail(id, e.reason(), e.getMessage(), listener);
         } catch (OutOfMemoryError e) {
@@ -172,7 +172,10 @@ class JobExecutor implements SmartLifecycle {
             cancelRequests.remove(id);
             metrics.finished(outcome, Duration.ofNanos(System.nanoTime() - start));
             events.finish(id, Map.of("status", outcome));
-            dev.attune.model.ModelFiles.deleteTree(jobLog.workDir(id).resolve("best"));
+            if (outcome != JobStatus.QUEUED) { // a job stopped by shutdown keeps its resume point and best weights
+                dev.attune.model.ModelFiles.deleteTree(jobLog.workDir(id).resolve("best"));
+                dev.attune.model.ModelFiles.deleteTree(jobLog.workDir(id).resolve("resume"));
+            }
             MDC.remove("jobId");
         }
     }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,10 +39,17 @@ public final class FineTuner {
         this.listener = listener;
     }
 
-    /**
-     * Trains on {@code train}, evaluates on {@code validation}, and keeps the best weights in {@code bestDir}.
-     */
+    /** Trains on {@code train}, evaluates on {@code validation}, and keeps the best weights in {@code bestDir}. */
     public TrainingResult train(TokenizedExamples train, TokenizedExamples validation, Path bestDir) {
+        return train(train, validation, bestDir, null);
+    }
+
+    /**
+     * As {@link #train(TokenizedExamples, TokenizedExamples, Path)}, saving a resume point at every
+     * evaluation; if {@code resume} already holds one, the run continues from it (the caller loaded the
+     * model from {@link ResumePoint#modelDir()}).
+     */
+    public TrainingResult train(TokenizedExamples train, TokenizedExamples validation, Path bestDir, ResumePoint resume) {
         boolean headOnly = options.strategyValue() == TrainingOptions.Strategy.HEAD;
         int evalBatch = options.batchSize() * 2;
         LogitsSource trainSource;
@@ -62,91 +68,107 @@ public final class FineTuner {
                 + trainable.stream().mapToLong(t -> t.weight().size()).sum() + " weights), strategy "
                 + options.strategy());
         try (AdamW optimizer = new AdamW(trainable, options.weightDecay(), model.manager())) {
-            return loop(trainSource, validationSource, optimizer, evalBatch, bestDir);
+            RunState state = RunState.fresh(options.seed());
+            if (resume != null && resume.exists()) {
+                state = RunState.of(resume.readState());
+                resume.restoreOptimizer(optimizer);
+                listener.log("resumed from step " + state.step + " (epoch " + (state.epoch + 1) + ", batch "
+                        + state.nextBatch + ")");
+            }
+            return loop(trainSource, validationSource, optimizer, evalBatch, bestDir, state, resume);
         } finally {
             trainable.forEach(t -> t.weight().setRequiresGradient(false));
         }
     }
 
     private TrainingResult loop(LogitsSource trainSource, LogitsSource validationSource, AdamW optimizer, int evalBatch,
-            Path bestDir) {
-        Random random = new Random(options.seed());
+            Path bestDir, RunState state, ResumePoint resume) {
         int accumulation = options.gradientAccumulationSteps();
         int batchesPerEpoch = (trainSource.size() + options.batchSize() - 1) / options.batchSize();
         long stepsPerEpoch = (batchesPerEpoch + accumulation - 1) / accumulation;
         long totalSteps = stepsPerEpoch * options.epochs();
         LearningRateSchedule schedule = LearningRateSchedule.of(options, totalSteps);
         int evalEvery = options.evalEverySteps() == null ? 0 : options.evalEverySteps();
-        List<EvaluationPoint> history = new ArrayList<>();
-        EvaluationPoint best = null;
-        int evaluationsWithoutGain = 0;
-        long step = 0;
-        long samples = 0;
+        long startStep = state.step;
+        long startSamples = state.samples;
         double lossSinceEval = 0;
         int batchesSinceEval = 0;
         long start = System.nanoTime();
         boolean stoppedEarly = false;
 
         epochs:
-        for (int epoch = 0; epoch < options.epochs(); epoch++) {
-            List<int[]> batches = trainSource.trainingBatches(options.batchSize(), random);
-            for (int b = 0; b < batches.size(); b++) {
+        for (; state.epoch < options.epochs(); state.epoch++, state.nextBatch = 0) {
+            state.startEpoch();
+            List<int[]> batches = trainSource.trainingBatches(options.batchSize(), state.random);
+            for (int b = state.nextBatch; b < batches.size(); b++) {
                 if (listener.cancelRequested()) {
-                    throw new TrainingCancelledException(step);
+                    throw new TrainingCancelledException(state.step);
                 }
                 int[] batch = batches.get(b);
                 double loss = backward(trainSource, batch, accumulation);
                 if (!Double.isFinite(loss)) {
                     throw new TrainingFailedException("non_finite_loss", "The training loss became " + loss
-                            + " at step " + step + " (epoch " + (epoch + 1) + "). Lower learningRate or "
+                            + " at step " + state.step + " (epoch " + (state.epoch + 1) + "). Lower learningRate or "
                             + "maxGradNorm, or check the data.");
                 }
                 lossSinceEval += loss;
                 batchesSinceEval++;
-                samples += batch.length;
+                state.samples += batch.length;
                 boolean stepNow = (b + 1) % accumulation == 0 || b == batches.size() - 1;
                 if (!stepNow) {
                     continue;
                 }
-                double rate = schedule.rate(step);
+                double rate = schedule.rate(state.step);
                 optimizer.step(rate, clipFactor(optimizer));
-                step++;
+                state.step++;
                 double seconds = (System.nanoTime() - start) / 1e9;
-                listener.onStep(new TrainingListener.Progress(epoch + 1, step, totalSteps, samples / seconds,
-                        seconds / step * (totalSteps - step), loss, rate));
+                double perStep = seconds / (state.step - startStep);
+                listener.onStep(new TrainingListener.Progress(state.epoch + 1, state.step, totalSteps,
+                        (state.samples - startSamples) / seconds, perStep * (totalSteps - state.step), loss, rate));
                 boolean endOfEpoch = b == batches.size() - 1;
-                if ((evalEvery > 0 && step % evalEvery == 0) || (evalEvery == 0 && endOfEpoch)
-                        || (evalEvery > 0 && step == totalSteps)) {
-                    ClassificationMetrics metrics = Evaluator.evaluate(model, validationSource, evalBatch, model.config().labels());
-                    EvaluationPoint point = new EvaluationPoint(step, epoch + (double) (b + 1) / batches.size(),
-                            lossSinceEval / Math.max(1, batchesSinceEval), metrics);
+                if ((evalEvery > 0 && state.step % evalEvery == 0) || (evalEvery == 0 && endOfEpoch)
+                        || (evalEvery > 0 && state.step == totalSteps)) {
+                    double epochPosition = state.epoch + (double) (b + 1) / batches.size();
+                    evaluate(validationSource, evalBatch, state, epochPosition, lossSinceEval / Math.max(1, batchesSinceEval), bestDir);
                     lossSinceEval = 0;
                     batchesSinceEval = 0;
-                    history.add(point);
-                    boolean improved = best == null
-                            || metrics.score(options.metricForBestValue()) > best.metrics().score(options.metricForBestValue());
-                    if (improved) {
-                        best = point;
-                        evaluationsWithoutGain = 0;
-                        saveBest(bestDir);
-                    } else {
-                        evaluationsWithoutGain++;
+                    if (resume != null) {
+                        resume.save(model, optimizer, state.snapshotAfter(b, batches.size()));
                     }
-                    listener.onEvaluation(point, improved);
-                    listener.log("step %d epoch %.2f: train loss %.4f, validation loss %.4f, accuracy %.4f, F1 %.4f%s"
-                            .formatted(step, point.epoch(), point.trainLoss(), metrics.loss(), metrics.accuracy(),
-                                    metrics.f1Macro(), improved ? " (best)" : ""));
-                    if (options.earlyStoppingPatience() != null && evaluationsWithoutGain >= options.earlyStoppingPatience()) {
-                        stoppedEarly = step < totalSteps;
+                    if (options.earlyStoppingPatience() != null
+                            && state.evaluationsWithoutGain >= options.earlyStoppingPatience()) {
+                        stoppedEarly = state.step < totalSteps;
                         listener.log("early stopping: no gain on " + options.metricForBest() + " for "
-                                + evaluationsWithoutGain + " evaluations");
+                                + state.evaluationsWithoutGain + " evaluations");
                         break epochs;
                     }
                 }
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new TrainingResult(best, history, step, stoppedEarly, samples / seconds, seconds);
+        return new TrainingResult(state.best, List.copyOf(state.history), state.step, stoppedEarly,
+                (state.samples - startSamples) / seconds, seconds);
+    }
+
+    /** One evaluation: records it, keeps the weights when they are the best so far, tells the listener. */
+    private void evaluate(LogitsSource validationSource, int evalBatch, RunState state, double epochPosition,
+            double trainLoss, Path bestDir) {
+        ClassificationMetrics metrics = Evaluator.evaluate(model, validationSource, evalBatch, model.config().labels());
+        EvaluationPoint point = new EvaluationPoint(state.step, epochPosition, trainLoss, metrics);
+        state.history.add(point);
+        TrainingOptions.MetricForBest metric = options.metricForBestValue();
+        boolean improved = state.best == null || metrics.score(metric) > state.best.metrics().score(metric);
+        if (improved) {
+            state.best = point;
+            state.evaluationsWithoutGain = 0;
+            saveBest(bestDir);
+        } else {
+            state.evaluationsWithoutGain++;
+        }
+        listener.onEvaluation(point, improved);
+        listener.log("step %d epoch %.2f: train loss %.4f, validation loss %.4f, accuracy %.4f, F1 %.4f%s"
+                .formatted(state.step, point.epoch(), point.trainLoss(), metrics.loss(), metrics.accuracy(),
+                        metrics.f1Macro(), improved ? " (best)" : ""));
     }
 
     /** Scores a model on examples (eval mode, no gradients). */

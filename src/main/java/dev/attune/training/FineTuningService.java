@@ -104,15 +104,18 @@ public class FineTuningService {
         Path baseDir = baseModelDir(request.baseModel());
         boolean random = options.initValue() == TrainingOptions.Init.RANDOM;
         Path bestDir = workDir.resolve("best");
+        ResumePoint resume = new ResumePoint(workDir.resolve("resume"));
+        boolean resuming = resume.exists();
         TrainingResult result;
-        try (ClassifierModel model = ClassifierModel.load(baseDir, device, labels, random)) {
+        try (ClassifierModel model = resuming ? ClassifierModel.load(resume.modelDir(), device)
+                : ClassifierModel.load(baseDir, device, labels, random)) {
             int maxLength = options.maxLength() != null ? options.maxLength() : model.textEncoder().defaultMaxLength();
             long padId = model.config().padTokenId();
             listener.log("base model " + request.baseModel() + " (" + model.config().modelType() + ", "
                     + (random ? "random init" : "pretrained") + ") on " + device + ", max length " + maxLength);
             TokenizedExamples trainData = TokenizedExamples.of(train, model.textEncoder(), maxLength, padId);
             TokenizedExamples validationData = TokenizedExamples.of(validation, model.textEncoder(), maxLength, padId);
-            result = new FineTuner(model, options, listener).train(trainData, validationData, bestDir);
+            result = new FineTuner(model, options, listener).train(trainData, validationData, bestDir, resume);
         }
         if (result.best() == null) {
             throw new TrainingFailedException("no_evaluation", "The run ended before any evaluation.");
@@ -131,6 +134,7 @@ public class FineTuningService {
                     : "fine-tuned " + baseDir.getFileName() + " on " + datasets.get(request.datasetId()).name();
             RegisteredModel registered = models.register(best, name, request.baseModel(), "JOB", jobId,
                     metricsJson(result, test, options));
+            resume.delete();
             return new FineTuneOutcome(registered, result, test);
         }
     }

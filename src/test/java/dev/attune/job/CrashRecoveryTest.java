@@ -65,6 +65,7 @@ class CrashRecoveryTest {
         assertThat(http.get("/api/v1/jobs/" + interrupted + "/log").body()).contains("re-queued");
         await(http, interrupted, "RUNNING");
         assertThat(http.get("/api/v1/jobs/" + interrupted).json().get("attempts").intValue()).isEqualTo(2);
+        awaitLog(http, interrupted, "resumed from step");
         http.postJson("/api/v1/jobs/" + interrupted + "/cancel", "");
         await(http, interrupted, "CANCELLED");
         try (var entries = Files.list(dataDir.resolve("datasets"))) {
@@ -122,6 +123,17 @@ class CrashRecoveryTest {
         while (System.currentTimeMillis() < deadline && http.get("/api/v1/jobs/" + id + "/metrics").json().isEmpty()) {
             Thread.sleep(50);
         }
+    }
+
+    private static void awaitLog(Http http, String id, String text) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (http.get("/api/v1/jobs/" + id + "/log").body().contains(text)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("job log never said '" + text + "': " + http.get("/api/v1/jobs/" + id + "/log").body());
     }
 
     private static int freePort() throws IOException {

@@ -131,6 +131,83 @@ class FineTunerTest {
     }
 
     @Test
+    void aRunStoppedAfterAnEvaluationContinuesFromItsResumePoint() {
+        TrainingOptions options = options("full", 4, 3e-3, null);
+        ResumePoint resume = new ResumePoint(dir.resolve("resume"));
+        Path bestDir = dir.resolve("best-resumed");
+        List<Long> evaluatedAt = new ArrayList<>();
+        TrainingListener stopAfterTwoEpochs = new TrainingListener() {
+            @Override
+            public void onEvaluation(EvaluationPoint point, boolean best) {
+                evaluatedAt.add(point.step());
+            }
+
+            @Override
+            public boolean cancelRequested() {
+                return evaluatedAt.size() == 2;
+            }
+        };
+        Engine.getInstance().setRandomSeed(7);
+        try (ClassifierModel model = ClassifierModel.load(Golden.dir("tiny-bert"), Device.cpu(), LABELS)) {
+            TokenizedExamples train = tokenized(model, examples(new Random(1), 64));
+            TokenizedExamples validation = tokenized(model, examples(new Random(2), 32));
+            assertThatThrownBy(() -> new FineTuner(model, options, stopAfterTwoEpochs).train(train, validation, bestDir, resume))
+                    .isInstanceOf(TrainingCancelledException.class);
+        }
+        assertThat(resume.exists()).isTrue();
+        assertThat(resume.step()).isEqualTo(16); // 2 epochs of 8 batches
+
+        List<String> log = new ArrayList<>();
+        TrainingListener logging = new TrainingListener() {
+            @Override
+            public void log(String message) {
+                log.add(message);
+            }
+        };
+        try (ClassifierModel model = ClassifierModel.load(resume.modelDir(), Device.cpu())) {
+            TokenizedExamples train = tokenized(model, examples(new Random(1), 64));
+            TokenizedExamples validation = tokenized(model, examples(new Random(2), 32));
+            TrainingResult result = new FineTuner(model, options, logging).train(train, validation, bestDir, resume);
+
+            assertThat(log).anyMatch(line -> line.startsWith("resumed from step 16 (epoch 3, batch 0)"));
+            assertThat(result.steps()).isEqualTo(32);
+            assertThat(result.history()).extracting(EvaluationPoint::step).containsExactly(8L, 16L, 24L, 32L);
+            assertThat(result.history().get(3).trainLoss()).isLessThan(result.history().get(0).trainLoss());
+        }
+    }
+
+    @Test
+    void resumingMidEpochRebuildsThatEpochsBatchesAndSkipsTheDoneOnes() {
+        TrainingOptions options = options("full", 2, 3e-3, 3); // evaluate every 3 steps: mid-epoch resume points
+        ResumePoint resume = new ResumePoint(dir.resolve("resume-mid"));
+        List<Long> evaluatedAt = new ArrayList<>();
+        TrainingListener stopAtStep6 = new TrainingListener() {
+            @Override
+            public void onEvaluation(EvaluationPoint point, boolean best) {
+                evaluatedAt.add(point.step());
+            }
+
+            @Override
+            public boolean cancelRequested() {
+                return evaluatedAt.contains(6L);
+            }
+        };
+        try (ClassifierModel model = ClassifierModel.load(Golden.dir("tiny-bert"), Device.cpu(), LABELS)) {
+            TokenizedExamples train = tokenized(model, examples(new Random(1), 64));
+            TokenizedExamples validation = tokenized(model, examples(new Random(2), 32));
+            assertThatThrownBy(() -> new FineTuner(model, options, stopAtStep6).train(train, validation, dir.resolve("b"), resume))
+                    .isInstanceOf(TrainingCancelledException.class);
+        }
+        try (ClassifierModel model = ClassifierModel.load(resume.modelDir(), Device.cpu())) {
+            TokenizedExamples train = tokenized(model, examples(new Random(1), 64));
+            TokenizedExamples validation = tokenized(model, examples(new Random(2), 32));
+            TrainingResult result = new FineTuner(model, options, TrainingListener.NONE).train(train, validation, dir.resolve("b"), resume);
+            assertThat(result.steps()).isEqualTo(16);
+            assertThat(result.history()).extracting(EvaluationPoint::step).containsExactly(3L, 6L, 9L, 12L, 15L, 16L);
+        }
+    }
+
+    @Test
     void memoryStaysFlatAcrossEpochs() {
         List<Integer> liveArrays = new ArrayList<>();
         List<Long> residentKb = new ArrayList<>();
