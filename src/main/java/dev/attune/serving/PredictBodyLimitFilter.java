@@ -3,6 +3,7 @@ package dev.attune.serving;
 import java.io.IOException;
 
 import dev.attune.system.AttuneProperties;
+import dev.attune.system.BodyTooLargeException;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,7 +14,10 @@ import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-/** Refuses predict bodies over attune.predict.max-body-size with 413 before reading them. */
+/**
+ * Refuses predict bodies over attune.predict.max-body-size with 413: at once when Content-Length says
+ * so, else (chunked bodies) as soon as reading passes the limit.
+ */
 @Component
 class PredictBodyLimitFilter extends OncePerRequestFilter {
 
@@ -42,6 +46,61 @@ class PredictBodyLimitFilter extends OncePerRequestFilter {
                     .formatted(length, maxBytes));
             return;
         }
-        chain.doFilter(request, response);
+        chain.doFilter(new LimitedRequest(request, maxBytes), response);
+    }
+
+    private static final class LimitedRequest extends jakarta.servlet.http.HttpServletRequestWrapper {
+
+        private final long limit;
+
+        LimitedRequest(HttpServletRequest request, long limit) {
+            super(request);
+            this.limit = limit;
+        }
+
+        @Override
+        public jakarta.servlet.ServletInputStream getInputStream() throws IOException {
+            jakarta.servlet.ServletInputStream in = super.getInputStream();
+            return new jakarta.servlet.ServletInputStream() {
+                private long read;
+
+                @Override
+                public int read() throws IOException {
+                    int b = in.read();
+                    count(b < 0 ? 0 : 1);
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buffer, int offset, int length) throws IOException {
+                    int n = in.read(buffer, offset, length);
+                    count(Math.max(0, n));
+                    return n;
+                }
+
+                private void count(int n) throws IOException {
+                    read += n;
+                    if (read > limit) {
+                        throw new BodyTooLargeException("The request body is larger than " + limit
+                                + " bytes (attune.predict.max-body-size). Send fewer or shorter texts per request.");
+                    }
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return in.isFinished();
+                }
+
+                @Override
+                public boolean isReady() {
+                    return in.isReady();
+                }
+
+                @Override
+                public void setReadListener(jakarta.servlet.ReadListener listener) {
+                    in.setReadListener(listener);
+                }
+            };
+        }
     }
 }

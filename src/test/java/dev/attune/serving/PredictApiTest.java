@@ -209,6 +209,21 @@ class PredictApiTest {
         return true;
     }
 
+    @Test
+    @Order(8)
+    void chunkedBodyOverTheLimitIs413Too() throws Exception {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + port + "/predict"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                        ("{\"text\": \"" + "y".repeat(6000) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                .build(); // no Content-Length: sent chunked
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
+                .send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.body()).contains("max-body-size");
+    }
+
     private void assertInvalid(String json, String detail) {
         Http.Response response = http.postJson("/predict", json);
         assertThat(response.status()).as(json).isEqualTo(400);
