@@ -15,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import ai.djl.Device;
 import dev.attune.modeling.ClassifierModel;
 
 /**
@@ -32,12 +31,13 @@ public final class PredictLoadBenchmark {
         long pid = Long.parseLong(args[2]);
         int seconds = Integer.parseInt(args[3]);
         int soakSeconds = Integer.parseInt(args[4]);
-        List<String> texts = FineTuneBenchmark.read(Path.of("../shared/datasets/sst2_dev.csv")).stream().map(r -> r[0]).toList();
+        List<String> texts = FineTuneBenchmark.read(Path.of(System.getProperty("texts", "../shared/datasets/sst2_dev.csv")))
+                .stream().map(r -> r[0]).toList();
 
         double inProcess;
         double bareP99;
         double bareP50;
-        try (ClassifierModel model = ClassifierModel.load(modelDir, Device.cpu())) {
+        try (ClassifierModel model = ClassifierModel.load(modelDir, ai.djl.engine.Engine.getInstance().defaultDevice())) {
             for (int i = 0; i < 5; i++) {
                 model.probabilities(texts.subList(0, 32), model.textEncoder().defaultMaxLength());
             }
