@@ -41,16 +41,24 @@ class DatasetRepository {
 
     Optional<Dataset> findById(String id) {
         return jdbc.sql("SELECT * FROM dataset WHERE id = ?").param(id)
-                .query((rs, n) -> new Dataset(rs.getString("id"), rs.getString("name"), rs.getString("format"),
-                        rs.getString("text_column"), rs.getString("label_column"), rs.getInt("row_count"),
-                        rs.getInt("skipped_rows"), rs.getLong("size_bytes"), rs.getString("file_name"),
-                        labels(rs.getString("id")), rs.getObject("created_at", OffsetDateTime.class).toInstant()))
-                .optional();
+                .query((rs, n) -> map(rs, labels(id))).optional();
     }
 
+    /** Every data set, newest first, with its label counts (two queries, however many data sets). */
     List<Dataset> findAll() {
-        return jdbc.sql("SELECT id FROM dataset ORDER BY created_at DESC").query(String.class).list().stream()
-                .map(this::findById).flatMap(Optional::stream).toList();
+        Map<String, SortedMap<String, Integer>> labels = new java.util.HashMap<>();
+        jdbc.sql("SELECT dataset_id, label, row_count FROM dataset_label").query(rs -> {
+            labels.computeIfAbsent(rs.getString("dataset_id"), k -> new TreeMap<>())
+                    .put(rs.getString("label"), rs.getInt("row_count"));
+        });
+        return jdbc.sql("SELECT * FROM dataset ORDER BY created_at DESC")
+                .query((rs, n) -> map(rs, labels.getOrDefault(rs.getString("id"), new TreeMap<>()))).list();
+    }
+
+    private static Dataset map(java.sql.ResultSet rs, SortedMap<String, Integer> labels) throws java.sql.SQLException {
+        return new Dataset(rs.getString("id"), rs.getString("name"), rs.getString("format"), rs.getString("text_column"),
+                rs.getString("label_column"), rs.getInt("row_count"), rs.getInt("skipped_rows"), rs.getLong("size_bytes"),
+                rs.getString("file_name"), labels, rs.getObject("created_at", OffsetDateTime.class).toInstant());
     }
 
     /** Queued or running jobs that read this data set (for training, validation or test). */
