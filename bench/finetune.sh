@@ -14,3 +14,4 @@ echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 OPT_OUT_TRACKING=true java -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "$classes/classes:$classes/test-classes:$(cat target/bench.classpath)" \
   dev.attune.bench.FineTuneBenchmark eval=../shared/datasets/sst2_dev.csv "$@" 2> target/finetune-bench.log
+# (a later eval=... argument overrides the default; eval= with nothing validates on a split of train)

@@ -52,7 +52,7 @@ public final class FineTuneBenchmark {
         List<String> labels = LabelledData.labelsOf(trainRows);
         List<Example> train = LabelledData.toExamples(trainRows, labels);
         List<Example> eval;
-        if (a.containsKey("eval")) {
+        if (a.containsKey("eval") && !a.get("eval").isBlank()) {
             eval = LabelledData.toExamples(read(Path.of(a.get("eval"))), labels);
         } else {
             LabelledData.Split split = LabelledData.stratifiedSplit(train, options.validationSplit(), options.seed());

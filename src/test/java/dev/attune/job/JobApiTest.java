@@ -105,6 +105,12 @@ class JobApiTest {
             assertThat(p[0][1]).isGreaterThan(p[1][1]);
         }
         assertThat(http.get(JOBS + "?status=SUCCEEDED").json().findValuesAsString("id")).contains(id);
+
+        JsonNode durations = http.get("/actuator/metrics/attune.jobs.duration?tag=status:SUCCEEDED").json();
+        assertThat(durations.get("measurements").get(0).get("value").doubleValue()).isGreaterThanOrEqualTo(1);
+        assertThat(http.get("/actuator/metrics/attune.jobs.queued").status()).isEqualTo(200);
+        assertThat(http.get("/actuator/metrics/attune.jobs.running").status()).isEqualTo(200);
+        assertThat(http.get("/actuator/metrics/attune.training.samples.per.second").status()).isEqualTo(200);
     }
 
     @Test

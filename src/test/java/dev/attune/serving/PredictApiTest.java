@@ -194,6 +194,17 @@ class PredictApiTest {
         assertThat(answer.get("maxLength").intValue()).isEqualTo(64);
     }
 
+    @Test
+    @Order(9)
+    void predictMetersArePublished() {
+        http.postJson("/predict", body("a charming journey"));
+        JsonNode latency = http.get("/actuator/metrics/attune.predict.latency").json();
+        assertThat(latency.get("measurements").get(0).get("value").doubleValue()).isPositive();
+        JsonNode batchSize = http.get("/actuator/metrics/attune.predict.batch.size").json();
+        assertThat(batchSize.get("measurements").get(0).get("value").doubleValue()).isPositive();
+        assertThat(http.get("/actuator/metrics/attune.predict.errors").status()).isEqualTo(200);
+    }
+
     /** The same label and, up to float rounding of differently padded batches, the same probabilities. */
     private static boolean sameAnswer(JsonNode expected, JsonNode actual) {
         if (!expected.get("label").equals(actual.get("label"))) {
