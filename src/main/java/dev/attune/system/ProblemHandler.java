@@ -110,9 +110,20 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).body(body);
             }
         }
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                "The request body is not readable JSON of the expected shape. Check the syntax and the field types; "
+        String field = null;
+        for (Throwable cause = ex; cause != null && field == null; cause = cause.getCause()) {
+            if (cause instanceof tools.jackson.databind.DatabindException bind && !bind.getPath().isEmpty()) {
+                field = bind.getPath().stream().map(ref -> ref.getPropertyName() != null ? ref.getPropertyName()
+                        : "[" + ref.getIndex() + "]").collect(java.util.stream.Collectors.joining("."));
+            }
+        }
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, field != null
+                ? "The field '" + field + "' has the wrong type. Send it as the API docs (/swagger-ui.html) show."
+                : "The request body is not readable JSON of the expected shape. Check the syntax and the field types; "
                         + "the API docs (/swagger-ui.html) show each body.");
+        if (field != null) {
+            body.setProperty("field", field);
+        }
         body.setTitle("Unreadable request body");
         return ResponseEntity.badRequest().body(body);
     }

@@ -154,6 +154,16 @@ class JobApiTest {
     }
 
     @Test
+    void wrongTypeOrBrokenJsonNamesTheProblem() {
+        Http.Response wrongType = http.postJson(JOBS, "{\"datasetId\": \"x\", \"epochs\": \"three\"}");
+        assertThat(wrongType.status()).isEqualTo(400);
+        assertThat(wrongType.json().get("field").stringValue()).isEqualTo("epochs");
+        Http.Response broken = http.postJson(JOBS, "{\"datasetId\": ");
+        assertThat(broken.status()).isEqualTo(400);
+        assertThat(broken.contentType()).startsWith("application/problem+json");
+    }
+
+    @Test
     void fullQueueIs429WithRetryAfter() {
         String blocker = submit(job(40, 0)).json().get("id").stringValue();
         awaitStatus(blocker, "RUNNING");
