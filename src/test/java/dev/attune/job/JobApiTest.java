@@ -164,6 +164,26 @@ class JobApiTest {
     }
 
     @Test
+    void higherPriorityRunsFirstThenSubmissionOrder() {
+        String blocker = submit(job(40, 0)).json().get("id").stringValue();
+        awaitStatus(blocker, "RUNNING");
+        String first = submit(job(1, 0)).json().get("id").stringValue();
+        String second = submit(job(1, 0)).json().get("id").stringValue();
+        String urgent = submit(job(1, 5)).json().get("id").stringValue();
+
+        http.postJson(JOBS + "/" + blocker + "/cancel", "");
+        JsonNode urgentDone = awaitStatus(urgent, "SUCCEEDED");
+        JsonNode firstDone = awaitStatus(first, "SUCCEEDED");
+        JsonNode secondDone = awaitStatus(second, "SUCCEEDED");
+
+        Instant urgentStart = Instant.parse(urgentDone.get("startedAt").stringValue());
+        Instant firstStart = Instant.parse(firstDone.get("startedAt").stringValue());
+        Instant secondStart = Instant.parse(secondDone.get("startedAt").stringValue());
+        assertThat(urgentStart).isBefore(firstStart);
+        assertThat(firstStart).isBefore(secondStart);
+    }
+
+    @Test
     void fullQueueIs429WithRetryAfter() {
         String blocker = submit(job(40, 0)).json().get("id").stringValue();
         awaitStatus(blocker, "RUNNING");

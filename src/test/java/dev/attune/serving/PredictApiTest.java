@@ -125,6 +125,14 @@ class PredictApiTest {
             assertThat(result.get(60, TimeUnit.SECONDS)).isTrue();
         }
         pool.shutdown();
+        JsonNode batchSizes = http.get("/actuator/metrics/attune.predict.batch.size").json();
+        double largest = 0;
+        for (JsonNode measurement : batchSizes.get("measurements")) {
+            if (measurement.get("statistic").stringValue().equals("MAX")) {
+                largest = measurement.get("value").doubleValue();
+            }
+        }
+        assertThat(largest).as("concurrent requests were combined into micro-batches").isGreaterThan(1);
     }
 
     @Test
