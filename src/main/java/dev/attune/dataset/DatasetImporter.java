@@ -30,6 +30,7 @@ import tools.jackson.databind.ObjectMapper;
 class DatasetImporter {
 
     private static final int SNIFF_BYTES = 64 * 1024;
+    private static final int MAX_LABEL_LENGTH = 256;
 
     private final ObjectMapper mapper;
     private final int maxLabels;
@@ -68,6 +69,9 @@ class DatasetImporter {
                 String label = row.label() == null ? "" : row.label().trim();
                 if (label.isEmpty()) {
                     throw DatasetProblems.emptyLabel(row.line(), options.labelColumn());
+                }
+                if (label.length() > MAX_LABEL_LENGTH) {
+                    throw DatasetProblems.labelTooLong(row.line(), options.labelColumn(), MAX_LABEL_LENGTH);
                 }
                 labels.merge(label, 1, Integer::sum);
                 if (labels.size() > maxLabels) {

@@ -69,6 +69,12 @@ final class DatasetProblems {
                 .with("line", line);
     }
 
+    static ProblemException labelTooLong(long line, String labelColumn, int max) {
+        return ProblemException.badRequest("Label too long",
+                "Line %d has a '%s' longer than %d characters: labels are class names. Check labelColumn.".formatted(
+                        line, labelColumn, max)).with("line", line);
+    }
+
     static ProblemException unknownFormat(String value) {
         return ProblemException.badRequest("Unknown format",
                 "Format '%s' is not supported. Use one of %s, or leave format out to detect it from the file."

@@ -6,6 +6,10 @@ record UploadOptions(String name, String textColumn, String labelColumn, Dataset
     UploadOptions {
         textColumn = textColumn == null || textColumn.isBlank() ? "text" : textColumn.trim();
         labelColumn = labelColumn == null || labelColumn.isBlank() ? "label" : labelColumn.trim();
+        if (name != null && name.length() > 255) {
+            throw dev.attune.system.ProblemException.badRequest("Name too long",
+                    "The name has " + name.length() + " characters; use at most 255.");
+        }
         if (textColumn.equals(labelColumn)) {
             throw DatasetProblems.sameColumn(textColumn);
         }

@@ -34,6 +34,9 @@ class JobService {
 
     Job submit(JobRequest request) {
         List<String> problems = new java.util.ArrayList<>(fineTuning.problems(request.fineTuneRequest()));
+        if (request.name() != null && request.name().length() > 255) {
+            problems.add("name: at most 255 characters, was " + request.name().length());
+        }
         if (request.priority() != null && (request.priority() < -100 || request.priority() > 100)) {
             problems.add("priority: must be between -100 and 100, was " + request.priority());
         }

@@ -56,6 +56,7 @@ public class ModelService {
     public RegisteredModel register(ClassifierModel model, String name, String source, String origin, String jobId,
             String metricsJson) throws IOException {
         String id = UUID.randomUUID().toString();
+        name = name.length() > 255 ? name.substring(0, 255) : name;
         Path temp = files.newTempDir();
         try {
             model.save(temp);

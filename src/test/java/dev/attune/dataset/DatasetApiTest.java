@@ -197,6 +197,12 @@ class DatasetApiTest {
     }
 
     @Test
+    void overlongNameAndLabelAreRefused() {
+        assertProblem(upload("x.csv", "text,label\na,x\nb,y\n", Map.of("name", "n".repeat(300))), 400, "Name too long");
+        assertProblem(upload("x.csv", "text,label\na,x\nb," + "y".repeat(300) + "\n"), 400, "Label too long");
+    }
+
+    @Test
     void invalidJsonLineNamesTheLine() {
         Http.Response response = upload("x.jsonl", "{\"text\":\"a\",\"label\":\"x\"}\n{\"text\": oops}\n");
         assertProblem(response, 400, "Malformed file");
