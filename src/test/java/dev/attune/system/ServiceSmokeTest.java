@@ -43,6 +43,11 @@ class ServiceSmokeTest {
     }
 
     @Test
+    void h2ConsoleIsOffByDefault() {
+        assertThat(new Http(port).get("/h2-console/").status()).isEqualTo(404);
+    }
+
+    @Test
     void unknownPathIs404ProblemJson() {
         Http.Response response = new Http(port).get("/api/v1/nothing-here");
         assertThat(response.status()).isEqualTo(404);
