@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 /**
  * Downloads a model repository from the Hugging Face Hub into the Hub's cache layout
@@ -225,7 +227,7 @@ public final class HubClient {
 
     private static String sha256(Path file) throws IOException {
         try {
-            var digest = java.security.MessageDigest.getInstance("SHA-256");
+            var digest = MessageDigest.getInstance("SHA-256");
             try (var in = Files.newInputStream(file)) {
                 byte[] buffer = new byte[65536];
                 for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
@@ -233,7 +235,7 @@ public final class HubClient {
                 }
             }
             return HexFormat.of().formatHex(digest.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

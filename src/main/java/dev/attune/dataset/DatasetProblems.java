@@ -8,6 +8,8 @@ import java.util.Map;
 import dev.attune.system.ProblemException;
 
 import org.springframework.http.HttpStatus;
+import java.io.EOFException;
+import java.util.zip.ZipException;
 
 /** Every way an upload can be refused, each saying what was wrong and how to fix it. */
 final class DatasetProblems {
@@ -37,7 +39,7 @@ final class DatasetProblems {
                     "The file is not valid UTF-8 near line %d. Save it as UTF-8 and upload again.".formatted(line))
                     .with("line", line);
         }
-        if (cause instanceof java.util.zip.ZipException || cause instanceof java.io.EOFException) {
+        if (cause instanceof ZipException || cause instanceof EOFException) {
             return ProblemException.badRequest("Corrupt gzip",
                     "The compressed file is damaged or cut short (%s). Compress it again with gzip and upload again.".formatted(message));
         }

@@ -12,6 +12,10 @@ import java.util.TreeMap;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 
 /** Data-set rows and their label counts in H2. */
 @Repository
@@ -46,7 +50,7 @@ class DatasetRepository {
 
     /** Every data set, newest first, with its label counts (two queries, however many data sets). */
     List<Dataset> findAll() {
-        Map<String, SortedMap<String, Integer>> labels = new java.util.HashMap<>();
+        Map<String, SortedMap<String, Integer>> labels = new HashMap<>();
         jdbc.sql("SELECT dataset_id, label, row_count FROM dataset_label").query(rs -> {
             labels.computeIfAbsent(rs.getString("dataset_id"), k -> new TreeMap<>())
                     .put(rs.getString("label"), rs.getInt("row_count"));
@@ -55,7 +59,7 @@ class DatasetRepository {
                 .query((rs, n) -> map(rs, labels.getOrDefault(rs.getString("id"), new TreeMap<>()))).list();
     }
 
-    private static Dataset map(java.sql.ResultSet rs, SortedMap<String, Integer> labels) throws java.sql.SQLException {
+    private static Dataset map(ResultSet rs, SortedMap<String, Integer> labels) throws SQLException {
         return new Dataset(rs.getString("id"), rs.getString("name"), rs.getString("format"), rs.getString("text_column"),
                 rs.getString("label_column"), rs.getInt("row_count"), rs.getInt("skipped_rows"), rs.getLong("size_bytes"),
                 rs.getString("file_name"), labels, rs.getObject("created_at", OffsetDateTime.class).toInstant());
@@ -90,6 +94,6 @@ class DatasetRepository {
     }
 
     static Instant now() {
-        return Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
     }
 }

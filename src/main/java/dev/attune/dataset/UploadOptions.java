@@ -1,5 +1,7 @@
 package dev.attune.dataset;
 
+import dev.attune.system.ProblemException;
+
 /** What the uploader told us about the file; blank values take the defaults. */
 record UploadOptions(String name, String textColumn, String labelColumn, DatasetFormat format) {
 
@@ -7,7 +9,7 @@ record UploadOptions(String name, String textColumn, String labelColumn, Dataset
         textColumn = textColumn == null || textColumn.isBlank() ? "text" : textColumn.trim();
         labelColumn = labelColumn == null || labelColumn.isBlank() ? "label" : labelColumn.trim();
         if (name != null && name.length() > 255) {
-            throw dev.attune.system.ProblemException.badRequest("Name too long",
+            throw ProblemException.badRequest("Name too long",
                     "The name has " + name.length() + " characters; use at most 255.");
         }
         if (textColumn.equals(labelColumn)) {

@@ -19,6 +19,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import java.util.Arrays;
+import java.util.Map;
 
 @Tag(name = "Jobs", description = "Queue fine-tuning jobs, follow them, cancel them")
 @RestController
@@ -72,7 +74,7 @@ class JobController {
         Job job = jobs.get(id);
         SseEmitter emitter = events.subscribe(id);
         if (job.status().isFinal()) {
-            events.finish(id, java.util.Map.of("status", job.status()));
+            events.finish(id, Map.of("status", job.status()));
         }
         return emitter;
     }
@@ -102,7 +104,7 @@ class JobController {
             return JobStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest("Unknown status", "status '" + status + "' is not one of "
-                    + java.util.Arrays.toString(JobStatus.values()) + ".");
+                    + Arrays.toString(JobStatus.values()) + ".");
         }
     }
 }

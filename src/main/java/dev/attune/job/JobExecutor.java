@@ -20,6 +20,7 @@ import org.slf4j.MDC;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.ObjectMapper;
+import dev.attune.model.ModelFiles;
 
 /**
  * The one thread that owns the compute device: it runs queued jobs one at a time (DJL allows one
@@ -173,8 +174,8 @@ class JobExecutor implements SmartLifecycle {
             metrics.finished(outcome, Duration.ofNanos(System.nanoTime() - start));
             events.finish(id, Map.of("status", outcome));
             if (outcome != JobStatus.QUEUED) { // a job stopped by shutdown keeps its resume point and best weights
-                dev.attune.model.ModelFiles.deleteTree(jobLog.workDir(id).resolve("best"));
-                dev.attune.model.ModelFiles.deleteTree(jobLog.workDir(id).resolve("resume"));
+                ModelFiles.deleteTree(jobLog.workDir(id).resolve("best"));
+                ModelFiles.deleteTree(jobLog.workDir(id).resolve("resume"));
             }
             MDC.remove("jobId");
         }

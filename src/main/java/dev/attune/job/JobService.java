@@ -12,6 +12,7 @@ import dev.attune.training.FineTuningService;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
 
 /** Submits, lists, reads and cancels jobs; the executor runs them. */
 @Service
@@ -33,7 +34,7 @@ class JobService {
     }
 
     Job submit(JobRequest request) {
-        List<String> problems = new java.util.ArrayList<>(fineTuning.problems(request.fineTuneRequest()));
+        List<String> problems = new ArrayList<>(fineTuning.problems(request.fineTuneRequest()));
         if (request.name() != null && request.name().length() > 255) {
             problems.add("name: at most 255 characters, was " + request.name().length());
         }

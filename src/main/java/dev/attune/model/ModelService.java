@@ -18,6 +18,9 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 
 /** Registers classifiers (imports now, fine-tuning results later), lists, deletes and exports them. */
 @Service
@@ -64,7 +67,7 @@ public class ModelService {
             long parameters = model.parameters().values().stream().mapToLong(NDArray::size).sum();
             RegisteredModel record = new RegisteredModel(id, name, model.config().modelType(), model.config().labels(),
                     source, origin, jobId, metricsJson, model.textEncoder().defaultMaxLength(), parameters, size,
-                    java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+                    Instant.now().truncatedTo(ChronoUnit.MILLIS));
             files.publish(temp, id);
             try {
                 repository.insert(record);
@@ -101,7 +104,7 @@ public class ModelService {
         events.publishEvent(new ModelsChangedEvent(id));
     }
 
-    public java.util.Optional<String> promotedId() {
+    public Optional<String> promotedId() {
         return repository.promotedId();
     }
 

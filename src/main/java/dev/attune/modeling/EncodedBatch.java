@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Token ids, attention mask and token type ids of a batch padded to its longest sequence, flat
@@ -22,7 +24,7 @@ public record EncodedBatch(int batchSize, int tokens, long[] inputIds, long[] at
     }
 
     /** Pads token-id rows to the longest (single-segment texts: token types all 0). */
-    public static EncodedBatch padded(java.util.List<long[]> rows, long padId) {
+    public static EncodedBatch padded(List<long[]> rows, long padId) {
         int tokens = 1;
         for (long[] row : rows) {
             tokens = Math.max(tokens, row.length);
@@ -30,11 +32,11 @@ public record EncodedBatch(int batchSize, int tokens, long[] inputIds, long[] at
         int batch = rows.size();
         long[] ids = new long[batch * tokens];
         long[] mask = new long[batch * tokens];
-        java.util.Arrays.fill(ids, padId);
+        Arrays.fill(ids, padId);
         for (int i = 0; i < batch; i++) {
             long[] row = rows.get(i);
             System.arraycopy(row, 0, ids, i * tokens, row.length);
-            java.util.Arrays.fill(mask, i * tokens, i * tokens + row.length, 1L);
+            Arrays.fill(mask, i * tokens, i * tokens + row.length, 1L);
         }
         return new EncodedBatch(batch, tokens, ids, mask, new long[batch * tokens], new boolean[batch]);
     }

@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.attune.checkpoint.CheckpointDir;
+import java.util.ArrayList;
+import java.util.Arrays;
 
 /**
  * Turns texts into padded id batches with the checkpoint's own tokenizer.json (DJL's Rust binding of
@@ -70,7 +72,7 @@ public final class TextEncoder implements AutoCloseable {
         long[] mask = new long[batch * tokens];
         long[] types = new long[batch * tokens];
         boolean[] truncated = new boolean[batch];
-        java.util.Arrays.fill(ids, padId);
+        Arrays.fill(ids, padId);
         for (int i = 0; i < batch; i++) {
             Encoding encoding = encodings[i];
             long[] row = encoding.getIds();
@@ -88,7 +90,7 @@ public final class TextEncoder implements AutoCloseable {
             throw new IllegalArgumentException("maxLength " + maxLength + " is outside 2.." + positionLimit);
         }
         Encoding[] encodings = tokenizer(maxLength).batchEncode(texts);
-        List<long[]> ids = new java.util.ArrayList<>(encodings.length);
+        List<long[]> ids = new ArrayList<>(encodings.length);
         for (Encoding encoding : encodings) {
             ids.add(encoding.getIds());
         }

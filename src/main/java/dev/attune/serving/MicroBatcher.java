@@ -16,6 +16,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.modeling.EncodedBatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Collects texts from concurrent requests into micro-batches (up to {@code batchSize} texts, the first
@@ -33,7 +34,7 @@ final class MicroBatcher implements AutoCloseable {
     private final IntConsumer batchSizes;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     /** Texts announced by requests and not answered yet: when all are in the batch, waiting is pointless. */
-    private final java.util.concurrent.atomic.AtomicInteger unanswered = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger unanswered = new AtomicInteger();
     private final Thread worker;
     private volatile boolean open = true;
 

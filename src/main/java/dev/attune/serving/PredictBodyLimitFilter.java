@@ -13,6 +13,9 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 
 /**
  * Refuses predict bodies over attune.predict.max-body-size with 413: at once when Content-Length says
@@ -49,7 +52,7 @@ class PredictBodyLimitFilter extends OncePerRequestFilter {
         chain.doFilter(new LimitedRequest(request, maxBytes), response);
     }
 
-    private static final class LimitedRequest extends jakarta.servlet.http.HttpServletRequestWrapper {
+    private static final class LimitedRequest extends HttpServletRequestWrapper {
 
         private final long limit;
 
@@ -59,9 +62,9 @@ class PredictBodyLimitFilter extends OncePerRequestFilter {
         }
 
         @Override
-        public jakarta.servlet.ServletInputStream getInputStream() throws IOException {
-            jakarta.servlet.ServletInputStream in = super.getInputStream();
-            return new jakarta.servlet.ServletInputStream() {
+        public ServletInputStream getInputStream() throws IOException {
+            ServletInputStream in = super.getInputStream();
+            return new ServletInputStream() {
                 private long read;
 
                 @Override
@@ -97,7 +100,7 @@ class PredictBodyLimitFilter extends OncePerRequestFilter {
                 }
 
                 @Override
-                public void setReadListener(jakarta.servlet.ReadListener listener) {
+                public void setReadListener(ReadListener listener) {
                     in.setReadListener(listener);
                 }
             };

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Timer;
 
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
+import java.util.concurrent.TimeUnit;
 
 /** Validates a predict request, runs it on the serving (or named) model, and measures it. */
 @Service
@@ -46,7 +47,7 @@ class PredictService {
             errors.increment();
             throw e;
         } finally {
-            latency.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 

@@ -11,6 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
+import java.time.Duration;
 
 /**
  * Everything an operator can set under {@code attune.*} (see the top-level application.yml).
@@ -74,7 +75,7 @@ public record AttuneProperties(
      * @param progressInterval how often a running job's progress is written to the database
      */
     public record Jobs(@Min(1) @DefaultValue("100") int maxQueued,
-            @NotNull @DefaultValue("1s") java.time.Duration progressInterval) {
+            @NotNull @DefaultValue("1s") Duration progressInterval) {
     }
 
     /**
@@ -85,7 +86,7 @@ public record AttuneProperties(
      */
     public record Predict(@Min(1) @DefaultValue("256") int maxBatch,
             @Min(1) @DefaultValue("32") int batchSize,
-            @NotNull @DefaultValue("5ms") java.time.Duration maxWait,
+            @NotNull @DefaultValue("5ms") Duration maxWait,
             @NotNull @DefaultValue("1MB") DataSize maxBodySize) {
     }
 

@@ -21,6 +21,7 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import java.util.stream.Collectors;
 
 /** Turns every error into RFC 9457 problem+json: ours, Spring MVC's and unexpected ones. */
 @RestControllerAdvice
@@ -114,7 +115,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         for (Throwable cause = ex; cause != null && field == null; cause = cause.getCause()) {
             if (cause instanceof tools.jackson.databind.DatabindException bind && !bind.getPath().isEmpty()) {
                 field = bind.getPath().stream().map(ref -> ref.getPropertyName() != null ? ref.getPropertyName()
-                        : "[" + ref.getIndex() + "]").collect(java.util.stream.Collectors.joining("."));
+                        : "[" + ref.getIndex() + "]").collect(Collectors.joining("."));
             }
         }
         ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, field != null

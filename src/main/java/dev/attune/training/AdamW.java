@@ -6,6 +6,12 @@ import java.util.List;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import dev.attune.checkpoint.Safetensors;
+import dev.attune.checkpoint.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * AdamW with decoupled weight decay (Loshchilov & Hutter), as torch.optim.AdamW: decay is skipped for
@@ -67,20 +73,20 @@ public final class AdamW implements AutoCloseable {
     }
 
     /** Saves the moments and the step count (safetensors: m.NAME, v.NAME, and a one-element "steps"). */
-    void save(java.nio.file.Path file) throws java.io.IOException {
-        java.util.Map<String, dev.attune.checkpoint.Tensor> tensors = new java.util.LinkedHashMap<>();
+    void save(Path file) throws IOException {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (int i = 0; i < parameters.size(); i++) {
             long[] shape = means.get(i).getShape().getShape();
-            tensors.put("m." + parameters.get(i).name(), new dev.attune.checkpoint.Tensor("F32", shape, means.get(i).toFloatArray()));
-            tensors.put("v." + parameters.get(i).name(), new dev.attune.checkpoint.Tensor("F32", shape, variances.get(i).toFloatArray()));
+            tensors.put("m." + parameters.get(i).name(), new Tensor("F32", shape, means.get(i).toFloatArray()));
+            tensors.put("v." + parameters.get(i).name(), new Tensor("F32", shape, variances.get(i).toFloatArray()));
         }
-        tensors.put("steps", new dev.attune.checkpoint.Tensor("F32", new long[] {1}, new float[] {steps}));
-        dev.attune.checkpoint.Safetensors.writeF32(file, tensors);
+        tensors.put("steps", new Tensor("F32", new long[] {1}, new float[] {steps}));
+        Safetensors.writeF32(file, tensors);
     }
 
     /** Restores what {@link #save} wrote, for the same trainable parameters. */
-    void restore(java.nio.file.Path file) {
-        var tensors = dev.attune.checkpoint.Safetensors.read(file);
+    void restore(Path file) {
+        var tensors = Safetensors.read(file);
         for (int i = 0; i < parameters.size(); i++) {
             means.get(i).set(tensors.get("m." + parameters.get(i).name()).data());
             variances.get(i).set(tensors.get("v." + parameters.get(i).name()).data());

@@ -11,6 +11,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.attune.modeling.ClassifierModel;
+import java.util.Arrays;
+import java.util.Collections;
 
 /**
  * Head-only training: the frozen encoder runs once per example, and every head in attune reads only
@@ -39,7 +41,7 @@ final class CachedFeatureLogits implements LogitsSource {
                         inputs.get(1), inputs.get(2), false); // (B, T, H)
                 float[] first = hiddenStates.get(":, 0, :").toFloatArray(); // (B, H)
                 for (int i = 0; i < batch.length; i++) {
-                    features[batch[i]] = java.util.Arrays.copyOfRange(first, i * hidden, (i + 1) * hidden);
+                    features[batch[i]] = Arrays.copyOfRange(first, i * hidden, (i + 1) * hidden);
                 }
             }
         }
@@ -60,7 +62,7 @@ final class CachedFeatureLogits implements LogitsSource {
     @Override
     public List<int[]> trainingBatches(int batchSize, Random random) {
         List<Integer> order = new ArrayList<>(IntStream.range(0, size()).boxed().toList());
-        java.util.Collections.shuffle(order, random);
+        Collections.shuffle(order, random);
         return cut(order, batchSize);
     }
 

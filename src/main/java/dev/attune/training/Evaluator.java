@@ -5,6 +5,7 @@ import java.util.List;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.attune.modeling.ClassifierModel;
+import java.util.Arrays;
 
 /** Scores a classifier on a data set: no gradients, dropout off, every batch in its own scope. */
 final class Evaluator {
@@ -24,7 +25,7 @@ final class Evaluator {
                 lossSum += Losses.crossEntropy(logits, batchLabels, scope).getFloat() * batch.length;
                 float[] flat = logits.softmax(-1).toFloatArray();
                 for (int i = 0; i < batch.length; i++) {
-                    probabilities[batch[i]] = java.util.Arrays.copyOfRange(flat, i * classes, (i + 1) * classes);
+                    probabilities[batch[i]] = Arrays.copyOfRange(flat, i * classes, (i + 1) * classes);
                     labels[batch[i]] = batchLabels[i];
                 }
             }

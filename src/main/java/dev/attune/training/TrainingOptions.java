@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.util.Arrays;
 
 /**
  * Everything a fine-tuning run can be asked for; null fields take the defaults of
@@ -143,7 +144,7 @@ public record TrainingOptions(
     }
 
     private static <E extends Enum<E>> void check(List<String> problems, String field, String value, Class<E> type) {
-        List<String> allowed = java.util.Arrays.stream(type.getEnumConstants())
+        List<String> allowed = Arrays.stream(type.getEnumConstants())
                 .map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
         if (value == null || !allowed.contains(value)) {
             problems.add(field + ": must be one of " + allowed + ", was " + value);

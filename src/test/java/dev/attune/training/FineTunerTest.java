@@ -216,6 +216,7 @@ class FineTunerTest {
             @Override
             public void onEvaluation(EvaluationPoint point, boolean best) {
                 liveArrays.add(holder[0].manager().getManagedArrays().size());
+                System.gc(); // Java garbage would otherwise grow RSS as fresh heap pages are touched
                 residentKb.add(residentKb());
             }
         };
@@ -230,7 +231,7 @@ class FineTunerTest {
                 .allMatch(count -> count.equals(liveArrays.get(1)));
         long growthKb = residentKb.get(residentKb.size() - 1) - residentKb.get(3);
         assertThat(growthKb).as("resident memory growth from epoch 4 to 12, KiB; series " + residentKb)
-                .isLessThan(24 * 1024);
+                .isLessThan(8 * 1024);
     }
 
     private record Run(TrainingResult result, Path bestDir, TokenizedExamples validation) {
