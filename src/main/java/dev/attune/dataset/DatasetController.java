@@ -80,7 +80,7 @@ class DatasetController {
                     "limit is %d but at most %d rows can be previewed at once. Page with offset.".formatted(limit, max));
         }
         Dataset dataset = datasets.get(id);
-        return new DatasetRowsResponse(id, offset, limit, dataset.rowCount(), datasets.rows(id, offset, limit));
+        return new DatasetRowsResponse(id, offset, limit, dataset.rowCount(), datasets.rows(dataset, offset, limit));
     }
 
     @Operation(summary = "Delete a data set", description = "409 while a queued or running job uses it.")

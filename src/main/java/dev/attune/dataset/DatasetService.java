@@ -61,8 +61,8 @@ public class DatasetService {
         return repository.findAll();
     }
 
-    List<DatasetRow> rows(String id, long offset, int limit) {
-        return files.read(get(id).fileName(), offset, limit);
+    List<DatasetRow> rows(Dataset dataset, long offset, int limit) {
+        return files.read(dataset.fileName(), offset, limit);
     }
 
     /** The normalised rows file of a data set, for training and evaluation. */

@@ -113,12 +113,16 @@ public class ServingModels implements DisposableBean {
         throw new IllegalStateException("could not acquire the serving model");
     }
 
-    private synchronized Predictor acquireById(String modelId) {
-        models.get(modelId); // 404 for an unknown id
+    private Predictor acquireById(String modelId) {
         Predictor serving = current.get();
         if (serving != null && serving.modelId().equals(modelId) && serving.tryAcquire()) {
-            return serving;
+            return serving; // hot path: no lock, no database
         }
+        return acquireOther(modelId);
+    }
+
+    private synchronized Predictor acquireOther(String modelId) {
+        models.get(modelId); // 404 for an unknown (or deleted) id
         Predictor other = others.remove(modelId);
         if (other == null) {
             other = load(modelId);
