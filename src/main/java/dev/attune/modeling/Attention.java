@@ -17,7 +17,7 @@ public final class Attention {
      */
     public static NDArray maskBias(NDArray attentionMask) {
         NDArray mask = attentionMask.toType(DataType.FLOAT32, false); // (B, T)
-        NDArray bias = mask.neg().add(1f).mul(-Float.MAX_VALUE);
+        NDArray bias = mask.neg().add(Scalars.of(mask, 1f)).mul(Scalars.of(mask, -Float.MAX_VALUE));
         return bias.expandDims(1).expandDims(1); // (B, 1, 1, T)
     }
 
@@ -31,7 +31,8 @@ public final class Attention {
         NDArray qh = splitHeads(q, batch, tokens, heads, headDim); // (B, h, T, d)
         NDArray kh = splitHeads(k, batch, tokens, heads, headDim);
         NDArray vh = splitHeads(v, batch, tokens, heads, headDim);
-        NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2)).div((float) Math.sqrt(headDim)); // (B, h, T, T)
+        NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2)); // (B, h, T, T)
+        scores = scores.div(Scalars.of(scores, (float) Math.sqrt(headDim)));
         NDArray probs = scores.add(maskBias).softmax(-1);
         if (training && dropout > 0) {
             probs = Dropout.dropout(probs, dropout, true).singletonOrThrow();

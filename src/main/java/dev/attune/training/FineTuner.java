@@ -18,6 +18,7 @@ import dev.attune.model.ModelFiles;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.modeling.LayerNorm;
 import dev.attune.modeling.ParameterNames;
+import dev.attune.modeling.Scalars;
 
 /**
  * The training loop: AdamW with linear/cosine warm-up schedule, global-norm clipping, gradient
@@ -182,7 +183,7 @@ public final class FineTuner {
                 GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDArray logits = source.logits(scope, batch, true);
             NDArray loss = Losses.crossEntropy(logits, source.labels(batch), scope);
-            collector.backward(accumulation == 1 ? loss : loss.div(accumulation));
+            collector.backward(accumulation == 1 ? loss : loss.div(Scalars.of(loss, accumulation)));
             return loss.getFloat();
         }
     }
