@@ -31,13 +31,17 @@ class DatasetImporter {
 
     private static final int SNIFF_BYTES = 64 * 1024;
     private static final int MAX_LABEL_LENGTH = 256;
+    /** Longest line accepted (IMDB's longest review is about 14,000 characters). */
+    static final int MAX_LINE_CHARS = 1 << 20;
 
     private final ObjectMapper mapper;
     private final int maxLabels;
+    private final long maxBytes;
 
     DatasetImporter(ObjectMapper mapper, AttuneProperties properties) {
         this.mapper = mapper;
         this.maxLabels = properties.datasets().maxLabels();
+        this.maxBytes = properties.datasets().maxUploadSize().toBytes();
     }
 
     ImportedRows importRows(InputStream upload, String fileName, UploadOptions options, Path tempFile) throws IOException {
@@ -51,7 +55,8 @@ class DatasetImporter {
 
     private ImportedRows read(InputStream upload, String fileName, UploadOptions options, Path tempFile) throws IOException {
         BufferedInputStream raw = new BufferedInputStream(upload, SNIFF_BYTES);
-        InputStream content = isGzip(raw) ? new BufferedInputStream(new GZIPInputStream(raw, 65536), SNIFF_BYTES) : raw;
+        InputStream content = isGzip(raw)
+                ? new BufferedInputStream(BoundedInput.size(new GZIPInputStream(raw, 65536), maxBytes), SNIFF_BYTES) : raw;
         skipUtf8Bom(content);
         DatasetFormat format = options.format() != null ? options.format()
                 : DatasetFormat.fromFileName(fileName).orElseGet(() -> DatasetFormat.sniff(peekText(content)));
@@ -99,7 +104,8 @@ class DatasetImporter {
         var decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        BufferedReader reader = new BufferedReader(new InputStreamReader(content, decoder), 65536);
+        BufferedReader reader = new BufferedReader(
+                BoundedInput.lineLength(new InputStreamReader(content, decoder), MAX_LINE_CHARS), 65536);
         return switch (format) {
             case CSV -> new DelimitedRowSource(reader, ',', options.textColumn(), options.labelColumn());
             case TSV -> new DelimitedRowSource(reader, '\t', options.textColumn(), options.labelColumn());

@@ -24,6 +24,27 @@ final class DatasetProblems {
                 .with("columnsFound", found);
     }
 
+    static ProblemException duplicateColumn(String column, List<String> found) {
+        return ProblemException.badRequest("Duplicate column",
+                "The header names the column '%s' more than once, so it is unclear which to use. Rename or remove the extra column and upload again."
+                        .formatted(column))
+                .with("columnsFound", found);
+    }
+
+    static ProblemException lineTooLong(long line, int maxChars) {
+        return ProblemException.badRequest("Line too long",
+                "Line %d is longer than %d characters; no text should be that long (is it a binary file, or a file without line breaks?). Split or shorten it and upload again."
+                        .formatted(line, maxChars))
+                .with("line", line).with("maxLineChars", maxChars);
+    }
+
+    static ProblemException decompressedTooLarge(long limitBytes) {
+        return new ProblemException(HttpStatus.PAYLOAD_TOO_LARGE, "Upload too large",
+                "The file decompresses to more than the limit of %d bytes. Split it into smaller files, or raise attune.datasets.max-upload-size."
+                        .formatted(limitBytes))
+                .with("limitBytes", limitBytes);
+    }
+
     static ProblemException malformed(String where, long line, String why) {
         return ProblemException.badRequest("Malformed file",
                 "The file cannot be read at %s: %s. Fix that line (quote fields containing the delimiter, quotes or line breaks) and upload again."

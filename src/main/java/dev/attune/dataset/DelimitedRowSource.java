@@ -3,12 +3,14 @@ package dev.attune.dataset;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.apache.commons.csv.DuplicateHeaderMode;
 
 /** CSV (RFC 4180, quoted fields may span lines) or TSV rows with a header line, via Commons CSV. */
 final class DelimitedRowSource implements RowSource {
@@ -22,7 +24,8 @@ final class DelimitedRowSource implements RowSource {
     DelimitedRowSource(Reader reader, char delimiter, String textColumn, String labelColumn) throws IOException {
         CSVFormat format = (delimiter == '\t' ? CSVFormat.TDF : CSVFormat.RFC4180).builder()
                 .setHeader().setSkipHeaderRecord(true).setIgnoreEmptyLines(true)
-                .setAllowMissingColumnNames(true).setTrim(delimiter == '\t').get();
+                .setAllowMissingColumnNames(true).setDuplicateHeaderMode(DuplicateHeaderMode.ALLOW_ALL)
+                .setTrim(delimiter == '\t').get();
         try {
             this.parser = CSVParser.builder().setReader(reader).setFormat(format).get();
         } catch (UncheckedIOException | IllegalArgumentException e) {
@@ -34,6 +37,11 @@ final class DelimitedRowSource implements RowSource {
         this.labelColumn = labelColumn;
         if (!columns.contains(textColumn) || !columns.contains(labelColumn)) {
             throw DatasetProblems.missingColumns(textColumn, labelColumn, columns);
+        }
+        for (String column : List.of(textColumn, labelColumn)) {
+            if (Collections.frequency(columns, column) > 1) {
+                throw DatasetProblems.duplicateColumn(column, columns);
+            }
         }
     }
 

@@ -64,6 +64,10 @@ final class JsonLinesRowSource implements RowSource {
                     "field '" + labelColumn + "' is missing or not a string/number");
         }
         JsonNode text = object.get(textColumn);
+        if (text != null && text.isContainer()) {
+            throw DatasetProblems.malformed("line " + line, line, "field '" + textColumn + "' is a JSON "
+                    + (text.isArray() ? "array" : "object") + "; it must be one string (join the parts yourself)");
+        }
         String textValue = text == null || text.isNull() ? null : text.isString() ? text.stringValue() : text.toString();
         return new LabelledRow(line, textValue, label.isString() ? label.stringValue() : label.asString());
     }

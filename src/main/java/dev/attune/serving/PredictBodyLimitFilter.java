@@ -43,6 +43,7 @@ class PredictBodyLimitFilter extends OncePerRequestFilter {
         if (length > maxBytes) {
             response.setStatus(HttpStatus.PAYLOAD_TOO_LARGE.value());
             response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+            response.setCharacterEncoding("UTF-8");
             response.getWriter().write("""
                     {"type":"about:blank","title":"Request too large","status":413,"detail":"The body has %d bytes; \
                     the limit is %d (attune.predict.max-body-size). Send fewer or shorter texts per request."}"""

@@ -98,6 +98,11 @@ public record AttuneProperties(
         return dataDir.resolve("datasets");
     }
 
+    /** Where multipart uploads spool while they arrive; emptied at every start. */
+    public Path uploadTempDir() {
+        return dataDir.resolve("tmp").resolve("uploads");
+    }
+
     public Path modelsDir() {
         return dataDir.resolve("models");
     }

@@ -37,9 +37,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ProblemException.class)
     ResponseEntity<ProblemDetail> handleProblem(ProblemException ex) {
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(ex.status(), ex.getMessage());
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(ex.status(), Problems.detail(ex.getMessage()));
         body.setTitle(ex.title());
-        ex.properties().forEach(body::setProperty);
+        ex.properties().forEach((name, value) -> body.setProperty(name, Problems.bounded(value)));
         ResponseEntity.BodyBuilder response = ResponseEntity.status(ex.status());
         if (ex.retryAfterSeconds() != null) {
             response.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds()));

@@ -224,6 +224,35 @@ class DatasetApiTest {
     }
 
     @Test
+    void gzipBombIsRefusedWith413OnceItsDecompressedBytesPassTheLimit() throws IOException {
+        byte[] bomb = gzip("text,label\n" + "a perfectly ordinary review line,x\n".repeat(200_000)); // 7 MB -> 25 KB
+        assertThat(bomb.length).isLessThan(300_000);
+        assertProblem(http.upload(DATASETS, "bomb.csv.gz", bomb, Map.of()), 413, "Upload too large");
+    }
+
+    @Test
+    void echoedInputIsCutSoAnErrorBodyStaysSmall() {
+        String header = "x".repeat(200_000) + ",y\n";
+        Http.Response response = upload("wide.csv", header + "a,b\n");
+        assertProblem(response, 400, "Missing column");
+        assertThat(response.body().length()).isLessThan(5_000);
+    }
+
+    @Test
+    void aTextOrLabelColumnNamedTwiceIsRefused() {
+        Http.Response twice = upload("twice.csv", "text,label,text\na,x,b\nc,y,d\n");
+        assertProblem(twice, 400, "Duplicate column");
+        assertThat(twice.json().get("detail").stringValue()).contains("'text'");
+    }
+
+    @Test
+    void aJsonArrayAsTextIsRefused() {
+        Http.Response array = upload("rows.jsonl", "{\"text\": [\"a\", \"b\"], \"label\": \"x\"}\n{\"text\": \"c\", \"label\": \"y\"}\n");
+        assertProblem(array, 400, "Malformed file");
+        assertThat(array.json().get("detail").stringValue()).contains("array");
+    }
+
+    @Test
     void requestWithoutFilePartOrWrongTypeIsRefused() {
         assertProblem(http.postJson(DATASETS, "{}"), 415, "Unsupported media type");
         Http.Response empty = http.upload(DATASETS, "empty.csv", new byte[0], Map.of());
