@@ -5,6 +5,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.validation.Validator;
+
 import dev.attune.system.AttuneProperties;
 import dev.attune.system.ProblemException;
 import dev.attune.training.FineTuningService;
@@ -23,9 +25,11 @@ class JobService {
     private final JobExecutor executor;
     private final ObjectMapper mapper;
     private final int maxQueued;
+    private final Validator validator;
 
     JobService(JobRepository repository, FineTuningService fineTuning, JobExecutor executor, ObjectMapper mapper,
-            AttuneProperties properties) {
+            AttuneProperties properties, Validator validator) {
+        this.validator = validator;
         this.repository = repository;
         this.fineTuning = fineTuning;
         this.executor = executor;
@@ -34,13 +38,11 @@ class JobService {
     }
 
     Job submit(JobRequest request) {
-        List<String> problems = new ArrayList<>(fineTuning.problems(request.fineTuneRequest()));
-        if (request.name() != null && request.name().length() > 255) {
-            problems.add("name: at most 255 characters, was " + request.name().length());
-        }
-        if (request.priority() != null && (request.priority() < -100 || request.priority() > 100)) {
-            problems.add("priority: must be between -100 and 100, was " + request.priority());
-        }
+        List<String> problems = new ArrayList<>();
+        validator.validate(request).stream()
+                .map(v -> v.getPropertyPath() + ": " + v.getMessage() + ", was " + v.getInvalidValue())
+                .sorted().forEach(problems::add);
+        problems.addAll(fineTuning.problems(request.fineTuneRequest()));
         if (!problems.isEmpty()) {
             throw ProblemException.badRequest("Invalid job", "The job cannot run: " + String.join("; ", problems)
                     + ". Correct these fields and submit again.").with("errors", problems);

@@ -3,6 +3,7 @@ package dev.attune.system;
 import java.util.List;
 
 import dev.attune.checkpoint.HubException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.attune.modeling.CheckpointException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,6 +112,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).body(body);
             }
         }
+        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+            if (cause instanceof UnrecognizedPropertyException unknown) {
+                ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "The field '"
+                        + Problems.echo(unknown.getPropertyName()) + "' is not part of this request. Remove it or fix its "
+                        + "spelling; the known fields are " + unknown.getKnownPropertyIds() + ".");
+                body.setTitle("Unknown field");
+                body.setProperty("field", Problems.echo(unknown.getPropertyName()));
+                return ResponseEntity.badRequest().body(body);
+            }
+        }
         String field = null;
         for (Throwable cause = ex; cause != null && field == null; cause = cause.getCause()) {
             if (cause instanceof tools.jackson.databind.DatabindException bind && !bind.getPath().isEmpty()) {
@@ -119,7 +130,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             }
         }
         ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, field != null
-                ? "The field '" + field + "' has the wrong type. Send it as the API docs (/swagger-ui.html) show."
+                ? "The field '" + Problems.echo(field) + "' has the wrong type (whole numbers must have no fraction). "
+                        + "Send it as the API docs (/swagger-ui.html) show."
                 : "The request body is not readable JSON of the expected shape. Check the syntax and the field types; "
                         + "the API docs (/swagger-ui.html) show each body.");
         if (field != null) {

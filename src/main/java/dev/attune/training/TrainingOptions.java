@@ -74,45 +74,19 @@ public record TrainingOptions(
                 maxTrainSamples);
     }
 
-    /** Every problem with these (defaulted) options, as "field: what is wrong"; empty when valid. */
+    /**
+     * Every problem with these (defaulted) options that their bounds alone cannot show (names of
+     * strategies and schedules, options that need each other), as "field: what is wrong". The
+     * numeric bounds are declared on the API's request (Bean Validation).
+     */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
         check(problems, "strategy", strategy, Strategy.class);
         check(problems, "init", init, Init.class);
         check(problems, "scheduler", scheduler, Scheduler.class);
         check(problems, "metricForBest", metricForBest, MetricForBest.class);
-        positive(problems, "epochs", epochs);
-        positive(problems, "batchSize", batchSize);
-        positive(problems, "gradientAccumulationSteps", gradientAccumulationSteps);
-        if (learningRate == null || !(learningRate > 0) || learningRate > 1) {
-            problems.add("learningRate: must be > 0 and <= 1, was " + learningRate);
-        }
-        if (maxLength != null && maxLength < 2) {
-            problems.add("maxLength: must be at least 2, was " + maxLength);
-        }
-        if (warmupRatio == null || warmupRatio < 0 || warmupRatio >= 1) {
-            problems.add("warmupRatio: must be in [0, 1), was " + warmupRatio);
-        }
-        if (weightDecay == null || weightDecay < 0) {
-            problems.add("weightDecay: must be >= 0, was " + weightDecay);
-        }
-        if (maxGradNorm == null || maxGradNorm < 0) {
-            problems.add("maxGradNorm: must be >= 0 (0 turns clipping off), was " + maxGradNorm);
-        }
-        if (validationSplit == null || validationSplit <= 0 || validationSplit >= 1) {
-            problems.add("validationSplit: must be in (0, 1), was " + validationSplit);
-        }
         if ("last_layers".equals(strategy) && (lastLayers == null || lastLayers < 1)) {
             problems.add("lastLayers: strategy last_layers needs lastLayers >= 1, was " + lastLayers);
-        }
-        if (earlyStoppingPatience != null && earlyStoppingPatience < 1) {
-            problems.add("earlyStoppingPatience: must be >= 1 when given, was " + earlyStoppingPatience);
-        }
-        if (evalEverySteps != null && evalEverySteps < 0) {
-            problems.add("evalEverySteps: must be >= 0, was " + evalEverySteps);
-        }
-        if (maxTrainSamples != null && maxTrainSamples < 2) {
-            problems.add("maxTrainSamples: must be >= 2 when given, was " + maxTrainSamples);
         }
         return problems;
     }
@@ -135,12 +109,6 @@ public record TrainingOptions(
     @JsonIgnore
     public MetricForBest metricForBestValue() {
         return MetricForBest.valueOf(metricForBest.toUpperCase(Locale.ROOT));
-    }
-
-    private static void positive(List<String> problems, String field, Integer value) {
-        if (value == null || value < 1) {
-            problems.add(field + ": must be a positive integer, was " + value);
-        }
     }
 
     private static <E extends Enum<E>> void check(List<String> problems, String field, String value, Class<E> type) {

@@ -137,6 +137,30 @@ class JobApiTest {
     }
 
     @Test
+    void everyNumericOptionIsBoundedAndUnknownOrFractionalFieldsAreRefused() {
+        String json = """
+                {"datasetId": "%s", "baseModel": "%s", "batchSize": 1000000, "epochs": 1000000000,
+                 "maxLength": 100000, "gradientAccumulationSteps": 5000, "evalEverySteps": -1, "priority": 1000}"""
+                .formatted(datasetId, Golden.dir("tiny-bert"));
+        Http.Response response = http.postJson(JOBS, json);
+        assertThat(response.status()).as(response.body()).isEqualTo(400);
+        assertThat(response.json().get("errors").toString()).contains("batchSize", "epochs", "maxLength",
+                "gradientAccumulationSteps", "evalEverySteps", "priority");
+
+        Http.Response fraction = http.postJson(JOBS, "{\"datasetId\": \"%s\", \"baseModel\": \"%s\", \"epochs\": 1.5}"
+                .formatted(datasetId, Golden.dir("tiny-bert")));
+        assertThat(fraction.status()).isEqualTo(400);
+        assertThat(fraction.json().get("field").stringValue()).isEqualTo("epochs");
+
+        Http.Response unknown = http.postJson(JOBS, "{\"datasetId\": \"%s\", \"baseModel\": \"%s\", \"epoch\": 2}"
+                .formatted(datasetId, Golden.dir("tiny-bert")));
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.json().get("title").stringValue()).isEqualTo("Unknown field");
+        assertThat(unknown.json().get("detail").stringValue()).contains("'epoch'", "epochs");
+        assertThat(http.get(JOBS).body()).doesNotContain(datasetId);
+    }
+
+    @Test
     void invalidConfigNamesEveryBadField() {
         String json = """
                 {"datasetId": "nope", "baseModel": "%s", "learningRate": -1, "epochs": 0, "batchSize": 0,
