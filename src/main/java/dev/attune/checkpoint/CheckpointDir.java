@@ -3,13 +3,13 @@ package dev.attune.checkpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import dev.attune.modeling.CheckpointException;
-import dev.attune.modeling.ModelConfig;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -52,8 +52,9 @@ public record CheckpointDir(Path path) {
         return dir;
     }
 
-    public ModelConfig config() {
-        return ModelConfig.parse(readJson(path.resolve(CONFIG)));
+    /** config.json as JSON; {@code modeling.ModelConfig} gives it meaning. */
+    public JsonNode configJson() {
+        return readJson(path.resolve(CONFIG));
     }
 
     /** tokenizer_config.json's model_max_length, when it is present and a real limit. */
@@ -66,33 +67,60 @@ public record CheckpointDir(Path path) {
         return max != null && max.isNumber() && max.asDouble() > 0 && max.asDouble() < 1_000_000 ? max.asInt() : null;
     }
 
+    /** Every tensor's shape, from the safetensors headers only (cheap: no tensor data is read). */
+    public Map<String, long[]> tensorShapes() {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        weightFiles().forEach(file -> shapes.putAll(Safetensors.shapes(file)));
+        return shapes;
+    }
+
     /** Every tensor, from the single file or from all shards. */
     public Map<String, Tensor> readWeights() {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        weightFiles().forEach(file -> tensors.putAll(Safetensors.read(file)));
+        checkIndexComplete(tensors.keySet());
+        return tensors;
+    }
+
+    /** model.safetensors, or the shards its index lists (each checked to lie inside this directory). */
+    private List<Path> weightFiles() {
         Path single = path.resolve(WEIGHTS);
         if (Files.isRegularFile(single)) {
-            return Safetensors.read(single);
+            return List.of(single);
         }
-        JsonNode weightMap = readJson(path.resolve(WEIGHTS_INDEX)).get("weight_map");
-        if (weightMap == null || !weightMap.isObject()) {
-            throw new CheckpointException(WEIGHTS_INDEX + " has no weight_map");
-        }
-        Set<String> shards = new TreeSet<>();
-        weightMap.properties().forEach(entry -> shards.add(entry.getValue().asString()));
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (String shard : shards) {
+        List<Path> files = new ArrayList<>();
+        for (String shard : new TreeSet<>(weightMap().values())) {
             Path shardPath = path.resolve(shard).normalize();
             if (!shardPath.startsWith(path) || !Files.isRegularFile(shardPath)) {
                 throw new CheckpointException(WEIGHTS_INDEX + " names a missing or outside shard '" + shard + "'");
             }
-            tensors.putAll(Safetensors.read(shardPath));
+            files.add(shardPath);
         }
-        for (Map.Entry<String, JsonNode> entry : weightMap.properties()) {
-            if (!tensors.containsKey(entry.getKey())) {
-                throw new CheckpointException("Tensor '" + entry.getKey() + "' is listed in " + WEIGHTS_INDEX
-                        + " but missing from shard " + entry.getValue().asString());
+        return files;
+    }
+
+    /** The index's tensor name → shard file; empty for a single-file checkpoint. */
+    private Map<String, String> weightMap() {
+        Path index = path.resolve(WEIGHTS_INDEX);
+        if (Files.isRegularFile(path.resolve(WEIGHTS)) || !Files.isRegularFile(index)) {
+            return Map.of();
+        }
+        JsonNode weightMap = readJson(index).get("weight_map");
+        if (weightMap == null || !weightMap.isObject()) {
+            throw new CheckpointException(WEIGHTS_INDEX + " has no weight_map");
+        }
+        Map<String, String> map = new LinkedHashMap<>();
+        weightMap.properties().forEach(entry -> map.put(entry.getKey(), entry.getValue().asString()));
+        return map;
+    }
+
+    private void checkIndexComplete(Set<String> loaded) {
+        weightMap().forEach((tensor, shard) -> {
+            if (!loaded.contains(tensor)) {
+                throw new CheckpointException("Tensor '" + tensor + "' is listed in " + WEIGHTS_INDEX
+                        + " but missing from shard " + shard);
             }
-        }
-        return tensors;
+        });
     }
 
     static JsonNode readJson(Path file) {

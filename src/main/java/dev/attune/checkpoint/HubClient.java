@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -32,6 +34,8 @@ import java.security.NoSuchAlgorithmException;
  * leaves a corrupt file in the cache.
  */
 public final class HubClient {
+
+    private static final Logger log = LoggerFactory.getLogger(HubClient.class);
 
     public static final Pattern REPO_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern REVISION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_./-]*");
@@ -69,12 +73,29 @@ public final class HubClient {
         try {
             return download(repoId, rev, repoDir);
         } catch (IOException e) {
+            log.warn("Download of {} from {} failed", repoId, settings.endpoint(), e);
             throw new HubException(502, "Download of " + repoId + " from " + settings.endpoint() + " failed: "
-                    + e.getMessage() + ". Nothing partial was kept; try again.");
+                    + describe(e) + ". Nothing partial was kept. Check that this host reaches the Hub (or set "
+                    + "HF_ENDPOINT / attune.models.hub.endpoint to a mirror), then try again.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HubException(503, "Download of " + repoId + " was interrupted");
         }
+    }
+
+    /** What went wrong, with the causes: a refused connection has no message of its own. */
+    static String describe(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (!text.isEmpty()) {
+                text.append(", caused by ");
+            }
+            text.append(cause.getClass().getSimpleName());
+            if (cause.getMessage() != null) {
+                text.append(" (").append(cause.getMessage()).append(')');
+            }
+        }
+        return text.toString();
     }
 
     private Path download(String repoId, String rev, Path repoDir) throws IOException, InterruptedException {

@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
-import dev.attune.modeling.CheckpointException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,31 +38,12 @@ public final class Safetensors {
 
     public static Map<String, Tensor> read(Path file) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = channel.size();
-            String name = file.getFileName().toString();
-            if (size < 8) {
-                throw new CheckpointException(name + " is truncated: " + size + " bytes, shorter than the 8-byte header length");
-            }
-            ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            channel.read(lengthBytes, 0);
-            long headerLength = lengthBytes.flip().getLong();
-            if (headerLength < 2 || headerLength > MAX_HEADER_BYTES || headerLength > size - 8) {
-                throw new CheckpointException(name + " has a header length of " + headerLength
-                        + " bytes, impossible for a file of " + size + " bytes (truncated or not safetensors)");
-            }
-            ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
-            channel.read(headerBytes, 8);
-            JsonNode header = parseHeader(name, new String(headerBytes.array(), StandardCharsets.UTF_8));
-            long dataStart = 8 + headerLength;
-            long dataLength = size - dataStart;
-
+            Header header = header(file, channel);
             Map<String, Tensor> tensors = new LinkedHashMap<>();
-            for (Map.Entry<String, JsonNode> entry : header.properties()) {
-                if (entry.getKey().equals("__metadata__")) {
-                    continue;
-                }
-                TensorHeader th = TensorHeader.parse(name, entry.getKey(), entry.getValue(), dataLength);
-                MappedByteBuffer bytes = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + th.begin(), th.end() - th.begin());
+            for (Map.Entry<String, TensorHeader> entry : header.tensors().entrySet()) {
+                TensorHeader th = entry.getValue();
+                MappedByteBuffer bytes = channel.map(FileChannel.MapMode.READ_ONLY, header.dataStart() + th.begin(),
+                        th.end() - th.begin());
                 bytes.order(ByteOrder.LITTLE_ENDIAN);
                 tensors.put(entry.getKey(), new Tensor(th.dtype(), th.shape(), toFloats(bytes, th.dtype(), th.count())));
             }
@@ -71,6 +51,48 @@ public final class Safetensors {
         } catch (IOException e) {
             throw new CheckpointException("Cannot read " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Every tensor's shape, from the header alone (nothing else is read): cheap checks before loading. */
+    public static Map<String, long[]> shapes(Path file) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            Map<String, long[]> shapes = new LinkedHashMap<>();
+            header(file, channel).tensors().forEach((name, th) -> shapes.put(name, th.shape()));
+            return shapes;
+        } catch (IOException e) {
+            throw new CheckpointException("Cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private record Header(long dataStart, Map<String, TensorHeader> tensors) {
+    }
+
+    /** The header, every claim checked against the file's size. */
+    private static Header header(Path file, FileChannel channel) throws IOException {
+        long size = channel.size();
+        String name = file.getFileName().toString();
+        if (size < 8) {
+            throw new CheckpointException(name + " is truncated: " + size + " bytes, shorter than the 8-byte header length");
+        }
+        ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        channel.read(lengthBytes, 0);
+        long headerLength = lengthBytes.flip().getLong();
+        if (headerLength < 2 || headerLength > MAX_HEADER_BYTES || headerLength > size - 8) {
+            throw new CheckpointException(name + " has a header length of " + headerLength
+                    + " bytes, impossible for a file of " + size + " bytes (truncated or not safetensors)");
+        }
+        ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
+        channel.read(headerBytes, 8);
+        JsonNode json = parseHeader(name, new String(headerBytes.array(), StandardCharsets.UTF_8));
+        long dataStart = 8 + headerLength;
+        long dataLength = size - dataStart;
+        Map<String, TensorHeader> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : json.properties()) {
+            if (!entry.getKey().equals("__metadata__")) {
+                tensors.put(entry.getKey(), TensorHeader.parse(name, entry.getKey(), entry.getValue(), dataLength));
+            }
+        }
+        return new Header(dataStart, tensors);
     }
 
     private static JsonNode parseHeader(String name, String text) {

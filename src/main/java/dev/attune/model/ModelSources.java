@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import dev.attune.checkpoint.HubClient;
+import dev.attune.checkpoint.HubException;
 import dev.attune.checkpoint.HubSettings;
 import dev.attune.system.AttuneProperties;
 import dev.attune.system.ProblemException;
@@ -54,8 +56,35 @@ public class ModelSources {
             throw ProblemException.badRequest("Unrecognised source", "'" + value + "' is neither an absolute path nor "
                     + "a Hub id (org/name[@revision]).");
         }
+        if (Files.isDirectory(Path.of(value))) {
+            throw ProblemException.badRequest("Relative path", "'" + value + "' is a relative path (a directory of "
+                    + "that name exists here). Give the checkpoint's absolute path under one of " + importRoots + ".");
+        }
         String revisionText = rev == null || rev.isBlank() ? "main" : rev;
-        return new Resolved(hub.snapshot(repo, rev), "hf://" + repo + "@" + revisionText);
+        try {
+            return new Resolved(hub.snapshot(repo, rev), "hf://" + repo + "@" + revisionText);
+        } catch (HubException e) {
+            throw new HubException(e.status(), "'" + value + "' is not an absolute path, so it was looked up as the "
+                    + "Hugging Face Hub model " + repo + "@" + revisionText + ": " + e.getMessage()
+                    + " (For a local checkpoint give its absolute path under one of " + importRoots + ".)");
+        }
+    }
+
+    /**
+     * A symbolic link inside the checkpoint (to a file or a directory) must stay under the import root:
+     * otherwise a "vocab.txt" linking to /etc/passwd would be copied into the model and served by its
+     * download.
+     */
+    private static void refuseLinksLeaving(Path checkpoint, Path realRoot, String value) throws IOException {
+        try (Stream<Path> entries = Files.walk(checkpoint, 3)) {
+            for (Path entry : entries.toList()) {
+                if (Files.isSymbolicLink(entry) && !entry.toRealPath().startsWith(realRoot)) {
+                    throw new ProblemException(HttpStatus.FORBIDDEN, "Link outside import roots", "'" + value
+                            + "' holds the symbolic link '" + checkpoint.relativize(entry) + "', which points outside "
+                            + "the import root " + realRoot + ". Replace the link with the file itself.");
+                }
+            }
+        }
     }
 
     /** A local directory, checked to lie under an import root. */
@@ -84,6 +113,7 @@ public class ModelSources {
                     Path realRoot = root.toRealPath();
                     roots.add(realRoot.toString());
                     if (real.startsWith(realRoot)) {
+                        refuseLinksLeaving(real, realRoot, value);
                         return real;
                     }
                 }

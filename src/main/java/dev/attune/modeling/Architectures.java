@@ -7,6 +7,7 @@ import java.util.function.Function;
 import dev.attune.modeling.bert.BertForSequenceClassification;
 import dev.attune.modeling.distilbert.DistilBertForSequenceClassification;
 import dev.attune.modeling.roberta.RobertaForSequenceClassification;
+import dev.attune.checkpoint.CheckpointException;
 
 /** The model_type values attune can load, each with its *ForSequenceClassification block. */
 public final class Architectures {

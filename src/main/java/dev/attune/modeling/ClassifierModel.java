@@ -62,7 +62,7 @@ public final class ClassifierModel implements AutoCloseable {
      */
     public static ClassifierModel load(Path dir, Device device, List<String> labels, boolean randomWeights) {
         CheckpointDir checkpoint = CheckpointDir.open(dir);
-        ModelConfig config = checkpoint.config();
+        ModelConfig config = ModelConfig.of(checkpoint);
         boolean freshHead = labels != null && !labels.equals(config.labels());
         if (labels != null) {
             config = config.withLabels(labels);

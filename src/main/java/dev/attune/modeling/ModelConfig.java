@@ -1,12 +1,19 @@
 package dev.attune.modeling;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
+import dev.attune.checkpoint.CheckpointDir;
+import dev.attune.checkpoint.CheckpointException;
 
 /**
  * The parts of a Hugging Face config.json the encoders need, under one set of names for every
@@ -32,6 +39,51 @@ public record ModelConfig(
         List<String> labels,
         boolean hasLabels,
         ObjectNode raw) {
+
+    private static final Pattern LAYER = Pattern.compile("(?:^|\\.)layer\\.(\\d+)\\.");
+
+    /**
+     * A checkpoint's configuration, checked against the shapes in its weights' headers before anything
+     * is built: a config.json that claims a million layers is refused at once, not after the heap fills.
+     */
+    public static ModelConfig of(CheckpointDir checkpoint) {
+        ModelConfig config = parse(checkpoint.configJson());
+        config.checkAgainst(checkpoint.tensorShapes());
+        return config;
+    }
+
+    /** Refuses a configuration its weights contradict (layer count, embedding and feed-forward sizes, heads). */
+    void checkAgainst(Map<String, long[]> shapes) {
+        if (hiddenSize % numHeads != 0) {
+            throw new CheckpointException("config.json: the hidden size " + hiddenSize + " is not a multiple of the "
+                    + numHeads + " attention heads");
+        }
+        Set<Integer> layers = new TreeSet<>();
+        for (String name : shapes.keySet()) {
+            Matcher matcher = LAYER.matcher(name);
+            if (matcher.find()) {
+                layers.add(Integer.parseInt(matcher.group(1)));
+            }
+        }
+        if (layers.size() != numLayers) {
+            throw new CheckpointException("config.json says " + numLayers + " layers but the weights hold "
+                    + layers.size());
+        }
+        expectShape(shapes, "word_embeddings.weight", vocabSize, hiddenSize);
+        expectShape(shapes, "position_embeddings.weight", maxPositions, hiddenSize);
+        expectShape(shapes, "layer.0.intermediate.dense.weight", intermediateSize, hiddenSize);
+        expectShape(shapes, "layer.0.ffn.lin1.weight", intermediateSize, hiddenSize);
+    }
+
+    /** The tensor whose name ends with {@code suffix}, when there is one, must have exactly this shape. */
+    private static void expectShape(Map<String, long[]> shapes, String suffix, long... expected) {
+        shapes.forEach((name, shape) -> {
+            if ((name.equals(suffix) || name.endsWith("." + suffix)) && !Arrays.equals(shape, expected)) {
+                throw new CheckpointException("config.json implies " + suffix + " of shape " + Arrays.toString(expected)
+                        + " but the weights have " + Arrays.toString(shape));
+            }
+        });
+    }
 
     public static ModelConfig parse(JsonNode json) {
         if (!(json instanceof ObjectNode raw)) {

@@ -11,6 +11,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.attune.checkpoint.CheckpointDir;
 import java.util.ArrayList;
 import java.util.Arrays;
+import dev.attune.checkpoint.CheckpointException;
 
 /**
  * Turns texts into padded id batches with the checkpoint's own tokenizer.json (DJL's Rust binding of

@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.attune.checkpoint.Tensor;
+import dev.attune.checkpoint.CheckpointException;
 
 /**
  * Puts checkpoint tensors into a classifier's parameters, by Hugging Face name. Every parameter must

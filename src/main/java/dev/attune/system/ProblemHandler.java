@@ -4,7 +4,7 @@ import java.util.List;
 
 import dev.attune.checkpoint.HubException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
-import dev.attune.modeling.CheckpointException;
+import dev.attune.checkpoint.CheckpointException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;

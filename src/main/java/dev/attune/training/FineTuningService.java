@@ -16,7 +16,7 @@ import dev.attune.model.ModelService;
 import dev.attune.model.ModelSources;
 import dev.attune.model.RegisteredModel;
 import dev.attune.modeling.Architectures;
-import dev.attune.modeling.CheckpointException;
+import dev.attune.checkpoint.CheckpointException;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.modeling.ModelConfig;
 import dev.attune.system.ProblemException;
@@ -60,7 +60,7 @@ public class FineTuningService {
             problems.add("baseModel: required (a registered model id, a path under the import roots, or a Hub id)");
         } else {
             try {
-                ModelConfig config = CheckpointDir.open(baseModelDir(request.baseModel())).config();
+                ModelConfig config = ModelConfig.of(CheckpointDir.open(baseModelDir(request.baseModel())));
                 var block = Architectures.create(config);
                 if (options.maxLength() != null && options.maxLength() > block.maxTokens()) {
                     problems.add("maxLength: " + options.maxLength() + " is beyond the model's " + block.maxTokens()

@@ -35,6 +35,16 @@ class HubClientTest {
     }
 
     @Test
+    void anUnreachableHubSaysWhatFailedInsteadOfNull() {
+        HubClient unreachable = new HubClient(new HubSettings("http://127.0.0.1:1", cache, null, false));
+        assertThatThrownBy(() -> unreachable.snapshot("org/tiny", null))
+                .isInstanceOf(HubException.class)
+                .hasMessageContaining("ConnectException")
+                .hasMessageNotContaining("null")
+                .satisfies(e -> assertThat(((HubException) e).status()).isEqualTo(502));
+    }
+
+    @Test
     void downloadsIntoTheHubCacheLayout() throws IOException {
         Path snapshot = client(false).snapshot("org/tiny", null);
 

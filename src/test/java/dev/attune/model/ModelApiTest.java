@@ -166,6 +166,46 @@ class ModelApiTest {
     }
 
     @Test
+    void aFileLinkInsideACheckpointThatLeavesTheRootIs403() throws IOException {
+        Path checkpoint = copyUnderRoot("tiny-bert-sst2");
+        try {
+            Files.createSymbolicLink(checkpoint.resolve("vocab.txt"), Path.of("/etc/passwd"));
+            Http.Response refused = importModel(checkpoint.toString(), null);
+            assertProblem(refused, 403, "Link outside import roots");
+            assertThat(refused.json().get("detail").stringValue()).contains("vocab.txt");
+        } finally {
+            dev.attune.model.ModelFiles.deleteTree(checkpoint);
+        }
+    }
+
+    @Test
+    void aConfigClaimingAMillionLayersIsRefusedAtOnce() throws IOException {
+        Path checkpoint = copyUnderRoot("tiny-bert-sst2");
+        try {
+            Path config = checkpoint.resolve("config.json");
+            Files.writeString(config, Files.readString(config).replaceAll("\"num_hidden_layers\": \\d+",
+                    "\"num_hidden_layers\": 1000000"));
+            long start = System.nanoTime();
+            Http.Response refused = importModel(checkpoint.toString(), null);
+            assertProblem(refused, 400, "Unusable checkpoint");
+            assertThat(refused.json().get("detail").stringValue()).contains("1000000 layers", "hold 2");
+            assertThat((System.nanoTime() - start) / 1e9).isLessThan(5);
+        } finally {
+            dev.attune.model.ModelFiles.deleteTree(checkpoint);
+        }
+    }
+
+    @Test
+    void aRelativeSourceSaysWhatWasTriedAndWhy() {
+        Http.Response existing = importModel("target/test-classes", null);
+        assertProblem(existing, 400, "Relative path");
+        Http.Response missing = importModel("roots/tiny-bert-sst2", null);
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.json().get("detail").stringValue()).contains("not an absolute path", "Hub", "absolute path under")
+                .doesNotContain("null");
+    }
+
+    @Test
     void unrecognisedSourceAndMissingFieldsAre400() {
         assertProblem(importModel("not a model id", null), 400, "Unrecognised source");
         assertProblem(http.postJson(MODELS + "/import", "{}"), 400, "Invalid request");
@@ -217,6 +257,17 @@ class ModelApiTest {
     void unknownModelIs404() {
         assertProblem(http.get(MODELS + "/nope"), 404, "Model not found");
         assertProblem(http.get(MODELS + "/nope/download"), 404, "Model not found");
+    }
+
+    private static Path copyUnderRoot(String golden) throws IOException {
+        Path copy = importRoot.resolve(golden + "-copy-" + System.nanoTime());
+        Files.createDirectories(copy);
+        try (var files = Files.list(Golden.dir(golden))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, copy.resolve(file.getFileName()));
+            }
+        }
+        return copy;
     }
 
     private Http.Response importModel(String source, String name) {

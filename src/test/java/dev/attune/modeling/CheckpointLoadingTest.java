@@ -20,6 +20,7 @@ import dev.attune.support.Golden;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
+import dev.attune.checkpoint.CheckpointException;
 
 /** Checkpoint layouts transformers writes, and every way a checkpoint can be wrong. */
 class CheckpointLoadingTest {

@@ -1,4 +1,4 @@
-package dev.attune.modeling;
+package dev.attune.checkpoint;
 
 /** A checkpoint that cannot be used: a missing or malformed file, tensor or config value. */
 public class CheckpointException extends RuntimeException {
