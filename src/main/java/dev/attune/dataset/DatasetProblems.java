@@ -114,7 +114,7 @@ final class DatasetProblems {
                 "textColumn and labelColumn are both '%s'. Name two different columns.".formatted(column));
     }
 
-    static ProblemException inUse(String id, List<Map<String, Object>> jobs) {
+    static ProblemException inUse(String id, List<DatasetUsers.ActiveJob> jobs) {
         return new ProblemException(HttpStatus.CONFLICT, "Data set in use",
                 "Data set '%s' is used by %d queued or running job(s). Cancel them or wait for them to finish, then delete."
                         .formatted(id, jobs.size()))

@@ -65,17 +65,6 @@ class DatasetRepository {
                 rs.getString("file_name"), labels, rs.getObject("created_at", OffsetDateTime.class).toInstant());
     }
 
-    /** Queued or running jobs that read this data set (for training, validation or test). */
-    List<Map<String, Object>> activeJobsUsing(String id) {
-        return jdbc.sql("""
-                SELECT id, status FROM job
-                WHERE status IN ('QUEUED', 'RUNNING')
-                  AND (dataset_id = :id OR validation_dataset_id = :id OR test_dataset_id = :id)""")
-                .param("id", id)
-                .query((rs, n) -> Map.<String, Object>of("id", rs.getString("id"), "status", rs.getString("status")))
-                .list();
-    }
-
     boolean delete(String id) {
         return jdbc.sql("DELETE FROM dataset WHERE id = ?").param(id).update() > 0;
     }

@@ -25,8 +25,10 @@ public class DatasetService {
     private final DatasetImporter importer;
     private final DatasetFiles files;
     private final DatasetRepository repository;
+    private final DatasetUsers users;
 
-    DatasetService(DatasetImporter importer, DatasetFiles files, DatasetRepository repository) {
+    DatasetService(DatasetImporter importer, DatasetFiles files, DatasetRepository repository, DatasetUsers users) {
+        this.users = users;
         this.importer = importer;
         this.files = files;
         this.repository = repository;
@@ -73,7 +75,7 @@ public class DatasetService {
     @Transactional
     void delete(String id) {
         Dataset dataset = get(id);
-        var jobs = repository.activeJobsUsing(id);
+        var jobs = users.activeJobsUsingDataset(id);
         if (!jobs.isEmpty()) {
             throw DatasetProblems.inUse(id, jobs);
         }

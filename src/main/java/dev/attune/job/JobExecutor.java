@@ -1,11 +1,10 @@
 package dev.attune.job;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.attune.system.AttuneProperties;
@@ -20,7 +19,6 @@ import org.slf4j.MDC;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.ObjectMapper;
-import dev.attune.model.ModelFiles;
 
 /**
  * The one thread that owns the compute device: it runs queued jobs one at a time (DJL allows one
@@ -40,13 +38,17 @@ class JobExecutor implements SmartLifecycle {
     private final JobMetrics metrics;
     private final ObjectMapper mapper;
     private final Duration progressInterval;
+    private final JobDirectories directories;
+    private final String dataDir;
     private final Set<String> cancelRequests = ConcurrentHashMap.newKeySet();
     private final Object signal = new Object();
     private volatile boolean running;
     private Thread thread;
 
     JobExecutor(JobRepository repository, FineTuningService fineTuning, JobEvents events, JobLog jobLog,
-            JobMetrics metrics, ObjectMapper mapper, AttuneProperties properties) {
+            JobMetrics metrics, ObjectMapper mapper, AttuneProperties properties, JobDirectories directories) {
+        this.directories = directories;
+        this.dataDir = properties.dataDir().toAbsolutePath().normalize().toString();
         this.repository = repository;
         this.fineTuning = fineTuning;
         this.events = events;
@@ -152,7 +154,7 @@ class JobExecutor implements SmartLifecycle {
             events.publish(id, "status", Map.of("status", JobStatus.RUNNING));
             listener.log("started (attempt " + (job.attempts() + 1) + ")");
             JobConfig config = mapper.readValue(job.config(), JobConfig.class);
-            FineTuneOutcome result = fineTuning.run(config.fineTuneRequest(), id, jobLog.workDir(id), listener);
+            FineTuneOutcome result = fineTuning.run(config.fineTuneRequest(), id, directories.run(id), listener);
             repository.recordModel(id, result.model().id());
             outcome = JobStatus.SUCCEEDED;
             listener.log("succeeded: model " + result.model().id() + ", best validation accuracy "
@@ -165,30 +167,31 @@ class JobExecutor implements SmartLifecycle {
         } catch (OutOfMemoryError e) {
             fail(id, "out_of_memory", "Out of memory: " + e.getMessage() + ". Lower batchSize or maxLength.", listener);
         } catch (Throwable e) {
-            log.error("Job {} failed", id, e);
-            fail(id, e.getClass().getSimpleName(), String.valueOf(e.getMessage()), listener);
-            jobLog.append(id, stackTrace(e));
+            // the stack trace stays in the server log; users see the message and a reference to find it there
+            String reference = UUID.randomUUID().toString().substring(0, 8);
+            log.error("Job {} failed (reference {})", id, reference, e);
+            fail(id, e.getClass().getSimpleName(), String.valueOf(e.getMessage()) + " (server log reference "
+                    + reference + ")", listener);
         } finally {
             repository.transition(id, JobStatus.RUNNING, outcome);
             cancelRequests.remove(id);
             metrics.finished(outcome, Duration.ofNanos(System.nanoTime() - start));
             events.finish(id, Map.of("status", outcome));
             if (outcome != JobStatus.QUEUED) { // a job stopped by shutdown keeps its resume point and best weights
-                ModelFiles.deleteTree(jobLog.workDir(id).resolve("best"));
-                ModelFiles.deleteTree(jobLog.workDir(id).resolve("resume"));
+                directories.run(id).deleteWorkFiles();
             }
             MDC.remove("jobId");
         }
     }
 
     private void fail(String id, String type, String message, JobRunListener listener) {
+        message = redact(message);
         repository.recordError(id, type, message);
         listener.log("failed (" + type + "): " + message);
     }
 
-    private static String stackTrace(Throwable e) {
-        StringWriter out = new StringWriter();
-        e.printStackTrace(new PrintWriter(out));
-        return out.toString();
+    /** A message without the absolute data directory (users need not know the server's file system). */
+    private String redact(String message) {
+        return message.replace(dataDir, "<data-dir>");
     }
 }

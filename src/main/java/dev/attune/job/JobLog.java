@@ -8,28 +8,26 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 
-import dev.attune.system.AttuneProperties;
-
 import org.springframework.stereotype.Component;
 
 /** Each job's own log, a text file under {@code <data-dir>/jobs/<id>/job.log}. */
 @Component
 class JobLog {
 
-    private final Path dir;
+    private final JobDirectories directories;
 
-    JobLog(AttuneProperties properties) {
-        this.dir = properties.jobsDir();
+    JobLog(JobDirectories directories) {
+        this.directories = directories;
     }
 
-    Path workDir(String jobId) {
-        return dir.resolve(jobId);
+    private Path file(String jobId) {
+        return directories.of(jobId).resolve("job.log");
     }
 
     synchronized void append(String jobId, String message) {
         try {
-            Files.createDirectories(workDir(jobId));
-            Files.writeString(workDir(jobId).resolve("job.log"), Instant.now() + " " + message + "\n",
+            Files.createDirectories(directories.of(jobId));
+            Files.writeString(file(jobId), Instant.now() + " " + message + "\n",
                     StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -37,7 +35,7 @@ class JobLog {
     }
 
     String read(String jobId) {
-        Path file = workDir(jobId).resolve("job.log");
+        Path file = file(jobId);
         try {
             return Files.exists(file) ? Files.readString(file) : "";
         } catch (IOException e) {

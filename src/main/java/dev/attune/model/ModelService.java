@@ -32,8 +32,11 @@ public class ModelService {
     private final ModelFiles files;
     private final ModelRepository repository;
     private final ApplicationEventPublisher events;
+    private final ModelUsers users;
 
-    ModelService(ModelSources sources, ModelFiles files, ModelRepository repository, ApplicationEventPublisher events) {
+    ModelService(ModelSources sources, ModelFiles files, ModelRepository repository, ApplicationEventPublisher events,
+            ModelUsers users) {
+        this.users = users;
         this.sources = sources;
         this.files = files;
         this.repository = repository;
@@ -84,6 +87,10 @@ public class ModelService {
         }
     }
 
+    public Optional<RegisteredModel> find(String id) {
+        return repository.findById(id);
+    }
+
     public RegisteredModel get(String id) {
         return repository.findById(id).orElseThrow(() -> ProblemException.notFound("Model", id));
     }
@@ -110,6 +117,12 @@ public class ModelService {
 
     void delete(String id) {
         get(id);
+        List<ModelUsers.ActiveJob> jobs = users.activeJobsUsingModel(id);
+        if (!jobs.isEmpty()) {
+            throw ProblemException.conflict("Model in use", "Model '" + id + "' is the base model of " + jobs.size()
+                    + " queued or running job(s). Cancel them or wait for them to finish, then delete.")
+                    .with("jobs", jobs);
+        }
         repository.delete(id);
         events.publishEvent(new ModelsChangedEvent(id));
         files.delete(id);

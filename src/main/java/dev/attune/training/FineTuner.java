@@ -1,8 +1,5 @@
 package dev.attune.training;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +11,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import dev.attune.model.ModelFiles;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.modeling.LayerNorm;
 import dev.attune.modeling.ParameterNames;
@@ -231,21 +227,8 @@ public final class FineTuner {
         return matcher.find() ? Integer.parseInt(matcher.group(1)) : -1;
     }
 
-    /** Replaces bestDir with the current weights, atomically (save beside it, then swap). */
+    /** Replaces bestDir with the current weights, atomically. */
     private void saveBest(Path bestDir) {
-        try {
-            Path temp = bestDir.resolveSibling(bestDir.getFileName() + ".saving");
-            ModelFiles.deleteTree(temp);
-            model.save(temp);
-            Path old = bestDir.resolveSibling(bestDir.getFileName() + ".old");
-            ModelFiles.deleteTree(old);
-            if (Files.exists(bestDir)) {
-                Files.move(bestDir, old);
-            }
-            Files.move(temp, bestDir);
-            ModelFiles.deleteTree(old);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not save the best checkpoint to " + bestDir, e);
-        }
+        RunDirectory.replace(bestDir, model::save);
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -32,6 +33,9 @@ import tools.jackson.databind.ObjectMapper;
  */
 @Service
 public class FineTuningService {
+
+    private static final Pattern REGISTERED_ID =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final DatasetService datasets;
     private final ModelService models;
@@ -79,7 +83,7 @@ public class FineTuningService {
         return problems;
     }
 
-    public FineTuneOutcome run(FineTuneRequest request, String jobId, Path workDir, TrainingListener listener)
+    public FineTuneOutcome run(FineTuneRequest request, String jobId, RunDirectory run, TrainingListener listener)
             throws IOException {
         TrainingOptions options = (request.options() == null ? TrainingOptions.defaults() : request.options().withDefaults());
         Engine.getInstance().setRandomSeed((int) (long) options.seed());
@@ -101,11 +105,12 @@ public class FineTuningService {
                 + " validation examples");
 
         Device device = engine.defaultDevice();
-        Path baseDir = baseModelDir(request.baseModel());
-        boolean random = options.initValue() == TrainingOptions.Init.RANDOM;
-        Path bestDir = workDir.resolve("best");
-        ResumePoint resume = new ResumePoint(workDir.resolve("resume"));
+        ResumePoint resume = run.resumePoint();
         boolean resuming = resume.exists();
+        // the run's own copy: the registered model or Hub snapshot may be deleted while it trains
+        Path baseDir = resuming ? run.base() : run.pin(baseModelDir(request.baseModel()));
+        boolean random = options.initValue() == TrainingOptions.Init.RANDOM;
+        Path bestDir = run.best();
         TrainingResult result;
         try (ClassifierModel model = resuming ? ClassifierModel.load(resume.modelDir(), device)
                 : ClassifierModel.load(baseDir, device, labels, random)) {
@@ -131,12 +136,21 @@ public class FineTuningService {
                         test.count()));
             }
             String name = request.name() != null && !request.name().isBlank() ? request.name()
-                    : "fine-tuned " + baseDir.getFileName() + " on " + datasets.get(request.datasetId()).name();
+                    : "fine-tuned " + baseName(request.baseModel()) + " on " + datasets.get(request.datasetId()).name();
             RegisteredModel registered = models.register(best, name, request.baseModel(), "JOB", jobId,
                     metricsJson(result, test, options));
             resume.delete();
             return new FineTuneOutcome(registered, result, test);
         }
+    }
+
+    /** A short name for the base model: a registered model's name, else the last part of its path or Hub id. */
+    private String baseName(String baseModel) {
+        if (REGISTERED_ID.matcher(baseModel).matches()) {
+            return models.find(baseModel).map(RegisteredModel::name).orElse(baseModel);
+        }
+        String trimmed = baseModel.replaceAll("[/\\\\]+$", "");
+        return trimmed.substring(Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\')) + 1);
     }
 
     private String metricsJson(TrainingResult result, ClassificationMetrics test, TrainingOptions options) {
@@ -162,7 +176,7 @@ public class FineTuningService {
 
     /** A registered model's directory, or a source resolved through the import roots or the Hub. */
     public Path baseModelDir(String baseModel) {
-        if (baseModel.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
+        if (REGISTERED_ID.matcher(baseModel).matches()) {
             return models.directoryOf(baseModel);
         }
         return sources.resolve(baseModel, null).dir();

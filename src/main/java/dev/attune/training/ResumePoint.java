@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import dev.attune.model.ModelFiles;
+import dev.attune.files.FileTrees;
 import dev.attune.modeling.ClassifierModel;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,26 +40,15 @@ public final class ResumePoint {
     }
 
     public void delete() {
-        ModelFiles.deleteTree(dir);
+        FileTrees.delete(dir);
     }
 
     void save(ClassifierModel model, AdamW optimizer, RunState.Snapshot state) {
-        Path temp = dir.resolveSibling(dir.getFileName() + ".saving");
-        Path old = dir.resolveSibling(dir.getFileName() + ".old");
-        try {
-            ModelFiles.deleteTree(temp);
+        RunDirectory.replace(dir, temp -> {
             model.save(temp.resolve("model"));
             optimizer.save(temp.resolve("optimizer.safetensors"));
             Files.writeString(temp.resolve(STATE), JSON.writeValueAsString(state)); // last: marks it complete
-            ModelFiles.deleteTree(old);
-            if (Files.exists(dir)) {
-                Files.move(dir, old);
-            }
-            Files.move(temp, dir);
-            ModelFiles.deleteTree(old);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not save the resume point " + dir, e);
-        }
+        });
     }
 
     RunState.Snapshot readState() {

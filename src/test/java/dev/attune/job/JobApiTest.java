@@ -9,6 +9,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.attune.files.FileTrees;
 
 import ai.djl.Device;
 import dev.attune.model.ModelService;
@@ -134,6 +138,38 @@ class JobApiTest {
         assertThat(model.get("metrics").get("test").get("count").intValue()).isEqualTo(30);
         assertThat(model.get("metrics").get("metricForBest").stringValue()).isEqualTo("f1_macro");
         assertThat(model.get("architecture").stringValue()).isEqualTo("distilbert");
+    }
+
+    @Test
+    void aBaseModelInUseCannotBeDeletedAndARunSurvivesItsBaseDirectoryVanishing() throws Exception {
+        Path copy = Golden.dir("tiny-bert").resolveSibling("tiny-bert-pinned-" + System.nanoTime());
+        Files.createDirectories(copy);
+        try (var files = Files.list(Golden.dir("tiny-bert"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, copy.resolve(file.getFileName()));
+            }
+        }
+        String modelId = http.postJson("/api/v1/models/import", "{\"source\": \"" + Golden.dir("tiny-bert-sst2") + "\"}")
+                .json().get("id").stringValue();
+
+        String fromPath = submit(job(12, 0).replace(Golden.dir("tiny-bert").toString(), copy.toString()))
+                .json().get("id").stringValue();
+        String fromModel = submit(job(1, 0).replace(Golden.dir("tiny-bert").toString(), modelId)).json().get("id").stringValue();
+        awaitStatus(fromPath, "RUNNING");
+        while (http.get(JOBS + "/" + fromPath).json().path("progress").path("step").asInt(0) < 1) {
+            Thread.sleep(20); // training has started: the run pinned its base checkpoint
+        }
+        FileTrees.delete(copy); // the running job's base checkpoint disappears under it
+
+        Http.Response refused = http.delete("/api/v1/models/" + modelId);
+        assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.json().get("title").stringValue()).isEqualTo("Model in use");
+        assertThat(refused.json().get("jobs").toString()).contains(fromModel);
+
+        JsonNode done = awaitStatus(fromPath, "SUCCEEDED");
+        assertThat(http.get("/api/v1/models/" + done.get("modelId").stringValue()).status()).isEqualTo(200);
+        awaitStatus(fromModel, "SUCCEEDED");
+        assertThat(http.delete("/api/v1/models/" + modelId).status()).isEqualTo(204);
     }
 
     @Test

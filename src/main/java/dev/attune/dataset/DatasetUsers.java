@@ -1,0 +1,15 @@
+package dev.attune.dataset;
+
+import java.util.List;
+
+/**
+ * Who still needs a data set: queued or running jobs reading it for training, validation or test.
+ * Answered by the job queue (its own tables), so that this package never reads them.
+ */
+public interface DatasetUsers {
+
+    record ActiveJob(String id, String status) {
+    }
+
+    List<ActiveJob> activeJobsUsingDataset(String datasetId);
+}

@@ -1,0 +1,39 @@
+package dev.attune.job;
+
+import java.util.List;
+
+import dev.attune.dataset.DatasetUsers;
+import dev.attune.model.ModelUsers;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/** Answers the data-set and model packages' question "which unfinished jobs need this?" from the job table. */
+@Component
+class JobUsers implements DatasetUsers, ModelUsers {
+
+    private static final List<String> ACTIVE = List.of(JobStatus.QUEUED.name(), JobStatus.RUNNING.name());
+
+    private final JdbcClient jdbc;
+
+    JobUsers(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public List<DatasetUsers.ActiveJob> activeJobsUsingDataset(String datasetId) {
+        return jdbc.sql("""
+                SELECT id, status FROM job WHERE status IN (:active)
+                  AND (dataset_id = :id OR validation_dataset_id = :id OR test_dataset_id = :id)
+                ORDER BY created_at""")
+                .param("active", ACTIVE).param("id", datasetId)
+                .query((rs, n) -> new DatasetUsers.ActiveJob(rs.getString("id"), rs.getString("status"))).list();
+    }
+
+    @Override
+    public List<ModelUsers.ActiveJob> activeJobsUsingModel(String modelId) {
+        return jdbc.sql("SELECT id, status FROM job WHERE status IN (:active) AND base_model = :id ORDER BY created_at")
+                .param("active", ACTIVE).param("id", modelId)
+                .query((rs, n) -> new ModelUsers.ActiveJob(rs.getString("id"), rs.getString("status"))).list();
+    }
+}

@@ -1,0 +1,15 @@
+package dev.attune.model;
+
+import java.util.List;
+
+/**
+ * Who still needs a registered model: queued or running jobs fine-tuning from it. Answered by the job
+ * queue (its own tables), so that this package never reads them.
+ */
+public interface ModelUsers {
+
+    record ActiveJob(String id, String status) {
+    }
+
+    List<ActiveJob> activeJobsUsingModel(String modelId);
+}
