@@ -280,7 +280,9 @@ async function loadModels() {
   let serving = null;
   try { serving = await json("/api/v1/serving"); } catch (e) { /* none yet */ }
   const servingModel = serving && models.find(m => m.id === serving.modelId);
-  $("#serving").textContent = servingModel ? `Serving ${servingModel.name} — ${serving.reason}.` : "No model serves /predict yet.";
+  $("#serving").textContent = serving?.state === "switching" ? "Switching models…"
+    : servingModel ? `Serving ${servingModel.name} — ${serving.reason}.` : "No model serves /predict yet.";
+  if (serving?.state === "switching") setTimeout(loadModels, 1000);
   $("#models-table tbody").replaceChildren(...models.map(m => {
     const promote = el("button", { class: "secondary" }, serving?.modelId === m.id ? "Serving" : "Promote");
     promote.addEventListener("click", async () => { await json(`/api/v1/models/${m.id}/promote`, { method: "POST" }); setTimeout(loadModels, 500); });

@@ -83,6 +83,48 @@ public final class HubClient {
         }
     }
 
+    /**
+     * config.json of {@code repoId} at {@code revision}, fetched alone (or read from the cache): enough
+     * to validate a fine-tuning job before it is queued. The repository is checked to have
+     * safetensors weights and a tokenizer; nothing else is downloaded.
+     */
+    public JsonNode config(String repoId, String revision) {
+        String rev = revision == null || revision.isBlank() ? "main" : revision;
+        if (!REPO_ID.matcher(repoId).matches() || repoId.contains("..")) {
+            throw new HubException(400, "'" + repoId + "' is not a Hub model id (expected org/name)");
+        }
+        if (!REVISION.matcher(rev).matches() || rev.contains("..")) {
+            throw new HubException(400, "'" + rev + "' is not a valid revision");
+        }
+        Path cached = cachedSnapshot(settings.cacheDir().resolve("models--" + repoId.replace("/", "--")), rev);
+        if (cached != null) {
+            return CheckpointDir.readJson(cached.resolve(CheckpointDir.CONFIG));
+        }
+        if (settings.offline()) {
+            throw new HubException(404, repoId + "@" + rev + " is not in the Hub cache " + settings.cacheDir()
+                    + " and offline mode is on (attune.models.hub.offline / HF_HUB_OFFLINE)");
+        }
+        try {
+            JsonNode info = getJson(settings.endpoint() + "/api/models/" + repoId + "/revision/" + encode(rev), repoId, rev);
+            String commit = info.path("sha").asString("");
+            if (!commit.matches("[0-9a-f]{40}")) {
+                throw new HubException(502, "The Hub answered without a commit hash for " + repoId + "@" + rev);
+            }
+            Set<String> available = new LinkedHashSet<>();
+            info.path("siblings").forEach(sibling -> available.add(sibling.path("rfilename").asString("")));
+            filesToFetch(repoId, available);
+            return getJson(settings.endpoint() + "/" + repoId + "/resolve/" + commit + "/" + CheckpointDir.CONFIG,
+                    repoId, commit + " file " + CheckpointDir.CONFIG);
+        } catch (IOException e) {
+            log.warn("Reading the config of {} from {} failed", repoId, settings.endpoint(), e);
+            throw new HubException(502, "Reading " + repoId + "'s config.json from " + settings.endpoint() + " failed: "
+                    + describe(e) + ". Check that this host reaches the Hub, then try again.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HubException(503, "Reading " + repoId + "'s config.json was interrupted");
+        }
+    }
+
     /** What went wrong, with the causes: a refused connection has no message of its own. */
     static String describe(Throwable e) {
         StringBuilder text = new StringBuilder();

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import dev.attune.checkpoint.CheckpointDir;
 import dev.attune.checkpoint.HubClient;
 import dev.attune.checkpoint.HubException;
 import dev.attune.checkpoint.HubSettings;
@@ -15,6 +16,7 @@ import dev.attune.system.ProblemException;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Turns a user's {@code source} into a checkpoint directory: an absolute local path, accepted only
@@ -36,13 +38,43 @@ public class ModelSources {
     public record Resolved(Path dir, String description) {
     }
 
+    /** The checkpoint directory when {@code source} is a local path (checked as {@link #resolve} does), else null. */
+    public Path localDirectory(String source) {
+        String value = source == null ? "" : source.trim();
+        return !value.isEmpty() && isPath(value) ? local(value) : null;
+    }
+
+    /**
+     * The config.json of a Hub source without downloading its weights (the job downloads them when it
+     * starts); anything that is not a Hub id is refused as {@link #resolve} would.
+     */
+    public JsonNode hubConfig(String source) {
+        String value = source == null ? "" : source.trim();
+        int at = value.indexOf('@');
+        String repo = at > 0 ? value.substring(0, at) : value;
+        if (value.isEmpty() || isPath(value) || !HubClient.REPO_ID.matcher(repo).matches()) {
+            return CheckpointDir.open(resolve(value, null).dir()).configJson(); // resolve says what is wrong
+        }
+        try {
+            return hub.config(repo, at > 0 ? value.substring(at + 1) : null);
+        } catch (HubException e) {
+            throw new HubException(e.status(), "'" + value + "' is not an absolute path, so it was looked up as the "
+                    + "Hugging Face Hub model " + repo + ": " + e.getMessage()
+                    + " (For a local checkpoint give its absolute path under one of " + importRoots + ".)");
+        }
+    }
+
+    private static boolean isPath(String value) {
+        return value.startsWith("/") || value.startsWith("~") || value.startsWith(".") || value.contains("\\");
+    }
+
     public Resolved resolve(String source, String revision) {
         String value = source == null ? "" : source.trim();
         if (value.isEmpty()) {
             throw ProblemException.badRequest("Missing source",
                     "Give source: an absolute path under attune.models.import-roots, or a Hub id like org/name.");
         }
-        if (value.startsWith("/") || value.startsWith("~") || value.startsWith(".") || value.contains("\\")) {
+        if (isPath(value)) {
             return new Resolved(local(value), value);
         }
         String repo = value;

@@ -40,14 +40,23 @@ class PredictController {
         return predictions.predict(body, id);
     }
 
+    /**
+     * @param state "serving", or "switching" while a change of models (import, promotion, deletion) is
+     *     applied: the model named may be about to be replaced
+     */
+    record ServingStatus(String modelId, String reason, String state) {
+    }
+
     @Operation(summary = "Which model serves /predict, and why")
     @GetMapping("/api/v1/serving")
-    ServingChoice serving() {
+    ServingStatus serving() {
         ServingChoice choice = serving.choice();
-        if (choice == null) {
-            throw new ProblemException(HttpStatus.NOT_FOUND, "No model to serve", "No classifier is registered "
-                    + "(or it is still loading). Import one or fine-tune one.");
+        boolean switching = serving.switching();
+        if (choice == null && !switching) {
+            throw new ProblemException(HttpStatus.NOT_FOUND, "No model to serve", "No classifier is registered. "
+                    + "Import one or fine-tune one.");
         }
-        return choice;
+        return choice == null ? new ServingStatus(null, "loading", "switching")
+                : new ServingStatus(choice.modelId(), choice.reason(), switching ? "switching" : "serving");
     }
 }

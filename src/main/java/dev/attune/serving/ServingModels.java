@@ -1,10 +1,16 @@
 package dev.attune.serving;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.attune.engine.EngineInfo;
@@ -35,6 +41,7 @@ public class ServingModels implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ServingModels.class);
     private static final int OTHERS_KEPT = 2;
+    private static final Duration FIRST_LOAD_WAIT = Duration.ofSeconds(20);
 
     private final ModelService models;
     private final EngineInfo engine;
@@ -42,6 +49,8 @@ public class ServingModels implements DisposableBean {
     private final DistributionSummary batchSizes;
     private final AtomicReference<Predictor> current = new AtomicReference<>();
     private volatile ServingChoice choice;
+    private final AtomicInteger pendingRefreshes = new AtomicInteger();
+    private volatile CompletableFuture<Void> latestRefresh;
     private final Map<String, Predictor> others = new LinkedHashMap<>();
     private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "attune-model-loader");
@@ -59,12 +68,24 @@ public class ServingModels implements DisposableBean {
 
     @EventListener({ApplicationReadyEvent.class, ModelsChangedEvent.class})
     void modelsChanged() {
-        loader.submit(this::refresh);
+        pendingRefreshes.incrementAndGet(); // from now until the refresh ends, /api/v1/serving says "switching"
+        latestRefresh = CompletableFuture.runAsync(() -> {
+            try {
+                refresh();
+            } finally {
+                pendingRefreshes.decrementAndGet();
+            }
+        }, loader);
     }
 
     /** What serves /predict now and why (null when there is no model). */
     public ServingChoice choice() {
         return choice;
+    }
+
+    /** True while a change of models (an import, a promotion, a deletion) is being applied. */
+    public boolean switching() {
+        return pendingRefreshes.get() > 0;
     }
 
     /** Loads and swaps in the chosen model if it changed. */
@@ -98,19 +119,47 @@ public class ServingModels implements DisposableBean {
         for (int attempt = 0; attempt < 100; attempt++) {
             Predictor serving = current.get();
             if (serving == null) {
-                refresh(); // first request before the background load: load now
-                serving = current.get();
-                if (serving == null) {
-                    throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "No model to serve",
-                            "No classifier is registered yet. Import a fine-tuned one (POST /api/v1/models/import) "
-                                    + "or fine-tune one (POST /api/v1/jobs), then retry.").retryAfter(30);
-                }
+                serving = awaitLoad();
             }
             if (serving.tryAcquire()) {
                 return serving;
             }
+            Thread.onSpinWait(); // it closed between the read and the acquire: a swap put its successor in place
         }
-        throw new IllegalStateException("could not acquire the serving model");
+        throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "Switching models", "The serving model is being "
+                + "replaced right now. Retry in a moment.").retryAfter(1);
+    }
+
+    /**
+     * Nothing loaded yet (the first request after start or after an import): waits, for a bounded time,
+     * for the background loader instead of loading on this request thread.
+     */
+    private Predictor awaitLoad() {
+        CompletableFuture<Void> load = latestRefresh;
+        if (load == null || load.isDone()) {
+            modelsChanged();
+            load = latestRefresh;
+        }
+        try {
+            load.get(FIRST_LOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "Model loading", "The serving model is still "
+                    + "loading. Retry in a few seconds.").retryAfter(5);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "Model loading", "Interrupted while waiting "
+                    + "for the serving model. Retry.").retryAfter(1);
+        } catch (ExecutionException e) {
+            // refresh logs its own failures; the checks below answer the client
+        }
+        Predictor serving = current.get();
+        if (serving == null) {
+            throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "No model to serve",
+                    "No classifier is registered yet (or the chosen one failed to load: see the server log). Import a "
+                            + "fine-tuned one (POST /api/v1/models/import) or fine-tune one (POST /api/v1/jobs), then "
+                            + "retry.").retryAfter(30);
+        }
+        return serving;
     }
 
     private Predictor acquireById(String modelId) {

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import dev.attune.checkpoint.CheckpointDir;
+import dev.attune.checkpoint.HubException;
 import dev.attune.dataset.DatasetService;
 import dev.attune.engine.EngineInfo;
 import dev.attune.model.ModelService;
@@ -64,7 +65,7 @@ public class FineTuningService {
             problems.add("baseModel: required (a registered model id, a path under the import roots, or a Hub id)");
         } else {
             try {
-                ModelConfig config = ModelConfig.of(CheckpointDir.open(baseModelDir(request.baseModel())));
+                ModelConfig config = baseConfig(request.baseModel());
                 var block = Architectures.create(config);
                 if (options.maxLength() != null && options.maxLength() > block.maxTokens()) {
                     problems.add("maxLength: " + options.maxLength() + " is beyond the model's " + block.maxTokens()
@@ -75,6 +76,11 @@ public class FineTuningService {
                     problems.add("lastLayers: the model has only " + config.numLayers() + " layers");
                 }
             } catch (ProblemException e) {
+                problems.add("baseModel: " + e.getMessage());
+            } catch (HubException e) {
+                if (e.status() >= 500) {
+                    throw e; // the Hub could not be reached: not a mistake in the request
+                }
                 problems.add("baseModel: " + e.getMessage());
             } catch (CheckpointException e) {
                 problems.add("baseModel: " + e.getMessage());
@@ -172,6 +178,18 @@ public class FineTuningService {
         } catch (IllegalArgumentException e) {
             throw new TrainingFailedException("label_mismatch", "The " + role + " data set has a " + e.getMessage());
         }
+    }
+
+    /**
+     * The base model's configuration, as cheaply as it can be had: a local checkpoint is checked against its
+     * weights' headers; for a Hub id only config.json is fetched (the job downloads the weights).
+     */
+    private ModelConfig baseConfig(String baseModel) {
+        if (REGISTERED_ID.matcher(baseModel).matches()) {
+            return ModelConfig.of(CheckpointDir.open(models.directoryOf(baseModel)));
+        }
+        Path local = sources.localDirectory(baseModel);
+        return local != null ? ModelConfig.of(CheckpointDir.open(local)) : ModelConfig.parse(sources.hubConfig(baseModel));
     }
 
     /** A registered model's directory, or a source resolved through the import roots or the Hub. */

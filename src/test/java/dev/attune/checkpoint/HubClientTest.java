@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import dev.attune.support.FakeHub;
 import dev.attune.support.Golden;
 import org.junit.jupiter.api.AfterEach;
+import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,15 @@ class HubClientTest {
     @AfterEach
     void stopHub() {
         hub.close();
+    }
+
+    @Test
+    void aConfigIsReadWithoutDownloadingTheWeights() {
+        JsonNode config = client(false).config("org/tiny", null);
+
+        assertThat(config.get("model_type").stringValue()).isEqualTo("bert");
+        assertThat(hub.fileRequests.get()).isEqualTo(1);
+        assertThat(cache.resolve("models--org--tiny")).doesNotExist();
     }
 
     @Test

@@ -243,6 +243,24 @@ class PredictApiTest {
         assertThat(response.body()).contains("max-body-size");
     }
 
+    @Test
+    @Order(10)
+    void deletingTheServingModelSaysSwitchingUntilItsSuccessorServes() {
+        String keep = importModel("tiny-bert-sst2");
+        String promoted = importModel("tiny-distilbert-sst2");
+        assertThat(http.postJson("/api/v1/models/" + promoted + "/promote", "").status()).isEqualTo(200);
+        awaitServing(promoted);
+
+        assertThat(http.delete("/api/v1/models/" + promoted).status()).isEqualTo(204);
+        JsonNode right = http.get("/api/v1/serving").json();
+        if (promoted.equals(right.path("modelId").asString(""))) {
+            assertThat(right.get("state").stringValue()).isEqualTo("switching");
+        }
+        awaitServing(keep);
+        assertThat(http.get("/api/v1/serving").json().get("state").stringValue()).isEqualTo("serving");
+        assertThat(http.postJson("/predict", body("great fun")).status()).isEqualTo(200);
+    }
+
     private void assertInvalid(String json, String detail) {
         Http.Response response = http.postJson("/predict", json);
         assertThat(response.status()).as(json).isEqualTo(400);
