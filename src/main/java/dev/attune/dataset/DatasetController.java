@@ -6,7 +6,7 @@ import java.net.URI;
 import java.util.List;
 
 import dev.attune.system.AttuneProperties;
-import dev.attune.system.ProblemException;
+import dev.attune.errors.InvalidInput;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Min;
@@ -76,7 +76,7 @@ class DatasetController {
             @RequestParam(defaultValue = "20") @Min(1) int limit) {
         int max = properties.datasets().maxPreviewRows();
         if (limit > max) {
-            throw ProblemException.badRequest("Limit too large",
+            throw new InvalidInput("Limit too large",
                     "limit is %d but at most %d rows can be previewed at once. Page with offset.".formatted(limit, max));
         }
         Dataset dataset = datasets.get(id);

@@ -5,9 +5,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import dev.attune.system.ProblemException;
+import dev.attune.errors.AttuneException;
+import dev.attune.errors.Conflict;
+import dev.attune.errors.InvalidInput;
+import dev.attune.errors.TooLarge;
 
-import org.springframework.http.HttpStatus;
 import java.io.EOFException;
 import java.util.zip.ZipException;
 
@@ -17,105 +19,105 @@ final class DatasetProblems {
     private DatasetProblems() {
     }
 
-    static ProblemException missingColumns(String textColumn, String labelColumn, List<String> found) {
-        return ProblemException.badRequest("Missing column",
+    static AttuneException missingColumns(String textColumn, String labelColumn, List<String> found) {
+        return new InvalidInput("Missing column",
                 "The file needs a text column '%s' and a label column '%s' but has %s. Rename the columns or pass textColumn and labelColumn."
                         .formatted(textColumn, labelColumn, found))
                 .with("columnsFound", found);
     }
 
-    static ProblemException duplicateColumn(String column, List<String> found) {
-        return ProblemException.badRequest("Duplicate column",
+    static AttuneException duplicateColumn(String column, List<String> found) {
+        return new InvalidInput("Duplicate column",
                 "The header names the column '%s' more than once, so it is unclear which to use. Rename or remove the extra column and upload again."
                         .formatted(column))
                 .with("columnsFound", found);
     }
 
-    static ProblemException lineTooLong(long line, int maxChars) {
-        return ProblemException.badRequest("Line too long",
+    static AttuneException lineTooLong(long line, int maxChars) {
+        return new InvalidInput("Line too long",
                 "Line %d is longer than %d characters; no text should be that long (is it a binary file, or a file without line breaks?). Split or shorten it and upload again."
                         .formatted(line, maxChars))
                 .with("line", line).with("maxLineChars", maxChars);
     }
 
-    static ProblemException decompressedTooLarge(long limitBytes) {
-        return new ProblemException(HttpStatus.PAYLOAD_TOO_LARGE, "Upload too large",
+    static AttuneException decompressedTooLarge(long limitBytes) {
+        return new TooLarge("Upload too large",
                 "The file decompresses to more than the limit of %d bytes. Split it into smaller files, or raise attune.datasets.max-upload-size."
                         .formatted(limitBytes))
                 .with("limitBytes", limitBytes);
     }
 
-    static ProblemException malformed(String where, long line, String why) {
-        return ProblemException.badRequest("Malformed file",
+    static AttuneException malformed(String where, long line, String why) {
+        return new InvalidInput("Malformed file",
                 "The file cannot be read at %s: %s. Fix that line (quote fields containing the delimiter, quotes or line breaks) and upload again."
                         .formatted(where, why))
                 .with("line", line);
     }
 
     /** A failure while decoding: bad UTF-8, a broken gzip stream, or a CSV syntax error. */
-    static ProblemException readFailure(RuntimeException e, long line, String message) {
+    static AttuneException readFailure(RuntimeException e, long line, String message) {
         Throwable cause = e.getCause();
         if (cause instanceof CharacterCodingException) {
-            return ProblemException.badRequest("Invalid UTF-8",
+            return new InvalidInput("Invalid UTF-8",
                     "The file is not valid UTF-8 near line %d. Save it as UTF-8 and upload again.".formatted(line))
                     .with("line", line);
         }
         if (cause instanceof ZipException || cause instanceof EOFException) {
-            return ProblemException.badRequest("Corrupt gzip",
+            return new InvalidInput("Corrupt gzip",
                     "The compressed file is damaged or cut short (%s). Compress it again with gzip and upload again.".formatted(message));
         }
         return malformed("line " + line, line, message);
     }
 
-    static ProblemException noRows(long skipped) {
-        return ProblemException.badRequest("No usable rows",
+    static AttuneException noRows(long skipped) {
+        return new InvalidInput("No usable rows",
                 "The file has no row with a non-empty text (%d rows skipped). Upload a file with at least one labelled text per class."
                         .formatted(skipped));
     }
 
-    static ProblemException singleLabel(String label) {
-        return ProblemException.badRequest("Single label",
+    static AttuneException singleLabel(String label) {
+        return new InvalidInput("Single label",
                 "Every row has the label '%s'; a classifier needs at least two. Add examples of the other classes, or check labelColumn."
                         .formatted(label));
     }
 
-    static ProblemException tooManyLabels(String labelColumn, int max) {
-        return ProblemException.badRequest("Too many labels",
+    static AttuneException tooManyLabels(String labelColumn, int max) {
+        return new InvalidInput("Too many labels",
                 "The label column '%s' has more than %d distinct values; it is probably not a label column. Pass the right labelColumn, or raise attune.datasets.max-labels."
                         .formatted(labelColumn, max))
                 .with("maxLabels", max);
     }
 
-    static ProblemException emptyLabel(long line, String labelColumn) {
-        return ProblemException.badRequest("Empty label",
+    static AttuneException emptyLabel(long line, String labelColumn) {
+        return new InvalidInput("Empty label",
                 "Line %d has an empty '%s'. Give every row a label, or remove the row.".formatted(line, labelColumn))
                 .with("line", line);
     }
 
-    static ProblemException labelTooLong(long line, String labelColumn, int max) {
-        return ProblemException.badRequest("Label too long",
+    static AttuneException labelTooLong(long line, String labelColumn, int max) {
+        return new InvalidInput("Label too long",
                 "Line %d has a '%s' longer than %d characters: labels are class names. Check labelColumn.".formatted(
                         line, labelColumn, max)).with("line", line);
     }
 
-    static ProblemException unknownFormat(String value) {
-        return ProblemException.badRequest("Unknown format",
+    static AttuneException unknownFormat(String value) {
+        return new InvalidInput("Unknown format",
                 "Format '%s' is not supported. Use one of %s, or leave format out to detect it from the file."
                         .formatted(value, Arrays.toString(DatasetFormat.values())));
     }
 
-    static ProblemException emptyFile() {
-        return ProblemException.badRequest("Empty file",
+    static AttuneException emptyFile() {
+        return new InvalidInput("Empty file",
                 "The uploaded file is empty. Send a CSV, TSV or JSONL file (optionally .gz) as the multipart part 'file'.");
     }
 
-    static ProblemException sameColumn(String column) {
-        return ProblemException.badRequest("Same column twice",
+    static AttuneException sameColumn(String column) {
+        return new InvalidInput("Same column twice",
                 "textColumn and labelColumn are both '%s'. Name two different columns.".formatted(column));
     }
 
-    static ProblemException inUse(String id, List<DatasetUsers.ActiveJob> jobs) {
-        return new ProblemException(HttpStatus.CONFLICT, "Data set in use",
+    static AttuneException inUse(String id, List<DatasetUsers.ActiveJob> jobs) {
+        return new Conflict("Data set in use",
                 "Data set '%s' is used by %d queued or running job(s). Cancel them or wait for them to finish, then delete."
                         .formatted(id, jobs.size()))
                 .with("jobs", jobs);

@@ -7,7 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
 
-import dev.attune.system.ProblemException;
+import dev.attune.errors.NotFound;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +56,7 @@ public class DatasetService {
     }
 
     public Dataset get(String id) {
-        return repository.findById(id).orElseThrow(() -> ProblemException.notFound("Data set", id));
+        return repository.findById(id).orElseThrow(() -> NotFound.of("Data set", id));
     }
 
     List<Dataset> list() {

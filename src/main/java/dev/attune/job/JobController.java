@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
-import dev.attune.system.ProblemException;
+import dev.attune.errors.InvalidInput;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -103,7 +103,7 @@ class JobController {
         try {
             return JobStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest("Unknown status", "status '" + status + "' is not one of "
+            throw new InvalidInput("Unknown status", "status '" + status + "' is not one of "
                     + Arrays.toString(JobStatus.values()) + ".");
         }
     }

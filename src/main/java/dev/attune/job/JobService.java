@@ -8,10 +8,12 @@ import java.util.UUID;
 import jakarta.validation.Validator;
 
 import dev.attune.system.AttuneProperties;
-import dev.attune.system.ProblemException;
+import dev.attune.errors.Conflict;
+import dev.attune.errors.InvalidInput;
+import dev.attune.errors.NotFound;
+import dev.attune.errors.Overloaded;
 import dev.attune.training.FineTuningService;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
@@ -44,11 +46,11 @@ class JobService {
                 .sorted().forEach(problems::add);
         problems.addAll(fineTuning.problems(request.fineTuneRequest()));
         if (!problems.isEmpty()) {
-            throw ProblemException.badRequest("Invalid job", "The job cannot run: " + String.join("; ", problems)
+            throw new InvalidInput("Invalid job", "The job cannot run: " + String.join("; ", problems)
                     + ". Correct these fields and submit again.").with("errors", problems);
         }
         if (repository.count(JobStatus.QUEUED) >= maxQueued) {
-            throw new ProblemException(HttpStatus.TOO_MANY_REQUESTS, "Queue full", "There are already " + maxQueued
+            throw new Overloaded("Queue full", "There are already " + maxQueued
                     + " queued jobs (attune.jobs.max-queued). Retry later, or cancel queued jobs.")
                     .retryAfter(60);
         }
@@ -65,7 +67,7 @@ class JobService {
     }
 
     Job get(String id) {
-        return repository.findById(id).orElseThrow(() -> ProblemException.notFound("Job", id));
+        return repository.findById(id).orElseThrow(() -> NotFound.of("Job", id));
     }
 
     List<Job> list(JobStatus status) {
@@ -81,7 +83,7 @@ class JobService {
     Job cancel(String id) {
         Job job = get(id);
         if (job.status().isFinal()) {
-            throw ProblemException.conflict("Job already finished", "Job " + id + " is " + job.status()
+            throw new Conflict("Job already finished", "Job " + id + " is " + job.status()
                     + "; only QUEUED or RUNNING jobs can be cancelled.");
         }
         if (job.status() == JobStatus.QUEUED && repository.transition(id, JobStatus.QUEUED, JobStatus.CANCELLED)) {

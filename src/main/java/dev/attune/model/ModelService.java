@@ -10,7 +10,9 @@ import java.util.UUID;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import dev.attune.modeling.ClassifierModel;
-import dev.attune.system.ProblemException;
+import dev.attune.errors.Conflict;
+import dev.attune.errors.InvalidInput;
+import dev.attune.errors.NotFound;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +50,7 @@ public class ModelService {
         ModelSources.Resolved resolved = sources.resolve(source, revision);
         try (ClassifierModel model = ClassifierModel.load(resolved.dir(), Device.cpu())) {
             if (!model.config().hasLabels() || !model.loadReport().initialised().isEmpty()) {
-                throw ProblemException.badRequest("Not a fine-tuned classifier", "The checkpoint at " + source
+                throw new InvalidInput("Not a fine-tuned classifier", "The checkpoint at " + source
                         + " has no trained classification head (config.json id2label, or head tensors "
                         + model.loadReport().initialised() + "). Import fine-tuned classifiers only; use a base "
                         + "model as a fine-tuning job's baseModel instead.");
@@ -92,7 +94,7 @@ public class ModelService {
     }
 
     public RegisteredModel get(String id) {
-        return repository.findById(id).orElseThrow(() -> ProblemException.notFound("Model", id));
+        return repository.findById(id).orElseThrow(() -> NotFound.of("Model", id));
     }
 
     /** The model's checkpoint directory (a Hugging Face layout), for serving and fine-tuning. */
@@ -119,7 +121,7 @@ public class ModelService {
         get(id);
         List<ModelUsers.ActiveJob> jobs = users.activeJobsUsingModel(id);
         if (!jobs.isEmpty()) {
-            throw ProblemException.conflict("Model in use", "Model '" + id + "' is the base model of " + jobs.size()
+            throw new Conflict("Model in use", "Model '" + id + "' is the base model of " + jobs.size()
                     + " queued or running job(s). Cancel them or wait for them to finish, then delete.")
                     .with("jobs", jobs);
         }

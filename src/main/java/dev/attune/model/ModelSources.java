@@ -12,9 +12,9 @@ import dev.attune.checkpoint.HubClient;
 import dev.attune.checkpoint.HubException;
 import dev.attune.checkpoint.HubSettings;
 import dev.attune.system.AttuneProperties;
-import dev.attune.system.ProblemException;
+import dev.attune.errors.Forbidden;
+import dev.attune.errors.InvalidInput;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
@@ -71,7 +71,7 @@ public class ModelSources {
     public Resolved resolve(String source, String revision) {
         String value = source == null ? "" : source.trim();
         if (value.isEmpty()) {
-            throw ProblemException.badRequest("Missing source",
+            throw new InvalidInput("Missing source",
                     "Give source: an absolute path under attune.models.import-roots, or a Hub id like org/name.");
         }
         if (isPath(value)) {
@@ -85,11 +85,11 @@ public class ModelSources {
             rev = value.substring(at + 1);
         }
         if (!HubClient.REPO_ID.matcher(repo).matches()) {
-            throw ProblemException.badRequest("Unrecognised source", "'" + value + "' is neither an absolute path nor "
+            throw new InvalidInput("Unrecognised source", "'" + value + "' is neither an absolute path nor "
                     + "a Hub id (org/name[@revision]).");
         }
         if (Files.isDirectory(Path.of(value))) {
-            throw ProblemException.badRequest("Relative path", "'" + value + "' is a relative path (a directory of "
+            throw new InvalidInput("Relative path", "'" + value + "' is a relative path (a directory of "
                     + "that name exists here). Give the checkpoint's absolute path under one of " + importRoots + ".");
         }
         String revisionText = rev == null || rev.isBlank() ? "main" : rev;
@@ -111,7 +111,7 @@ public class ModelSources {
         try (Stream<Path> entries = Files.walk(checkpoint, 3)) {
             for (Path entry : entries.toList()) {
                 if (Files.isSymbolicLink(entry) && !entry.toRealPath().startsWith(realRoot)) {
-                    throw new ProblemException(HttpStatus.FORBIDDEN, "Link outside import roots", "'" + value
+                    throw new Forbidden("Link outside import roots", "'" + value
                             + "' holds the symbolic link '" + checkpoint.relativize(entry) + "', which points outside "
                             + "the import root " + realRoot + ". Replace the link with the file itself.");
                 }
@@ -122,20 +122,20 @@ public class ModelSources {
     /** A local directory, checked to lie under an import root. */
     public Path local(String value) {
         if (List.of(value.split("[/\\\\]")).contains("..")) {
-            throw ProblemException.badRequest("Path escapes", "The path '" + value + "' contains '..'. Give the "
+            throw new InvalidInput("Path escapes", "The path '" + value + "' contains '..'. Give the "
                     + "checkpoint's absolute path, without '..'.");
         }
         Path path = Path.of(value);
         if (!path.isAbsolute()) {
-            throw ProblemException.badRequest("Relative path", "The path '" + value + "' is relative. Give the "
+            throw new InvalidInput("Relative path", "The path '" + value + "' is relative. Give the "
                     + "checkpoint's absolute path under one of " + importRoots + ".");
         }
         if (importRoots.isEmpty()) {
-            throw new ProblemException(HttpStatus.FORBIDDEN, "Local imports disabled", "No attune.models.import-roots "
+            throw new Forbidden("Local imports disabled", "No attune.models.import-roots "
                     + "are configured, so no local path may be imported. Add the checkpoint's parent directory there.");
         }
         if (!Files.isDirectory(path)) {
-            throw ProblemException.badRequest("No such directory", "'" + value + "' is not an existing directory.");
+            throw new InvalidInput("No such directory", "'" + value + "' is not an existing directory.");
         }
         try {
             Path real = path.toRealPath();
@@ -150,11 +150,11 @@ public class ModelSources {
                     }
                 }
             }
-            throw new ProblemException(HttpStatus.FORBIDDEN, "Outside import roots", "'" + value + "' is not under "
+            throw new Forbidden("Outside import roots", "'" + value + "' is not under "
                     + "the configured import roots " + roots + ". Move the checkpoint there or add a root to "
                     + "attune.models.import-roots.");
         } catch (IOException e) {
-            throw ProblemException.badRequest("Unreadable path", "'" + value + "' cannot be read: " + e.getMessage());
+            throw new InvalidInput("Unreadable path", "'" + value + "' cannot be read: " + e.getMessage());
         }
     }
 }

@@ -1,10 +1,9 @@
 package dev.attune.serving;
 
-import dev.attune.system.ProblemException;
+import dev.attune.errors.NotFound;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -53,7 +52,7 @@ class PredictController {
         ServingChoice choice = serving.choice();
         boolean switching = serving.switching();
         if (choice == null && !switching) {
-            throw new ProblemException(HttpStatus.NOT_FOUND, "No model to serve", "No classifier is registered. "
+            throw new NotFound("No model to serve", "No classifier is registered. "
                     + "Import one or fine-tune one.");
         }
         return choice == null ? new ServingStatus(null, "loading", "switching")

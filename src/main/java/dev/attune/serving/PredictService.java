@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.attune.system.AttuneProperties;
-import dev.attune.system.ProblemException;
+import dev.attune.errors.AttuneException;
+import dev.attune.errors.InvalidInput;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -99,7 +100,7 @@ class PredictService {
         return node.stringValue();
     }
 
-    private static ProblemException invalid(String detail) {
-        return ProblemException.badRequest("Invalid predict request", detail);
+    private static AttuneException invalid(String detail) {
+        return new InvalidInput("Invalid predict request", detail);
     }
 }

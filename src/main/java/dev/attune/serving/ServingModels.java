@@ -18,7 +18,7 @@ import dev.attune.model.ModelService;
 import dev.attune.model.ModelsChangedEvent;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.system.AttuneProperties;
-import dev.attune.system.ProblemException;
+import dev.attune.errors.Unavailable;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -27,7 +27,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
@@ -126,7 +125,7 @@ public class ServingModels implements DisposableBean {
             }
             Thread.onSpinWait(); // it closed between the read and the acquire: a swap put its successor in place
         }
-        throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "Switching models", "The serving model is being "
+        throw new Unavailable("Switching models", "The serving model is being "
                 + "replaced right now. Retry in a moment.").retryAfter(1);
     }
 
@@ -143,18 +142,18 @@ public class ServingModels implements DisposableBean {
         try {
             load.get(FIRST_LOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "Model loading", "The serving model is still "
+            throw new Unavailable("Model loading", "The serving model is still "
                     + "loading. Retry in a few seconds.").retryAfter(5);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "Model loading", "Interrupted while waiting "
+            throw new Unavailable("Model loading", "Interrupted while waiting "
                     + "for the serving model. Retry.").retryAfter(1);
         } catch (ExecutionException e) {
             // refresh logs its own failures; the checks below answer the client
         }
         Predictor serving = current.get();
         if (serving == null) {
-            throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "No model to serve",
+            throw new Unavailable("No model to serve",
                     "No classifier is registered yet (or the chosen one failed to load: see the server log). Import a "
                             + "fine-tuned one (POST /api/v1/models/import) or fine-tune one (POST /api/v1/jobs), then "
                             + "retry.").retryAfter(30);

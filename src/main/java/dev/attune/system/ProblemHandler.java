@@ -1,8 +1,17 @@
 package dev.attune.system;
 
 import java.util.List;
+import java.util.Map;
 
 import dev.attune.checkpoint.HubException;
+import dev.attune.errors.AttuneException;
+import dev.attune.errors.Conflict;
+import dev.attune.errors.Forbidden;
+import dev.attune.errors.InvalidInput;
+import dev.attune.errors.NotFound;
+import dev.attune.errors.Overloaded;
+import dev.attune.errors.TooLarge;
+import dev.attune.errors.Unavailable;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.attune.checkpoint.CheckpointException;
 import org.slf4j.Logger;
@@ -36,12 +45,27 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         this.properties = properties;
     }
 
-    @ExceptionHandler(ProblemException.class)
-    ResponseEntity<ProblemDetail> handleProblem(ProblemException ex) {
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(ex.status(), Problems.detail(ex.getMessage()));
+    /** The one place a domain failure becomes an HTTP status (every kind is listed: ProblemHandlerTest checks). */
+    static final Map<Class<? extends AttuneException>, HttpStatus> STATUS = Map.of(
+            InvalidInput.class, HttpStatus.BAD_REQUEST,
+            NotFound.class, HttpStatus.NOT_FOUND,
+            Conflict.class, HttpStatus.CONFLICT,
+            Forbidden.class, HttpStatus.FORBIDDEN,
+            TooLarge.class, HttpStatus.PAYLOAD_TOO_LARGE,
+            Overloaded.class, HttpStatus.TOO_MANY_REQUESTS,
+            Unavailable.class, HttpStatus.SERVICE_UNAVAILABLE);
+
+    static HttpStatus statusOf(AttuneException ex) {
+        return STATUS.get(ex.getClass());
+    }
+
+    @ExceptionHandler(AttuneException.class)
+    ResponseEntity<ProblemDetail> handleProblem(AttuneException ex) {
+        HttpStatus status = statusOf(ex);
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, Problems.detail(ex.getMessage()));
         body.setTitle(ex.title());
         ex.properties().forEach((name, value) -> body.setProperty(name, Problems.bounded(value)));
-        ResponseEntity.BodyBuilder response = ResponseEntity.status(ex.status());
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(status);
         if (ex.retryAfterSeconds() != null) {
             response.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds()));
         }

@@ -102,6 +102,7 @@ public final class FineTuner {
                     throw new TrainingCancelledException(state.step);
                 }
                 int[] batch = batches.get(b);
+                seedDropout(state.epoch, b);
                 double loss = backward(trainSource, batch, accumulation);
                 if (!Double.isFinite(loss)) {
                     throw new TrainingFailedException("non_finite_loss", "The training loss became " + loss
@@ -171,6 +172,17 @@ public final class FineTuner {
     /** Scores a model on examples (eval mode, no gradients). */
     public static ClassificationMetrics evaluate(ClassifierModel model, TokenizedExamples data, int batchSize) {
         return Evaluator.evaluate(model, new EncoderLogits(model, data), batchSize, model.config().labels());
+    }
+
+    /**
+     * Dropout draws from libtorch's global generator. Seeding it before every micro-batch from (seed,
+     * epoch, batch) makes each batch's masks independent of what ran before: a run resumed from any
+     * evaluation repeats the uninterrupted run exactly, and nothing drawn between steps by another
+     * thread can shift the masks.
+     */
+    private void seedDropout(int epoch, int batch) {
+        long mixed = options.seed() * 0x9E3779B97F4A7C15L + epoch * 1_000_003L + batch;
+        Engine.getInstance().setRandomSeed((int) (mixed ^ (mixed >>> 32)));
     }
 
     /** Forward and backward of one micro-batch; returns its (unscaled) mean loss. */

@@ -21,7 +21,8 @@ import dev.attune.modeling.Architectures;
 import dev.attune.checkpoint.CheckpointException;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.modeling.ModelConfig;
-import dev.attune.system.ProblemException;
+import dev.attune.errors.AttuneException;
+import dev.attune.errors.NotFound;
 
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.ObjectMapper;
@@ -75,7 +76,7 @@ public class FineTuningService {
                         && options.lastLayers() > config.numLayers()) {
                     problems.add("lastLayers: the model has only " + config.numLayers() + " layers");
                 }
-            } catch (ProblemException e) {
+            } catch (AttuneException e) {
                 problems.add("baseModel: " + e.getMessage());
             } catch (HubException e) {
                 if (e.status() >= 500) {
@@ -209,7 +210,7 @@ public class FineTuningService {
         }
         try {
             datasets.get(id);
-        } catch (ProblemException e) {
+        } catch (NotFound e) {
             problems.add(field + ": no data set has id '" + id + "'");
         }
     }

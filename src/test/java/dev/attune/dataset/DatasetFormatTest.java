@@ -3,7 +3,7 @@ package dev.attune.dataset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.attune.system.ProblemException;
+import dev.attune.errors.InvalidInput;
 import org.junit.jupiter.api.Test;
 
 class DatasetFormatTest {
@@ -25,7 +25,7 @@ class DatasetFormatTest {
 
     @Test
     void unknownExplicitFormatIsAProblem() {
-        assertThatThrownBy(() -> DatasetFormat.parse("xml")).isInstanceOf(ProblemException.class)
+        assertThatThrownBy(() -> DatasetFormat.parse("xml")).isInstanceOf(InvalidInput.class)
                 .hasMessageContaining("CSV");
     }
 }

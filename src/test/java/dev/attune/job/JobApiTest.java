@@ -38,10 +38,11 @@ import tools.jackson.databind.JsonNode;
 class JobApiTest {
 
     private static final String JOBS = "/api/v1/jobs";
+    private static Path dataDir;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        TestDataDir.register(registry);
+        dataDir = TestDataDir.register(registry);
         registry.add("attune.models.import-roots", () -> Golden.dir("tiny-bert").getParent().toString());
     }
 
@@ -170,6 +171,33 @@ class JobApiTest {
         assertThat(http.get("/api/v1/models/" + done.get("modelId").stringValue()).status()).isEqualTo(200);
         awaitStatus(fromModel, "SUCCEEDED");
         assertThat(http.delete("/api/v1/models/" + modelId).status()).isEqualTo(204);
+    }
+
+    @Test
+    void aFailedJobSaysWhyWithoutStackTracesAndLeavesNoWorkFiles() throws Exception {
+        Path copy = Golden.dir("tiny-bert").resolveSibling("tiny-bert-vanishing-" + System.nanoTime());
+        Files.createDirectories(copy);
+        try (var files = Files.list(Golden.dir("tiny-bert"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, copy.resolve(file.getFileName()));
+            }
+        }
+        String blocker = submit(job(40, 0)).json().get("id").stringValue();
+        awaitStatus(blocker, "RUNNING");
+        String doomed = submit(job(1, 0).replace(Golden.dir("tiny-bert").toString(), copy.toString()))
+                .json().get("id").stringValue();
+        FileTrees.delete(copy); // gone before the queued job starts: nothing to pin
+        http.postJson(JOBS + "/" + blocker + "/cancel", "");
+
+        JsonNode failed = awaitStatus(doomed, "FAILED");
+        assertThat(failed.get("error").get("type").stringValue()).isEqualTo("InvalidInput");
+        assertThat(failed.get("error").get("message").stringValue()).contains("is not an existing directory");
+        String log = http.get(JOBS + "/" + doomed + "/log").body();
+        assertThat(log).contains("failed (InvalidInput)").doesNotContain("\tat ").doesNotContain("Exception:");
+        Path runDir = dataDir.resolve("jobs").resolve(doomed);
+        assertThat(runDir.resolve("base")).doesNotExist();
+        assertThat(runDir.resolve("best")).doesNotExist();
+        assertThat(runDir.resolve("resume")).doesNotExist();
     }
 
     @Test

@@ -131,10 +131,11 @@ class FineTunerTest {
     }
 
     @Test
-    void aRunStoppedAfterAnEvaluationContinuesFromItsResumePoint() {
+    void aRunStoppedAfterAnEvaluationContinuesFromItsResumePointExactlyAsIfUninterrupted() {
         TrainingOptions options = options("full", 4, 3e-3, null);
+        Finished uninterrupted = trainToEnd("tiny-bert", options, null, dir.resolve("best-straight"));
+
         ResumePoint resume = new ResumePoint(dir.resolve("resume"));
-        Path bestDir = dir.resolve("best-resumed");
         List<Long> evaluatedAt = new ArrayList<>();
         TrainingListener stopAfterTwoEpochs = new TrainingListener() {
             @Override
@@ -151,8 +152,8 @@ class FineTunerTest {
         try (ClassifierModel model = ClassifierModel.load(Golden.dir("tiny-bert"), Device.cpu(), LABELS)) {
             TokenizedExamples train = tokenized(model, examples(new Random(1), 64));
             TokenizedExamples validation = tokenized(model, examples(new Random(2), 32));
-            assertThatThrownBy(() -> new FineTuner(model, options, stopAfterTwoEpochs).train(train, validation, bestDir, resume))
-                    .isInstanceOf(TrainingCancelledException.class);
+            assertThatThrownBy(() -> new FineTuner(model, options, stopAfterTwoEpochs).train(train, validation,
+                    dir.resolve("best-resumed"), resume)).isInstanceOf(TrainingCancelledException.class);
         }
         assertThat(resume.exists()).isTrue();
         assertThat(resume.step()).isEqualTo(16); // 2 epochs of 8 batches
@@ -164,21 +165,23 @@ class FineTunerTest {
                 log.add(message);
             }
         };
-        try (ClassifierModel model = ClassifierModel.load(resume.modelDir(), Device.cpu())) {
-            TokenizedExamples train = tokenized(model, examples(new Random(1), 64));
-            TokenizedExamples validation = tokenized(model, examples(new Random(2), 32));
-            TrainingResult result = new FineTuner(model, options, logging).train(train, validation, bestDir, resume);
+        Finished resumed = trainToEnd(resume.modelDir(), options, resume, dir.resolve("best-resumed"), logging);
 
-            assertThat(log).anyMatch(line -> line.startsWith("resumed from step 16 (epoch 3, batch 0)"));
-            assertThat(result.steps()).isEqualTo(32);
-            assertThat(result.history()).extracting(EvaluationPoint::step).containsExactly(8L, 16L, 24L, 32L);
-            assertThat(result.history().get(3).trainLoss()).isLessThan(result.history().get(0).trainLoss());
-        }
+        assertThat(log).anyMatch(line -> line.startsWith("resumed from step 16 (epoch 3, batch 0)"));
+        assertThat(resumed.result().steps()).isEqualTo(32);
+        assertThat(resumed.result().history()).extracting(EvaluationPoint::step).containsExactly(8L, 16L, 24L, 32L);
+        assertThat(resumed.result().history()).extracting(EvaluationPoint::trainLoss)
+                .containsExactlyElementsOf(uninterrupted.result().history().stream().map(EvaluationPoint::trainLoss).toList());
+        assertThat(resumed.result().history()).extracting(p -> p.metrics().loss())
+                .containsExactlyElementsOf(uninterrupted.result().history().stream().map(p -> p.metrics().loss()).toList());
+        uninterrupted.weights().forEach((name, values) ->
+                assertThat(resumed.weights().get(name)).as(name).containsExactly(values));
     }
 
     @Test
-    void resumingMidEpochRebuildsThatEpochsBatchesAndSkipsTheDoneOnes() {
+    void resumingMidEpochRebuildsThatEpochsBatchesAndEndsWithTheUninterruptedWeights() {
         TrainingOptions options = options("full", 2, 3e-3, 3); // evaluate every 3 steps: mid-epoch resume points
+        Finished uninterrupted = trainToEnd("tiny-bert", options, null, dir.resolve("b-straight"));
         ResumePoint resume = new ResumePoint(dir.resolve("resume-mid"));
         List<Long> evaluatedAt = new ArrayList<>();
         TrainingListener stopAtStep6 = new TrainingListener() {
@@ -192,18 +195,42 @@ class FineTunerTest {
                 return evaluatedAt.contains(6L);
             }
         };
+        Engine.getInstance().setRandomSeed(7);
         try (ClassifierModel model = ClassifierModel.load(Golden.dir("tiny-bert"), Device.cpu(), LABELS)) {
             TokenizedExamples train = tokenized(model, examples(new Random(1), 64));
             TokenizedExamples validation = tokenized(model, examples(new Random(2), 32));
             assertThatThrownBy(() -> new FineTuner(model, options, stopAtStep6).train(train, validation, dir.resolve("b"), resume))
                     .isInstanceOf(TrainingCancelledException.class);
         }
-        try (ClassifierModel model = ClassifierModel.load(resume.modelDir(), Device.cpu())) {
+        Finished resumed = trainToEnd(resume.modelDir(), options, resume, dir.resolve("b"), TrainingListener.NONE);
+        assertThat(resumed.result().steps()).isEqualTo(16);
+        assertThat(resumed.result().history()).extracting(EvaluationPoint::step).containsExactly(3L, 6L, 9L, 12L, 15L, 16L);
+        assertThat(resumed.result().history()).extracting(EvaluationPoint::trainLoss)
+                .containsExactlyElementsOf(uninterrupted.result().history().stream().map(EvaluationPoint::trainLoss).toList());
+        uninterrupted.weights().forEach((name, values) ->
+                assertThat(resumed.weights().get(name)).as(name).containsExactly(values));
+    }
+
+    /** A run's result and its weights at the very end. */
+    private record Finished(TrainingResult result, Map<String, float[]> weights) {
+    }
+
+    private Finished trainToEnd(String golden, TrainingOptions options, ResumePoint resume, Path bestDir) {
+        return trainToEnd(Golden.dir(golden), options, resume, bestDir, TrainingListener.NONE);
+    }
+
+    private Finished trainToEnd(Path checkpoint, TrainingOptions options, ResumePoint resume, Path bestDir,
+            TrainingListener listener) {
+        Engine.getInstance().setRandomSeed(7);
+        boolean fresh = resume == null || !resume.exists();
+        try (ClassifierModel model = fresh ? ClassifierModel.load(checkpoint, Device.cpu(), LABELS)
+                : ClassifierModel.load(checkpoint, Device.cpu())) {
             TokenizedExamples train = tokenized(model, examples(new Random(1), 64));
             TokenizedExamples validation = tokenized(model, examples(new Random(2), 32));
-            TrainingResult result = new FineTuner(model, options, TrainingListener.NONE).train(train, validation, dir.resolve("b"), resume);
-            assertThat(result.steps()).isEqualTo(16);
-            assertThat(result.history()).extracting(EvaluationPoint::step).containsExactly(3L, 6L, 9L, 12L, 15L, 16L);
+            TrainingResult result = new FineTuner(model, options, listener).train(train, validation, bestDir, resume);
+            Map<String, float[]> weights = new java.util.TreeMap<>();
+            model.parameters().forEach((name, array) -> weights.put(name, array.toFloatArray()));
+            return new Finished(result, weights);
         }
     }
 
