@@ -26,7 +26,7 @@ import tools.jackson.databind.ObjectMapper;
  * {@code .tmp-*} and atomically renamed into place, so a crash never exposes half a data set.
  */
 @Component
-public class DatasetFiles {
+class DatasetFiles {
 
     private static final Logger log = LoggerFactory.getLogger(DatasetFiles.class);
     private static final String TEMP_PREFIX = ".tmp-";
@@ -53,10 +53,6 @@ public class DatasetFiles {
         return UUID.fromString(id) + ".jsonl";
     }
 
-    /** The normalised rows file of a data set (JSONL of {"text","label"}), for training. */
-    public Path rowsFile(String fileName) {
-        return dir.resolve(fileName);
-    }
 
     void delete(String fileName) {
         try {
@@ -66,6 +62,25 @@ public class DatasetFiles {
         }
     }
 
+    /** Every row of a data set's file. */
+    List<DatasetRow> readAll(String fileName) {
+        List<DatasetRow> rows = new ArrayList<>();
+        try (BufferedReader reader = Files.newBufferedReader(dir.resolve(fileName), StandardCharsets.UTF_8)) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                rows.add(row(rows.size(), line));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return rows;
+    }
+
+    /** One stored line (JSONL {"text","label"}: the only place that knows the format besides its writer). */
+    private DatasetRow row(long index, String line) {
+        JsonNode node = mapper.readTree(line);
+        return new DatasetRow(index, node.get("text").stringValue(), node.get("label").stringValue());
+    }
+
     /** Rows [offset, offset + limit) of a data set's file. */
     List<DatasetRow> read(String fileName, long offset, int limit) {
         List<DatasetRow> rows = new ArrayList<>(limit);
@@ -73,8 +88,7 @@ public class DatasetFiles {
             long index = 0;
             for (String line = reader.readLine(); line != null && rows.size() < limit; line = reader.readLine(), index++) {
                 if (index >= offset) {
-                    JsonNode node = mapper.readTree(line);
-                    rows.add(new DatasetRow(index, node.get("text").stringValue(), node.get("label").stringValue()));
+                    rows.add(row(index, line));
                 }
             }
         } catch (IOException e) {

@@ -2,7 +2,6 @@ package dev.attune.dataset;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
@@ -67,9 +66,9 @@ public class DatasetService {
         return files.read(dataset.fileName(), offset, limit);
     }
 
-    /** The normalised rows file of a data set, for training and evaluation. */
-    public Path rowsFile(String id) {
-        return files.rowsFile(get(id).fileName());
+    /** Every row of a data set, in upload order (training and evaluation read them here). */
+    public List<DatasetRow> allRows(String id) {
+        return files.readAll(get(id).fileName());
     }
 
     @Transactional

@@ -31,7 +31,8 @@ public class ModelSources {
 
     ModelSources(AttuneProperties properties) {
         this.importRoots = properties.models().importRoots();
-        this.hub = new HubClient(HubSettings.from(properties.models().hub(), System.getenv()));
+        AttuneProperties.Hub settings = properties.models().hub();
+        this.hub = new HubClient(HubSettings.from(settings.endpoint(), settings.cacheDir(), settings.offline(), System.getenv()));
     }
 
     /** A resolved source: where the checkpoint is, and how to describe where it came from. */

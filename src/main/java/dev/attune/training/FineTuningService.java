@@ -12,6 +12,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import dev.attune.checkpoint.CheckpointDir;
 import dev.attune.checkpoint.HubException;
+import dev.attune.dataset.DatasetRow;
 import dev.attune.dataset.DatasetService;
 import dev.attune.engine.EngineInfo;
 import dev.attune.model.ModelService;
@@ -94,7 +95,7 @@ public class FineTuningService {
             throws IOException {
         TrainingOptions options = (request.options() == null ? TrainingOptions.defaults() : request.options().withDefaults());
         Engine.getInstance().setRandomSeed((int) (long) options.seed());
-        List<String[]> rows = LabelledData.readRows(datasets.rowsFile(request.datasetId()));
+        List<DatasetRow> rows = datasets.allRows(request.datasetId());
         List<String> labels = LabelledData.labelsOf(rows);
         List<Example> all = LabelledData.toExamples(rows, labels);
         List<Example> train;
@@ -173,7 +174,7 @@ public class FineTuningService {
     }
 
     private List<Example> examplesOf(String datasetId, List<String> labels, String role) {
-        List<String[]> rows = LabelledData.readRows(datasets.rowsFile(datasetId));
+        List<DatasetRow> rows = datasets.allRows(datasetId);
         try {
             return LabelledData.toExamples(rows, labels);
         } catch (IllegalArgumentException e) {

@@ -1,11 +1,5 @@
 package dev.attune.training;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -14,51 +8,35 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import dev.attune.dataset.DatasetRow;
 
-/** Examples read from a data set's normalised rows file, with stratified seeded splitting. */
+
+/** A data set's rows as examples (label ids by sorted name), with stratified seeded splitting. */
 public final class LabelledData {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private LabelledData() {
     }
 
-    /** Raw (text, label name) rows of a rows file (JSONL {"text","label"}). */
-    public static List<String[]> readRows(Path rowsFile) {
-        List<String[]> rows = new ArrayList<>();
-        try (BufferedReader reader = Files.newBufferedReader(rowsFile, StandardCharsets.UTF_8)) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                JsonNode node = JSON.readTree(line);
-                rows.add(new String[] {node.get("text").stringValue(), node.get("label").stringValue()});
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return rows;
-    }
-
     /** The label names of rows, sorted: the id of a label is its index here. */
-    public static List<String> labelsOf(List<String[]> rows) {
+    public static List<String> labelsOf(List<DatasetRow> rows) {
         TreeSet<String> labels = new TreeSet<>();
-        rows.forEach(row -> labels.add(row[1]));
+        rows.forEach(row -> labels.add(row.label()));
         return List.copyOf(labels);
     }
 
     /** Rows as examples; rows whose label is not in {@code labels} are an error naming it. */
-    public static List<Example> toExamples(List<String[]> rows, List<String> labels) {
+    public static List<Example> toExamples(List<DatasetRow> rows, List<String> labels) {
         Map<String, Integer> ids = new TreeMap<>();
         for (int i = 0; i < labels.size(); i++) {
             ids.put(labels.get(i), i);
         }
         List<Example> examples = new ArrayList<>(rows.size());
-        for (String[] row : rows) {
-            Integer id = ids.get(row[1]);
+        for (DatasetRow row : rows) {
+            Integer id = ids.get(row.label());
             if (id == null) {
-                throw new IllegalArgumentException("label '" + row[1] + "' is not among the training labels " + labels);
+                throw new IllegalArgumentException("label '" + row.label() + "' is not among the training labels " + labels);
             }
-            examples.add(new Example(row[0], id));
+            examples.add(new Example(row.text(), id));
         }
         return examples;
     }

@@ -13,6 +13,7 @@ import java.util.zip.GZIPInputStream;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import dev.attune.dataset.DatasetRow;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.training.ClassificationMetrics;
 import dev.attune.training.Example;
@@ -38,7 +39,7 @@ public final class FineTuneBenchmark {
             a.put(arg.substring(0, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
         }
         Path model = Path.of(a.getOrDefault("model", "../shared/models/all-MiniLM-L6-v2")).toAbsolutePath();
-        List<String[]> trainRows = read(Path.of(a.getOrDefault("train", "../shared/datasets/sst2_train.csv.gz")));
+        List<DatasetRow> trainRows = read(Path.of(a.getOrDefault("train", "../shared/datasets/sst2_train.csv.gz")));
         int limit = Integer.parseInt(a.getOrDefault("trainRows", "8000"));
         if (limit > 0 && limit < trainRows.size()) {
             trainRows = trainRows.subList(0, limit);
@@ -83,13 +84,13 @@ public final class FineTuneBenchmark {
         }
     }
 
-    static List<String[]> read(Path file) throws IOException {
-        List<String[]> rows = new ArrayList<>();
+    static List<DatasetRow> read(Path file) throws IOException {
+        List<DatasetRow> rows = new ArrayList<>();
         try (InputStream raw = Files.newInputStream(file);
                 InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
                 BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             for (CSVRecord record : CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
-                rows.add(new String[] {record.get("text"), record.get("label")});
+                rows.add(new DatasetRow(rows.size(), record.get("text"), record.get("label")));
             }
         }
         return rows;

@@ -32,7 +32,7 @@ public final class PredictLoadBenchmark {
         int seconds = Integer.parseInt(args[3]);
         int soakSeconds = Integer.parseInt(args[4]);
         List<String> texts = FineTuneBenchmark.read(Path.of(System.getProperty("texts", "../shared/datasets/sst2_dev.csv")))
-                .stream().map(r -> r[0]).toList();
+                .stream().map(r -> r.text()).toList();
 
         double inProcess;
         double bareP99;

@@ -124,8 +124,7 @@ class HubClientTest {
 
     @Test
     void settingsHonourTheHubEnvironmentVariables() {
-        var properties = new dev.attune.system.AttuneProperties.Hub("https://huggingface.co", null, false);
-        HubSettings settings = HubSettings.from(properties, Map.of("HF_HOME", "/tmp/hf", "HF_ENDPOINT", "http://mirror/",
+        HubSettings settings = HubSettings.from("https://huggingface.co", null, false, Map.of("HF_HOME", "/tmp/hf", "HF_ENDPOINT", "http://mirror/",
                 "HF_TOKEN", "secret", "HF_HUB_OFFLINE", "1"));
         assertThat(settings.cacheDir()).isEqualTo(Path.of("/tmp/hf/hub"));
         assertThat(settings.endpoint()).isEqualTo("http://mirror");

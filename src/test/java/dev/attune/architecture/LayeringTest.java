@@ -1,0 +1,50 @@
+package dev.attune.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import java.nio.file.Path;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The layering the packages keep (issue 15), checked on the compiled classes so that a change which
+ * breaks it fails here rather than in review.
+ */
+@AnalyzeClasses(packages = "dev.attune", importOptions = ImportOption.DoNotIncludeTests.class)
+class LayeringTest {
+
+    /** The numerics know nothing of the service around them. */
+    @ArchTest
+    static final ArchRule modelingAndCheckpointsStandAlone = noClasses()
+            .that().resideInAnyPackage("dev.attune.modeling..", "dev.attune.checkpoint..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.attune.job..", "dev.attune.serving..",
+                    "dev.attune.system..", "dev.attune.training..", "dev.attune.dataset..", "dev.attune.model..")
+            .because("encoders and checkpoint files are a library the service uses, not the other way round");
+
+    @ArchTest
+    static final ArchRule noCyclesBetweenFeatures = slices().matching("dev.attune.(*)..").should().beFreeOfCycles();
+
+    /** Domain failures carry no HTTP: the web edge (system.ProblemHandler) maps them. */
+    @ArchTest
+    static final ArchRule errorsAreFreeOfTheWeb = noClasses().that().resideInAPackage("dev.attune.errors..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "jakarta.servlet..");
+
+    /** Only the data-set package knows how its rows are stored: others get typed rows, never a file. */
+    @ArchTest
+    static final ArchRule dataSetFilesStayInside = methods().that().arePublic()
+            .and().areDeclaredInClassesThat().resideInAPackage("dev.attune.dataset..")
+            .and().areDeclaredInClassesThat().arePublic()
+            .should().notHaveRawReturnType(Path.class)
+            .because("training reads rows through DatasetService, not by parsing the stored file");
+
+    /** Other packages ask the job queue through ports; only job/ reads its tables. */
+    @ArchTest
+    static final ArchRule jobTableOnlyInJob = noClasses().that().resideOutsideOfPackage("dev.attune.job..")
+            .should().dependOnClassesThat().resideInAPackage("dev.attune.job..")
+            .because("dataset/ and model/ learn who uses them through DatasetUsers and ModelUsers");
+}
