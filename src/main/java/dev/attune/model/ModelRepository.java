@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /** Model records in H2. */
@@ -30,7 +31,8 @@ class ModelRepository {
                                    parameters, size_bytes, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(model.id(), model.name(), model.architecture(), mapper.writeValueAsString(model.labels()),
-                        model.source(), model.origin(), model.jobId(), model.metrics(), model.maxLength(),
+                        model.source(), model.origin().name(), model.jobId(),
+                        model.metrics() == null ? null : mapper.writeValueAsString(model.metrics()), model.maxLength(),
                         model.parameters(), model.sizeBytes(), Timestamp.from(model.createdAt()))
                 .update();
     }
@@ -62,10 +64,35 @@ class ModelRepository {
         return jdbc.sql("SELECT id FROM model").query(String.class).list();
     }
 
+    /**
+     * Stored metrics: the one place ModelMetrics meets JSON. Rows written before the score was stored
+     * get it from metricForBest and the validation figures.
+     */
+    private ModelMetrics metrics(String json) {
+        if (json == null) {
+            return null;
+        }
+        JsonNode node = mapper.readTree(json);
+        String metric = node.path("metricForBest").asString("accuracy");
+        double score = node.has("score") ? node.get("score").asDouble() : legacyScore(metric, node.path("validation"));
+        JsonNode test = node.get("test");
+        return new ModelMetrics(metric, score, node.path("bestStep").asLong(), node.path("bestEpoch").asDouble(),
+                node.get("validation"), test == null || test.isNull() ? null : test);
+    }
+
+    private static double legacyScore(String metric, JsonNode validation) {
+        return switch (metric) {
+            case "f1_macro" -> validation.path("f1Macro").asDouble(Double.NEGATIVE_INFINITY);
+            case "loss" -> -validation.path("loss").asDouble(Double.POSITIVE_INFINITY);
+            default -> validation.path("accuracy").asDouble(Double.NEGATIVE_INFINITY);
+        };
+    }
+
     private RegisteredModel map(ResultSet rs, int row) throws SQLException {
         return new RegisteredModel(rs.getString("id"), rs.getString("name"), rs.getString("architecture"),
                 mapper.readValue(rs.getString("labels"), new TypeReference<List<String>>() {
-                }), rs.getString("source"), rs.getString("origin"), rs.getString("job_id"), rs.getString("metrics"),
+                }), rs.getString("source"), Origin.valueOf(rs.getString("origin")), rs.getString("job_id"),
+                metrics(rs.getString("metrics")),
                 rs.getInt("max_length"), rs.getLong("parameters"), rs.getLong("size_bytes"),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant());
     }

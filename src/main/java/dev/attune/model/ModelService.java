@@ -56,13 +56,13 @@ public class ModelService {
                         + "model as a fine-tuning job's baseModel instead.");
             }
             String displayName = name != null && !name.isBlank() ? name.trim() : resolved.dir().getFileName().toString();
-            return register(model, displayName, resolved.description(), "IMPORT", null, null);
+            return register(model, displayName, resolved.description(), Origin.IMPORT, null, null);
         }
     }
 
     /** Saves a loaded classifier as a new registered model (atomically: temp directory, then rename and row). */
-    public RegisteredModel register(ClassifierModel model, String name, String source, String origin, String jobId,
-            String metricsJson) throws IOException {
+    public RegisteredModel register(ClassifierModel model, String name, String source, Origin origin, String jobId,
+            ModelMetrics metrics) throws IOException {
         String id = UUID.randomUUID().toString();
         name = name.length() > 255 ? name.substring(0, 255) : name;
         Path temp = files.newTempDir();
@@ -71,7 +71,7 @@ public class ModelService {
             long size = ModelFiles.sizeOf(temp);
             long parameters = model.parameters().values().stream().mapToLong(NDArray::size).sum();
             RegisteredModel record = new RegisteredModel(id, name, model.config().modelType(), model.config().labels(),
-                    source, origin, jobId, metricsJson, model.textEncoder().defaultMaxLength(), parameters, size,
+                    source, origin, jobId, metrics, model.textEncoder().defaultMaxLength(), parameters, size,
                     Instant.now().truncatedTo(ChronoUnit.MILLIS));
             files.publish(temp, id);
             try {

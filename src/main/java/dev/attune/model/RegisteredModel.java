@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * A classifier attune can serve: its files are a Hugging Face checkpoint under
- * {@code <data-dir>/models/<id>}. {@code origin} is IMPORT or JOB; {@code metrics} is JSON or null.
+ * {@code <data-dir>/models/<id>}. {@code metrics} is null for imports.
  */
 public record RegisteredModel(String id, String name, String architecture, List<String> labels, String source,
-        String origin, String jobId, String metrics, int maxLength, long parameters, long sizeBytes, Instant createdAt) {
+        Origin origin, String jobId, ModelMetrics metrics, int maxLength, long parameters, long sizeBytes,
+        Instant createdAt) {
 }

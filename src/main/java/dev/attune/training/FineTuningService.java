@@ -3,9 +3,7 @@ package dev.attune.training;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 import ai.djl.Device;
@@ -15,8 +13,10 @@ import dev.attune.checkpoint.HubException;
 import dev.attune.dataset.DatasetRow;
 import dev.attune.dataset.DatasetService;
 import dev.attune.engine.EngineInfo;
+import dev.attune.model.ModelMetrics;
 import dev.attune.model.ModelService;
 import dev.attune.model.ModelSources;
+import dev.attune.model.Origin;
 import dev.attune.model.RegisteredModel;
 import dev.attune.modeling.Architectures;
 import dev.attune.checkpoint.CheckpointException;
@@ -145,8 +145,8 @@ public class FineTuningService {
             }
             String name = request.name() != null && !request.name().isBlank() ? request.name()
                     : "fine-tuned " + baseName(request.baseModel()) + " on " + datasets.get(request.datasetId()).name();
-            RegisteredModel registered = models.register(best, name, request.baseModel(), "JOB", jobId,
-                    metricsJson(result, test, options));
+            RegisteredModel registered = models.register(best, name, request.baseModel(), Origin.JOB, jobId,
+                    metricsOf(result, test, options));
             resume.delete();
             return new FineTuneOutcome(registered, result, test);
         }
@@ -161,16 +161,10 @@ public class FineTuningService {
         return trimmed.substring(Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\')) + 1);
     }
 
-    private String metricsJson(TrainingResult result, ClassificationMetrics test, TrainingOptions options) {
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("metricForBest", options.metricForBest());
-        metrics.put("bestStep", result.best().step());
-        metrics.put("bestEpoch", result.best().epoch());
-        metrics.put("validation", result.best().metrics());
-        if (test != null) {
-            metrics.put("test", test);
-        }
-        return mapper.writeValueAsString(metrics);
+    private ModelMetrics metricsOf(TrainingResult result, ClassificationMetrics test, TrainingOptions options) {
+        EvaluationPoint best = result.best();
+        return new ModelMetrics(options.metricForBest(), best.metrics().score(options.metricForBestValue()), best.step(),
+                best.epoch(), mapper.valueToTree(best.metrics()), test == null ? null : mapper.valueToTree(test));
     }
 
     private List<Example> examplesOf(String datasetId, List<String> labels, String role) {

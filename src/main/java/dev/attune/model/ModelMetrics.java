@@ -1,0 +1,18 @@
+package dev.attune.model;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What the fine-tuning job that produced a model measured: stored with the model, shown by the API,
+ * and compared by serving to pick the best model.
+ *
+ * @param metricForBest the job's choice of metric (accuracy, f1_macro or loss)
+ * @param score the best validation value of that metric, oriented so that higher is better (loss negated)
+ * @param bestStep the optimizer step of the best evaluation
+ * @param bestEpoch its position in epochs
+ * @param validation every validation figure of the best evaluation, as the job reported them
+ * @param test the test data set's figures with the best weights; null without a test set
+ */
+public record ModelMetrics(String metricForBest, double score, long bestStep, double bestEpoch, JsonNode validation,
+        JsonNode test) {
+}
