@@ -7,8 +7,13 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /** Deleting and measuring directory trees. Symbolic links are removed, never followed. */
 public final class FileTrees {
+
+    private static final Logger log = LoggerFactory.getLogger(FileTrees.class);
 
     private FileTrees() {
     }
@@ -24,6 +29,22 @@ public final class FileTrees {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Could not delete " + root, e);
+        }
+    }
+
+    /**
+     * As {@link #delete}, for clean-ups that must not fail the operation they follow: a failure is
+     * logged with its cause and reported, never swallowed silently.
+     *
+     * @return whether the tree is gone
+     */
+    public static boolean deleteQuietly(Path root) {
+        try {
+            delete(root);
+            return true;
+        } catch (UncheckedIOException e) {
+            log.warn("Could not delete {} (it will be retried at the next start): {}", root, e.getCause().toString());
+            return false;
         }
     }
 

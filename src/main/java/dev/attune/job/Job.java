@@ -3,11 +3,36 @@ package dev.attune.job;
 import java.time.Instant;
 
 /**
- * A fine-tuning job as stored. JSON columns stay JSON strings here ({@code config}, {@code progress},
- * {@code latestMetrics}, {@code bestMetrics}); the API embeds them as they are.
+ * A fine-tuning job as stored: what was asked ({@link JobConfig}) and how its execution went
+ * ({@link Execution}). Progress and metrics stay JSON strings: written by the run, embedded by the API.
  */
-public record Job(String id, String name, JobStatus status, String datasetId, String validationDatasetId,
-        String testDatasetId, String baseModel, int priority, String config, Instant createdAt, Instant startedAt,
-        Instant finishedAt, String progress, String latestMetrics, String bestMetrics, String modelId, String errorType,
-        String errorMessage, int attempts) {
+record Job(String id, JobStatus status, JobConfig config, Instant createdAt, Execution execution) {
+
+    /** A job just submitted: queued, nothing run yet. */
+    static Job submitted(String id, JobConfig config, Instant now) {
+        return new Job(id, JobStatus.QUEUED, config, now, Execution.NOT_STARTED);
+    }
+
+    String name() {
+        return config.name();
+    }
+
+    int attempts() {
+        return execution.attempts();
+    }
+
+    /**
+     * @param progress the latest progress (JSON), null before the first step
+     * @param failure why it failed; null unless FAILED
+     * @param attempts how many times a worker started it (a restart re-queues a running job)
+     */
+    record Execution(Instant startedAt, Instant finishedAt, String progress, String latestMetrics, String bestMetrics,
+            String modelId, Failure failure, int attempts) {
+
+        static final Execution NOT_STARTED = new Execution(null, null, null, null, null, null, null, 0);
+    }
+
+    /** @param type a stable machine-readable reason (non_finite_gradient, InvalidInput...) */
+    record Failure(String type, String message) {
+    }
 }

@@ -75,6 +75,8 @@ class JobController {
         SseEmitter emitter = events.subscribe(id);
         if (job.status().isFinal()) {
             events.finish(id, Map.of("status", job.status()));
+        } else {
+            events.publish(id, "status", Map.of("status", job.status())); // where it stands as the stream opens
         }
         return emitter;
     }

@@ -153,7 +153,7 @@ class JobExecutor implements SmartLifecycle {
         try {
             events.publish(id, "status", Map.of("status", JobStatus.RUNNING));
             listener.log("started (attempt " + (job.attempts() + 1) + ")");
-            JobConfig config = mapper.readValue(job.config(), JobConfig.class);
+            JobConfig config = job.config();
             FineTuneOutcome result = fineTuning.run(config.fineTuneRequest(), id, directories.run(id), listener);
             repository.recordModel(id, result.model().id());
             outcome = JobStatus.SUCCEEDED;

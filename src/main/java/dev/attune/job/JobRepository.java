@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.ObjectMapper;
 import org.springframework.stereotype.Repository;
 
 /** Jobs and their evaluation points in H2. Status changes are conditional updates, so two writers never race. */
@@ -17,8 +18,11 @@ class JobRepository {
 
     private final JdbcClient jdbc;
 
-    JobRepository(JdbcClient jdbc) {
+    private final ObjectMapper mapper;
+
+    JobRepository(JdbcClient jdbc, ObjectMapper mapper) {
         this.jdbc = jdbc;
+        this.mapper = mapper;
     }
 
     void insert(Job job) {
@@ -26,27 +30,28 @@ class JobRepository {
                 INSERT INTO job (id, name, status, dataset_id, validation_dataset_id, test_dataset_id, base_model,
                                  priority, config, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                .params(job.id(), job.name(), job.status().name(), job.datasetId(), job.validationDatasetId(),
-                        job.testDatasetId(), job.baseModel(), job.priority(), job.config(), ts(job.createdAt()))
+                .params(job.id(), job.name(), job.status().name(), job.config().datasetId(),
+                        job.config().validationDatasetId(), job.config().testDatasetId(), job.config().baseModel(),
+                        job.config().priority(), mapper.writeValueAsString(job.config()), ts(job.createdAt()))
                 .update();
     }
 
     Optional<Job> findById(String id) {
-        return jdbc.sql("SELECT * FROM job WHERE id = ?").param(id).query(JobRepository::map).optional();
+        return jdbc.sql("SELECT * FROM job WHERE id = ?").param(id).query(this::map).optional();
     }
 
     List<Job> findAll(JobStatus status) {
         if (status == null) {
-            return jdbc.sql("SELECT * FROM job ORDER BY created_at DESC").query(JobRepository::map).list();
+            return jdbc.sql("SELECT * FROM job ORDER BY created_at DESC").query(this::map).list();
         }
         return jdbc.sql("SELECT * FROM job WHERE status = ? ORDER BY created_at DESC").param(status.name())
-                .query(JobRepository::map).list();
+                .query(this::map).list();
     }
 
     /** The next job to run: highest priority, then submission order. */
     Optional<Job> nextQueued() {
         return jdbc.sql("SELECT * FROM job WHERE status = 'QUEUED' ORDER BY priority DESC, created_at, id LIMIT 1")
-                .query(JobRepository::map).optional();
+                .query(this::map).optional();
     }
 
     int count(JobStatus status) {
@@ -103,13 +108,14 @@ class JobRepository {
     record EvaluationRow(int attempt, long step, double epoch, double trainLoss, String metrics, boolean best) {
     }
 
-    private static Job map(ResultSet rs, int row) throws SQLException {
-        return new Job(rs.getString("id"), rs.getString("name"), JobStatus.valueOf(rs.getString("status")),
-                rs.getString("dataset_id"), rs.getString("validation_dataset_id"), rs.getString("test_dataset_id"),
-                rs.getString("base_model"), rs.getInt("priority"), rs.getString("config"), instant(rs, "created_at"),
-                instant(rs, "started_at"), instant(rs, "finished_at"), rs.getString("progress"),
-                rs.getString("latest_metrics"), rs.getString("best_metrics"), rs.getString("model_id"),
-                rs.getString("error_type"), rs.getString("error_message"), rs.getInt("attempts"));
+    private Job map(ResultSet rs, int row) throws SQLException {
+        String errorType = rs.getString("error_type");
+        Job.Execution execution = new Job.Execution(instant(rs, "started_at"), instant(rs, "finished_at"),
+                rs.getString("progress"), rs.getString("latest_metrics"), rs.getString("best_metrics"),
+                rs.getString("model_id"), errorType == null ? null : new Job.Failure(errorType, rs.getString("error_message")),
+                rs.getInt("attempts"));
+        return new Job(rs.getString("id"), JobStatus.valueOf(rs.getString("status")),
+                mapper.readValue(rs.getString("config"), JobConfig.class), instant(rs, "created_at"), execution);
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

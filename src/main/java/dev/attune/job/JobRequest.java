@@ -1,5 +1,8 @@
 package dev.attune.job;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
@@ -8,6 +11,10 @@ import jakarta.validation.constraints.Size;
 
 import dev.attune.training.FineTuneRequest;
 import dev.attune.training.TrainingOptions;
+import dev.attune.training.TrainingOptions.Init;
+import dev.attune.training.TrainingOptions.MetricForBest;
+import dev.attune.training.TrainingOptions.Scheduler;
+import dev.attune.training.TrainingOptions.Strategy;
 
 /**
  * POST /api/v1/jobs: what to fine-tune and how. Every training option may be left out for its default
@@ -40,10 +47,36 @@ record JobRequest(
         @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false) Double validationSplit,
         @Min(2) Integer maxTrainSamples) {
 
+    /** The options asked for, defaults filled in; a misspelt name takes its default ({@link #nameProblems} says so). */
     TrainingOptions options() {
-        return new TrainingOptions(strategy, lastLayers, init, epochs, learningRate, batchSize, maxLength, warmupRatio,
-                weightDecay, gradientAccumulationSteps, maxGradNorm, seed, scheduler, metricForBest,
-                earlyStoppingPatience, evalEverySteps, validationSplit, maxTrainSamples).withDefaults();
+        return TrainingOptions.builder()
+                .strategy(TrainingOptions.parse(Strategy.class, strategy).orElse(null))
+                .lastLayers(lastLayers)
+                .init(TrainingOptions.parse(Init.class, init).orElse(null))
+                .epochs(epochs).learningRate(learningRate).batchSize(batchSize).maxLength(maxLength)
+                .warmupRatio(warmupRatio).weightDecay(weightDecay)
+                .gradientAccumulationSteps(gradientAccumulationSteps).maxGradNorm(maxGradNorm).seed(seed)
+                .scheduler(TrainingOptions.parse(Scheduler.class, scheduler).orElse(null))
+                .metricForBest(TrainingOptions.parse(MetricForBest.class, metricForBest).orElse(null))
+                .earlyStoppingPatience(earlyStoppingPatience).evalEverySteps(evalEverySteps)
+                .validationSplit(validationSplit).maxTrainSamples(maxTrainSamples)
+                .build();
+    }
+
+    /** "field: must be one of [...]" for every named option (strategy, init...) that names nothing. */
+    List<String> nameProblems() {
+        List<String> problems = new ArrayList<>();
+        checkName(problems, "strategy", strategy, Strategy.class);
+        checkName(problems, "init", init, Init.class);
+        checkName(problems, "scheduler", scheduler, Scheduler.class);
+        checkName(problems, "metricForBest", metricForBest, MetricForBest.class);
+        return problems;
+    }
+
+    private static <E extends Enum<E>> void checkName(List<String> problems, String field, String value, Class<E> type) {
+        if (value != null && TrainingOptions.parse(type, value).isEmpty()) {
+            problems.add(field + ": must be one of " + TrainingOptions.idsOf(type) + ", was " + value);
+        }
     }
 
     FineTuneRequest fineTuneRequest() {

@@ -14,8 +14,8 @@ import dev.attune.errors.NotFound;
 import dev.attune.errors.Overloaded;
 import dev.attune.training.FineTuningService;
 
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
-import tools.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 
 /** Submits, lists, reads and cancels jobs; the executor runs them. */
@@ -25,17 +25,15 @@ class JobService {
     private final JobRepository repository;
     private final FineTuningService fineTuning;
     private final JobExecutor executor;
-    private final ObjectMapper mapper;
     private final int maxQueued;
     private final Validator validator;
 
-    JobService(JobRepository repository, FineTuningService fineTuning, JobExecutor executor, ObjectMapper mapper,
+    JobService(JobRepository repository, FineTuningService fineTuning, JobExecutor executor,
             AttuneProperties properties, Validator validator) {
         this.validator = validator;
         this.repository = repository;
         this.fineTuning = fineTuning;
         this.executor = executor;
-        this.mapper = mapper;
         this.maxQueued = properties.jobs().maxQueued();
     }
 
@@ -44,6 +42,7 @@ class JobService {
         validator.validate(request).stream()
                 .map(v -> v.getPropertyPath() + ": " + v.getMessage() + ", was " + v.getInvalidValue())
                 .sorted().forEach(problems::add);
+        problems.addAll(request.nameProblems());
         problems.addAll(fineTuning.problems(request.fineTuneRequest()));
         if (!problems.isEmpty()) {
             throw new InvalidInput("Invalid job", "The job cannot run: " + String.join("; ", problems)
@@ -57,11 +56,14 @@ class JobService {
         JobConfig config = new JobConfig(request.datasetId(), request.baseModel(), blankToNull(request.validationDatasetId()),
                 blankToNull(request.testDatasetId()), request.name(), request.priority() == null ? 0 : request.priority(),
                 request.options());
-        Job job = new Job(UUID.randomUUID().toString(), request.name(), JobStatus.QUEUED, config.datasetId(),
-                config.validationDatasetId(), config.testDatasetId(), config.baseModel(), config.priority(),
-                mapper.writeValueAsString(config), Instant.now().truncatedTo(ChronoUnit.MILLIS), null, null, null, null,
-                null, null, null, null, 0);
-        repository.insert(job);
+        Job job = Job.submitted(UUID.randomUUID().toString(), config, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        try {
+            repository.insert(job);
+        } catch (DataIntegrityViolationException e) {
+            // a data set it names was deleted between the checks above and this insert (a foreign key)
+            throw new Conflict("Data set deleted", "A data set this job names was deleted while the job was "
+                    + "being submitted. Upload it again, or pick another, and resubmit.");
+        }
         executor.wake();
         return job;
     }

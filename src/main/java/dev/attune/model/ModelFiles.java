@@ -2,16 +2,15 @@ package dev.attune.model;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
+import dev.attune.files.FileTrees;
 import dev.attune.system.AttuneProperties;
 
 import org.slf4j.Logger;
@@ -50,30 +49,7 @@ public class ModelFiles {
     }
 
     public void delete(String id) {
-        deleteTree(dir.resolve(id));
-    }
-
-    public static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            log.warn("Could not delete {}: {}", root, e.toString());
-        }
-    }
-
-    public static long sizeOf(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            return paths.filter(Files::isRegularFile).mapToLong(path -> path.toFile().length()).sum();
-        }
+        FileTrees.deleteQuietly(dir.resolve(id)); // the record is gone already; a leftover is removed at the next start
     }
 
     /** Streams the model's directory as a zip with the files at its root (a loadable HF checkpoint). */
@@ -95,7 +71,7 @@ public class ModelFiles {
                 String name = entry.getFileName().toString();
                 if (name.startsWith(TEMP_PREFIX) || !known.contains(name)) {
                     log.info("Removing leftover model directory {}", name);
-                    deleteTree(entry);
+                    FileTrees.deleteQuietly(entry);
                 }
             }
         }

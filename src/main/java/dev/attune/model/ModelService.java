@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import dev.attune.files.FileTrees;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.errors.Conflict;
 import dev.attune.errors.InvalidInput;
@@ -68,7 +69,7 @@ public class ModelService {
         Path temp = files.newTempDir();
         try {
             model.save(temp);
-            long size = ModelFiles.sizeOf(temp);
+            long size = FileTrees.size(temp);
             long parameters = model.parameters().values().stream().mapToLong(NDArray::size).sum();
             RegisteredModel record = new RegisteredModel(id, name, model.config().modelType(), model.config().labels(),
                     source, origin, jobId, metrics, model.textEncoder().defaultMaxLength(), parameters, size,
@@ -85,7 +86,7 @@ public class ModelService {
             events.publishEvent(new ModelsChangedEvent(id));
             return record;
         } finally {
-            ModelFiles.deleteTree(temp);
+            FileTrees.deleteQuietly(temp); // gone already once published; after a failure, a leftover is logged
         }
     }
 

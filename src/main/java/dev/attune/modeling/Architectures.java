@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import dev.attune.modeling.bert.BertForSequenceClassification;
+import dev.attune.modeling.distilbert.DistilBertConfigKeys;
 import dev.attune.modeling.distilbert.DistilBertForSequenceClassification;
 import dev.attune.modeling.roberta.RobertaForSequenceClassification;
 import dev.attune.checkpoint.CheckpointException;
@@ -22,6 +23,11 @@ public final class Architectures {
     public static final List<String> SUPPORTED = BY_TYPE.keySet().stream().sorted().toList();
 
     private Architectures() {
+    }
+
+    /** The config.json names of this model type's fields. */
+    public static ConfigKeys configKeys(String modelType) {
+        return "distilbert".equals(modelType) ? DistilBertConfigKeys.KEYS : ConfigKeys.BERT;
     }
 
     public static SequenceClassifier create(ModelConfig config) {

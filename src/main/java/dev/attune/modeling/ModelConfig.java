@@ -17,7 +17,7 @@ import dev.attune.checkpoint.CheckpointException;
 
 /**
  * The parts of a Hugging Face config.json the encoders need, under one set of names for every
- * architecture (DistilBERT's dim/n_layers... are read into the BERT names). {@code raw} is kept
+ * architecture (each architecture's own names are its {@link ConfigKeys}). {@code raw} is kept
  * so an export writes back everything else unchanged.
  */
 public record ModelConfig(
@@ -93,24 +93,24 @@ public record ModelConfig(
         if (type == null) {
             throw new CheckpointException("config.json has no model_type; supported: " + Architectures.SUPPORTED);
         }
-        boolean distil = "distilbert".equals(type);
-        int hidden = distil ? integer(raw, "dim") : integer(raw, "hidden_size");
-        double hiddenDropout = distil ? number(raw, "dropout", 0.1) : number(raw, "hidden_dropout_prob", 0.1);
+        ConfigKeys keys = Architectures.configKeys(type);
+        double hiddenDropout = number(raw, keys.hiddenDropout(), 0.1);
         JsonNode id2label = raw.get("id2label");
         boolean hasLabels = id2label != null && id2label.isObject() && !id2label.isEmpty();
         return new ModelConfig(type,
                 integer(raw, "vocab_size"),
-                hidden,
-                distil ? integer(raw, "n_layers") : integer(raw, "num_hidden_layers"),
-                distil ? integer(raw, "n_heads") : integer(raw, "num_attention_heads"),
-                distil ? integer(raw, "hidden_dim") : integer(raw, "intermediate_size"),
+                integer(raw, keys.hiddenSize()),
+                integer(raw, keys.numLayers()),
+                integer(raw, keys.numHeads()),
+                integer(raw, keys.intermediateSize()),
                 integer(raw, "max_position_embeddings"),
-                distil ? 0 : (int) number(raw, "type_vocab_size", 2),
-                distil ? 1e-12 : number(raw, "layer_norm_eps", 1e-12),
-                distil ? text(raw, "activation", "gelu") : text(raw, "hidden_act", "gelu"),
+                keys.tokenTypes() ? (int) number(raw, "type_vocab_size", 2) : 0,
+                keys.layerNormEps() == null ? 1e-12 : number(raw, keys.layerNormEps(), 1e-12),
+                text(raw, keys.activation(), "gelu"),
                 hiddenDropout,
-                distil ? number(raw, "attention_dropout", 0.1) : number(raw, "attention_probs_dropout_prob", 0.1),
-                distil ? number(raw, "seq_classif_dropout", 0.2) : number(raw, "classifier_dropout", hiddenDropout),
+                number(raw, keys.attentionDropout(), 0.1),
+                number(raw, keys.classifierDropout(),
+                        keys.classifierDropoutDefault() == null ? hiddenDropout : keys.classifierDropoutDefault()),
                 number(raw, "initializer_range", 0.02),
                 (int) number(raw, "pad_token_id", "roberta".equals(type) ? 1 : 0),
                 hasLabels ? labels(id2label) : defaultLabels((int) number(raw, "num_labels", 2)),

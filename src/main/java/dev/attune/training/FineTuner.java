@@ -47,7 +47,7 @@ public final class FineTuner {
      * model from {@link ResumePoint#modelDir()}).
      */
     public TrainingResult train(TokenizedExamples train, TokenizedExamples validation, Path bestDir, ResumePoint resume) {
-        boolean headOnly = options.strategyValue() == TrainingOptions.Strategy.HEAD;
+        boolean headOnly = options.strategy() == TrainingOptions.Strategy.HEAD;
         int evalBatch = options.batchSize() * 2;
         LogitsSource trainSource;
         LogitsSource validationSource;
@@ -63,7 +63,7 @@ public final class FineTuner {
         List<AdamW.Trainable> trainable = selectTrainable();
         listener.log("training " + trainable.size() + " parameter tensors ("
                 + trainable.stream().mapToLong(t -> t.weight().size()).sum() + " weights), strategy "
-                + options.strategy());
+                + options.strategy().id());
         try (AdamW optimizer = new AdamW(trainable, options.weightDecay(), model.manager())) {
             RunState state = RunState.fresh(options.seed());
             if (resume != null && resume.exists()) {
@@ -136,7 +136,7 @@ public final class FineTuner {
                     if (options.earlyStoppingPatience() != null
                             && state.evaluationsWithoutGain >= options.earlyStoppingPatience()) {
                         stoppedEarly = state.step < totalSteps;
-                        listener.log("early stopping: no gain on " + options.metricForBest() + " for "
+                        listener.log("early stopping: no gain on " + options.metricForBest().id() + " for "
                                 + state.evaluationsWithoutGain + " evaluations");
                         break epochs;
                     }
@@ -154,7 +154,7 @@ public final class FineTuner {
         ClassificationMetrics metrics = Evaluator.evaluate(model, validationSource, evalBatch, model.config().labels());
         EvaluationPoint point = new EvaluationPoint(state.step, epochPosition, trainLoss, metrics);
         state.history.add(point);
-        TrainingOptions.MetricForBest metric = options.metricForBestValue();
+        TrainingOptions.MetricForBest metric = options.metricForBest();
         boolean improved = state.best == null || metrics.score(metric) > state.best.metrics().score(metric);
         if (improved) {
             state.best = point;
@@ -212,13 +212,13 @@ public final class FineTuner {
     /** The parameters this strategy trains, marked to collect gradients; the others are frozen. */
     private List<AdamW.Trainable> selectTrainable() {
         int layers = model.config().numLayers();
-        int firstTrainedLayer = options.strategyValue() == TrainingOptions.Strategy.LAST_LAYERS
+        int firstTrainedLayer = options.strategy() == TrainingOptions.Strategy.LAST_LAYERS
                 ? Math.max(0, layers - options.lastLayers()) : 0;
         List<AdamW.Trainable> trainable = new ArrayList<>();
         for (Map.Entry<String, ParameterNames.Slot> entry : ParameterNames.of(model.block()).entrySet()) {
             String name = entry.getKey();
             boolean head = model.block().isHeadParameter(name);
-            boolean train = switch (options.strategyValue()) {
+            boolean train = switch (options.strategy()) {
                 case FULL -> true;
                 case HEAD -> head;
                 case LAST_LAYERS -> head || layerIndex(name) >= firstTrainedLayer;

@@ -58,8 +58,7 @@ public class FineTuningService {
     /** Every problem with a request ("field: what is wrong"), checked before a job is queued. */
     public List<String> problems(FineTuneRequest request) {
         List<String> problems = new ArrayList<>();
-        TrainingOptions options = (request.options() == null ? TrainingOptions.defaults() : request.options().withDefaults());
-        problems.addAll(options.problems());
+        TrainingOptions options = request.options() == null ? TrainingOptions.defaults() : request.options();
         checkDataset(problems, "datasetId", request.datasetId(), true);
         checkDataset(problems, "validationDatasetId", request.validationDatasetId(), false);
         checkDataset(problems, "testDatasetId", request.testDatasetId(), false);
@@ -73,7 +72,7 @@ public class FineTuningService {
                     problems.add("maxLength: " + options.maxLength() + " is beyond the model's " + block.maxTokens()
                             + " positions");
                 }
-                if ("last_layers".equals(options.strategy()) && options.lastLayers() != null
+                if (options.strategy() == TrainingOptions.Strategy.LAST_LAYERS && options.lastLayers() != null
                         && options.lastLayers() > config.numLayers()) {
                     problems.add("lastLayers: the model has only " + config.numLayers() + " layers");
                 }
@@ -93,7 +92,7 @@ public class FineTuningService {
 
     public FineTuneOutcome run(FineTuneRequest request, String jobId, RunDirectory run, TrainingListener listener)
             throws IOException {
-        TrainingOptions options = (request.options() == null ? TrainingOptions.defaults() : request.options().withDefaults());
+        TrainingOptions options = request.options() == null ? TrainingOptions.defaults() : request.options();
         Engine.getInstance().setRandomSeed((int) (long) options.seed());
         List<DatasetRow> rows = datasets.allRows(request.datasetId());
         List<String> labels = LabelledData.labelsOf(rows);
@@ -117,7 +116,7 @@ public class FineTuningService {
         boolean resuming = resume.exists();
         // the run's own copy: the registered model or Hub snapshot may be deleted while it trains
         Path baseDir = resuming ? run.base() : run.pin(baseModelDir(request.baseModel()));
-        boolean random = options.initValue() == TrainingOptions.Init.RANDOM;
+        boolean random = options.init() == TrainingOptions.Init.RANDOM;
         Path bestDir = run.best();
         TrainingResult result;
         try (ClassifierModel model = resuming ? ClassifierModel.load(resume.modelDir(), device)
@@ -163,7 +162,7 @@ public class FineTuningService {
 
     private ModelMetrics metricsOf(TrainingResult result, ClassificationMetrics test, TrainingOptions options) {
         EvaluationPoint best = result.best();
-        return new ModelMetrics(options.metricForBest(), best.metrics().score(options.metricForBestValue()), best.step(),
+        return new ModelMetrics(options.metricForBest().id(), best.metrics().score(options.metricForBest()), best.step(),
                 best.epoch(), mapper.valueToTree(best.metrics()), test == null ? null : mapper.valueToTree(test));
     }
 

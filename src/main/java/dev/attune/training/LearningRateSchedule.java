@@ -5,7 +5,7 @@ public record LearningRateSchedule(double base, long warmupSteps, long totalStep
 
     public static LearningRateSchedule of(TrainingOptions options, long totalSteps) {
         long warmup = (long) Math.ceil(options.warmupRatio() * totalSteps);
-        return new LearningRateSchedule(options.learningRate(), warmup, totalSteps, options.schedulerValue());
+        return new LearningRateSchedule(options.learningRate(), warmup, totalSteps, options.scheduler());
     }
 
     /** The rate for the optimizer step that follows {@code stepsDone} steps (0 for the first, as in transformers). */

@@ -1,121 +1,265 @@
 package dev.attune.training;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
- * Everything a fine-tuning run can be asked for; null fields take the defaults of
- * {@link #withDefaults()} (transformers' Trainer defaults where it has one).
+ * Everything a fine-tuning run can be asked for, every value resolved (the defaults are
+ * transformers' Trainer defaults where it has one). Build with {@link #builder()}: unset or null
+ * values take their default.
  *
  * @param strategy full (every weight), last_layers (top {@code lastLayers} encoder layers + head) or
  *     head (encoder frozen, its features computed once and cached)
+ * @param lastLayers layers trained by last_layers; null for the other strategies
  * @param init pretrained (the checkpoint's weights) or random (same architecture, fresh weights)
+ * @param maxLength tokens per text; null: the tokenizer's model_max_length
+ * @param earlyStoppingPatience stop after this many evaluations without gain; null: never
  * @param evalEverySteps evaluate every N optimizer steps; null or 0: at the end of each epoch
  * @param validationSplit fraction of the training set held out (stratified, seeded) when no
  *     validation data set is given
+ * @param maxTrainSamples cap on training rows; null: all
  */
 public record TrainingOptions(
-        String strategy,
+        Strategy strategy,
         Integer lastLayers,
-        String init,
-        Integer epochs,
-        Double learningRate,
-        Integer batchSize,
+        Init init,
+        int epochs,
+        double learningRate,
+        int batchSize,
         Integer maxLength,
-        Double warmupRatio,
-        Double weightDecay,
-        Integer gradientAccumulationSteps,
-        Double maxGradNorm,
-        Long seed,
-        String scheduler,
-        String metricForBest,
+        double warmupRatio,
+        double weightDecay,
+        int gradientAccumulationSteps,
+        double maxGradNorm,
+        long seed,
+        Scheduler scheduler,
+        MetricForBest metricForBest,
         Integer earlyStoppingPatience,
         Integer evalEverySteps,
-        Double validationSplit,
+        double validationSplit,
         Integer maxTrainSamples) {
 
-    public enum Strategy { FULL, LAST_LAYERS, HEAD }
+    /** Enums written in lower case on the API and in stored configurations ("last_layers"). */
+    public interface Named {
+        String name();
 
-    public enum Init { PRETRAINED, RANDOM }
+        @JsonValue
+        default String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
-    public enum Scheduler { LINEAR, COSINE }
+    public enum Strategy implements Named {
+        FULL, LAST_LAYERS, HEAD;
 
-    public enum MetricForBest { ACCURACY, F1_MACRO, LOSS }
+        @JsonCreator
+        public static Strategy of(String id) {
+            return parse(Strategy.class, id).orElseThrow(() -> unknown(Strategy.class, id));
+        }
+    }
+
+    public enum Init implements Named {
+        PRETRAINED, RANDOM;
+
+        @JsonCreator
+        public static Init of(String id) {
+            return parse(Init.class, id).orElseThrow(() -> unknown(Init.class, id));
+        }
+    }
+
+    public enum Scheduler implements Named {
+        LINEAR, COSINE;
+
+        @JsonCreator
+        public static Scheduler of(String id) {
+            return parse(Scheduler.class, id).orElseThrow(() -> unknown(Scheduler.class, id));
+        }
+    }
+
+    public enum MetricForBest implements Named {
+        ACCURACY, F1_MACRO, LOSS;
+
+        @JsonCreator
+        public static MetricForBest of(String id) {
+            return parse(MetricForBest.class, id).orElseThrow(() -> unknown(MetricForBest.class, id));
+        }
+    }
+
+    /** The constant whose lower-case name is {@code id} (case and surrounding blanks ignored). */
+    public static <E extends Enum<E>> Optional<E> parse(Class<E> type, String id) {
+        if (id == null) {
+            return Optional.empty();
+        }
+        String wanted = id.trim().toUpperCase(Locale.ROOT);
+        return Arrays.stream(type.getEnumConstants()).filter(e -> e.name().equals(wanted)).findFirst();
+    }
+
+    /** The lower-case names of an enum's constants, as the API spells them. */
+    public static <E extends Enum<E>> java.util.List<String> idsOf(Class<E> type) {
+        return Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
+    }
+
+    private static IllegalArgumentException unknown(Class<? extends Enum<?>> type, String id) {
+        return new IllegalArgumentException("'" + id + "' is not one of " + Arrays.stream(type.getEnumConstants())
+                .map(e -> e.name().toLowerCase(Locale.ROOT)).toList());
+    }
 
     public static TrainingOptions defaults() {
-        return new TrainingOptions(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null).withDefaults();
+        return builder().build();
     }
 
-    /** This configuration with every missing value filled in. */
-    public TrainingOptions withDefaults() {
-        String s = strategy == null ? "full" : strategy.trim().toLowerCase(Locale.ROOT);
-        return new TrainingOptions(s,
-                lastLayers == null ? ("last_layers".equals(s) ? 2 : null) : lastLayers,
-                init == null ? "pretrained" : init.trim().toLowerCase(Locale.ROOT),
-                epochs == null ? 3 : epochs,
-                learningRate == null ? ("head".equals(s) ? 1e-3 : 5e-5) : learningRate,
-                batchSize == null ? 32 : batchSize,
-                maxLength,
-                warmupRatio == null ? 0.06 : warmupRatio,
-                weightDecay == null ? 0.01 : weightDecay,
-                gradientAccumulationSteps == null ? 1 : gradientAccumulationSteps,
-                maxGradNorm == null ? 1.0 : maxGradNorm,
-                seed == null ? 42L : seed,
-                scheduler == null ? "linear" : scheduler.trim().toLowerCase(Locale.ROOT),
-                metricForBest == null ? "accuracy" : metricForBest.trim().toLowerCase(Locale.ROOT),
-                earlyStoppingPatience,
-                evalEverySteps,
-                validationSplit == null ? 0.1 : validationSplit,
-                maxTrainSamples);
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /**
-     * Every problem with these (defaulted) options that their bounds alone cannot show (names of
-     * strategies and schedules, options that need each other), as "field: what is wrong". The
-     * numeric bounds are declared on the API's request (Bean Validation).
-     */
-    public List<String> problems() {
-        List<String> problems = new ArrayList<>();
-        check(problems, "strategy", strategy, Strategy.class);
-        check(problems, "init", init, Init.class);
-        check(problems, "scheduler", scheduler, Scheduler.class);
-        check(problems, "metricForBest", metricForBest, MetricForBest.class);
-        if ("last_layers".equals(strategy) && (lastLayers == null || lastLayers < 1)) {
-            problems.add("lastLayers: strategy last_layers needs lastLayers >= 1, was " + lastLayers);
+    /** A builder preset with these options, to change a few. */
+    public Builder toBuilder() {
+        return new Builder().strategy(strategy).lastLayers(lastLayers).init(init).epochs(epochs)
+                .learningRate(learningRate).batchSize(batchSize).maxLength(maxLength).warmupRatio(warmupRatio)
+                .weightDecay(weightDecay).gradientAccumulationSteps(gradientAccumulationSteps).maxGradNorm(maxGradNorm)
+                .seed(seed).scheduler(scheduler).metricForBest(metricForBest).earlyStoppingPatience(earlyStoppingPatience)
+                .evalEverySteps(evalEverySteps).validationSplit(validationSplit).maxTrainSamples(maxTrainSamples);
+    }
+
+    /** Collects options; {@link #build()} fills every unset (null) one with its default. */
+    public static final class Builder {
+
+        private Strategy strategy;
+        private Integer lastLayers;
+        private Init init;
+        private Integer epochs;
+        private Double learningRate;
+        private Integer batchSize;
+        private Integer maxLength;
+        private Double warmupRatio;
+        private Double weightDecay;
+        private Integer gradientAccumulationSteps;
+        private Double maxGradNorm;
+        private Long seed;
+        private Scheduler scheduler;
+        private MetricForBest metricForBest;
+        private Integer earlyStoppingPatience;
+        private Integer evalEverySteps;
+        private Double validationSplit;
+        private Integer maxTrainSamples;
+
+        private Builder() {
         }
-        return problems;
-    }
 
-    @JsonIgnore
-    public Strategy strategyValue() {
-        return Strategy.valueOf(strategy.toUpperCase(Locale.ROOT));
-    }
+        public Builder strategy(Strategy value) {
+            strategy = value;
+            return this;
+        }
 
-    @JsonIgnore
-    public Init initValue() {
-        return Init.valueOf(init.toUpperCase(Locale.ROOT));
-    }
+        public Builder lastLayers(Integer value) {
+            lastLayers = value;
+            return this;
+        }
 
-    @JsonIgnore
-    public Scheduler schedulerValue() {
-        return Scheduler.valueOf(scheduler.toUpperCase(Locale.ROOT));
-    }
+        public Builder init(Init value) {
+            init = value;
+            return this;
+        }
 
-    @JsonIgnore
-    public MetricForBest metricForBestValue() {
-        return MetricForBest.valueOf(metricForBest.toUpperCase(Locale.ROOT));
-    }
+        public Builder epochs(Integer value) {
+            epochs = value;
+            return this;
+        }
 
-    private static <E extends Enum<E>> void check(List<String> problems, String field, String value, Class<E> type) {
-        List<String> allowed = Arrays.stream(type.getEnumConstants())
-                .map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
-        if (value == null || !allowed.contains(value)) {
-            problems.add(field + ": must be one of " + allowed + ", was " + value);
+        public Builder learningRate(Double value) {
+            learningRate = value;
+            return this;
+        }
+
+        public Builder batchSize(Integer value) {
+            batchSize = value;
+            return this;
+        }
+
+        public Builder maxLength(Integer value) {
+            maxLength = value;
+            return this;
+        }
+
+        public Builder warmupRatio(Double value) {
+            warmupRatio = value;
+            return this;
+        }
+
+        public Builder weightDecay(Double value) {
+            weightDecay = value;
+            return this;
+        }
+
+        public Builder gradientAccumulationSteps(Integer value) {
+            gradientAccumulationSteps = value;
+            return this;
+        }
+
+        public Builder maxGradNorm(Double value) {
+            maxGradNorm = value;
+            return this;
+        }
+
+        public Builder seed(Long value) {
+            seed = value;
+            return this;
+        }
+
+        public Builder scheduler(Scheduler value) {
+            scheduler = value;
+            return this;
+        }
+
+        public Builder metricForBest(MetricForBest value) {
+            metricForBest = value;
+            return this;
+        }
+
+        public Builder earlyStoppingPatience(Integer value) {
+            earlyStoppingPatience = value;
+            return this;
+        }
+
+        public Builder evalEverySteps(Integer value) {
+            evalEverySteps = value;
+            return this;
+        }
+
+        public Builder validationSplit(Double value) {
+            validationSplit = value;
+            return this;
+        }
+
+        public Builder maxTrainSamples(Integer value) {
+            maxTrainSamples = value;
+            return this;
+        }
+
+        public TrainingOptions build() {
+            Strategy s = strategy == null ? Strategy.FULL : strategy;
+            return new TrainingOptions(s,
+                    lastLayers == null ? (s == Strategy.LAST_LAYERS ? 2 : null) : lastLayers,
+                    init == null ? Init.PRETRAINED : init,
+                    epochs == null ? 3 : epochs,
+                    learningRate == null ? (s == Strategy.HEAD ? 1e-3 : 5e-5) : learningRate,
+                    batchSize == null ? 32 : batchSize,
+                    maxLength,
+                    warmupRatio == null ? 0.06 : warmupRatio,
+                    weightDecay == null ? 0.01 : weightDecay,
+                    gradientAccumulationSteps == null ? 1 : gradientAccumulationSteps,
+                    maxGradNorm == null ? 1.0 : maxGradNorm,
+                    seed == null ? 42L : seed,
+                    scheduler == null ? Scheduler.LINEAR : scheduler,
+                    metricForBest == null ? MetricForBest.ACCURACY : metricForBest,
+                    earlyStoppingPatience,
+                    evalEverySteps,
+                    validationSplit == null ? 0.1 : validationSplit,
+                    maxTrainSamples);
         }
     }
 }

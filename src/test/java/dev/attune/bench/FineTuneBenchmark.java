@@ -44,12 +44,14 @@ public final class FineTuneBenchmark {
         if (limit > 0 && limit < trainRows.size()) {
             trainRows = trainRows.subList(0, limit);
         }
-        TrainingOptions options = new TrainingOptions(a.getOrDefault("strategy", "full"),
-                a.containsKey("lastLayers") ? Integer.valueOf(a.get("lastLayers")) : null, a.getOrDefault("init", "pretrained"),
-                Integer.valueOf(a.getOrDefault("epochs", "1")), Double.valueOf(a.getOrDefault("lr", "5e-5")),
-                Integer.valueOf(a.getOrDefault("batch", "32")), Integer.valueOf(a.getOrDefault("maxLength", "64")),
-                Double.valueOf(a.getOrDefault("warmup", "0.06")), 0.01, 1, 1.0, Long.valueOf(a.getOrDefault("seed", "42")),
-                "linear", "accuracy", null, null, Double.valueOf(a.getOrDefault("validationSplit", "0.1")), null).withDefaults();
+        TrainingOptions options = TrainingOptions.builder()
+                .strategy(TrainingOptions.Strategy.of(a.getOrDefault("strategy", "full")))
+                .lastLayers(a.containsKey("lastLayers") ? Integer.valueOf(a.get("lastLayers")) : null)
+                .init(TrainingOptions.Init.of(a.getOrDefault("init", "pretrained")))
+                .epochs(Integer.valueOf(a.getOrDefault("epochs", "1"))).learningRate(Double.valueOf(a.getOrDefault("lr", "5e-5")))
+                .batchSize(Integer.valueOf(a.getOrDefault("batch", "32"))).maxLength(Integer.valueOf(a.getOrDefault("maxLength", "64")))
+                .warmupRatio(Double.valueOf(a.getOrDefault("warmup", "0.06"))).seed(Long.valueOf(a.getOrDefault("seed", "42")))
+                .validationSplit(Double.valueOf(a.getOrDefault("validationSplit", "0.1"))).build();
         List<String> labels = LabelledData.labelsOf(trainRows);
         List<Example> train = LabelledData.toExamples(trainRows, labels);
         List<Example> eval;
@@ -64,7 +66,7 @@ public final class FineTuneBenchmark {
         Device device = Engine.getInstance().defaultDevice();
         Path best = Files.createTempDirectory("attune-bench-").resolve("best");
         long start = System.nanoTime();
-        try (ClassifierModel m = ClassifierModel.load(model, device, labels, "random".equals(options.init()))) {
+        try (ClassifierModel m = ClassifierModel.load(model, device, labels, options.init() == TrainingOptions.Init.RANDOM)) {
             TokenizedExamples trainData = TokenizedExamples.of(train, m.textEncoder(), options.maxLength(), m.config().padTokenId());
             TokenizedExamples evalData = TokenizedExamples.of(eval, m.textEncoder(), options.maxLength(), m.config().padTokenId());
             TrainingListener log = new TrainingListener() {
@@ -77,8 +79,8 @@ public final class FineTuneBenchmark {
             ClassificationMetrics metrics = result.best().metrics();
             double total = (System.nanoTime() - start) / 1e9;
             System.out.printf("| %s | %s | %s%s | %s | %d | %d x %d | %.0e | %d | %.2f%% | %.1f s | %.1f s | %.1f |%n",
-                    device, model.getFileName(), options.strategy(),
-                    options.lastLayers() != null ? " " + options.lastLayers() : "", options.init(), train.size(),
+                    device, model.getFileName(), options.strategy().id(),
+                    options.lastLayers() != null ? " " + options.lastLayers() : "", options.init().id(), train.size(),
                     options.batchSize(), options.maxLength(), options.learningRate(), options.epochs(),
                     100 * metrics.accuracy(), result.trainSeconds(), total, result.trainSamplesPerSecond());
         }

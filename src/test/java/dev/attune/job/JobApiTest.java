@@ -82,7 +82,7 @@ class JobApiTest {
         assertThat(body.get("config").get("options").get("scheduler").stringValue()).isEqualTo("linear");
 
         SseRecorder sse = new SseRecorder("http://localhost:" + port + JOBS + "/" + id + "/events");
-        Thread.sleep(300);
+        assertThat(sse.awaitFirstEvent(Duration.ofSeconds(10)).data()).contains("QUEUED");
         assertThat(http.postJson(JOBS + "/" + blocker + "/cancel", "").status()).isEqualTo(202);
         List<SseRecorder.Event> events = sse.awaitEnd(Duration.ofMinutes(2));
 
@@ -323,6 +323,19 @@ class JobApiTest {
         http.postJson(JOBS + "/" + blocker + "/cancel", "");
         awaitStatus(blocker, "CANCELLED");
         assertThat(http.delete("/api/v1/datasets/" + datasetId).status()).isEqualTo(204);
+        // the finished job stays, with its configuration; the foreign key let go of the deleted data set
+        JsonNode kept = http.get(JOBS + "/" + blocker).json();
+        assertThat(kept.get("config").get("datasetId").stringValue()).isEqualTo(datasetId);
+        assertThat(jdbc.sql("SELECT dataset_id FROM job WHERE id = ?").param(blocker).query(String.class).optional())
+                .isEmpty();
+    }
+
+    @Test
+    void aJobRowCannotNameADataSetThatDoesNotExist() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> jdbc.sql("""
+                INSERT INTO job (id, status, dataset_id, config, created_at, base_model)
+                VALUES ('orphan', 'QUEUED', 'no-such-data-set', '{}', CURRENT_TIMESTAMP, 'x')""").update())
+                .isInstanceOf(org.springframework.dao.DataIntegrityViolationException.class);
     }
 
     @Test

@@ -174,7 +174,7 @@ class ModelApiTest {
             assertProblem(refused, 403, "Link outside import roots");
             assertThat(refused.json().get("detail").stringValue()).contains("vocab.txt");
         } finally {
-            dev.attune.model.ModelFiles.deleteTree(checkpoint);
+            dev.attune.files.FileTrees.delete(checkpoint);
         }
     }
 
@@ -191,7 +191,7 @@ class ModelApiTest {
             assertThat(refused.json().get("detail").stringValue()).contains("1000000 layers", "hold 2");
             assertThat((System.nanoTime() - start) / 1e9).isLessThan(5);
         } finally {
-            dev.attune.model.ModelFiles.deleteTree(checkpoint);
+            dev.attune.files.FileTrees.delete(checkpoint);
         }
     }
 
@@ -228,7 +228,7 @@ class ModelApiTest {
                 assertThat(entries.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".tmp-"));
             }
         } finally {
-            dev.attune.model.ModelFiles.deleteTree(corrupt);
+            dev.attune.files.FileTrees.delete(corrupt);
         }
     }
 
@@ -249,7 +249,7 @@ class ModelApiTest {
 
             assertProblem(importModel(base.toString(), null), 400, "Not a fine-tuned classifier");
         } finally {
-            dev.attune.model.ModelFiles.deleteTree(base);
+            dev.attune.files.FileTrees.delete(base);
         }
     }
 

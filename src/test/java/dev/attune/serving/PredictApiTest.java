@@ -17,10 +17,7 @@ import dev.attune.support.Golden;
 import dev.attune.support.Http;
 import dev.attune.support.TestDataDir;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -30,7 +27,6 @@ import tools.jackson.databind.JsonNode;
 /** /predict through real HTTP with imported golden classifiers: exact numbers, batching, hot swap, bad input. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"attune.predict.max-batch=8", "attune.predict.max-body-size=4KB", "attune.predict.max-wait=2ms"})
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PredictApiTest {
 
     @DynamicPropertySource
@@ -44,22 +40,16 @@ class PredictApiTest {
 
     Http http;
 
+    /** Each test starts with a model of its own serving, whatever ran before it. */
     @BeforeEach
     void setUp() {
         http = new Http(port);
+        String serving = importModel("tiny-bert-sst2");
+        assertThat(http.postJson("/api/v1/models/" + serving + "/promote", "").status()).isEqualTo(200);
+        awaitServing(serving);
     }
 
     @Test
-    @Order(1)
-    void withoutAnyModelPredictIs503SayingHowToGetOne() {
-        Http.Response response = http.postJson("/predict", "{\"text\": \"hello\"}");
-        assertThat(response.status()).isEqualTo(503);
-        assertThat(response.contentType()).startsWith("application/problem+json");
-        assertThat(response.json().get("detail").stringValue()).contains("/api/v1/models/import", "/api/v1/jobs");
-    }
-
-    @Test
-    @Order(2)
     void importedGoldenClassifiersReproduceTransformersProbabilitiesThroughHttp() {
         for (String name : List.of("tiny-bert-sst2", "tiny-distilbert-sst2", "tiny-roberta-sst2")) {
             String id = importModel(name);
@@ -92,7 +82,6 @@ class PredictApiTest {
     }
 
     @Test
-    @Order(3)
     void predictServesThePromotedModelAndExplainsWhy() {
         String id = importModel("tiny-roberta-sst2");
         assertThat(http.postJson("/api/v1/models/" + id + "/promote", "").status()).isEqualTo(200);
@@ -105,7 +94,6 @@ class PredictApiTest {
     }
 
     @Test
-    @Order(4)
     void concurrentRequestsGetTheirOwnAnswers() throws Exception {
         List<String> texts = List.of("a gorgeous , witty , seductive movie .", "the plot is nothing but boilerplate",
                 "it's a charming and often affecting journey .", "unk: zzqx ok", "dull and lifeless", "great fun",
@@ -136,7 +124,6 @@ class PredictApiTest {
     }
 
     @Test
-    @Order(5)
     void hotSwapUnderLoadLosesNoRequest() throws Exception {
         String first = importModel("tiny-bert-sst2");
         String second = importModel("tiny-distilbert-sst2");
@@ -162,13 +149,13 @@ class PredictApiTest {
                 }
             });
         }
-        Thread.sleep(300);
+        awaitMore(ok, 20); // the clients are busy on the first model
         http.postJson("/api/v1/models/" + second + "/promote", "");
         awaitServing(second);
-        Thread.sleep(300);
+        awaitMore(ok, 20);
         http.postJson("/api/v1/models/" + first + "/promote", "");
         awaitServing(first);
-        Thread.sleep(300);
+        awaitMore(ok, 20);
         stop.set(true);
         pool.shutdown();
         assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
@@ -179,7 +166,6 @@ class PredictApiTest {
     }
 
     @Test
-    @Order(6)
     void badInputIsAProblemNamingWhatWasWrong() {
         assertInvalid("{}", "exactly one of");
         assertInvalid("{\"text\": \"\"}", "empty");
@@ -195,7 +181,6 @@ class PredictApiTest {
     }
 
     @Test
-    @Order(7)
     void veryLongTextsAreTruncatedAndSaySo() {
         JsonNode answer = http.postJson("/predict", body("word ".repeat(300))).json();
         assertThat(answer.get("predictions").get(0).get("truncated").booleanValue()).isTrue();
@@ -203,7 +188,6 @@ class PredictApiTest {
     }
 
     @Test
-    @Order(9)
     void predictMetersArePublished() {
         http.postJson("/predict", body("a charming journey"));
         JsonNode latency = http.get("/actuator/metrics/attune.predict.latency").json();
@@ -229,7 +213,6 @@ class PredictApiTest {
     }
 
     @Test
-    @Order(8)
     void chunkedBodyOverTheLimitIs413Too() throws Exception {
         java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create("http://localhost:" + port + "/predict"))
@@ -244,7 +227,6 @@ class PredictApiTest {
     }
 
     @Test
-    @Order(10)
     void deletingTheServingModelSaysSwitchingUntilItsSuccessorServes() {
         String keep = importModel("tiny-bert-sst2");
         String promoted = importModel("tiny-distilbert-sst2");
@@ -256,6 +238,7 @@ class PredictApiTest {
         if (promoted.equals(right.path("modelId").asString(""))) {
             assertThat(right.get("state").stringValue()).isEqualTo("switching");
         }
+        assertThat(http.postJson("/api/v1/models/" + keep + "/promote", "").status()).isEqualTo(200);
         awaitServing(keep);
         assertThat(http.get("/api/v1/serving").json().get("state").stringValue()).isEqualTo("serving");
         assertThat(http.postJson("/predict", body("great fun")).status()).isEqualTo(200);
@@ -273,6 +256,18 @@ class PredictApiTest {
                 "{\"source\": \"%s\", \"name\": \"%s\"}".formatted(Golden.dir(name), name));
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         return response.json().get("id").stringValue();
+    }
+
+    /** Waits until {@code counter} has grown by {@code more}. */
+    private static void awaitMore(AtomicInteger counter, int more) {
+        int target = counter.get() + more;
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (counter.get() < target) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("only " + counter.get() + " of " + target + " answers");
+            }
+            Thread.onSpinWait();
+        }
     }
 
     private void awaitServing(String id) {

@@ -43,6 +43,18 @@ public final class SseRecorder {
         return events;
     }
 
+    /** Waits for the first event: the stream is open and subscribed. */
+    public Event awaitFirstEvent(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (events.isEmpty()) {
+            if (System.nanoTime() > deadline || done.isDone()) {
+                throw new AssertionError("no event within " + timeout);
+            }
+            Thread.sleep(10);
+        }
+        return events.get(0);
+    }
+
     /** Waits until the server closes the stream (the job finished). */
     public List<Event> awaitEnd(Duration timeout) throws Exception {
         done.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);

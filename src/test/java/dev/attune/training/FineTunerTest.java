@@ -72,8 +72,8 @@ class FineTunerTest {
     @Test
     void lastLayersStrategyFreezesTheLowerLayersAndEmbeddings() {
         Map<String, float[]> before = weights("tiny-bert");
-        TrainingOptions options = new TrainingOptions("last_layers", 1, null, 2, 3e-3, 8, null, null, null, null, null,
-                7L, null, null, null, null, null, null).withDefaults();
+        TrainingOptions options = TrainingOptions.builder().strategy(TrainingOptions.Strategy.LAST_LAYERS).lastLayers(1)
+                .epochs(2).learningRate(3e-3).batchSize(8).seed(7L).build();
         Run run = train("tiny-bert", options, TrainingListener.NONE);
         Map<String, float[]> after = weightsOf(run.bestDir);
 
@@ -88,8 +88,9 @@ class FineTunerTest {
     @Test
     void earlyStoppingEndsTheRunAfterPatienceEvaluationsWithoutGain() {
         // learning rate 0: nothing ever improves after the first evaluation
-        TrainingOptions options = new TrainingOptions("full", null, null, 10, 1e-12, 8, null, 0.0, null, null, null,
-                7L, null, "loss", 2, 3, null, null).withDefaults();
+        TrainingOptions options = TrainingOptions.builder().epochs(10).learningRate(1e-12).batchSize(8).warmupRatio(0.0)
+                .seed(7L).metricForBest(TrainingOptions.MetricForBest.LOSS).earlyStoppingPatience(2).evalEverySteps(3)
+                .build();
         Run run = train("tiny-bert", options, TrainingListener.NONE);
         assertThat(run.result.stoppedEarly()).isTrue();
         assertThat(run.result.history()).hasSize(3);
@@ -276,8 +277,9 @@ class FineTunerTest {
     }
 
     private static TrainingOptions options(String strategy, int epochs, double lr, Integer evalEvery) {
-        return new TrainingOptions(strategy, null, null, epochs, lr, 8, 32, 0.1, 0.01, null, 1.0, 7L, null, null,
-                null, evalEvery, null, null).withDefaults();
+        return TrainingOptions.builder().strategy(TrainingOptions.Strategy.of(strategy)).epochs(epochs).learningRate(lr)
+                .batchSize(8).maxLength(32).warmupRatio(0.1).weightDecay(0.01).maxGradNorm(1.0).seed(7L)
+                .evalEverySteps(evalEvery).build();
     }
 
     /** Short reviews whose label is decided by the sentiment words in them. */

@@ -28,8 +28,7 @@ class LearningRateScheduleTest {
 
     @Test
     void warmupStepsAreTheRatioOfAllStepsRoundedUp() {
-        TrainingOptions options = new TrainingOptions(null, null, null, null, 2e-5, null, null, 0.06, null, null, null,
-                null, null, null, null, null, null, null).withDefaults();
+        TrainingOptions options = TrainingOptions.builder().learningRate(2e-5).warmupRatio(0.06).build();
         assertThat(LearningRateSchedule.of(options, 250).warmupSteps()).isEqualTo(15);
     }
 }
