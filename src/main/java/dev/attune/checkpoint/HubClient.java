@@ -54,21 +54,11 @@ public final class HubClient {
 
     /** The local snapshot directory of {@code repoId} at {@code revision}, downloading what is missing. */
     public Path snapshot(String repoId, String revision) {
-        String rev = revision == null || revision.isBlank() ? "main" : revision;
-        if (!REPO_ID.matcher(repoId).matches() || repoId.contains("..")) {
-            throw new HubException(400, "'" + repoId + "' is not a Hub model id (expected org/name)");
-        }
-        if (!REVISION.matcher(rev).matches() || rev.contains("..")) {
-            throw new HubException(400, "'" + rev + "' is not a valid revision");
-        }
-        Path repoDir = settings.cacheDir().resolve("models--" + repoId.replace("/", "--"));
+        String rev = checkedRevision(repoId, revision);
+        Path repoDir = repoDir(repoId);
         Path cached = cachedSnapshot(repoDir, rev);
         if (settings.offline()) {
-            if (cached == null) {
-                throw new HubException(404, repoId + "@" + rev + " is not in the Hub cache " + settings.cacheDir()
-                        + " and offline mode is on (attune.models.hub.offline / HF_HUB_OFFLINE)");
-            }
-            return cached;
+            return cachedOrRefuse(cached, repoId, rev);
         }
         try {
             return download(repoId, rev, repoDir);
@@ -89,32 +79,16 @@ public final class HubClient {
      * safetensors weights and a tokenizer; nothing else is downloaded.
      */
     public JsonNode config(String repoId, String revision) {
-        String rev = revision == null || revision.isBlank() ? "main" : revision;
-        if (!REPO_ID.matcher(repoId).matches() || repoId.contains("..")) {
-            throw new HubException(400, "'" + repoId + "' is not a Hub model id (expected org/name)");
-        }
-        if (!REVISION.matcher(rev).matches() || rev.contains("..")) {
-            throw new HubException(400, "'" + rev + "' is not a valid revision");
-        }
-        Path cached = cachedSnapshot(settings.cacheDir().resolve("models--" + repoId.replace("/", "--")), rev);
-        if (cached != null) {
-            return CheckpointDir.readJson(cached.resolve(CheckpointDir.CONFIG));
-        }
-        if (settings.offline()) {
-            throw new HubException(404, repoId + "@" + rev + " is not in the Hub cache " + settings.cacheDir()
-                    + " and offline mode is on (attune.models.hub.offline / HF_HUB_OFFLINE)");
+        String rev = checkedRevision(repoId, revision);
+        Path cached = cachedSnapshot(repoDir(repoId), rev);
+        if (cached != null || settings.offline()) {
+            return CheckpointDir.readJson(cachedOrRefuse(cached, repoId, rev).resolve(CheckpointDir.CONFIG));
         }
         try {
-            JsonNode info = getJson(settings.endpoint() + "/api/models/" + repoId + "/revision/" + encode(rev), repoId, rev);
-            String commit = info.path("sha").asString("");
-            if (!commit.matches("[0-9a-f]{40}")) {
-                throw new HubException(502, "The Hub answered without a commit hash for " + repoId + "@" + rev);
-            }
-            Set<String> available = new LinkedHashSet<>();
-            info.path("siblings").forEach(sibling -> available.add(sibling.path("rfilename").asString("")));
-            filesToFetch(repoId, available);
-            return getJson(settings.endpoint() + "/" + repoId + "/resolve/" + commit + "/" + CheckpointDir.CONFIG,
-                    repoId, commit + " file " + CheckpointDir.CONFIG);
+            Revision info = revision(repoId, rev);
+            filesToFetch(repoId, info.files());
+            return getJson(settings.endpoint() + "/" + repoId + "/resolve/" + info.commit() + "/" + CheckpointDir.CONFIG,
+                    repoId, info.commit() + " file " + CheckpointDir.CONFIG);
         } catch (IOException e) {
             log.warn("Reading the config of {} from {} failed", repoId, settings.endpoint(), e);
             throw new HubException(502, "Reading " + repoId + "'s config.json from " + settings.endpoint() + " failed: "
@@ -140,14 +114,49 @@ public final class HubClient {
         return text.toString();
     }
 
-    private Path download(String repoId, String rev, Path repoDir) throws IOException, InterruptedException {
+    /** The revision (main when none) after checking it and the repository id. */
+    private static String checkedRevision(String repoId, String revision) {
+        String rev = revision == null || revision.isBlank() ? "main" : revision;
+        if (!REPO_ID.matcher(repoId).matches() || repoId.contains("..")) {
+            throw new HubException(400, "'" + repoId + "' is not a Hub model id (expected org/name)");
+        }
+        if (!REVISION.matcher(rev).matches() || rev.contains("..")) {
+            throw new HubException(400, "'" + rev + "' is not a valid revision");
+        }
+        return rev;
+    }
+
+    private Path repoDir(String repoId) {
+        return settings.cacheDir().resolve("models--" + repoId.replace("/", "--"));
+    }
+
+    private Path cachedOrRefuse(Path cached, String repoId, String rev) {
+        if (cached == null) {
+            throw new HubException(404, repoId + "@" + rev + " is not in the Hub cache " + settings.cacheDir()
+                    + " and offline mode is on (attune.models.hub.offline / HF_HUB_OFFLINE)");
+        }
+        return cached;
+    }
+
+    /** A revision as the Hub's API describes it: its commit and the files it holds. */
+    private record Revision(String commit, Set<String> files) {
+    }
+
+    private Revision revision(String repoId, String rev) throws IOException, InterruptedException {
         JsonNode info = getJson(settings.endpoint() + "/api/models/" + repoId + "/revision/" + encode(rev), repoId, rev);
         String commit = info.path("sha").asString("");
         if (!commit.matches("[0-9a-f]{40}")) {
             throw new HubException(502, "The Hub answered without a commit hash for " + repoId + "@" + rev);
         }
-        Set<String> available = new LinkedHashSet<>();
-        info.path("siblings").forEach(sibling -> available.add(sibling.path("rfilename").asString("")));
+        Set<String> files = new LinkedHashSet<>();
+        info.path("siblings").forEach(sibling -> files.add(sibling.path("rfilename").asString("")));
+        return new Revision(commit, files);
+    }
+
+    private Path download(String repoId, String rev, Path repoDir) throws IOException, InterruptedException {
+        Revision info = revision(repoId, rev);
+        String commit = info.commit();
+        Set<String> available = info.files();
         List<String> files = filesToFetch(repoId, available);
 
         Path snapshot = repoDir.resolve("snapshots").resolve(commit);

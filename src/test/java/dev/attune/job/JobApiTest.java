@@ -2,6 +2,7 @@ package dev.attune.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -143,13 +144,7 @@ class JobApiTest {
 
     @Test
     void aBaseModelInUseCannotBeDeletedAndARunSurvivesItsBaseDirectoryVanishing() throws Exception {
-        Path copy = Golden.dir("tiny-bert").resolveSibling("tiny-bert-pinned-" + System.nanoTime());
-        Files.createDirectories(copy);
-        try (var files = Files.list(Golden.dir("tiny-bert"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, copy.resolve(file.getFileName()));
-            }
-        }
+        Path copy = copyOfTinyBert("pinned");
         String modelId = http.postJson("/api/v1/models/import", "{\"source\": \"" + Golden.dir("tiny-bert-sst2") + "\"}")
                 .json().get("id").stringValue();
 
@@ -175,13 +170,7 @@ class JobApiTest {
 
     @Test
     void aFailedJobSaysWhyWithoutStackTracesAndLeavesNoWorkFiles() throws Exception {
-        Path copy = Golden.dir("tiny-bert").resolveSibling("tiny-bert-vanishing-" + System.nanoTime());
-        Files.createDirectories(copy);
-        try (var files = Files.list(Golden.dir("tiny-bert"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, copy.resolve(file.getFileName()));
-            }
-        }
+        Path copy = copyOfTinyBert("vanishing");
         String blocker = submit(job(40, 0)).json().get("id").stringValue();
         awaitStatus(blocker, "RUNNING");
         String doomed = submit(job(1, 0).replace(Golden.dir("tiny-bert").toString(), copy.toString()))
@@ -342,6 +331,18 @@ class JobApiTest {
     void unknownJobAndStatusAreProblems() {
         assertThat(http.get(JOBS + "/nope").status()).isEqualTo(404);
         assertThat(http.get(JOBS + "?status=DONE").status()).isEqualTo(400);
+    }
+
+    /** A copy of tiny-bert under the import root, to delete while a job needs it. */
+    private static Path copyOfTinyBert(String purpose) throws IOException {
+        Path copy = Golden.dir("tiny-bert").resolveSibling("tiny-bert-" + purpose + "-" + System.nanoTime());
+        Files.createDirectories(copy);
+        try (var files = Files.list(Golden.dir("tiny-bert"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, copy.resolve(file.getFileName()));
+            }
+        }
+        return copy;
     }
 
     private String job(int epochs, int priority) {
