@@ -4,13 +4,14 @@ import dev.attune.errors.NotFound;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import jakarta.validation.Valid;
+
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
 
 @Tag(name = "Predict", description = "Sentiment (or any trained labels) from the best model")
 @RestController
@@ -29,13 +30,13 @@ class PredictController {
             + "texts longer than the model's maxLength tokens are truncated (\"truncated\": true). "
             + "Concurrent requests are batched together. 503 when no model exists.")
     @PostMapping(path = "/predict", consumes = MediaType.APPLICATION_JSON_VALUE)
-    PredictResponse predict(@RequestBody JsonNode body) {
+    PredictResponse predict(@Valid @RequestBody PredictRequest body) {
         return predictions.predict(body, null);
     }
 
     @Operation(summary = "Classify text with one model")
     @PostMapping(path = "/api/v1/models/{id}/predict", consumes = MediaType.APPLICATION_JSON_VALUE)
-    PredictResponse predictWith(@PathVariable String id, @RequestBody JsonNode body) {
+    PredictResponse predictWith(@PathVariable String id, @Valid @RequestBody PredictRequest body) {
         return predictions.predict(body, id);
     }
 

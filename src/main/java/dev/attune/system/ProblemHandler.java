@@ -149,8 +149,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         String field = null;
         for (Throwable cause = ex; cause != null && field == null; cause = cause.getCause()) {
             if (cause instanceof tools.jackson.databind.DatabindException bind && !bind.getPath().isEmpty()) {
-                field = bind.getPath().stream().map(ref -> ref.getPropertyName() != null ? ref.getPropertyName()
-                        : "[" + ref.getIndex() + "]").collect(Collectors.joining("."));
+                field = bind.getPath().stream().map(ref -> ref.getPropertyName() != null ? "." + ref.getPropertyName()
+                        : "[" + ref.getIndex() + "]").collect(Collectors.joining()).substring(1);
             }
         }
         ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, field != null

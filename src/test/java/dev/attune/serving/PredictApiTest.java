@@ -169,7 +169,9 @@ class PredictApiTest {
     void badInputIsAProblemNamingWhatWasWrong() {
         assertInvalid("{}", "exactly one of");
         assertInvalid("{\"text\": \"\"}", "empty");
-        assertInvalid("{\"text\": 5}", "must be a string");
+        assertInvalid("{\"text\": 5}", "'text' has the wrong type");
+        assertInvalid("{\"texts\": [\"ok\", \" \"]}", "texts[1]: is empty");
+        assertInvalid("{\"text\": \"ok\", \"modle\": \"x\"}", "'modle' is not part of this request");
         assertInvalid("{\"texts\": []}", "non-empty array");
         assertInvalid("{\"texts\": [\"ok\", 3]}", "texts[1]");
         assertInvalid("{\"texts\": [\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\"]}", "at most 8");
