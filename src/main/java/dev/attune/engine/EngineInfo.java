@@ -48,6 +48,10 @@ public class EngineInfo {
         Engine engine = engine();
         log.info("DJL engine {} {} (DJL {}), default device {}, devices: {}", engine.getEngineName(),
                 engine.getVersion(), Engine.getDjlVersion(), engine.defaultDevice(), describe(devices()));
+        if (engine.getGpuCount() == 0) {
+            // DJL's own per-probe CUDA warnings are silenced (application.properties): one line says it
+            log.info("No usable CUDA GPU (none present, or no matching driver): jobs and /predict run on the CPU");
+        }
     }
 
     private static String describe(List<DeviceInfo> devices) {

@@ -82,7 +82,7 @@ class HardeningApiTest {
     void onlyHealthStatusIsPublicTheRestOfTheActuatorNeedsAKey() {
         Http anonymous = new Http(port);
         for (String path : new String[] {"/actuator", "/actuator/metrics", "/actuator/metrics/http.server.requests",
-                "/actuator/info"}) {
+                "/actuator/info", "/actuator/prometheus"}) {
             assertThat(anonymous.get(path).status()).as(path).isEqualTo(401);
         }
         Http.Response health = anonymous.get("/actuator/health");
