@@ -190,6 +190,19 @@ class JobApiTest {
     }
 
     @Test
+    void withMaxTrainSamplesTheValidationShareComesFromTheSampleNotTheWholeFile() {
+        String id = submit(job(1, 0).replace("\"epochs\": 1,", "\"epochs\": 1, \"maxTrainSamples\": 21,"))
+                .json().get("id").stringValue();
+        awaitStatus(id, "SUCCEEDED");
+        // 80 rows, 21 to train, validationSplit 0.25: a sample of 28 (14 per label), a quarter of each label
+        // held out (4 + 4, rounded per label) rather than 20 of the whole 80
+        assertThat(http.get(JOBS + "/" + id + "/log").body()).contains("a stratified sample of 28 of 80 rows")
+                .contains("20 training and 8 validation examples");
+        assertThat(http.get(JOBS + "/" + id + "/metrics").json().get(0).get("metrics").get("count").intValue())
+                .isEqualTo(8);
+    }
+
+    @Test
     void everyNumericOptionIsBoundedAndUnknownOrFractionalFieldsAreRefused() {
         String json = """
                 {"datasetId": "%s", "baseModel": "%s", "batchSize": 1000000, "epochs": 1000000000,
