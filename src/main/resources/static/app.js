@@ -185,6 +185,9 @@ async function showJob(id) {
   $("#detail-model").replaceChildren(job.modelId
     ? el("a", { href: `/api/v1/models/${job.modelId}/download`, id: "download-model" }, "Download the model (Hugging Face checkpoint)")
     : "");
+  const test = job.testMetrics;
+  $("#detail-test").textContent = test
+    ? `Test set (best weights): accuracy ${pct(test.accuracy)}, macro F1 ${pct(test.f1Macro)} on ${test.count} texts.` : "";
   $("#detail-config").textContent = JSON.stringify(job.config, null, 2);
   drawCurves();
   const best = detailPoints.filter(p => p.best).pop();

@@ -23,13 +23,14 @@ record Job(String id, JobStatus status, JobConfig config, Instant createdAt, Exe
 
     /**
      * @param progress the latest progress (JSON), null before the first step
+     * @param testMetrics the test data set's figures with the best weights (JSON); null without a test set
      * @param failure why it failed; null unless FAILED
      * @param attempts how many times a worker started it (a restart re-queues a running job)
      */
     record Execution(Instant startedAt, Instant finishedAt, String progress, String latestMetrics, String bestMetrics,
-            String modelId, Failure failure, int attempts) {
+            String testMetrics, String modelId, Failure failure, int attempts) {
 
-        static final Execution NOT_STARTED = new Execution(null, null, null, null, null, null, null, 0);
+        static final Execution NOT_STARTED = new Execution(null, null, null, null, null, null, null, null, 0);
     }
 
     /** @param type a stable machine-readable reason (non_finite_gradient, InvalidInput...) */

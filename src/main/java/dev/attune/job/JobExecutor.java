@@ -155,6 +155,9 @@ class JobExecutor implements SmartLifecycle {
             listener.log("started (attempt " + (job.attempts() + 1) + ")");
             JobConfig config = job.config();
             FineTuneOutcome result = fineTuning.run(config.fineTuneRequest(), id, directories.run(id), listener);
+            if (result.test() != null) {
+                repository.recordTestMetrics(id, mapper.writeValueAsString(result.test()));
+            }
             repository.recordModel(id, result.model().id());
             outcome = JobStatus.SUCCEEDED;
             listener.log("succeeded: model " + result.model().id() + ", best validation accuracy "

@@ -78,6 +78,10 @@ class JobRepository {
         jdbc.sql("UPDATE job SET progress = ? WHERE id = ?").params(progressJson, id).update();
     }
 
+    void recordTestMetrics(String id, String metricsJson) {
+        jdbc.sql("UPDATE job SET test_metrics = ? WHERE id = ?").params(metricsJson, id).update();
+    }
+
     void recordModel(String id, String modelId) {
         jdbc.sql("UPDATE job SET model_id = ? WHERE id = ?").params(modelId, id).update();
     }
@@ -112,6 +116,7 @@ class JobRepository {
         String errorType = rs.getString("error_type");
         Job.Execution execution = new Job.Execution(instant(rs, "started_at"), instant(rs, "finished_at"),
                 rs.getString("progress"), rs.getString("latest_metrics"), rs.getString("best_metrics"),
+                rs.getString("test_metrics"),
                 rs.getString("model_id"), errorType == null ? null : new Job.Failure(errorType, rs.getString("error_message")),
                 rs.getInt("attempts"));
         return new Job(rs.getString("id"), JobStatus.valueOf(rs.getString("status")),

@@ -138,6 +138,9 @@ class JobApiTest {
         assertThat(metrics.get(0).get("metrics").get("count").intValue()).isEqualTo(20);
         JsonNode model = http.get("/api/v1/models/" + done.get("modelId").stringValue()).json();
         assertThat(model.get("metrics").get("test").get("count").intValue()).isEqualTo(30);
+        assertThat(done.get("testMetrics").get("count").intValue()).isEqualTo(30);
+        assertThat(done.get("testMetrics").get("accuracy").doubleValue())
+                .isEqualTo(model.get("metrics").get("test").get("accuracy").doubleValue());
         assertThat(model.get("metrics").get("metricForBest").stringValue()).isEqualTo("f1_macro");
         assertThat(model.get("architecture").stringValue()).isEqualTo("distilbert");
     }
