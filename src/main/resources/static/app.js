@@ -101,7 +101,7 @@ function jobRow(job) {
   const row = el("tr", { "data-job": job.id, class: job.id === selectedJob ? "selected" : "" },
     el("td", {}, job.name || job.id.slice(0, 8)),
     el("td", {}, el("span", { class: "status " + job.status }, job.status)),
-    el("td", {}, progressBar(p.step, p.totalSteps)),
+    el("td", {}, progressBar(p)),
     el("td", { class: "sps" }, p.samplesPerSecond ?? "–"),
     el("td", { class: "eta" }, p.etaSeconds != null && !FINAL.includes(job.status) ? Math.round(p.etaSeconds) + " s" : "–"),
     el("td", { class: "best" }, best ? "acc " + pct(best.accuracy) : "–"),
@@ -110,10 +110,13 @@ function jobRow(job) {
   return row;
 }
 
-function progressBar(step, total) {
-  const fraction = total ? step / total : 0;
+// The bar shows training steps; the label says the phase and, for counted phases, how far it is.
+function progressBar(p) {
+  const fraction = p.totalSteps ? p.step / p.totalSteps : 0;
+  const counted = p.phaseTotal ? ` ${p.phaseDone}/${p.phaseTotal}` : "";
+  const label = !p.phase ? "queued" : p.phase === "training" ? `${p.step}/${p.totalSteps}` : p.phase + counted;
   return el("div", { class: "bar", role: "progressbar", "aria-valuenow": Math.round(100 * fraction) },
-    el("span", { style: `width:${100 * fraction}%` }), el("em", {}, total ? `${step}/${total}` : "queued"));
+    el("span", { style: `width:${100 * fraction}%` }), el("em", {}, label));
 }
 
 function cancelButton(id) {
@@ -129,9 +132,9 @@ function cancelButton(id) {
 function onJobEvent(id, name, data) {
   const row = $(`#jobs-table tr[data-job="${id}"]`);
   if (name === "progress" && row) {
-    row.children[2].replaceChildren(progressBar(data.step, data.totalSteps));
-    row.querySelector(".sps").textContent = data.samplesPerSecond;
-    row.querySelector(".eta").textContent = Math.round(data.etaSeconds) + " s";
+    row.children[2].replaceChildren(progressBar(data));
+    row.querySelector(".sps").textContent = data.samplesPerSecond ?? "–";
+    row.querySelector(".eta").textContent = data.etaSeconds != null ? Math.round(data.etaSeconds) + " s" : "–";
   } else if (name === "evaluation") {
     if (row) row.querySelector(".best").textContent = "acc " + pct(data.metrics.accuracy);
     if (id === selectedJob) {
@@ -220,7 +223,10 @@ function drawBest(metrics) {
   $("#confusion").replaceChildren(el("table", { class: "heat" },
     el("tr", {}, el("th", {}, "true \\ predicted"), ...labels.map(l => el("th", {}, l))),
     ...metrics.confusionMatrix.map((row, i) => el("tr", {}, el("th", {}, labels[i]),
-      ...row.map(v => el("td", { style: `background: rgba(47,111,237,${0.12 + 0.88 * v / max})` }, v))))));
+      ...row.map(v => {
+        const strength = 0.12 + 0.88 * v / max; // dark text on light cells, white on dark ones
+        return el("td", { style: `background: rgba(47,111,237,${strength}); color: ${strength > 0.5 ? "#fff" : "var(--fg)"}` }, v);
+      })))));
   $("#per-class").replaceChildren(el("table", {},
     el("tr", {}, el("th", {}, "label"), el("th", {}, "precision"), el("th", {}, "recall"), el("th", {}, "F1"), el("th", {}, "support")),
     ...metrics.perClass.map(c => el("tr", {}, el("td", {}, c.label), el("td", {}, pct(c.precision)), el("td", {}, pct(c.recall)),

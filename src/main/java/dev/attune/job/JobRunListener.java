@@ -27,6 +27,10 @@ final class JobRunListener implements TrainingListener {
     private final BooleanSupplier cancelled;
     private final long intervalNanos;
     private long lastWrite;
+    private Phase phase;
+    private long phaseDone;
+    private long phaseTotal;
+    private Progress lastStep;
 
     JobRunListener(String jobId, int attempt, JobRepository repository, JobEvents events, JobLog jobLog, JobMetrics metrics,
             ObjectMapper mapper, BooleanSupplier cancelled, Duration progressInterval) {
@@ -41,22 +45,48 @@ final class JobRunListener implements TrainingListener {
         this.intervalNanos = progressInterval.toNanos();
     }
 
+    /**
+     * A phase change is written at once (so progress is never null while RUNNING, and an evaluation does
+     * not look like a frozen job); moves within a phase at most every progress-interval.
+     */
+    @Override
+    public void onPhase(Phase phase, long done, long total) {
+        boolean changed = phase != this.phase;
+        this.phase = phase;
+        this.phaseDone = done;
+        this.phaseTotal = total;
+        write(changed);
+    }
+
     @Override
     public void onStep(Progress progress) {
         metrics.samplesPerSecond(progress.samplesPerSecond());
-        long now = System.nanoTime();
-        if (now - lastWrite < intervalNanos && progress.step() != progress.totalSteps()) {
+        lastStep = progress;
+        phase = Phase.TRAINING;
+        phaseDone = progress.step();
+        phaseTotal = progress.totalSteps();
+        write(progress.step() == progress.totalSteps());
+    }
+
+    /** The progress resource: the phase with its own count, and the last step's figures once there are any. */
+    private void write(boolean now) {
+        long time = System.nanoTime();
+        if (!now && time - lastWrite < intervalNanos) {
             return;
         }
-        lastWrite = now;
+        lastWrite = time;
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("epoch", progress.epoch());
-        body.put("step", progress.step());
-        body.put("totalSteps", progress.totalSteps());
-        body.put("samplesPerSecond", round(progress.samplesPerSecond()));
-        body.put("etaSeconds", round(progress.etaSeconds()));
-        body.put("loss", progress.loss());
-        body.put("learningRate", progress.learningRate());
+        body.put("phase", phase.id());
+        body.put("phaseDone", phaseDone);
+        body.put("phaseTotal", phaseTotal);
+        Progress progress = lastStep;
+        body.put("epoch", progress == null ? null : progress.epoch());
+        body.put("step", progress == null ? 0 : progress.step());
+        body.put("totalSteps", progress == null ? null : progress.totalSteps());
+        body.put("samplesPerSecond", progress == null ? null : round(progress.samplesPerSecond()));
+        body.put("etaSeconds", progress == null ? null : round(progress.etaSeconds()));
+        body.put("loss", progress == null ? null : progress.loss());
+        body.put("learningRate", progress == null ? null : progress.learningRate());
         try {
             repository.recordProgress(jobId, mapper.writeValueAsString(body));
         } catch (RuntimeException e) {

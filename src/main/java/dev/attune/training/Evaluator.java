@@ -13,12 +13,28 @@ final class Evaluator {
     private Evaluator() {
     }
 
+    /** Reports evaluation progress: batches done of total. */
+    interface Progress {
+        void batches(long done, long total);
+
+        Progress NONE = (done, total) -> {
+        };
+    }
+
     static ClassificationMetrics evaluate(ClassifierModel model, LogitsSource source, int batchSize, List<String> names) {
+        return evaluate(model, source, batchSize, names, Progress.NONE);
+    }
+
+    static ClassificationMetrics evaluate(ClassifierModel model, LogitsSource source, int batchSize, List<String> names,
+            Progress progress) {
         int classes = names.size();
         float[][] probabilities = new float[source.size()][];
         int[] labels = new int[source.size()];
         double lossSum = 0;
-        for (int[] batch : source.evaluationBatches(batchSize)) {
+        List<int[]> batches = source.evaluationBatches(batchSize);
+        long done = 0;
+        for (int[] batch : batches) {
+            progress.batches(done++, batches.size());
             try (NDManager scope = model.manager().newSubManager()) {
                 NDArray logits = source.logits(scope, batch, false);
                 int[] batchLabels = source.labels(batch);

@@ -91,7 +91,10 @@ public final class FineTuner {
         double lossSinceEval = 0;
         int batchesSinceEval = 0;
         long start = System.nanoTime();
+        long evaluationNanos = 0; // time spent evaluating and saving, kept apart for the ETA
+        int evaluations = 0;
         boolean stoppedEarly = false;
+        listener.onPhase(TrainingListener.Phase.TRAINING, state.step, totalSteps);
 
         epochs:
         for (; state.epoch < options.epochs(); state.epoch++, state.nextBatch = 0) {
@@ -120,19 +123,28 @@ public final class FineTuner {
                 optimizer.step(rate, clipFactor(optimizer));
                 state.step++;
                 double seconds = (System.nanoTime() - start) / 1e9;
-                double perStep = seconds / (state.step - startStep);
+                double perStep = (seconds - evaluationNanos / 1e9) / (state.step - startStep);
+                double perEvaluation = evaluations == 0 ? 0 : evaluationNanos / 1e9 / evaluations;
+                // the evaluation at this step, if any, comes after this report: count steps from here on
+                double eta = perStep * (totalSteps - state.step)
+                        + perEvaluation * evaluationsAfter(state.step - 1, totalSteps, evalEvery, stepsPerEpoch);
                 listener.onStep(new TrainingListener.Progress(state.epoch + 1, state.step, totalSteps,
-                        (state.samples - startSamples) / seconds, perStep * (totalSteps - state.step), loss, rate));
+                        (state.samples - startSamples) / seconds, eta, loss, rate));
                 boolean endOfEpoch = b == batches.size() - 1;
                 if ((evalEvery > 0 && state.step % evalEvery == 0) || (evalEvery == 0 && endOfEpoch)
                         || (evalEvery > 0 && state.step == totalSteps)) {
+                    long evaluationStart = System.nanoTime();
                     double epochPosition = state.epoch + (double) (b + 1) / batches.size();
                     evaluate(validationSource, evalBatch, state, epochPosition, lossSinceEval / Math.max(1, batchesSinceEval), bestDir);
                     lossSinceEval = 0;
                     batchesSinceEval = 0;
                     if (resume != null) {
+                        listener.onPhase(TrainingListener.Phase.SAVING, 0, 0);
                         resume.save(model, optimizer, state.snapshotAfter(b, batches.size()));
                     }
+                    evaluationNanos += System.nanoTime() - evaluationStart;
+                    evaluations++;
+                    listener.onPhase(TrainingListener.Phase.TRAINING, state.step, totalSteps);
                     if (options.earlyStoppingPatience() != null
                             && state.evaluationsWithoutGain >= options.earlyStoppingPatience()) {
                         stoppedEarly = state.step < totalSteps;
@@ -151,7 +163,8 @@ public final class FineTuner {
     /** One evaluation: records it, keeps the weights when they are the best so far, tells the listener. */
     private void evaluate(LogitsSource validationSource, int evalBatch, RunState state, double epochPosition,
             double trainLoss, Path bestDir) {
-        ClassificationMetrics metrics = Evaluator.evaluate(model, validationSource, evalBatch, model.config().labels());
+        ClassificationMetrics metrics = Evaluator.evaluate(model, validationSource, evalBatch, model.config().labels(),
+                (done, total) -> listener.onPhase(TrainingListener.Phase.EVALUATING, done, total));
         EvaluationPoint point = new EvaluationPoint(state.step, epochPosition, trainLoss, metrics);
         state.history.add(point);
         TrainingOptions.MetricForBest metric = options.metricForBest();
@@ -159,6 +172,7 @@ public final class FineTuner {
         if (improved) {
             state.best = point;
             state.evaluationsWithoutGain = 0;
+            listener.onPhase(TrainingListener.Phase.SAVING, 0, 0);
             saveBest(bestDir);
         } else {
             state.evaluationsWithoutGain++;
@@ -169,9 +183,25 @@ public final class FineTuner {
                         metrics.f1Macro(), improved ? " (best)" : ""));
     }
 
+    /** How many evaluations a run still makes after {@code step}: every evalEvery steps and at the end, or each epoch. */
+    static long evaluationsAfter(long step, long totalSteps, int evalEvery, long stepsPerEpoch) {
+        if (evalEvery > 0) {
+            long remaining = totalSteps / evalEvery - step / evalEvery;
+            return remaining + (totalSteps % evalEvery != 0 ? 1 : 0);
+        }
+        return totalSteps / Math.max(1, stepsPerEpoch) - step / Math.max(1, stepsPerEpoch);
+    }
+
     /** Scores a model on examples (eval mode, no gradients). */
     public static ClassificationMetrics evaluate(ClassifierModel model, TokenizedExamples data, int batchSize) {
-        return Evaluator.evaluate(model, new EncoderLogits(model, data), batchSize, model.config().labels());
+        return evaluate(model, data, batchSize, TrainingListener.NONE);
+    }
+
+    /** As {@link #evaluate(ClassifierModel, TokenizedExamples, int)}, reporting the TESTING phase's batches. */
+    public static ClassificationMetrics evaluate(ClassifierModel model, TokenizedExamples data, int batchSize,
+            TrainingListener listener) {
+        return Evaluator.evaluate(model, new EncoderLogits(model, data), batchSize, model.config().labels(),
+                (done, total) -> listener.onPhase(TrainingListener.Phase.TESTING, done, total));
     }
 
     /**

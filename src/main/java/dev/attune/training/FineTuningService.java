@@ -93,6 +93,7 @@ public class FineTuningService {
     public FineTuneOutcome run(FineTuneRequest request, String jobId, RunDirectory run, TrainingListener listener)
             throws IOException {
         TrainingOptions options = request.options() == null ? TrainingOptions.defaults() : request.options();
+        listener.onPhase(TrainingListener.Phase.PREPARING, 0, 0);
         Engine.getInstance().setRandomSeed((int) (long) options.seed());
         List<DatasetRow> rows = datasets.allRows(request.datasetId());
         List<String> labels = LabelledData.labelsOf(rows);
@@ -139,12 +140,13 @@ public class FineTuningService {
                 List<Example> testExamples = examplesOf(request.testDatasetId(), labels, "test");
                 int maxLength = options.maxLength() != null ? options.maxLength() : best.textEncoder().defaultMaxLength();
                 test = FineTuner.evaluate(best, TokenizedExamples.of(testExamples, best.textEncoder(), maxLength,
-                        best.config().padTokenId()), options.batchSize() * 2);
+                        best.config().padTokenId()), options.batchSize() * 2, listener);
                 listener.log("test: accuracy %.4f, F1 %.4f on %d examples".formatted(test.accuracy(), test.f1Macro(),
                         test.count()));
             }
             String name = request.name() != null && !request.name().isBlank() ? request.name()
                     : "fine-tuned " + baseName(request.baseModel()) + " on " + datasets.get(request.datasetId()).name();
+            listener.onPhase(TrainingListener.Phase.SAVING, 0, 0);
             RegisteredModel registered = models.register(best, name, request.baseModel(), Origin.JOB, jobId,
                     metricsOf(result, test, options));
             resume.delete();

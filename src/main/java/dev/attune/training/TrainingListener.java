@@ -3,6 +3,28 @@ package dev.attune.training;
 /** Observes a run from outside the loop: progress, evaluations, and whether to stop (cancel). */
 public interface TrainingListener {
 
+    /** What a run is doing; each phase reports its own progress (units done of total). */
+    enum Phase {
+        /** reading data, pinning and loading the base model, tokenising */
+        PREPARING,
+        /** optimizer steps (units: steps) */
+        TRAINING,
+        /** scoring the validation set (units: batches) */
+        EVALUATING,
+        /** scoring the test set with the best weights (units: batches) */
+        TESTING,
+        /** writing the best weights or the resume point, registering the model */
+        SAVING;
+
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** When the run enters a phase or moves within one ({@code total} 0 when not counted). */
+    default void onPhase(Phase phase, long done, long total) {
+    }
+
     /** After each optimizer step. */
     default void onStep(Progress progress) {
     }

@@ -147,7 +147,7 @@ class DashboardBrowserTest {
         Object text = ((JavascriptExecutor) d).executeScript(
                 "const e = document.querySelector('#jobs-table tbody tr .bar em'); return e ? e.textContent : '';");
         String value = String.valueOf(text);
-        return value.contains("/") ? Integer.parseInt(value.split("/")[0]) : 0;
+        return value.matches("\\d+/\\d+") ? Integer.parseInt(value.split("/")[0]) : 0; // training: "step/total"
     }
 
     private static void tab(String name) {

@@ -98,6 +98,10 @@ class JobApiTest {
         assertThat(metrics).hasSize(4);
         assertThat(metrics.get(0).get("metrics").has("confusionMatrix")).isTrue();
         assertThat(events.stream().map(SseRecorder.Event::name)).contains("progress", "evaluation", "status");
+        assertThat(events.stream().filter(e -> e.name().equals("progress")).map(SseRecorder.Event::data))
+                .anyMatch(data -> data.contains("\"phase\":\"preparing\""))
+                .anyMatch(data -> data.contains("\"phase\":\"evaluating\""))
+                .anyMatch(data -> data.contains("\"phase\":\"training\""));
         assertThat(events.get(events.size() - 1).data()).contains("SUCCEEDED");
         assertThat(http.get(JOBS + "/" + id + "/log").body()).contains("started").contains("succeeded");
 
