@@ -101,7 +101,7 @@ function jobRow(job) {
   const row = el("tr", { "data-job": job.id, class: job.id === selectedJob ? "selected" : "" },
     el("td", {}, job.name || job.id.slice(0, 8)),
     el("td", {}, el("span", { class: "status " + job.status }, job.status)),
-    el("td", {}, progressBar(p)),
+    el("td", {}, progressBar(p, FINAL.includes(job.status))),
     el("td", { class: "sps" }, p.samplesPerSecond ?? "–"),
     el("td", { class: "eta" }, p.etaSeconds != null && !FINAL.includes(job.status) ? Math.round(p.etaSeconds) + " s" : "–"),
     el("td", { class: "best" }, best ? "acc " + pct(best.accuracy) : "–"),
@@ -111,10 +111,11 @@ function jobRow(job) {
 }
 
 // The bar shows training steps; the label says the phase and, for counted phases, how far it is.
-function progressBar(p) {
+function progressBar(p, finished) {
   const fraction = p.totalSteps ? p.step / p.totalSteps : 0;
   const counted = p.phaseTotal ? ` ${p.phaseDone}/${p.phaseTotal}` : "";
-  const label = !p.phase ? "queued" : p.phase === "training" ? `${p.step}/${p.totalSteps}` : p.phase + counted;
+  const steps = p.totalSteps ? `${p.step}/${p.totalSteps}` : "–";
+  const label = finished ? steps : !p.phase ? "queued" : p.phase === "training" ? steps : p.phase + counted;
   return el("div", { class: "bar", role: "progressbar", "aria-valuenow": Math.round(100 * fraction) },
     el("span", { style: `width:${100 * fraction}%` }), el("em", {}, label));
 }
@@ -178,7 +179,8 @@ async function showJob(id) {
   const lastAttempt = points.reduce((m, p) => Math.max(m, p.attempt), 0);
   detailPoints = points.filter(p => p.attempt === lastAttempt);
   $("#job-detail").classList.remove("hidden");
-  $("#detail-title").textContent = job.name || job.id.slice(0, 8);
+  // the whole id: the API answers to it, not to the table's 8-character prefix
+  $("#detail-title").textContent = job.name ? `${job.name} (${job.id})` : job.id;
   const status = $("#detail-status");
   status.className = "status " + job.status;
   status.textContent = job.status;
@@ -234,6 +236,26 @@ function drawBest(metrics) {
 }
 
 // ---- Data sets ----
+/** A Delete button that asks first and shows the API's answer (e.g. 409 while a job uses it) in a message line. */
+function deleteButton(path, what, messageId, reload) {
+  const button = el("button", { class: "secondary" }, "Delete");
+  button.addEventListener("click", async event => {
+    event.stopPropagation();
+    if (!confirm(`Delete ${what}?`)) return;
+    const message = $(messageId);
+    try {
+      await json(path, { method: "DELETE" });
+      message.textContent = `Deleted ${what}.`;
+      message.classList.remove("bad");
+    } catch (e) {
+      message.textContent = e.message;
+      message.classList.add("bad");
+    }
+    reload();
+  });
+  return button;
+}
+
 async function loadDatasets() {
   const datasets = await json("/api/v1/datasets");
   $("#job-form select[name=datasetId]").replaceChildren(...datasets.map(d => el("option", { value: d.id }, `${d.name} (${d.rowCount})`)));
@@ -242,8 +264,9 @@ async function loadDatasets() {
     ...datasets.map(d => {
       const preview = el("button", { class: "secondary" }, "Preview");
       preview.addEventListener("click", () => showPreview(d));
+      const remove = deleteButton(`/api/v1/datasets/${d.id}`, `data set ${d.name}`, "#datasets-message", loadDatasets);
       return el("tr", { "data-dataset": d.id }, el("td", {}, d.name), el("td", {}, d.rowCount + (d.skippedRows ? ` (${d.skippedRows} skipped)` : "")),
-        el("td", {}, labelBars(d.labels, d.rowCount)), el("td", {}, d.format), el("td", {}, preview));
+        el("td", {}, labelBars(d.labels, d.rowCount)), el("td", {}, d.format), el("td", {}, preview, " ", remove));
     })));
 }
 
@@ -296,7 +319,8 @@ async function loadModels() {
     const promote = el("button", { class: "secondary" }, serving?.modelId === m.id ? "Serving" : "Promote");
     promote.addEventListener("click", async () => { await json(`/api/v1/models/${m.id}/promote`, { method: "POST" }); setTimeout(loadModels, 500); });
     return el("tr", { "data-model": m.id }, el("td", {}, m.name), el("td", {}, m.architecture), el("td", {}, m.labels.join(", ")),
-      el("td", {}, m.origin), el("td", {}, pct(m.metrics?.validation?.accuracy)), el("td", {}, promote));
+      el("td", {}, m.origin), el("td", {}, pct(m.metrics?.validation?.accuracy)),
+      el("td", {}, promote, " ", deleteButton(`/api/v1/models/${m.id}`, `model ${m.name}`, "#models-message", loadModels)));
   }));
 }
 

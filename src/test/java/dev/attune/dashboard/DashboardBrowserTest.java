@@ -137,6 +137,13 @@ class DashboardBrowserTest {
         assertThat(browser.findElements(By.cssSelector("#try-result .probability"))).hasSize(2);
         screenshot("models");
 
+        // Data sets: the finished job no longer needs its data set, so the Delete button removes it.
+        tab("datasets");
+        browser.findElement(By.xpath("//tr[@data-dataset]//button[text()='Delete']")).click();
+        browser.switchTo().alert().accept();
+        wait.until(d -> d.findElement(By.id("datasets-message")).getText().startsWith("Deleted data set"));
+        wait.until(d -> d.findElements(By.cssSelector("#datasets-list tr[data-dataset]")).isEmpty());
+
         browser.manage().window().setSize(new Dimension(390, 844));
         tab("jobs");
         screenshot("jobs-phone");
