@@ -9,6 +9,7 @@ import dev.attune.system.AttuneProperties;
 import dev.attune.errors.InvalidInput;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import dev.attune.system.ProblemResponses;
 import jakarta.validation.constraints.Min;
 
 import org.springframework.http.HttpStatus;
@@ -42,6 +43,8 @@ class DatasetController {
             + "name (.csv, .tsv, .jsonl, each optionally .gz) or detected from the content. Rows with empty text are "
             + "skipped and counted; any other problem rejects the whole file and stores nothing.")
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @ResponseStatus(HttpStatus.CREATED)
+    @ProblemResponses({413, 415})
     ResponseEntity<DatasetResponse> upload(@RequestPart("file") MultipartFile file,
             @RequestParam(required = false) String name,
             @RequestParam(required = false) String textColumn,
@@ -86,6 +89,7 @@ class DatasetController {
     @Operation(summary = "Delete a data set", description = "409 while a queued or running job uses it.")
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
+    @ProblemResponses(409)
     void delete(@PathVariable String id) {
         datasets.delete(id);
     }

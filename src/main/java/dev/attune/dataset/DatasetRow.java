@@ -1,5 +1,11 @@
 package dev.attune.dataset;
 
-/** One stored example; {@code index} counts from 0 in upload order (skipped rows excluded). */
+/**
+ * One stored example.
+ *
+ * @param index its position, from 0 in upload order (skipped rows excluded)
+ * @param text the text
+ * @param label its label
+ */
 public record DatasetRow(long index, String text, String label) {
 }

@@ -33,7 +33,12 @@ record Job(String id, JobStatus status, JobConfig config, Instant createdAt, Exe
         static final Execution NOT_STARTED = new Execution(null, null, null, null, null, null, null, null, 0);
     }
 
-    /** @param type a stable machine-readable reason (non_finite_gradient, InvalidInput...) */
+    /**
+     * Why a job failed.
+     *
+     * @param type a stable machine-readable reason (non_finite_gradient, InvalidInput...)
+     * @param message what happened and what to do, with a server-log reference for unexpected errors
+     */
     record Failure(String type, String message) {
     }
 }

@@ -7,8 +7,14 @@ import java.util.Locale;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import dev.attune.errors.InvalidInput;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import dev.attune.system.ProblemResponses;
+import dev.attune.training.ClassificationMetrics;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -17,6 +23,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import java.util.Arrays;
@@ -41,6 +48,8 @@ class JobController {
             + "path under the import roots, or a Hub id) are required; every training option has a default. "
             + "202 with the job; 400 naming every bad field; 429 with Retry-After when the queue is full.")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    @ProblemResponses({409, 429, 502})
     ResponseEntity<JobResponse> submit(@RequestBody JobRequest request) {
         Job job = jobs.submit(request);
         return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job.id())).body(JobResponse.of(job));
@@ -70,6 +79,9 @@ class JobController {
 
     @Operation(summary = "Server-Sent Events: progress, evaluation, log and status events as they happen")
     @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @ApiResponse(responseCode = "200", description = "An event stream: event names progress, evaluation, log and status "
+            + "(the current status first); it ends after the job ends.",
+            content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(type = "string")))
     SseEmitter events(@PathVariable String id) {
         Job job = jobs.get(id);
         SseEmitter emitter = events.subscribe(id);
@@ -91,11 +103,24 @@ class JobController {
     @Operation(summary = "Cancel a job", description = "A queued job is cancelled at once; a running one stops at "
             + "its next step and ends CANCELLED. 409 for a finished job.")
     @PostMapping("/{id}/cancel")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    @ProblemResponses(409)
     ResponseEntity<JobResponse> cancel(@PathVariable String id) {
         return ResponseEntity.accepted().body(JobResponse.of(jobs.cancel(id)));
     }
 
-    record MetricPoint(int attempt, long step, double epoch, double trainLoss, boolean best, @JsonRawValue String metrics) {
+    /**
+     * One evaluation of a job.
+     *
+     * @param attempt which run of the job (a job resumed after a restart has several)
+     * @param step the optimizer step evaluated after
+     * @param epoch the position in epochs, e.g. 1.5
+     * @param trainLoss mean training loss since the previous evaluation
+     * @param best whether it was the best evaluation so far (its weights were kept)
+     * @param metrics the validation figures
+     */
+    record MetricPoint(int attempt, long step, double epoch, double trainLoss, boolean best,
+            @Schema(implementation = ClassificationMetrics.class) @JsonRawValue String metrics) {
     }
 
     private static JobStatus parseStatus(String status) {

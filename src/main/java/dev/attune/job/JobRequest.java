@@ -9,6 +9,8 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
 import dev.attune.training.FineTuneRequest;
 import dev.attune.training.TrainingOptions;
 import dev.attune.training.TrainingOptions.Init;
@@ -20,6 +22,32 @@ import dev.attune.training.TrainingOptions.Strategy;
  * POST /api/v1/jobs: what to fine-tune and how. Every training option may be left out for its default
  * (see {@link TrainingOptions}). The bounds keep one job from taking the machine: a batch of a
  * million texts or a billion epochs is refused before it is queued.
+ *
+ * @param datasetId the training data set (required)
+ * @param baseModel a registered model id, an absolute path under the import roots, or a Hub id org/name (required)
+ * @param validationDatasetId an explicit validation data set; default: a stratified split (validationSplit)
+ * @param testDatasetId a data set scored with the best weights at the end
+ * @param name a display name
+ * @param priority -100 to 100, default 0: higher runs first, equal ones in submission order
+ * @param strategy full (default: every weight), last_layers (the top lastLayers layers and the head) or head
+ *     (encoder frozen, features computed once)
+ * @param lastLayers layers trained by last_layers, default 2
+ * @param init pretrained (default) or random: the same architecture with fresh weights, a baseline
+ * @param epochs passes over the training set, default 3
+ * @param learningRate peak AdamW learning rate, default 5e-5 (1e-3 for head)
+ * @param batchSize texts per step, default 32
+ * @param maxLength tokens per text, default the tokenizer's model_max_length (never beyond the model's positions)
+ * @param warmupRatio share of steps with linear warm-up, default 0.06
+ * @param weightDecay AdamW decoupled weight decay (not on biases and LayerNorm), default 0.01
+ * @param gradientAccumulationSteps batches per optimizer step, default 1
+ * @param maxGradNorm clip the global gradient norm to this, default 1.0 (0: no clipping)
+ * @param seed the same seed gives the same run, default 42
+ * @param scheduler linear (default) or cosine decay after warm-up
+ * @param metricForBest accuracy (default), f1_macro or loss: what picks the best evaluation
+ * @param earlyStoppingPatience stop after this many evaluations without gain; default never
+ * @param evalEverySteps evaluate every N optimizer steps; default each epoch
+ * @param validationSplit share held out for validation without validationDatasetId, default 0.1
+ * @param maxTrainSamples cap on training rows (a stratified sample); default all
  */
 record JobRequest(
         String datasetId,
@@ -28,9 +56,9 @@ record JobRequest(
         String testDatasetId,
         @Size(max = 255) String name,
         @Min(-100) @Max(100) Integer priority,
-        String strategy,
+        @Schema(allowableValues = {"full", "last_layers", "head"}) String strategy,
         @Min(1) @Max(1000) Integer lastLayers,
-        String init,
+        @Schema(allowableValues = {"pretrained", "random"}) String init,
         @Min(1) @Max(1000) Integer epochs,
         @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") Double learningRate,
         @Min(1) @Max(1024) Integer batchSize,
@@ -40,8 +68,8 @@ record JobRequest(
         @Min(1) @Max(1024) Integer gradientAccumulationSteps,
         @DecimalMin("0") @DecimalMax("1000000") Double maxGradNorm,
         Long seed,
-        String scheduler,
-        String metricForBest,
+        @Schema(allowableValues = {"linear", "cosine"}) String scheduler,
+        @Schema(allowableValues = {"accuracy", "f1_macro", "loss"}) String metricForBest,
         @Min(1) @Max(1000) Integer earlyStoppingPatience,
         @Min(0) @Max(1_000_000) Integer evalEverySteps,
         @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false) Double validationSplit,

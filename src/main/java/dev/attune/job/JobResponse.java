@@ -3,12 +3,35 @@ package dev.attune.job;
 import java.time.Instant;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import dev.attune.training.ClassificationMetrics;
+import dev.attune.training.EvaluationPoint;
+import io.swagger.v3.oas.annotations.media.Schema;
 
-/** A job as the API shows it; JSON columns are embedded as they are stored. */
+/**
+ * A fine-tuning job.
+ *
+ * @param id its id
+ * @param name a display name
+ * @param status QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED
+ * @param createdAt when it was submitted
+ * @param startedAt when its last attempt started
+ * @param finishedAt when it ended
+ * @param config what was asked, defaults filled in
+ * @param progress where it stands; null until it starts
+ * @param latestMetrics the latest evaluation
+ * @param bestMetrics the best evaluation (its weights become the model)
+ * @param testMetrics the test data set's figures with the best weights (testDatasetId)
+ * @param modelId the registered model, once SUCCEEDED
+ * @param error why it failed, once FAILED
+ * @param attempts how many times a worker started it (a restart re-queues a running job)
+ */
 record JobResponse(String id, String name, JobStatus status, Instant createdAt, Instant startedAt, Instant finishedAt,
-        JobConfig config, @JsonRawValue String progress, @JsonRawValue String latestMetrics,
-        @JsonRawValue String bestMetrics, @JsonRawValue String testMetrics, String modelId, Job.Failure error,
-        int attempts) {
+        JobConfig config,
+        @Schema(implementation = JobProgress.class) @JsonRawValue String progress,
+        @Schema(implementation = EvaluationPoint.class) @JsonRawValue String latestMetrics,
+        @Schema(implementation = EvaluationPoint.class) @JsonRawValue String bestMetrics,
+        @Schema(implementation = ClassificationMetrics.class) @JsonRawValue String testMetrics,
+        String modelId, Job.Failure error, int attempts) {
 
     static JobResponse of(Job job) {
         Job.Execution run = job.execution();

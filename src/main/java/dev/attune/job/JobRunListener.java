@@ -75,18 +75,11 @@ final class JobRunListener implements TrainingListener {
             return;
         }
         lastWrite = time;
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("phase", phase.id());
-        body.put("phaseDone", phaseDone);
-        body.put("phaseTotal", phaseTotal);
-        Progress progress = lastStep;
-        body.put("epoch", progress == null ? null : progress.epoch());
-        body.put("step", progress == null ? 0 : progress.step());
-        body.put("totalSteps", progress == null ? null : progress.totalSteps());
-        body.put("samplesPerSecond", progress == null ? null : round(progress.samplesPerSecond()));
-        body.put("etaSeconds", progress == null ? null : round(progress.etaSeconds()));
-        body.put("loss", progress == null ? null : progress.loss());
-        body.put("learningRate", progress == null ? null : progress.learningRate());
+        Progress step = lastStep;
+        JobProgress body = new JobProgress(phase.id(), phaseDone, phaseTotal, step == null ? null : step.epoch(),
+                step == null ? 0 : step.step(), step == null ? null : step.totalSteps(),
+                step == null ? null : round(step.samplesPerSecond()), step == null ? null : round(step.etaSeconds()),
+                step == null ? null : step.loss(), step == null ? null : step.learningRate());
         try {
             repository.recordProgress(jobId, mapper.writeValueAsString(body));
         } catch (RuntimeException e) {

@@ -5,7 +5,11 @@ import java.net.URI;
 import java.util.List;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import dev.attune.system.ProblemResponses;
 import jakarta.validation.Valid;
 
 import org.springframework.http.ContentDisposition;
@@ -38,6 +42,8 @@ class ModelController {
             + "attune.models.import-roots, or a Hub id org/name[@revision] (downloaded into the Hub cache). The "
             + "checkpoint needs config.json with id2label, model.safetensors and tokenizer.json.")
     @PostMapping(path = "/import", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @ResponseStatus(HttpStatus.CREATED)
+    @ProblemResponses({403, 422, 502})
     ResponseEntity<ModelResponse> importModel(@Valid @RequestBody ImportModelRequest request) throws IOException {
         RegisteredModel model = models.importModel(request.source(), request.name(), request.revision());
         return ResponseEntity.created(URI.create("/api/v1/models/" + model.id())).body(ModelResponse.of(model));
@@ -66,6 +72,7 @@ class ModelController {
     @Operation(summary = "Delete a model and its files")
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
+    @ProblemResponses(409)
     void delete(@PathVariable String id) {
         models.delete(id);
     }
@@ -74,6 +81,8 @@ class ModelController {
             + "id2label, label2id), model.safetensors (F32, HF names) and the tokenizer files: loads with "
             + "transformers' AutoModelForSequenceClassification.from_pretrained on the unzipped directory.")
     @GetMapping(path = "/{id}/download", produces = "application/zip")
+    @ApiResponse(responseCode = "200", description = "A zip of the checkpoint's files.", content = @Content(
+            mediaType = "application/zip", schema = @Schema(type = "string", format = "binary")))
     ResponseEntity<StreamingResponseBody> download(@PathVariable String id) {
         RegisteredModel model = models.get(id);
         String fileName = model.name().replaceAll("[^A-Za-z0-9._-]+", "-") + ".zip";

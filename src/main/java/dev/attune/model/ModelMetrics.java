@@ -1,5 +1,6 @@
 package dev.attune.model;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -13,6 +14,7 @@ import tools.jackson.databind.JsonNode;
  * @param validation every validation figure of the best evaluation, as the job reported them
  * @param test the test data set's figures with the best weights; null without a test set
  */
-public record ModelMetrics(String metricForBest, double score, long bestStep, double bestEpoch, JsonNode validation,
-        JsonNode test) {
+public record ModelMetrics(String metricForBest, double score, long bestStep, double bestEpoch,
+        @Schema(ref = "#/components/schemas/ClassificationMetrics") JsonNode validation,
+        @Schema(ref = "#/components/schemas/ClassificationMetrics") JsonNode test) {
 }

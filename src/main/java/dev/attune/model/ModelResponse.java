@@ -4,7 +4,22 @@ import java.time.Instant;
 import java.util.List;
 
 
-/** A registered model as the API shows it. */
+/**
+ * A registered model.
+ *
+ * @param id its id (use it as a job's baseModel, in /api/v1/models/{id}/predict...)
+ * @param name a display name
+ * @param architecture the transformers model_type (bert, distilbert, roberta...)
+ * @param labels its labels, in id order
+ * @param source where it came from: a path, hf://org/name@revision, or the base model of its job
+ * @param origin IMPORT or JOB
+ * @param jobId the job that produced it (origin JOB)
+ * @param metrics what its job measured (origin JOB)
+ * @param maxLength tokens per text it reads; longer texts are truncated
+ * @param parameters number of weights
+ * @param sizeBytes size of its files
+ * @param createdAt when it was registered
+ */
 record ModelResponse(String id, String name, String architecture, List<String> labels, String source, Origin origin,
         String jobId, ModelMetrics metrics, int maxLength, long parameters, long sizeBytes, Instant createdAt) {
 

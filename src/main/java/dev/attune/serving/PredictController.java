@@ -3,6 +3,7 @@ package dev.attune.serving;
 import dev.attune.errors.NotFound;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import dev.attune.system.ProblemResponses;
 
 import jakarta.validation.Valid;
 
@@ -30,17 +31,23 @@ class PredictController {
             + "texts longer than the model's maxLength tokens are truncated (\"truncated\": true). "
             + "Concurrent requests are batched together. 503 when no model exists.")
     @PostMapping(path = "/predict", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @ProblemResponses({413, 503})
     PredictResponse predict(@Valid @RequestBody PredictRequest body) {
         return predictions.predict(body, null);
     }
 
     @Operation(summary = "Classify text with one model")
     @PostMapping(path = "/api/v1/models/{id}/predict", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @ProblemResponses({413, 503})
     PredictResponse predictWith(@PathVariable String id, @Valid @RequestBody PredictRequest body) {
         return predictions.predict(body, id);
     }
 
     /**
+     * Which model answers /predict.
+     *
+     * @param modelId the serving model's id; null while the first one loads
+     * @param reason why it serves: promoted, best validation score among fine-tuned models, most recently imported
      * @param state "serving", or "switching" while a change of models (import, promotion, deletion) is
      *     applied: the model named may be about to be replaced
      */

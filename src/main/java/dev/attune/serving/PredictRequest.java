@@ -9,9 +9,12 @@ import jakarta.validation.constraints.Size;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
 /**
- * A predict request: one {@code text} or several {@code texts} (exactly one of the two), and on
- * {@code /predict} optionally the id of the {@code model} to use instead of the serving one. How many
- * texts one request may hold is the operator's {@code attune.predict.max-batch}, checked by the service.
+ * A predict request: one text or several (exactly one of the two). How many texts one request may
+ * hold is the operator's {@code attune.predict.max-batch}, checked by the service.
+ *
+ * @param text the text to classify
+ * @param texts several texts to classify, answered in order
+ * @param model on /predict, the id of a registered model to use instead of the serving one
  */
 record PredictRequest(
         String text,

@@ -1,5 +1,6 @@
 package dev.attune.system;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
  * rejections, unsupported methods such as TRACE, errors outside MVC) is answered as problem+json. A
  * direct request for {@code /error} is a plain 404.
  */
+@Hidden
 @RestController
 class ProblemErrorController implements ErrorController {
 

@@ -8,6 +8,16 @@ import java.util.List;
  * Evaluation figures for a classifier, with sklearn's conventions: macro averages are unweighted
  * means over all labels; a precision or recall with an empty denominator is 0. {@code confusionMatrix}
  * rows are true labels, columns predictions. {@code rocAuc} only for two labels (label 1 positive).
+ *
+ * @param loss mean cross-entropy
+ * @param accuracy share of texts predicted right
+ * @param precisionMacro unweighted mean of the labels' precision
+ * @param recallMacro unweighted mean of the labels' recall
+ * @param f1Macro unweighted mean of the labels' F1
+ * @param perClass each label's figures, in label order
+ * @param confusionMatrix counts: rows true labels, columns predicted labels
+ * @param rocAuc area under the ROC curve (two labels only; null otherwise)
+ * @param count texts scored
  */
 public record ClassificationMetrics(
         double loss,
@@ -20,6 +30,15 @@ public record ClassificationMetrics(
         Double rocAuc,
         int count) {
 
+    /**
+     * One label's figures.
+     *
+     * @param label the label
+     * @param precision of the texts predicted as this label, the share that has it
+     * @param recall of the texts that have this label, the share predicted as it
+     * @param f1 harmonic mean of precision and recall
+     * @param support texts that have this label
+     */
     public record ClassMetrics(String label, double precision, double recall, double f1, int support) {
     }
 

@@ -1,5 +1,12 @@
 package dev.attune.training;
 
-/** One evaluation during training: where it happened, the mean training loss since the last one, the figures. */
+/**
+ * One evaluation during training.
+ *
+ * @param step the optimizer step it followed
+ * @param epoch its position in epochs, e.g. 1.5
+ * @param trainLoss mean training loss since the previous evaluation
+ * @param metrics the validation figures
+ */
 public record EvaluationPoint(long step, double epoch, double trainLoss, ClassificationMetrics metrics) {
 }

@@ -16,7 +16,17 @@ import com.fasterxml.jackson.annotation.JsonValue;
  *     head (encoder frozen, its features computed once and cached)
  * @param lastLayers layers trained by last_layers; null for the other strategies
  * @param init pretrained (the checkpoint's weights) or random (same architecture, fresh weights)
+ * @param epochs passes over the training set
+ * @param learningRate peak AdamW learning rate
+ * @param batchSize texts per step
  * @param maxLength tokens per text; null: the tokenizer's model_max_length
+ * @param warmupRatio share of steps with linear warm-up
+ * @param weightDecay AdamW decoupled weight decay (not on biases and LayerNorm weights)
+ * @param gradientAccumulationSteps batches per optimizer step
+ * @param maxGradNorm the global gradient norm is clipped to this (0: no clipping)
+ * @param seed the same seed gives the same run
+ * @param scheduler linear or cosine decay after warm-up
+ * @param metricForBest accuracy, f1_macro or loss: what picks the best evaluation
  * @param earlyStoppingPatience stop after this many evaluations without gain; null: never
  * @param evalEverySteps evaluate every N optimizer steps; null or 0: at the end of each epoch
  * @param validationSplit fraction of the training set held out (stratified, seeded) when no

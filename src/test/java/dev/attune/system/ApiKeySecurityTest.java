@@ -50,6 +50,10 @@ class ApiKeySecurityTest {
         Http http = new Http(port);
         assertThat(http.get("/actuator/health").status()).isEqualTo(200);
         assertThat(http.get("/v3/api-docs").status()).isEqualTo(200);
+        var spec = http.get("/v3/api-docs").json();
+        assertThat(spec.get("components").get("securitySchemes").get("apiKey").get("name").stringValue())
+                .isEqualTo("X-API-Key");
+        assertThat(spec.get("paths").get("/predict").get("post").get("responses").has("401")).isTrue();
         assertThat(http.get("/swagger-ui/index.html").status()).isEqualTo(200);
     }
 }
