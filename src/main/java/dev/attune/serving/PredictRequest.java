@@ -7,6 +7,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * A predict request: one text or several (exactly one of the two). How many texts one request may
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param texts several texts to classify, answered in order
  * @param model on /predict, the id of a registered model to use instead of the serving one
  */
+@Schema(example = "{\"text\": \"a gorgeous, witty, seductive movie\"}")
 record PredictRequest(
         String text,
         @Size(min = 1, message = "must be a non-empty array of strings") List<@NotBlank(

@@ -10,10 +10,10 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.attune.support.Golden;
+import dev.attune.support.HeadlessChromium;
 import dev.attune.support.TestDataDir;
 import dev.attune.support.TrainingData;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -24,9 +24,6 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -43,8 +40,6 @@ import org.springframework.test.context.DynamicPropertySource;
         properties = "attune.jobs.progress-interval=50ms")
 class DashboardBrowserTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     private static WebDriver browser;
@@ -60,13 +55,7 @@ class DashboardBrowserTest {
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
-                "Skipped: needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver); .ci/run installs them");
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toString()).addArguments("--headless=new",
-                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                "--window-size=1280,1100", "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build(), options);
+        browser = HeadlessChromium.start();
         Files.createDirectories(SCREENSHOTS);
     }
 
@@ -139,7 +128,10 @@ class DashboardBrowserTest {
 
         // Data sets: the finished job no longer needs its data set, so the Delete button removes it.
         tab("datasets");
-        browser.findElement(By.xpath("//tr[@data-dataset]//button[text()='Delete']")).click();
+        wait.until(d -> { // the list re-renders live: find and click in one go, again if the row was replaced
+            d.findElement(By.xpath("//tr[@data-dataset]//button[text()='Delete']")).click();
+            return true;
+        });
         browser.switchTo().alert().accept();
         wait.until(d -> d.findElement(By.id("datasets-message")).getText().startsWith("Deleted data set"));
         wait.until(d -> d.findElements(By.cssSelector("#datasets-list tr[data-dataset]")).isEmpty());
