@@ -39,7 +39,7 @@ class DatasetController {
         this.properties = properties;
     }
 
-    @Operation(summary = "Upload a data set", description = "Multipart part 'file'; the format is taken from the file "
+    @Operation(operationId = "uploadDataset", summary = "Upload a data set", description = "Multipart part 'file'; the format is taken from the file "
             + "name (.csv, .tsv, .jsonl, each optionally .gz) or detected from the content. Rows with empty text are "
             + "skipped and counted; any other problem rejects the whole file and stores nothing.")
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -61,19 +61,19 @@ class DatasetController {
         return ResponseEntity.created(URI.create("/api/v1/datasets/" + dataset.id())).body(DatasetResponse.of(dataset));
     }
 
-    @Operation(summary = "List data sets, newest first")
+    @Operation(operationId = "listDatasets", summary = "List data sets, newest first")
     @GetMapping
     List<DatasetResponse> list() {
         return datasets.list().stream().map(DatasetResponse::of).toList();
     }
 
-    @Operation(summary = "One data set")
+    @Operation(operationId = "getDataset", summary = "One data set")
     @GetMapping("/{id}")
     DatasetResponse get(@PathVariable String id) {
         return DatasetResponse.of(datasets.get(id));
     }
 
-    @Operation(summary = "Preview rows", description = "Rows [offset, offset + limit) in upload order.")
+    @Operation(operationId = "previewDatasetRows", summary = "Preview rows", description = "Rows [offset, offset + limit) in upload order.")
     @GetMapping("/{id}/rows")
     DatasetRowsResponse rows(@PathVariable String id, @RequestParam(defaultValue = "0") @Min(0) long offset,
             @RequestParam(defaultValue = "20") @Min(1) int limit) {
@@ -86,7 +86,7 @@ class DatasetController {
         return new DatasetRowsResponse(id, offset, limit, dataset.rowCount(), datasets.rows(dataset, offset, limit));
     }
 
-    @Operation(summary = "Delete a data set", description = "409 while a queued or running job uses it.")
+    @Operation(operationId = "deleteDataset", summary = "Delete a data set", description = "409 while a queued or running job uses it.")
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @ProblemResponses(409)

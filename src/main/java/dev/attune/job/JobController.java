@@ -44,7 +44,7 @@ class JobController {
         this.jobLog = jobLog;
     }
 
-    @Operation(summary = "Queue a fine-tuning job", description = "datasetId and baseModel (a registered model id, a "
+    @Operation(operationId = "submitJob", summary = "Queue a fine-tuning job", description = "datasetId and baseModel (a registered model id, a "
             + "path under the import roots, or a Hub id) are required; every training option has a default. "
             + "202 with the job; 400 naming every bad field; 429 with Retry-After when the queue is full.")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -55,20 +55,20 @@ class JobController {
         return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job.id())).body(JobResponse.of(job));
     }
 
-    @Operation(summary = "List jobs, newest first", description = "Optional status filter: QUEUED, RUNNING, "
+    @Operation(operationId = "listJobs", summary = "List jobs, newest first", description = "Optional status filter: QUEUED, RUNNING, "
             + "SUCCEEDED, FAILED, CANCELLED.")
     @GetMapping
     List<JobResponse> list(@RequestParam(required = false) String status) {
         return jobs.list(parseStatus(status)).stream().map(JobResponse::of).toList();
     }
 
-    @Operation(summary = "One job: status, progress, latest and best metrics, model, error")
+    @Operation(operationId = "getJob", summary = "One job: status, progress, latest and best metrics, model, error")
     @GetMapping("/{id}")
     JobResponse get(@PathVariable String id) {
         return JobResponse.of(jobs.get(id));
     }
 
-    @Operation(summary = "Every evaluation point of a job, for plotting")
+    @Operation(operationId = "getJobMetrics", summary = "Every evaluation point of a job, for plotting")
     @GetMapping("/{id}/metrics")
     List<MetricPoint> metrics(@PathVariable String id) {
         return jobs.evaluations(id).stream()
@@ -77,7 +77,7 @@ class JobController {
                 .toList();
     }
 
-    @Operation(summary = "Server-Sent Events: progress, evaluation, log and status events as they happen")
+    @Operation(operationId = "streamJobEvents", summary = "Server-Sent Events: progress, evaluation, log and status events as they happen")
     @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @ApiResponse(responseCode = "200", description = "An event stream: event names progress, evaluation, log and status "
             + "(the current status first); it ends after the job ends.",
@@ -93,14 +93,14 @@ class JobController {
         return emitter;
     }
 
-    @Operation(summary = "The job's log (text)")
+    @Operation(operationId = "getJobLog", summary = "The job's log (text)")
     @GetMapping(path = "/{id}/log", produces = MediaType.TEXT_PLAIN_VALUE)
     String log(@PathVariable String id) {
         jobs.get(id);
         return jobLog.read(id);
     }
 
-    @Operation(summary = "Cancel a job", description = "A queued job is cancelled at once; a running one stops at "
+    @Operation(operationId = "cancelJob", summary = "Cancel a job", description = "A queued job is cancelled at once; a running one stops at "
             + "its next step and ends CANCELLED. 409 for a finished job.")
     @PostMapping("/{id}/cancel")
     @ResponseStatus(HttpStatus.ACCEPTED)

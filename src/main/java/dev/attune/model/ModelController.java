@@ -38,7 +38,7 @@ class ModelController {
         this.models = models;
     }
 
-    @Operation(summary = "Import a fine-tuned classifier", description = "source: an absolute path under "
+    @Operation(operationId = "importModel", summary = "Import a fine-tuned classifier", description = "source: an absolute path under "
             + "attune.models.import-roots, or a Hub id org/name[@revision] (downloaded into the Hub cache). The "
             + "checkpoint needs config.json with id2label, model.safetensors and tokenizer.json.")
     @PostMapping(path = "/import", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -49,19 +49,19 @@ class ModelController {
         return ResponseEntity.created(URI.create("/api/v1/models/" + model.id())).body(ModelResponse.of(model));
     }
 
-    @Operation(summary = "List models, newest first")
+    @Operation(operationId = "listModels", summary = "List models, newest first")
     @GetMapping
     List<ModelResponse> list() {
         return models.list().stream().map(ModelResponse::of).toList();
     }
 
-    @Operation(summary = "One model")
+    @Operation(operationId = "getModel", summary = "One model")
     @GetMapping("/{id}")
     ModelResponse get(@PathVariable String id) {
         return ModelResponse.of(models.get(id));
     }
 
-    @Operation(summary = "Serve this model", description = "Makes the model the one POST /predict answers from, "
+    @Operation(operationId = "promoteModel", summary = "Serve this model", description = "Makes the model the one POST /predict answers from, "
             + "until another is promoted. It is loaded in the background and swapped in without dropping requests.")
     @PostMapping("/{id}/promote")
     ModelResponse promote(@PathVariable String id) {
@@ -69,7 +69,7 @@ class ModelController {
         return ModelResponse.of(models.get(id));
     }
 
-    @Operation(summary = "Delete a model and its files")
+    @Operation(operationId = "deleteModel", summary = "Delete a model and its files")
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @ProblemResponses(409)
@@ -77,7 +77,7 @@ class ModelController {
         models.delete(id);
     }
 
-    @Operation(summary = "Download as a Hugging Face checkpoint (zip)", description = "config.json (architectures, "
+    @Operation(operationId = "downloadModel", summary = "Download as a Hugging Face checkpoint (zip)", description = "config.json (architectures, "
             + "id2label, label2id), model.safetensors (F32, HF names) and the tokenizer files: loads with "
             + "transformers' AutoModelForSequenceClassification.from_pretrained on the unzipped directory.")
     @GetMapping(path = "/{id}/download", produces = "application/zip")

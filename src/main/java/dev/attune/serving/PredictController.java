@@ -26,7 +26,7 @@ class PredictController {
         this.serving = serving;
     }
 
-    @Operation(summary = "Classify text with the serving model", description = "Body {\"text\": \"...\"} or "
+    @Operation(operationId = "predict", summary = "Classify text with the serving model", description = "Body {\"text\": \"...\"} or "
             + "{\"texts\": [\"...\", ...]}, optional \"model\": \"<id>\". One prediction per text, in order; "
             + "texts longer than the model's maxLength tokens are truncated (\"truncated\": true). "
             + "Concurrent requests are batched together. 503 when no model exists.")
@@ -36,7 +36,7 @@ class PredictController {
         return predictions.predict(body, null);
     }
 
-    @Operation(summary = "Classify text with one model")
+    @Operation(operationId = "predictWithModel", summary = "Classify text with one model")
     @PostMapping(path = "/api/v1/models/{id}/predict", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ProblemResponses({413, 503})
     PredictResponse predictWith(@PathVariable String id, @Valid @RequestBody PredictRequest body) {
@@ -54,7 +54,7 @@ class PredictController {
     record ServingStatus(String modelId, String reason, String state) {
     }
 
-    @Operation(summary = "Which model serves /predict, and why")
+    @Operation(operationId = "getServing", summary = "Which model serves /predict, and why")
     @GetMapping("/api/v1/serving")
     ServingStatus serving() {
         ServingChoice choice = serving.choice();

@@ -4,7 +4,6 @@ import java.util.List;
 
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.Size;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -20,14 +19,14 @@ import io.swagger.v3.oas.annotations.media.Schema;
 @Schema(example = "{\"text\": \"a gorgeous, witty, seductive movie\"}")
 record PredictRequest(
         String text,
-        @Size(min = 1, message = "must be a non-empty array of strings") List<@NotBlank(
-                message = "is empty; send the text to classify") String> texts,
+        List<@NotBlank(message = "is empty; send the text to classify") String> texts,
         String model) {
 
+    /** An empty {@code texts} beside {@code text} counts as absent: generated clients send [] for unset lists. */
     @JsonIgnore
-    @AssertTrue(message = "send exactly one of \"text\" (a string) or \"texts\" (an array of strings)")
+    @AssertTrue(message = "send exactly one of \"text\" (a string) or \"texts\" (a non-empty array of strings)")
     boolean isExactlyOneOfTextAndTexts() {
-        return (text == null) != (texts == null);
+        return (text != null) != hasTexts();
     }
 
     @JsonIgnore
@@ -39,5 +38,9 @@ record PredictRequest(
     /** The texts to classify, in order. */
     List<String> allTexts() {
         return text != null ? List.of(text) : texts;
+    }
+
+    private boolean hasTexts() {
+        return texts != null && !texts.isEmpty();
     }
 }
