@@ -1,5 +1,6 @@
 package dev.attune.model;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
@@ -10,6 +11,9 @@ import jakarta.validation.constraints.Size;
  * @param name a display name (default: the directory or repository name)
  * @param revision a Hub branch, tag or commit (default main)
  */
-record ImportModelRequest(@NotBlank @Size(max = 1024) String source, @Size(max = 255) String name,
-        @Size(max = 255) String revision) {
+record ImportModelRequest(
+        @Schema(example = "distilbert/distilbert-base-uncased-finetuned-sst-2-english") @NotBlank @Size(max = 1024)
+        String source,
+        @Schema(example = "sst2") @Size(max = 255) String name,
+        @Schema(example = "main") @Size(max = 255) String revision) {
 }

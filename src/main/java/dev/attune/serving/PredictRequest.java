@@ -18,9 +18,9 @@ import io.swagger.v3.oas.annotations.media.Schema;
  */
 @Schema(example = "{\"text\": \"a gorgeous, witty, seductive movie\"}")
 record PredictRequest(
-        String text,
-        List<@NotBlank(message = "is empty; send the text to classify") String> texts,
-        String model) {
+        @Schema(example = "a gorgeous, witty, seductive movie") String text,
+        @Schema(example = "[\"great fun\", \"a dull mess\"]") List<@NotBlank(message = "is empty; send the text to classify") String> texts,
+        @Schema(example = "3f2b8c1e-5d7a-4e9b-8c2d-1a2b3c4d5e6f") String model) {
 
     /** An empty {@code texts} beside {@code text} counts as absent: generated clients send [] for unset lists. */
     @JsonIgnore

@@ -53,6 +53,20 @@ class OpenApiContractTest {
     }
 
     @Test
+    void everyRequestPropertyHasAnExample() {
+        List<String> withoutExample = new ArrayList<>();
+        for (String schema : List.of("JobRequest", "PredictRequest", "ImportModelRequest")) {
+            for (Map.Entry<String, JsonNode> property : spec.get("components").get("schemas").get(schema)
+                    .get("properties").properties()) {
+                if (!property.getValue().has("example") && !property.getValue().has("examples")) {
+                    withoutExample.add(schema + "." + property.getKey());
+                }
+            }
+        }
+        assertThat(withoutExample).isEmpty();
+    }
+
+    @Test
     void operationsDocumentTheirRealSuccessCodesAndProblems() {
         JsonNode paths = spec.get("paths");
         assertThat(paths.get("/api/v1/datasets").get("post").get("responses").has("201")).isTrue();
