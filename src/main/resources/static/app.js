@@ -181,6 +181,7 @@ async function showJob(id) {
   $("#job-detail").classList.remove("hidden");
   // the whole id: the API answers to it, not to the table's 8-character prefix
   $("#detail-title").textContent = job.name ? `${job.name} (${job.id})` : job.id;
+  $("#copy-id").onclick = () => navigator.clipboard?.writeText(job.id);
   const status = $("#detail-status");
   status.className = "status " + job.status;
   status.textContent = job.status;
