@@ -40,8 +40,7 @@ class GeneratedClientTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        TestDataDir.register(registry);
-        registry.add("attune.models.import-roots", () -> Golden.dir("tiny-bert").getParent().toString());
+        TestDataDir.registerWithGoldenImports(registry);
     }
 
     @LocalServerPort

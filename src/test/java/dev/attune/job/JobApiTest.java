@@ -43,8 +43,7 @@ class JobApiTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        dataDir = TestDataDir.register(registry);
-        registry.add("attune.models.import-roots", () -> Golden.dir("tiny-bert").getParent().toString());
+        dataDir = TestDataDir.registerWithGoldenImports(registry);
     }
 
     @LocalServerPort

@@ -35,8 +35,7 @@ class TrainingWhileServingTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        TestDataDir.register(registry);
-        registry.add("attune.models.import-roots", () -> Golden.dir("tiny-bert").getParent().toString());
+        TestDataDir.registerWithGoldenImports(registry);
     }
 
     @LocalServerPort

@@ -31,8 +31,7 @@ class PredictApiTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        TestDataDir.register(registry);
-        registry.add("attune.models.import-roots", () -> Golden.dir("tiny-bert").getParent().toString());
+        TestDataDir.registerWithGoldenImports(registry);
     }
 
     @LocalServerPort

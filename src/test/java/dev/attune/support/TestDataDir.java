@@ -22,4 +22,11 @@ public final class TestDataDir {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** As {@link #register}, with the golden checkpoints' folder as the import root (jobs and imports use them). */
+    public static Path registerWithGoldenImports(DynamicPropertyRegistry registry) {
+        Path dir = register(registry);
+        registry.add("attune.models.import-roots", () -> Golden.dir("tiny-bert").getParent().toString());
+        return dir;
+    }
 }

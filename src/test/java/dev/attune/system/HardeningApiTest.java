@@ -38,11 +38,10 @@ class HardeningApiTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
-        dataDir = TestDataDir.register(registry);
+        dataDir = TestDataDir.registerWithGoldenImports(registry);
         // what a transfer killed by kill -9 leaves behind
         Files.createDirectories(dataDir.resolve("tmp/uploads"));
         Files.write(dataDir.resolve("tmp/uploads/upload_0123.tmp"), new byte[4096]);
-        registry.add("attune.models.import-roots", () -> Golden.dir("tiny-bert").getParent().toString());
     }
 
     @LocalServerPort

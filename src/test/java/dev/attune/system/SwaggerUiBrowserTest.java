@@ -32,8 +32,7 @@ class SwaggerUiBrowserTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        TestDataDir.register(registry);
-        registry.add("attune.models.import-roots", () -> Golden.dir("tiny-bert").getParent().toString());
+        TestDataDir.registerWithGoldenImports(registry);
     }
 
     @LocalServerPort
