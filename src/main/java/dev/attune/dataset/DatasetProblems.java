@@ -3,7 +3,6 @@ package dev.attune.dataset;
 import java.nio.charset.CharacterCodingException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 import dev.attune.errors.AttuneException;
 import dev.attune.errors.Conflict;
