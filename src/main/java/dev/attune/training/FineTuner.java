@@ -86,13 +86,10 @@ public final class FineTuner {
         long totalSteps = stepsPerEpoch * options.epochs();
         LearningRateSchedule schedule = LearningRateSchedule.of(options, totalSteps);
         int evalEvery = options.evalEverySteps() == null ? 0 : options.evalEverySteps();
-        long startStep = state.step;
         long startSamples = state.samples;
         double lossSinceEval = 0;
         int batchesSinceEval = 0;
-        long start = System.nanoTime();
-        long evaluationNanos = 0; // time spent evaluating and saving, kept apart for the ETA
-        int evaluations = 0;
+        RunClock clock = new RunClock(state.step);
         boolean stoppedEarly = false;
         listener.onPhase(TrainingListener.Phase.TRAINING, state.step, totalSteps);
 
@@ -122,14 +119,11 @@ public final class FineTuner {
                 double rate = schedule.rate(state.step);
                 optimizer.step(rate, clipFactor(optimizer));
                 state.step++;
-                double seconds = (System.nanoTime() - start) / 1e9;
-                double perStep = (seconds - evaluationNanos / 1e9) / (state.step - startStep);
-                double perEvaluation = evaluations == 0 ? 0 : evaluationNanos / 1e9 / evaluations;
-                // the evaluation at this step, if any, comes after this report: count steps from here on
-                double eta = perStep * (totalSteps - state.step)
-                        + perEvaluation * evaluationsAfter(state.step - 1, totalSteps, evalEvery, stepsPerEpoch);
+                // the evaluation at this step, if any, comes after this report: count from the step before
+                double eta = clock.eta(state.step, totalSteps,
+                        RunClock.evaluationsAfter(state.step - 1, totalSteps, evalEvery, stepsPerEpoch));
                 listener.onStep(new TrainingListener.Progress(state.epoch + 1, state.step, totalSteps,
-                        (state.samples - startSamples) / seconds, eta, loss, rate));
+                        (state.samples - startSamples) / clock.seconds(), eta, loss, rate));
                 boolean endOfEpoch = b == batches.size() - 1;
                 if ((evalEvery > 0 && state.step % evalEvery == 0) || (evalEvery == 0 && endOfEpoch)
                         || (evalEvery > 0 && state.step == totalSteps)) {
@@ -142,8 +136,7 @@ public final class FineTuner {
                         listener.onPhase(TrainingListener.Phase.SAVING, 0, 0);
                         resume.save(model, optimizer, state.snapshotAfter(b, batches.size()));
                     }
-                    evaluationNanos += System.nanoTime() - evaluationStart;
-                    evaluations++;
+                    clock.evaluated(evaluationStart);
                     listener.onPhase(TrainingListener.Phase.TRAINING, state.step, totalSteps);
                     if (options.earlyStoppingPatience() != null
                             && state.evaluationsWithoutGain >= options.earlyStoppingPatience()) {
@@ -155,7 +148,7 @@ public final class FineTuner {
                 }
             }
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = clock.seconds();
         return new TrainingResult(state.best, List.copyOf(state.history), state.step, stoppedEarly,
                 (state.samples - startSamples) / seconds, seconds);
     }
@@ -181,15 +174,6 @@ public final class FineTuner {
         listener.log("step %d epoch %.2f: train loss %.4f, validation loss %.4f, accuracy %.4f, F1 %.4f%s"
                 .formatted(state.step, point.epoch(), point.trainLoss(), metrics.loss(), metrics.accuracy(),
                         metrics.f1Macro(), improved ? " (best)" : ""));
-    }
-
-    /** How many evaluations a run still makes after {@code step}: every evalEvery steps and at the end, or each epoch. */
-    static long evaluationsAfter(long step, long totalSteps, int evalEvery, long stepsPerEpoch) {
-        if (evalEvery > 0) {
-            long remaining = totalSteps / evalEvery - step / evalEvery;
-            return remaining + (totalSteps % evalEvery != 0 ? 1 : 0);
-        }
-        return totalSteps / Math.max(1, stepsPerEpoch) - step / Math.max(1, stepsPerEpoch);
     }
 
     /** Scores a model on examples (eval mode, no gradients). */
