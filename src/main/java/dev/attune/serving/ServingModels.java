@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,6 +52,7 @@ public class ServingModels implements DisposableBean {
     private final AtomicInteger pendingRefreshes = new AtomicInteger();
     private volatile CompletableFuture<Void> latestRefresh;
     private final Map<String, Predictor> others = new LinkedHashMap<>();
+    private final Map<String, CompletableFuture<Void>> loadingOthers = new ConcurrentHashMap<>();
     private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "attune-model-loader");
         thread.setDaemon(true);
@@ -169,19 +171,56 @@ public class ServingModels implements DisposableBean {
         return acquireOther(modelId);
     }
 
-    private synchronized Predictor acquireOther(String modelId) {
+    /**
+     * A model asked for by id that is not the serving one: taken from the few kept loaded, else loaded by
+     * the loader thread (never on this request thread, never under a lock), waiting a bounded time.
+     */
+    private Predictor acquireOther(String modelId) {
         models.get(modelId); // 404 for an unknown (or deleted) id
-        Predictor other = others.remove(modelId);
-        if (other == null) {
-            other = load(modelId);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Predictor kept = takeKept(modelId);
+            if (kept != null) {
+                return kept;
+            }
+            CompletableFuture<Void> loading = loadingOthers.computeIfAbsent(modelId, id -> CompletableFuture
+                    .runAsync(() -> keep(id, load(id)), loader)
+                    .whenComplete((ignored, error) -> loadingOthers.remove(id)));
+            try {
+                loading.get(FIRST_LOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                break;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException e) {
+                throw new Unavailable("Model not loadable", "Model '" + modelId + "' could not be loaded (the server "
+                        + "log says why). Retry, or import it again.").retryAfter(30);
+            }
         }
-        others.put(modelId, other); // most recently used last
+        throw new Unavailable("Model loading", "Model '" + modelId + "' is still loading. Retry in a few seconds.")
+                .retryAfter(5);
+    }
+
+    /** A reference to a kept model, marked most recently used; null when it is not kept (or closing). */
+    private synchronized Predictor takeKept(String modelId) {
+        Predictor kept = others.remove(modelId);
+        if (kept == null) {
+            return null;
+        }
+        others.put(modelId, kept); // most recently used last
+        return kept.tryAcquire() ? kept : null;
+    }
+
+    /** Keeps a freshly loaded model, closing the least recently used beyond the few kept. */
+    private synchronized void keep(String modelId, Predictor loaded) {
+        Predictor previous = others.put(modelId, loaded);
+        if (previous != null) {
+            previous.release();
+        }
         while (others.size() > OTHERS_KEPT) {
             String eldest = others.keySet().iterator().next();
             others.remove(eldest).release();
         }
-        other.tryAcquire();
-        return other;
     }
 
     private Predictor load(String modelId) {

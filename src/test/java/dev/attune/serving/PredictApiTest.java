@@ -127,6 +127,30 @@ class PredictApiTest {
     }
 
     @Test
+    void modelsAskedForByIdLoadOnceEvenUnderConcurrentRequestsAndFewStayLoaded() throws Exception {
+        List<String> ids = List.of(importModel("tiny-distilbert-sst2"), importModel("tiny-roberta-sst2"),
+                importModel("tiny-distilbert-sst2"));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (String id : ids) { // three models by id: more than are kept loaded, so one is evicted on the way
+                List<Future<Http.Response>> answers = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    answers.add(pool.submit(() -> new Http(port).postJson("/api/v1/models/" + id + "/predict",
+                            body("a charming journey"))));
+                }
+                for (Future<Http.Response> answer : answers) {
+                    Http.Response response = answer.get(60, TimeUnit.SECONDS);
+                    assertThat(response.status()).as(response.body()).isEqualTo(200);
+                    assertThat(response.json().get("model").stringValue()).isEqualTo(id);
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(http.postJson("/api/v1/models/" + ids.get(0) + "/predict", body("again")).status()).isEqualTo(200);
+    }
+
+    @Test
     void hotSwapUnderLoadLosesNoRequest() throws Exception {
         String first = importModel("tiny-bert-sst2");
         String second = importModel("tiny-distilbert-sst2");
