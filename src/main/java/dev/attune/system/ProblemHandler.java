@@ -147,15 +147,20 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             }
         }
         String field = null;
+        String expected = null;
         for (Throwable cause = ex; cause != null && field == null; cause = cause.getCause()) {
             if (cause instanceof tools.jackson.databind.DatabindException bind && !bind.getPath().isEmpty()) {
-                field = bind.getPath().stream().map(ref -> ref.getPropertyName() != null ? "." + ref.getPropertyName()
-                        : "[" + ref.getIndex() + "]").collect(Collectors.joining()).substring(1);
+                String path = bind.getPath().stream().map(ref -> ref.getPropertyName() != null
+                        ? "." + ref.getPropertyName() : "[" + ref.getIndex() + "]").collect(Collectors.joining());
+                field = path.startsWith(".") ? path.substring(1) : path;
+                if (bind instanceof tools.jackson.databind.exc.MismatchedInputException mismatch) {
+                    expected = describe(mismatch.getTargetType());
+                }
             }
         }
         ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, field != null
-                ? "The field '" + Problems.echo(field) + "' has the wrong type (whole numbers must have no fraction). "
-                        + "Send it as the API docs (/swagger-ui.html) show."
+                ? "The field '" + Problems.echo(field) + "' has the wrong type" + (expected == null ? "" : ": it must be "
+                        + expected) + ". Send it as the API docs (/swagger-ui.html) show."
                 : "The request body is not readable JSON of the expected shape. Check the syntax and the field types; "
                         + "the API docs (/swagger-ui.html) show each body.");
         if (field != null) {
@@ -163,6 +168,26 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         }
         body.setTitle("Unreadable request body");
         return ResponseEntity.badRequest().body(body);
+    }
+
+    /** A JSON type in words, for "it must be ...". */
+    private static String describe(Class<?> type) {
+        if (type == null) {
+            return null;
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "a whole number";
+        }
+        if (Number.class.isAssignableFrom(type) || type == double.class || type == float.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        return java.util.Collection.class.isAssignableFrom(type) ? "an array" : null;
     }
 
     @Override

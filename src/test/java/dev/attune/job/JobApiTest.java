@@ -223,6 +223,7 @@ class JobApiTest {
                 .formatted(datasetId, Golden.dir("tiny-bert")));
         assertThat(fraction.status()).isEqualTo(400);
         assertThat(fraction.json().get("field").stringValue()).isEqualTo("epochs");
+        assertThat(fraction.json().get("detail").stringValue()).contains("it must be a whole number");
 
         Http.Response unknown = http.postJson(JOBS, "{\"datasetId\": \"%s\", \"baseModel\": \"%s\", \"epoch\": 2}"
                 .formatted(datasetId, Golden.dir("tiny-bert")));

@@ -196,7 +196,7 @@ class PredictApiTest {
     void badInputIsAProblemNamingWhatWasWrong() {
         assertInvalid("{}", "exactly one of");
         assertInvalid("{\"text\": \"\"}", "empty");
-        assertInvalid("{\"text\": 5}", "'text' has the wrong type");
+        assertInvalid("{\"text\": 5}", "'text' has the wrong type: it must be a string");
         assertInvalid("{\"texts\": [\"ok\", \" \"]}", "texts[1]: is empty");
         assertInvalid("{\"text\": \"ok\", \"modle\": \"x\"}", "'modle' is not part of this request");
         assertInvalid("{\"texts\": []}", "non-empty array");
