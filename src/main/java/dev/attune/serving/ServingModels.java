@@ -137,10 +137,12 @@ public class ServingModels implements DisposableBean {
      */
     private Predictor awaitLoad() {
         CompletableFuture<Void> load = latestRefresh;
-        if (load == null || load.isDone()) {
+        if (load == null) { // a request before the start-up refresh was even submitted
             modelsChanged();
             load = latestRefresh;
         }
+        // otherwise every change of models already queued its refresh: wait for the latest, start none here
+        // (a request flood while no model exists must not become a flood of refreshes)
         try {
             load.get(FIRST_LOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
