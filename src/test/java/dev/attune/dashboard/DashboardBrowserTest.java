@@ -93,8 +93,9 @@ class DashboardBrowserTest {
         fill("maxLength", "32");
         browser.findElement(By.cssSelector("#job-form button[type=submit]")).click();
         wait.until(d -> d.findElement(By.id("job-message")).getText().startsWith("Queued job"));
-        int first = wait.until(d -> stepShown(d) > 0 ? stepShown(d) : null);
-        int later = wait.until(d -> stepShown(d) > first ? stepShown(d) : null);
+        // read the label once per try: between two reads it may switch to "evaluating"
+        int first = wait.until(d -> { int step = stepShown(d); return step > 0 ? step : null; });
+        int later = wait.until(d -> { int step = stepShown(d); return step > first ? step : null; });
         assertThat(later).isGreaterThan(first);
         screenshot("jobs-running");
         try {
