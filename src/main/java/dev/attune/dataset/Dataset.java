@@ -3,8 +3,35 @@ package dev.attune.dataset;
 import java.time.Instant;
 import java.util.SortedMap;
 
-/** A stored data set: normalised rows on disk plus this description in H2. */
+import dev.attune.modeling.ProblemType;
+
+/**
+ * A stored data set: normalised rows on disk plus this description in the database.
+ *
+ * @param labels rows per label (empty for a numeric column with too many distinct values to count)
+ * @param multiLabelRows rows with more than one label
+ * @param numericLabels a summary when every row's label is one number; else null
+ */
 public record Dataset(String id, String name, String format, String textColumn, String labelColumn,
         int rowCount, int skippedRows, long sizeBytes, String fileName, SortedMap<String, Integer> labels,
-        Instant createdAt) {
+        int multiLabelRows, String labelDelimiter, NumericLabels numericLabels, Instant createdAt) {
+
+    /** Distinct whole numbers up to this many read as classes (0/1, 1–5 stars); more, or fractions, as scores. */
+    static final int MAX_NUMERIC_CLASSES = 10;
+
+    /**
+     * The problem type a job on this data set gets unless it names one: multi-label when any row has
+     * several labels; regression when the labels are numbers with fractions or many distinct values;
+     * else single-label classification (so 0/1 or 1–5 star labels are classes unless the job says otherwise).
+     */
+    public ProblemType suggestedProblemType() {
+        if (multiLabelRows > 0) {
+            return ProblemType.MULTI_LABEL_CLASSIFICATION;
+        }
+        if (numericLabels != null && (!numericLabels.integers() || labels.isEmpty()
+                || labels.size() > MAX_NUMERIC_CLASSES)) {
+            return ProblemType.REGRESSION;
+        }
+        return ProblemType.SINGLE_LABEL_CLASSIFICATION;
+    }
 }

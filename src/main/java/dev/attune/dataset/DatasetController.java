@@ -8,6 +8,7 @@ import java.util.List;
 import dev.attune.system.AttuneProperties;
 import dev.attune.errors.InvalidInput;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import dev.attune.system.ProblemResponses;
 import jakarta.validation.constraints.Min;
@@ -49,11 +50,15 @@ class DatasetController {
             @RequestParam(required = false) String name,
             @RequestParam(required = false) String textColumn,
             @RequestParam(required = false) String labelColumn,
-            @RequestParam(required = false) String format) throws IOException {
+            @RequestParam(required = false) String format,
+            @Parameter(description = "Splits a label cell into several labels for multi-label data (default \",\"; "
+                    + "send it empty to keep each cell whole). A JSONL label may also be an array.")
+            @RequestParam(required = false) String labelDelimiter) throws IOException {
         if (file.isEmpty()) {
             throw DatasetProblems.emptyFile();
         }
-        UploadOptions options = new UploadOptions(name, textColumn, labelColumn, DatasetFormat.parse(format).orElse(null));
+        UploadOptions options = new UploadOptions(name, textColumn, labelColumn, DatasetFormat.parse(format).orElse(null),
+                labelDelimiter);
         Dataset dataset;
         try (InputStream in = file.getInputStream()) {
             dataset = datasets.create(in, file.getOriginalFilename(), options);

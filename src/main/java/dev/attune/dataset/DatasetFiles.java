@@ -75,10 +75,16 @@ class DatasetFiles {
         return rows;
     }
 
-    /** One stored line (JSONL {"text","label"}: the only place that knows the format besides its writer). */
+    /**
+     * One stored line: JSONL {"text","label"}, or {"text","labels":[...]} for a row with several labels
+     * (the only place that knows the format besides its writer).
+     */
     private DatasetRow row(long index, String line) {
         JsonNode node = mapper.readTree(line);
-        return new DatasetRow(index, node.get("text").stringValue(), node.get("label").stringValue());
+        JsonNode several = node.get("labels");
+        List<String> labels = several == null ? List.of(node.get("label").stringValue())
+                : several.valueStream().map(JsonNode::stringValue).toList();
+        return new DatasetRow(index, node.get("text").stringValue(), labels);
     }
 
     /** Rows [offset, offset + limit) of a data set's file. */

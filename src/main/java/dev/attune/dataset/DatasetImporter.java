@@ -11,9 +11,11 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
 import dev.attune.system.AttuneProperties;
@@ -23,7 +25,7 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * Reads an upload once, streaming: detects gzip and format, checks every row, counts labels and
- * writes the rows as normalised JSONL ({"text","label"}) to a temporary file. Any problem deletes
+ * writes the rows as normalised JSONL ({"text","label"}, or {"text","labels"} for several) to a temporary file. Any problem deletes
  * the temporary file and throws, so a bad upload leaves nothing behind.
  */
 @Component
@@ -61,7 +63,7 @@ class DatasetImporter {
         DatasetFormat format = options.format() != null ? options.format()
                 : DatasetFormat.fromFileName(fileName).orElseGet(() -> DatasetFormat.sniff(peekText(content)));
 
-        SortedMap<String, Integer> labels = new TreeMap<>();
+        LabelStatistics labels = new LabelStatistics(maxLabels, options.labelColumn());
         int rows = 0;
         int skipped = 0;
         try (RowSource source = open(format, content, options);
@@ -71,18 +73,11 @@ class DatasetImporter {
                     skipped++;
                     continue;
                 }
-                String label = row.label() == null ? "" : row.label().trim();
-                if (label.isEmpty()) {
-                    throw DatasetProblems.emptyLabel(row.line(), options.labelColumn());
-                }
-                if (label.length() > MAX_LABEL_LENGTH) {
-                    throw DatasetProblems.labelTooLong(row.line(), options.labelColumn(), MAX_LABEL_LENGTH);
-                }
-                labels.merge(label, 1, Integer::sum);
-                if (labels.size() > maxLabels) {
-                    throw DatasetProblems.tooManyLabels(options.labelColumn(), maxLabels);
-                }
-                out.write(mapper.writeValueAsString(Map.of("text", row.text(), "label", label)));
+                List<String> rowLabels = labelsOf(row, options);
+                labels.add(rowLabels);
+                out.write(mapper.writeValueAsString(rowLabels.size() == 1
+                        ? Map.of("text", row.text(), "label", rowLabels.get(0))
+                        : Map.of("text", row.text(), "labels", rowLabels)));
                 out.write('\n');
                 rows++;
             }
@@ -94,10 +89,37 @@ class DatasetImporter {
         if (rows == 0) {
             throw DatasetProblems.noRows(skipped);
         }
-        if (labels.size() == 1) {
-            throw DatasetProblems.singleLabel(labels.firstKey());
+        if (labels.distinctLabels() == 1) {
+            throw DatasetProblems.singleLabel(labels.counts().firstKey());
         }
-        return new ImportedRows(tempFile, format, rows, skipped, labels, Files.size(tempFile));
+        return new ImportedRows(tempFile, format, rows, skipped, labels.counts(), labels.multiLabelRows(),
+                labels.numeric(), Files.size(tempFile));
+    }
+
+    /**
+     * A row's labels: the cell split on the label delimiter (a JSON array is already split), each part
+     * trimmed, empty parts dropped, duplicates removed, in the order given.
+     */
+    private static List<String> labelsOf(LabelledRow row, UploadOptions options) {
+        Set<String> labels = new LinkedHashSet<>();
+        for (String cell : row.labels()) {
+            String value = cell == null ? "" : cell;
+            List<String> parts = options.labelDelimiter().isEmpty() || row.labels().size() > 1 ? List.of(value)
+                    : List.of(value.split(Pattern.quote(options.labelDelimiter()), -1));
+            for (String part : parts) {
+                String label = part.trim();
+                if (label.length() > MAX_LABEL_LENGTH) {
+                    throw DatasetProblems.labelTooLong(row.line(), options.labelColumn(), MAX_LABEL_LENGTH);
+                }
+                if (!label.isEmpty()) {
+                    labels.add(label);
+                }
+            }
+        }
+        if (labels.isEmpty()) {
+            throw DatasetProblems.emptyLabel(row.line(), options.labelColumn());
+        }
+        return List.copyOf(labels);
     }
 
     private RowSource open(DatasetFormat format, InputStream content, UploadOptions options) throws IOException {

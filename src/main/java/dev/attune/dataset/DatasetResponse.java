@@ -3,6 +3,8 @@ package dev.attune.dataset;
 import java.time.Instant;
 import java.util.SortedMap;
 
+import dev.attune.modeling.ProblemType;
+
 /**
  * An uploaded data set.
  *
@@ -13,15 +15,24 @@ import java.util.SortedMap;
  * @param labelColumn the column the labels came from
  * @param rowCount rows stored
  * @param skippedRows rows skipped because their text was empty
- * @param labels rows per label
+ * @param labels rows per label (a row with several labels counts for each); empty for a numeric column
+ *     with more distinct values than attune.datasets.max-labels
+ * @param multiLabelRows rows with more than one label
+ * @param labelDelimiter what split label cells into several labels ("" : none)
+ * @param numericLabels min, max and mean when every label is one number; null otherwise
+ * @param suggestedProblemType what a job on this data set trains unless it sets problemType: multi-label
+ *     when rows have several labels, regression for numbers with fractions or more than 10 distinct values,
+ *     else single-label classification
  * @param sizeBytes size of the stored rows
  * @param createdAt when it was uploaded
  */
 record DatasetResponse(String id, String name, String format, String textColumn, String labelColumn,
-        int rowCount, int skippedRows, SortedMap<String, Integer> labels, long sizeBytes, Instant createdAt) {
+        int rowCount, int skippedRows, SortedMap<String, Integer> labels, int multiLabelRows, String labelDelimiter,
+        NumericLabels numericLabels, ProblemType suggestedProblemType, long sizeBytes, Instant createdAt) {
 
     static DatasetResponse of(Dataset d) {
         return new DatasetResponse(d.id(), d.name(), d.format(), d.textColumn(), d.labelColumn(), d.rowCount(),
-                d.skippedRows(), d.labels(), d.sizeBytes(), d.createdAt());
+                d.skippedRows(), d.labels(), d.multiLabelRows(), d.labelDelimiter(), d.numericLabels(),
+                d.suggestedProblemType(), d.sizeBytes(), d.createdAt());
     }
 }

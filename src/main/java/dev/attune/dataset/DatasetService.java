@@ -41,7 +41,8 @@ public class DatasetService {
                 : originalFileName != null && !originalFileName.isBlank() ? originalFileName : id;
         Dataset dataset = new Dataset(id, name, rows.format().name().toLowerCase(), options.textColumn(),
                 options.labelColumn(), rows.rowCount(), rows.skippedRows(), rows.sizeBytes(), fileName,
-                rows.labels(), DatasetRepository.now());
+                rows.labels(), rows.multiLabelRows(), options.labelDelimiter(), rows.numericLabels(),
+                DatasetRepository.now());
         files.publish(rows.tempFile(), fileName);
         try {
             repository.insert(dataset);
@@ -49,8 +50,9 @@ public class DatasetService {
             files.delete(fileName);
             throw e;
         }
-        log.info("Data set {} '{}': {} rows, {} skipped, labels {}", id, name, rows.rowCount(), rows.skippedRows(),
-                rows.labels());
+        log.info("Data set {} '{}': {} rows, {} skipped, labels {}, {} rows with several labels{}", id, name,
+                rows.rowCount(), rows.skippedRows(), rows.labels(), rows.multiLabelRows(),
+                rows.numericLabels() == null ? "" : ", numeric " + rows.numericLabels());
         return dataset;
     }
 

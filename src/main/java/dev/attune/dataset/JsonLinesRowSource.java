@@ -59,9 +59,17 @@ final class JsonLinesRowSource implements RowSource {
             return null;
         }
         JsonNode label = object.get(labelColumn);
-        if (label == null || label.isNull() || label.isContainer()) {
+        if (label == null || label.isNull() || label.isObject()) {
             throw DatasetProblems.malformed("line " + line, line,
-                    "field '" + labelColumn + "' is missing or not a string/number");
+                    "field '" + labelColumn + "' is missing or not a string, a number or an array of them");
+        }
+        List<String> labels = new ArrayList<>();
+        for (JsonNode value : label.isArray() ? label : List.of(label)) {
+            if (value.isContainer() || value.isNull()) {
+                throw DatasetProblems.malformed("line " + line, line,
+                        "field '" + labelColumn + "' holds an array whose elements must be strings or numbers");
+            }
+            labels.add(value.isString() ? value.stringValue() : value.asString());
         }
         JsonNode text = object.get(textColumn);
         if (text != null && text.isContainer()) {
@@ -69,7 +77,7 @@ final class JsonLinesRowSource implements RowSource {
                     + (text.isArray() ? "array" : "object") + "; it must be one string (join the parts yourself)");
         }
         String textValue = text == null || text.isNull() ? null : text.isString() ? text.stringValue() : text.toString();
-        return new LabelledRow(line, textValue, label.isString() ? label.stringValue() : label.asString());
+        return new LabelledRow(line, textValue, labels);
     }
 
     private JsonNode readObject() {

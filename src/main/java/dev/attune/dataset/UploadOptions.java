@@ -2,18 +2,36 @@ package dev.attune.dataset;
 
 import dev.attune.errors.InvalidInput;
 
-/** What the uploader told us about the file; blank values take the defaults. */
-record UploadOptions(String name, String textColumn, String labelColumn, DatasetFormat format) {
+/**
+ * What the uploader told us about the file; blank values take the defaults.
+ *
+ * @param labelDelimiter splits a label cell into several labels (multi-label data); default ",";
+ *     "" keeps every cell whole
+ */
+record UploadOptions(String name, String textColumn, String labelColumn, DatasetFormat format, String labelDelimiter) {
+
+    static final String DEFAULT_LABEL_DELIMITER = ",";
 
     UploadOptions {
         textColumn = textColumn == null || textColumn.isBlank() ? "text" : textColumn.trim();
         labelColumn = labelColumn == null || labelColumn.isBlank() ? "label" : labelColumn.trim();
+        labelDelimiter = labelDelimiter == null ? DEFAULT_LABEL_DELIMITER : labelDelimiter;
         if (name != null && name.length() > 255) {
             throw new InvalidInput("Name too long",
                     "The name has " + name.length() + " characters; use at most 255.");
         }
+        if (labelDelimiter.length() > 8 || (!labelDelimiter.isEmpty() && labelDelimiter.isBlank()
+                && !labelDelimiter.equals("\t") && !labelDelimiter.equals("\t"))) {
+            throw new InvalidInput("Invalid label delimiter", "labelDelimiter must be 1 to 8 characters that are "
+                    + "not all blanks (such as \",\", \";\" or \"|\"), or empty to keep each label cell whole; was \""
+                    + labelDelimiter + "\".");
+        }
         if (textColumn.equals(labelColumn)) {
             throw DatasetProblems.sameColumn(textColumn);
         }
+    }
+
+    UploadOptions(String name, String textColumn, String labelColumn, DatasetFormat format) {
+        this(name, textColumn, labelColumn, format, null);
     }
 }

@@ -160,8 +160,8 @@ class JobExecutor implements SmartLifecycle {
             }
             repository.recordModel(id, result.model().id());
             outcome = JobStatus.SUCCEEDED;
-            listener.log("succeeded: model " + result.model().id() + ", best validation accuracy "
-                    + result.result().best().metrics().accuracy());
+            listener.log("succeeded: model " + result.model().id() + ", best validation "
+                    + result.result().best().metrics().summary());
         } catch (TrainingCancelledException e) {
             outcome = running ? JobStatus.CANCELLED : JobStatus.QUEUED;
             listener.log(running ? "cancelled: " + e.getMessage() : "stopped by shutdown: will resume at the next start");

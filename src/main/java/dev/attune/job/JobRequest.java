@@ -11,7 +11,12 @@ import jakarta.validation.constraints.Size;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 
+import java.util.Map;
+
+import dev.attune.modeling.ProblemType;
+import dev.attune.training.ClassWeights;
 import dev.attune.training.FineTuneRequest;
+import dev.attune.training.Thresholds;
 import dev.attune.training.TrainingOptions;
 import dev.attune.training.TrainingOptions.Init;
 import dev.attune.training.TrainingOptions.MetricForBest;
@@ -43,11 +48,18 @@ import dev.attune.training.TrainingOptions.Strategy;
  * @param maxGradNorm clip the global gradient norm to this, default 1.0 (0: no clipping)
  * @param seed the same seed gives the same run, default 42
  * @param scheduler linear (default) or cosine decay after warm-up
- * @param metricForBest accuracy (default), f1_macro or loss: what picks the best evaluation
+ * @param metricForBest what picks the best evaluation: accuracy, f1_macro, f1_micro or loss for classifiers
+ *     (default accuracy; f1_macro for multi-label), loss, mae, rmse, pearson or spearman for regression (default rmse)
  * @param earlyStoppingPatience stop after this many evaluations without gain; default never
  * @param evalEverySteps evaluate every N optimizer steps; default each epoch
  * @param validationSplit share held out for validation without validationDatasetId, default 0.1
  * @param maxTrainSamples cap on training rows (a stratified sample); default all
+ * @param problemType single_label_classification, multi_label_classification or regression; default: the
+ *     training data set's suggestedProblemType
+ * @param classWeights "none" (default), "balanced" (single label: n / (classes × count); multi-label:
+ *     pos_weight = negatives / positives per label, at most 30) or a map label → weight (multi-label: pos_weight)
+ * @param thresholds multi-label only: "tuned" (default: per label, the F1-best threshold on the validation set,
+ *     stored with the model) or one probability for every label, such as 0.5
  */
 record JobRequest(
         @Schema(example = "3f2b8c1e-5d7a-4e9b-8c2d-1a2b3c4d5e6f") String datasetId,
@@ -74,11 +86,22 @@ record JobRequest(
         @Schema(example = "40") @Min(0) @Max(1_000_000) Integer evalEverySteps,
         @Schema(example = "0.1") @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false)
         Double validationSplit,
-        @Schema(example = "3000") @Min(2) Integer maxTrainSamples) {
+        @Schema(example = "3000") @Min(2) Integer maxTrainSamples,
+        @Schema(allowableValues = {"single_label_classification", "multi_label_classification", "regression"},
+                example = "single_label_classification") String problemType,
+        @Schema(oneOf = {String.class, Map.class}, example = "balanced") Object classWeights,
+        @Schema(oneOf = {String.class, Double.class}, example = "tuned") Object thresholds) {
 
-    /** The options asked for, defaults filled in; a misspelt name takes its default ({@link #nameProblems} says so). */
-    TrainingOptions options() {
+    /**
+     * The options asked for, defaults filled in; a misspelt name takes its default ({@link #nameProblems} says so).
+     *
+     * @param suggested the problem type when the request names none (the training data set's suggestion)
+     */
+    TrainingOptions options(ProblemType suggested) {
         return TrainingOptions.builder()
+                .problemType(ProblemType.parse(problemType).orElse(suggested))
+                .classWeights(ClassWeights.parse(classWeights).orElse(null))
+                .thresholds(Thresholds.parse(thresholds).orElse(null))
                 .strategy(TrainingOptions.parse(Strategy.class, strategy).orElse(null))
                 .lastLayers(lastLayers)
                 .init(TrainingOptions.parse(Init.class, init).orElse(null))
@@ -99,6 +122,16 @@ record JobRequest(
         checkName(problems, "init", init, Init.class);
         checkName(problems, "scheduler", scheduler, Scheduler.class);
         checkName(problems, "metricForBest", metricForBest, MetricForBest.class);
+        if (problemType != null && ProblemType.parse(problemType).isEmpty()) {
+            problems.add("problemType: must be one of " + ProblemType.ids() + ", was " + problemType);
+        }
+        if (ClassWeights.parse(classWeights).isEmpty()) {
+            problems.add("classWeights: must be \"none\", \"balanced\" or a map of label to a positive number, was "
+                    + classWeights);
+        }
+        if (Thresholds.parse(thresholds).isEmpty()) {
+            problems.add("thresholds: must be \"tuned\" or a number between 0 and 1 (exclusive), was " + thresholds);
+        }
         return problems;
     }
 
@@ -108,7 +141,7 @@ record JobRequest(
         }
     }
 
-    FineTuneRequest fineTuneRequest() {
-        return new FineTuneRequest(datasetId, baseModel, validationDatasetId, testDatasetId, name, options());
+    FineTuneRequest fineTuneRequest(ProblemType suggested) {
+        return new FineTuneRequest(datasetId, baseModel, validationDatasetId, testDatasetId, name, options(suggested));
     }
 }

@@ -12,6 +12,7 @@ import dev.attune.errors.Conflict;
 import dev.attune.errors.InvalidInput;
 import dev.attune.errors.NotFound;
 import dev.attune.errors.Overloaded;
+import dev.attune.modeling.ProblemType;
 import dev.attune.training.FineTuningService;
 
 import org.springframework.dao.DataIntegrityViolationException;
@@ -43,7 +44,8 @@ class JobService {
                 .map(v -> v.getPropertyPath() + ": " + v.getMessage() + ", was " + v.getInvalidValue())
                 .sorted().forEach(problems::add);
         problems.addAll(request.nameProblems());
-        problems.addAll(fineTuning.problems(request.fineTuneRequest()));
+        ProblemType suggested = fineTuning.suggestedProblemType(request.datasetId());
+        problems.addAll(fineTuning.problems(request.fineTuneRequest(suggested)));
         if (!problems.isEmpty()) {
             throw new InvalidInput("Invalid job", "The job cannot run: " + String.join("; ", problems)
                     + ". Correct these fields and submit again.").with("errors", problems);
@@ -55,7 +57,7 @@ class JobService {
         }
         JobConfig config = new JobConfig(request.datasetId(), request.baseModel(), blankToNull(request.validationDatasetId()),
                 blankToNull(request.testDatasetId()), request.name(), request.priority() == null ? 0 : request.priority(),
-                request.options());
+                request.options(suggested));
         Job job = Job.submitted(UUID.randomUUID().toString(), config, Instant.now().truncatedTo(ChronoUnit.MILLIS));
         try {
             repository.insert(job);

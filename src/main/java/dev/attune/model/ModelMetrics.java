@@ -15,6 +15,6 @@ import tools.jackson.databind.JsonNode;
  * @param test the test data set's figures with the best weights; null without a test set
  */
 public record ModelMetrics(String metricForBest, double score, long bestStep, double bestEpoch,
-        @Schema(ref = "#/components/schemas/ClassificationMetrics") JsonNode validation,
-        @Schema(ref = "#/components/schemas/ClassificationMetrics") JsonNode test) {
+        @Schema(ref = "#/components/schemas/EvaluationMetrics") JsonNode validation,
+        @Schema(ref = "#/components/schemas/EvaluationMetrics") JsonNode test) {
 }

@@ -12,6 +12,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import dev.attune.checkpoint.CheckpointDir;
 import dev.attune.checkpoint.Safetensors;
@@ -34,6 +35,8 @@ public final class ClassifierModel implements AutoCloseable {
     private final TextEncoder textEncoder;
     private final CheckpointDir source;
     private final WeightBinder.Report report;
+    /** A multi-label model's decision threshold per label (tuned during training); null otherwise. */
+    private volatile List<Double> thresholds;
 
     private ClassifierModel(NDManager manager, SequenceClassifier block, TextEncoder textEncoder, CheckpointDir source,
             WeightBinder.Report report) {
@@ -42,6 +45,7 @@ public final class ClassifierModel implements AutoCloseable {
         this.textEncoder = textEncoder;
         this.source = source;
         this.report = report;
+        this.thresholds = block.config().thresholds();
     }
 
     /** Loads a checkpoint with its own head (or a fresh one if it has none). */
@@ -61,11 +65,22 @@ public final class ClassifierModel implements AutoCloseable {
      * @param randomWeights ignore the checkpoint's weights: same architecture and tokenizer, fresh weights
      */
     public static ClassifierModel load(Path dir, Device device, List<String> labels, boolean randomWeights) {
+        return load(dir, device, labels, ProblemType.SINGLE_LABEL_CLASSIFICATION, randomWeights);
+    }
+
+    /**
+     * @param labels when non-null, a new head with these outputs (for a regression: one) replaces the
+     *     checkpoint's, unless the checkpoint already has exactly these outputs for this problem type
+     * @param problemType what the new head's outputs mean (ignored when labels is null)
+     * @param randomWeights ignore the checkpoint's weights: same architecture and tokenizer, fresh weights
+     */
+    public static ClassifierModel load(Path dir, Device device, List<String> labels, ProblemType problemType,
+            boolean randomWeights) {
         CheckpointDir checkpoint = CheckpointDir.open(dir);
         ModelConfig config = ModelConfig.of(checkpoint);
-        boolean freshHead = labels != null && !labels.equals(config.labels());
+        boolean freshHead = labels != null && (!labels.equals(config.labels()) || problemType != config.problemType());
         if (labels != null) {
-            config = config.withLabels(labels);
+            config = config.withLabels(labels, problemType);
         }
         SequenceClassifier block = Architectures.create(config);
         NDManager manager = NDManager.newBaseManager(device);
@@ -106,12 +121,44 @@ public final class ClassifierModel implements AutoCloseable {
         return block.forward(store, inputs, training);
     }
 
-    /** Softmax probabilities per text (inference, no gradients), computed in a scope freed at once. */
+    public ProblemType problemType() {
+        return config().problemType();
+    }
+
+    /** A multi-label model's threshold per label, in label order; null for other models or before tuning. */
+    public List<Double> thresholds() {
+        return thresholds;
+    }
+
+    /** Sets the thresholds a multi-label model decides with (and saves in its config.json). */
+    public void useThresholds(List<Double> perLabel) {
+        if (perLabel != null && perLabel.size() != config().numLabels()) {
+            throw new IllegalArgumentException(perLabel.size() + " thresholds for " + config().numLabels() + " labels");
+        }
+        this.thresholds = perLabel == null ? null : List.copyOf(perLabel);
+    }
+
+    /**
+     * What (B, C) logits mean for this model's problem type: softmax probabilities (single label), a
+     * sigmoid per label (multi-label), or the logits themselves (regression: C = 1, the value).
+     */
+    public static NDArray outputsOf(NDArray logits, ProblemType problemType) {
+        return switch (problemType) {
+            case SINGLE_LABEL_CLASSIFICATION -> logits.softmax(-1);
+            case MULTI_LABEL_CLASSIFICATION -> Activation.sigmoid(logits);
+            case REGRESSION -> logits;
+        };
+    }
+
+    /**
+     * Per text: softmax probabilities (single label), per-label sigmoid probabilities (multi-label) or the
+     * predicted value (regression), as {@link #outputsOf}; inference, in a scope freed at once.
+     */
     public float[][] probabilities(List<String> texts, int maxLength) {
         EncodedBatch batch = textEncoder.encode(texts, maxLength);
         try (NDManager scope = manager.newSubManager()) {
             NDList outputs = forward(batch.toNDList(scope), false);
-            NDArray probs = outputs.get(0).softmax(-1); // (B, C)
+            NDArray probs = outputsOf(outputs.get(0), problemType()); // (B, C)
             float[] flat = probs.toFloatArray();
             int classes = config().numLabels();
             float[][] rows = new float[texts.size()][classes];
@@ -159,7 +206,16 @@ public final class ClassifierModel implements AutoCloseable {
             id2label.put(Integer.toString(i), config.labels().get(i));
             label2id.put(config.labels().get(i), i);
         }
-        json.remove("num_labels");
+        json.put("num_labels", config.labels().size());
+        json.put("problem_type", config.problemType().id());
+        json.remove(ModelConfig.THRESHOLDS_KEY);
+        List<Double> perLabel = thresholds;
+        if (config.problemType() == ProblemType.MULTI_LABEL_CLASSIFICATION && perLabel != null) {
+            ObjectNode byLabel = json.putObject(ModelConfig.THRESHOLDS_KEY);
+            for (int i = 0; i < perLabel.size(); i++) {
+                byLabel.put(config.labels().get(i), perLabel.get(i));
+            }
+        }
         json.put("dtype", "float32");
         return json;
     }

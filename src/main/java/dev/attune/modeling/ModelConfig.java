@@ -38,7 +38,12 @@ public record ModelConfig(
         int padTokenId,
         List<String> labels,
         boolean hasLabels,
+        ProblemType problemType,
+        List<Double> thresholds,
         ObjectNode raw) {
+
+    /** Where attune keeps a multi-label model's decision thresholds (label → threshold) in config.json. */
+    public static final String THRESHOLDS_KEY = "label_thresholds";
 
     private static final Pattern LAYER = Pattern.compile("(?:^|\\.)layer\\.(\\d+)\\.");
 
@@ -97,6 +102,15 @@ public record ModelConfig(
         double hiddenDropout = number(raw, keys.hiddenDropout(), 0.1);
         JsonNode id2label = raw.get("id2label");
         boolean hasLabels = id2label != null && id2label.isObject() && !id2label.isEmpty();
+        List<String> labels = hasLabels ? labels(id2label) : defaultLabels((int) number(raw, "num_labels", 2));
+        String problemTypeName = text(raw, "problem_type", null);
+        ProblemType problemType = problemTypeName == null ? ProblemType.inferredFrom(labels.size())
+                : ProblemType.parse(problemTypeName).orElseThrow(() -> new CheckpointException(
+                        "config.json problem_type '" + problemTypeName + "' is not one of " + ProblemType.ids()));
+        if (problemType == ProblemType.REGRESSION && labels.size() != 1) {
+            throw new CheckpointException("config.json: a regression model has one output, but id2label/num_labels "
+                    + "give " + labels.size());
+        }
         return new ModelConfig(type,
                 integer(raw, "vocab_size"),
                 integer(raw, keys.hiddenSize()),
@@ -113,16 +127,38 @@ public record ModelConfig(
                         keys.classifierDropoutDefault() == null ? hiddenDropout : keys.classifierDropoutDefault()),
                 number(raw, "initializer_range", 0.02),
                 (int) number(raw, "pad_token_id", "roberta".equals(type) ? 1 : 0),
-                hasLabels ? labels(id2label) : defaultLabels((int) number(raw, "num_labels", 2)),
+                labels,
                 hasLabels,
+                problemType,
+                thresholds(raw.get(THRESHOLDS_KEY), labels),
                 raw);
     }
 
-    /** A copy of this configuration with new labels (a new head for a fine-tuning data set). */
-    public ModelConfig withLabels(List<String> newLabels) {
+    /** A copy of this configuration with new outputs (a new head for a fine-tuning data set); no thresholds yet. */
+    public ModelConfig withLabels(List<String> newLabels, ProblemType newProblemType) {
         return new ModelConfig(modelType, vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, maxPositions,
                 typeVocabSize, layerNormEps, activation, hiddenDropout, attentionDropout, classifierDropout,
-                initializerRange, padTokenId, List.copyOf(newLabels), true, raw.deepCopy());
+                initializerRange, padTokenId, List.copyOf(newLabels), true, newProblemType, null, raw.deepCopy());
+    }
+
+    /** Per-label thresholds in label order, from {"label": threshold}; null when absent. */
+    private static List<Double> thresholds(JsonNode node, List<String> labels) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw new CheckpointException("config.json " + THRESHOLDS_KEY + " must map each label to a threshold");
+        }
+        List<Double> thresholds = new ArrayList<>();
+        for (String label : labels) {
+            JsonNode value = node.get(label);
+            if (value == null || !value.isNumber() || value.asDouble() < 0 || value.asDouble() > 1) {
+                throw new CheckpointException("config.json " + THRESHOLDS_KEY + " needs a threshold between 0 and 1 "
+                        + "for label '" + label + "'");
+            }
+            thresholds.add(value.asDouble());
+        }
+        return List.copyOf(thresholds);
     }
 
     public int numLabels() {

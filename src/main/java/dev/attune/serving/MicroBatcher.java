@@ -16,6 +16,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.modeling.EncodedBatch;
+import dev.attune.modeling.ProblemType;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -101,26 +102,43 @@ final class MicroBatcher implements AutoCloseable {
         batchSizes.accept(batch.size());
         List<String> texts = batch.stream().map(Pending::text).toList();
         EncodedBatch encoded = model.textEncoder().encode(texts, model.textEncoder().defaultMaxLength());
-        List<String> labels = model.config().labels();
-        int classes = labels.size();
-        float[] probabilities;
+        int classes = model.config().numLabels();
+        float[] outputs;
         try (NDManager scope = model.manager().newSubManager()) {
-            NDList outputs = model.forward(encoded.toNDList(scope), false);
-            NDArray probs = outputs.get(0).softmax(-1); // (B, C)
-            probabilities = probs.toFloatArray();
+            NDArray logits = model.forward(encoded.toNDList(scope), false).get(0); // (B, C)
+            outputs = ClassifierModel.outputsOf(logits, model.problemType()).toFloatArray();
         }
         for (int i = 0; i < batch.size(); i++) {
-            Map<String, Double> byLabel = new LinkedHashMap<>();
-            int best = 0;
-            for (int c = 0; c < classes; c++) {
-                byLabel.put(labels.get(c), (double) probabilities[i * classes + c]);
-                if (probabilities[i * classes + c] > probabilities[i * classes + best]) {
-                    best = c;
+            float[] row = java.util.Arrays.copyOfRange(outputs, i * classes, (i + 1) * classes);
+            batch.get(i).result().complete(prediction(row, encoded.truncated()[i]));
+        }
+    }
+
+    /** One text's answer from its outputs: probabilities (and, multi-label, the labels over threshold) or a value. */
+    private Prediction prediction(float[] outputs, boolean truncated) {
+        if (model.problemType() == ProblemType.REGRESSION) {
+            return new Prediction(null, outputs[0], null, null, truncated);
+        }
+        List<String> labels = model.config().labels();
+        Map<String, Double> byLabel = new LinkedHashMap<>();
+        int best = 0;
+        for (int c = 0; c < outputs.length; c++) {
+            byLabel.put(labels.get(c), (double) outputs[c]);
+            if (outputs[c] > outputs[best]) {
+                best = c;
+            }
+        }
+        List<String> chosen = null;
+        if (model.problemType() == ProblemType.MULTI_LABEL_CLASSIFICATION) {
+            List<Double> thresholds = model.thresholds();
+            chosen = new ArrayList<>();
+            for (int c = 0; c < outputs.length; c++) {
+                if (outputs[c] >= (thresholds == null ? 0.5 : thresholds.get(c))) {
+                    chosen.add(labels.get(c));
                 }
             }
-            batch.get(i).result().complete(new Prediction(labels.get(best), probabilities[i * classes + best], byLabel,
-                    encoded.truncated()[i]));
         }
+        return new Prediction(labels.get(best), outputs[best], byLabel, chosen, truncated);
     }
 
     @Override

@@ -1,14 +1,21 @@
 package dev.attune.serving;
 
+import java.util.List;
 import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * One text's answer.
  *
- * @param label the most probable label
- * @param score that label's probability
- * @param probabilities every label's probability (they sum to 1)
+ * @param label the most probable label (classifiers); null for a regression model
+ * @param score that label's probability; for a regression model, the predicted value
+ * @param probabilities every label's probability: a softmax that sums to 1 (single label) or an independent
+ *     sigmoid per label (multi-label); null for a regression model
+ * @param labels multi-label models only: the labels whose probability reaches their threshold (may be empty)
  * @param truncated whether the text was cut to the model's maxLength tokens
  */
-public record Prediction(String label, double score, Map<String, Double> probabilities, boolean truncated) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Prediction(String label, double score, Map<String, Double> probabilities, List<String> labels,
+        boolean truncated) {
 }

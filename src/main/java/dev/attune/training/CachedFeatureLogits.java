@@ -22,12 +22,12 @@ final class CachedFeatureLogits implements LogitsSource {
 
     private final ClassifierModel model;
     private final float[][] features;
-    private final int[] labels;
+    private final Targets targets;
 
-    private CachedFeatureLogits(ClassifierModel model, float[][] features, int[] labels) {
+    private CachedFeatureLogits(ClassifierModel model, float[][] features, Targets targets) {
         this.model = model;
         this.features = features;
-        this.labels = labels;
+        this.targets = targets;
     }
 
     /** Encodes every example once (eval mode, no gradients) and keeps its first-token vector. */
@@ -45,18 +45,17 @@ final class CachedFeatureLogits implements LogitsSource {
                 }
             }
         }
-        int[] labels = IntStream.range(0, data.size()).map(data::label).toArray();
-        return new CachedFeatureLogits(model, features, labels);
+        return new CachedFeatureLogits(model, features, data.targets());
     }
 
     @Override
     public int size() {
-        return labels.length;
+        return features.length;
     }
 
     @Override
-    public int[] labels(int[] indices) {
-        return IntStream.of(indices).map(i -> labels[i]).toArray();
+    public Targets targets() {
+        return targets;
     }
 
     @Override

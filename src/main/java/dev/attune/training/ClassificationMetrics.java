@@ -28,7 +28,7 @@ public record ClassificationMetrics(
         List<ClassMetrics> perClass,
         int[][] confusionMatrix,
         Double rocAuc,
-        int count) {
+        int count) implements EvaluationMetrics {
 
     /**
      * One label's figures.
@@ -83,27 +83,65 @@ public record ClassificationMetrics(
                 precisionSum / classes, recallSum / classes, f1Sum / classes, perClass, confusion, auc, labels.length);
     }
 
-    /** The value metricForBest compares, oriented so that higher is better. */
+    @Override
     public double score(TrainingOptions.MetricForBest metric) {
         return switch (metric) {
-            case ACCURACY -> accuracy;
+            case ACCURACY, F1_MICRO -> accuracy; // with one label per text, micro F1 is the accuracy
             case F1_MACRO -> f1Macro;
             case LOSS -> -loss;
+            case MAE, RMSE, PEARSON, SPEARMAN -> Double.NaN;
         };
+    }
+
+    @Override
+    public String summary() {
+        return "loss %.4f, accuracy %.4f, F1 %.4f".formatted(loss, accuracy, f1Macro);
     }
 
     /** Area under the ROC curve for label 1, by the rank statistic (ties count one half); null if one class is absent. */
     static Double rocAuc(int[] labels, float[][] probabilities) {
-        int n = labels.length;
+        boolean[] positive = new boolean[labels.length];
+        float[] scores = new float[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            positive[i] = labels[i] == 1;
+            scores[i] = probabilities[i][1];
+        }
+        return rocAuc(positive, scores);
+    }
+
+    /** Area under the ROC curve of {@code scores} for the positives, by the rank statistic; null if one class is absent. */
+    static Double rocAuc(boolean[] positive, float[] scores) {
+        int n = positive.length;
+        double[] ranks = ranks(scores);
+        long positives = 0;
+        for (boolean p : positive) {
+            positives += p ? 1 : 0;
+        }
+        long negatives = n - positives;
+        if (positives == 0 || negatives == 0) {
+            return null;
+        }
+        double positiveRankSum = 0;
+        for (int i = 0; i < n; i++) {
+            if (positive[i]) {
+                positiveRankSum += ranks[i];
+            }
+        }
+        return (positiveRankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
+    }
+
+    /** 1-based ranks of the values, ties sharing their average rank (as scipy.stats.rankdata). */
+    static double[] ranks(float[] values) {
+        int n = values.length;
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, (a, b) -> Float.compare(probabilities[a][1], probabilities[b][1]));
+        Arrays.sort(order, (a, b) -> Float.compare(values[a], values[b]));
         double[] ranks = new double[n];
         for (int i = 0; i < n;) {
             int j = i;
-            while (j + 1 < n && probabilities[order[j + 1]][1] == probabilities[order[i]][1]) {
+            while (j + 1 < n && values[order[j + 1]] == values[order[i]]) {
                 j++;
             }
             double rank = (i + j) / 2.0 + 1;
@@ -112,18 +150,7 @@ public record ClassificationMetrics(
             }
             i = j + 1;
         }
-        long positives = Arrays.stream(labels).filter(l -> l == 1).count();
-        long negatives = n - positives;
-        if (positives == 0 || negatives == 0) {
-            return null;
-        }
-        double positiveRankSum = 0;
-        for (int i = 0; i < n; i++) {
-            if (labels[i] == 1) {
-                positiveRankSum += ranks[i];
-            }
-        }
-        return (positiveRankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
+        return ranks;
     }
 
     static int argmax(float[] values) {

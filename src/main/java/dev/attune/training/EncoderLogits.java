@@ -24,8 +24,8 @@ final class EncoderLogits implements LogitsSource {
     }
 
     @Override
-    public int[] labels(int[] indices) {
-        return data.labels(indices);
+    public Targets targets() {
+        return data.targets();
     }
 
     @Override

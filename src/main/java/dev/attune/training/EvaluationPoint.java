@@ -8,5 +8,5 @@ package dev.attune.training;
  * @param trainLoss mean training loss since the previous evaluation
  * @param metrics the validation figures
  */
-public record EvaluationPoint(long step, double epoch, double trainLoss, ClassificationMetrics metrics) {
+public record EvaluationPoint(long step, double epoch, double trainLoss, EvaluationMetrics metrics) {
 }

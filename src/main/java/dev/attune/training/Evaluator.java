@@ -1,13 +1,13 @@
 package dev.attune.training;
 
+import java.util.Arrays;
 import java.util.List;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.attune.modeling.ClassifierModel;
-import java.util.Arrays;
 
-/** Scores a classifier on a data set: no gradients, dropout off, every batch in its own scope. */
+/** Scores a model on a data set: no gradients, dropout off, every batch in its own scope. */
 final class Evaluator {
 
     private Evaluator() {
@@ -21,15 +21,11 @@ final class Evaluator {
         };
     }
 
-    static ClassificationMetrics evaluate(ClassifierModel model, LogitsSource source, int batchSize, List<String> names) {
-        return evaluate(model, source, batchSize, names, Progress.NONE);
-    }
-
-    static ClassificationMetrics evaluate(ClassifierModel model, LogitsSource source, int batchSize, List<String> names,
+    static EvaluationMetrics evaluate(ClassifierModel model, LogitsSource source, int batchSize, Objective objective,
             Progress progress) {
-        int classes = names.size();
-        float[][] probabilities = new float[source.size()][];
-        int[] labels = new int[source.size()];
+        int outputs = model.config().numLabels();
+        float[][] logitsByExample = new float[source.size()][];
+        Targets targets = source.targets();
         double lossSum = 0;
         List<int[]> batches = source.evaluationBatches(batchSize);
         long done = 0;
@@ -37,15 +33,13 @@ final class Evaluator {
             progress.batches(done++, batches.size());
             try (NDManager scope = model.manager().newSubManager()) {
                 NDArray logits = source.logits(scope, batch, false);
-                int[] batchLabels = source.labels(batch);
-                lossSum += Losses.crossEntropy(logits, batchLabels, scope).getFloat() * batch.length;
-                float[] flat = logits.softmax(-1).toFloatArray();
+                lossSum += objective.loss(logits, targets.select(batch), scope).getFloat() * batch.length;
+                float[] flat = logits.toFloatArray();
                 for (int i = 0; i < batch.length; i++) {
-                    probabilities[batch[i]] = Arrays.copyOfRange(flat, i * classes, (i + 1) * classes);
-                    labels[batch[i]] = batchLabels[i];
+                    logitsByExample[batch[i]] = Arrays.copyOfRange(flat, i * outputs, (i + 1) * outputs);
                 }
             }
         }
-        return ClassificationMetrics.of(labels, probabilities, lossSum / Math.max(1, source.size()), names);
+        return objective.metrics(logitsByExample, targets, lossSum / Math.max(1, source.size()));
     }
 }

@@ -14,6 +14,7 @@ import ai.djl.training.GradientCollector;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.modeling.LayerNorm;
 import dev.attune.modeling.ParameterNames;
+import dev.attune.modeling.ProblemType;
 import dev.attune.modeling.Scalars;
 
 /**
@@ -60,6 +61,12 @@ public final class FineTuner {
             trainSource = new EncoderLogits(model, train);
             validationSource = new EncoderLogits(model, validation);
         }
+        Objective objective = Objective.forTraining(model.problemType(), model.config().labels(), options,
+                trainSource.targets());
+        if (objective.weights() != null) {
+            listener.log((model.problemType() == ProblemType.MULTI_LABEL_CLASSIFICATION ? "pos_weight" : "class weights")
+                    + " " + weightsByLabel(objective.weights()));
+        }
         List<AdamW.Trainable> trainable = selectTrainable();
         listener.log("training " + trainable.size() + " parameter tensors ("
                 + trainable.stream().mapToLong(t -> t.weight().size()).sum() + " weights), strategy "
@@ -72,14 +79,23 @@ public final class FineTuner {
                 listener.log("resumed from step " + state.step + " (epoch " + (state.epoch + 1) + ", batch "
                         + state.nextBatch + ")");
             }
-            return loop(trainSource, validationSource, optimizer, evalBatch, bestDir, state, resume);
+            return loop(trainSource, validationSource, objective, optimizer, evalBatch, bestDir, state, resume);
         } finally {
             trainable.forEach(t -> t.weight().setRequiresGradient(false));
         }
     }
 
-    private TrainingResult loop(LogitsSource trainSource, LogitsSource validationSource, AdamW optimizer, int evalBatch,
-            Path bestDir, RunState state, ResumePoint resume) {
+    private String weightsByLabel(double[] weights) {
+        StringBuilder text = new StringBuilder("{");
+        for (int c = 0; c < weights.length; c++) {
+            text.append(c == 0 ? "" : ", ").append(model.config().labels().get(c)).append('=')
+                    .append("%.3f".formatted(weights[c]));
+        }
+        return text.append('}').toString();
+    }
+
+    private TrainingResult loop(LogitsSource trainSource, LogitsSource validationSource, Objective objective,
+            AdamW optimizer, int evalBatch, Path bestDir, RunState state, ResumePoint resume) {
         int accumulation = options.gradientAccumulationSteps();
         int batchesPerEpoch = (trainSource.size() + options.batchSize() - 1) / options.batchSize();
         long stepsPerEpoch = (batchesPerEpoch + accumulation - 1) / accumulation;
@@ -103,7 +119,7 @@ public final class FineTuner {
                 }
                 int[] batch = batches.get(b);
                 seedDropout(state.epoch, b);
-                double loss = backward(trainSource, batch, accumulation);
+                double loss = backward(trainSource, objective, batch, accumulation);
                 if (!Double.isFinite(loss)) {
                     throw new TrainingFailedException("non_finite_loss", "The training loss became " + loss
                             + " at step " + state.step + " (epoch " + (state.epoch + 1) + "). Lower learningRate or "
@@ -129,7 +145,8 @@ public final class FineTuner {
                         || (evalEvery > 0 && state.step == totalSteps)) {
                     long evaluationStart = System.nanoTime();
                     double epochPosition = state.epoch + (double) (b + 1) / batches.size();
-                    evaluate(validationSource, evalBatch, state, epochPosition, lossSinceEval / Math.max(1, batchesSinceEval), bestDir);
+                    evaluate(validationSource, objective, evalBatch, state, epochPosition,
+                            lossSinceEval / Math.max(1, batchesSinceEval), bestDir);
                     lossSinceEval = 0;
                     batchesSinceEval = 0;
                     if (resume != null) {
@@ -154,9 +171,9 @@ public final class FineTuner {
     }
 
     /** One evaluation: records it, keeps the weights when they are the best so far, tells the listener. */
-    private void evaluate(LogitsSource validationSource, int evalBatch, RunState state, double epochPosition,
-            double trainLoss, Path bestDir) {
-        ClassificationMetrics metrics = Evaluator.evaluate(model, validationSource, evalBatch, model.config().labels(),
+    private void evaluate(LogitsSource validationSource, Objective objective, int evalBatch, RunState state,
+            double epochPosition, double trainLoss, Path bestDir) {
+        EvaluationMetrics metrics = Evaluator.evaluate(model, validationSource, evalBatch, objective,
                 (done, total) -> listener.onPhase(TrainingListener.Phase.EVALUATING, done, total));
         EvaluationPoint point = new EvaluationPoint(state.step, epochPosition, trainLoss, metrics);
         state.history.add(point);
@@ -165,26 +182,32 @@ public final class FineTuner {
         if (improved) {
             state.best = point;
             state.evaluationsWithoutGain = 0;
+            if (metrics instanceof MultiLabelMetrics multiLabel) {
+                model.useThresholds(multiLabel.thresholds()); // saved in config.json with these weights
+            }
             listener.onPhase(TrainingListener.Phase.SAVING, 0, 0);
             saveBest(bestDir);
         } else {
             state.evaluationsWithoutGain++;
         }
         listener.onEvaluation(point, improved);
-        listener.log("step %d epoch %.2f: train loss %.4f, validation loss %.4f, accuracy %.4f, F1 %.4f%s"
-                .formatted(state.step, point.epoch(), point.trainLoss(), metrics.loss(), metrics.accuracy(),
-                        metrics.f1Macro(), improved ? " (best)" : ""));
+        listener.log("step %d epoch %.2f: train loss %.4f, validation %s%s".formatted(state.step, point.epoch(),
+                point.trainLoss(), metrics.summary(), improved ? " (best)" : ""));
     }
 
-    /** Scores a model on examples (eval mode, no gradients). */
-    public static ClassificationMetrics evaluate(ClassifierModel model, TokenizedExamples data, int batchSize) {
+    /**
+     * Scores a finished model on examples (eval mode, no gradients, unweighted loss); a multi-label model
+     * decides with its own thresholds.
+     */
+    public static EvaluationMetrics evaluate(ClassifierModel model, TokenizedExamples data, int batchSize) {
         return evaluate(model, data, batchSize, TrainingListener.NONE);
     }
 
     /** As {@link #evaluate(ClassifierModel, TokenizedExamples, int)}, reporting the TESTING phase's batches. */
-    public static ClassificationMetrics evaluate(ClassifierModel model, TokenizedExamples data, int batchSize,
+    public static EvaluationMetrics evaluate(ClassifierModel model, TokenizedExamples data, int batchSize,
             TrainingListener listener) {
-        return Evaluator.evaluate(model, new EncoderLogits(model, data), batchSize, model.config().labels(),
+        Objective objective = Objective.forScoring(model.problemType(), model.config().labels(), model.thresholds());
+        return Evaluator.evaluate(model, new EncoderLogits(model, data), batchSize, objective,
                 (done, total) -> listener.onPhase(TrainingListener.Phase.TESTING, done, total));
     }
 
@@ -200,11 +223,11 @@ public final class FineTuner {
     }
 
     /** Forward and backward of one micro-batch; returns its (unscaled) mean loss. */
-    private double backward(LogitsSource source, int[] batch, int accumulation) {
+    private double backward(LogitsSource source, Objective objective, int[] batch, int accumulation) {
         try (NDManager scope = model.manager().newSubManager();
                 GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDArray logits = source.logits(scope, batch, true);
-            NDArray loss = Losses.crossEntropy(logits, source.labels(batch), scope);
+            NDArray loss = objective.loss(logits, source.targets().select(batch), scope);
             collector.backward(accumulation == 1 ? loss : loss.div(Scalars.of(loss, accumulation)));
             return loss.getFloat();
         }

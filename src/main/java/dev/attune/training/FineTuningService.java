@@ -10,6 +10,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import dev.attune.checkpoint.CheckpointDir;
 import dev.attune.checkpoint.HubException;
+import dev.attune.dataset.Dataset;
 import dev.attune.dataset.DatasetRow;
 import dev.attune.dataset.DatasetService;
 import dev.attune.engine.EngineInfo;
@@ -22,6 +23,7 @@ import dev.attune.modeling.Architectures;
 import dev.attune.checkpoint.CheckpointException;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.modeling.ModelConfig;
+import dev.attune.modeling.ProblemType;
 import dev.attune.errors.AttuneException;
 import dev.attune.errors.NotFound;
 
@@ -62,6 +64,10 @@ public class FineTuningService {
         checkDataset(problems, "datasetId", request.datasetId(), true);
         checkDataset(problems, "validationDatasetId", request.validationDatasetId(), false);
         checkDataset(problems, "testDatasetId", request.testDatasetId(), false);
+        ProblemType type = options.problemType() != null ? options.problemType() : suggestedProblemType(request.datasetId());
+        if (type != null) {
+            checkProblemType(problems, request, options, type);
+        }
         if (request.baseModel() == null || request.baseModel().isBlank()) {
             problems.add("baseModel: required (a registered model id, a path under the import roots, or a Hub id)");
         } else {
@@ -90,28 +96,109 @@ public class FineTuningService {
         return problems;
     }
 
+    /** The problem type a job on this data set trains unless it names one; null when there is no such data set. */
+    public ProblemType suggestedProblemType(String datasetId) {
+        if (datasetId == null || datasetId.isBlank()) {
+            return null;
+        }
+        try {
+            return datasets.get(datasetId).suggestedProblemType();
+        } catch (NotFound e) {
+            return null;
+        }
+    }
+
+    /** Whether the data sets, metricForBest, classWeights and thresholds fit the problem type. */
+    private void checkProblemType(List<String> problems, FineTuneRequest request, TrainingOptions options,
+            ProblemType type) {
+        String[][] roles = {{"datasetId", request.datasetId()}, {"validationDatasetId", request.validationDatasetId()},
+                {"testDatasetId", request.testDatasetId()}};
+        for (String[] role : roles) {
+            Dataset dataset = findDataset(role[1]);
+            if (dataset == null) {
+                continue;
+            }
+            if (type == ProblemType.REGRESSION && dataset.numericLabels() == null) {
+                problems.add(role[0] + ": problemType regression needs one number per row in '" + dataset.labelColumn()
+                        + "', but data set '" + dataset.name() + "' has labels such as " + firstLabels(dataset));
+            }
+            if (type == ProblemType.SINGLE_LABEL_CLASSIFICATION && dataset.multiLabelRows() > 0) {
+                problems.add(role[0] + ": " + dataset.multiLabelRows() + " rows of data set '" + dataset.name()
+                        + "' have several labels; use problemType multi_label_classification");
+            }
+        }
+        if (!options.metricForBest().appliesTo(type)) {
+            problems.add("metricForBest: " + options.metricForBest().id() + " does not apply to " + type.id() + "; use one of "
+                    + java.util.Arrays.stream(TrainingOptions.MetricForBest.values()).filter(m -> m.appliesTo(type))
+                            .map(TrainingOptions.MetricForBest::id).toList());
+        }
+        if (type == ProblemType.REGRESSION && options.classWeights().mode() != ClassWeights.Mode.NONE) {
+            problems.add("classWeights: a regression has no classes; leave classWeights out");
+        }
+        Dataset train = findDataset(request.datasetId());
+        if (train != null && type.isClassification() && !train.labels().isEmpty()) {
+            List<String> unknown = options.classWeights().unknownLabels(List.copyOf(train.labels().keySet()));
+            if (!unknown.isEmpty()) {
+                problems.add("classWeights: no label " + unknown + " in the training data set; its labels are "
+                        + train.labels().keySet());
+            }
+        }
+        if (type != ProblemType.MULTI_LABEL_CLASSIFICATION && !options.thresholds().tuned()) {
+            problems.add("thresholds: only multi_label_classification decides by thresholds; leave it out");
+        }
+    }
+
+    private Dataset findDataset(String id) {
+        if (id == null || id.isBlank()) {
+            return null;
+        }
+        try {
+            return datasets.get(id);
+        } catch (NotFound e) {
+            return null;
+        }
+    }
+
+    private static String firstLabels(Dataset dataset) {
+        return dataset.labels().keySet().stream().limit(3).map(l -> "'" + l + "'").toList().toString();
+    }
+
     public FineTuneOutcome run(FineTuneRequest request, String jobId, RunDirectory run, TrainingListener listener)
             throws IOException {
         TrainingOptions options = request.options() == null ? TrainingOptions.defaults() : request.options();
+        Dataset dataset = datasets.get(request.datasetId());
+        if (options.problemType() == null) {
+            ProblemType suggested = dataset.suggestedProblemType();
+            options = options.toBuilder().problemType(suggested)
+                    .metricForBest(options.metricForBest().appliesTo(suggested) ? options.metricForBest() : null).build();
+        }
+        ProblemType type = options.problemType();
         listener.onPhase(TrainingListener.Phase.PREPARING, 0, 0);
         Engine.getInstance().setRandomSeed((int) (long) options.seed());
         List<DatasetRow> rows = datasets.allRows(request.datasetId());
-        List<String> labels = LabelledData.labelsOf(rows);
-        List<Example> all = LabelledData.toExamples(rows, labels);
+        List<String> labels = type == ProblemType.REGRESSION ? List.of(dataset.labelColumn()) : LabelledData.labelsOf(rows);
+        List<Example> all = examplesOf(rows, labels, type, "training");
         List<Example> train;
         List<Example> validation;
         if (request.validationDatasetId() != null && !request.validationDatasetId().isBlank()) {
             train = all;
-            validation = examplesOf(request.validationDatasetId(), labels, "validation");
+            validation = examplesOf(datasets.allRows(request.validationDatasetId()), labels, type, "validation");
         } else {
             List<Example> pool = sampleFor(all, options, listener);
-            LabelledData.Split split = LabelledData.stratifiedSplit(pool, options.validationSplit(), options.seed());
+            LabelledData.Split split = LabelledData.split(pool, options.validationSplit(), options.seed(), type);
             train = split.train();
             validation = split.validation();
         }
         train = LabelledData.limit(train, options.maxTrainSamples());
-        listener.log("labels " + labels + "; " + train.size() + " training and " + validation.size()
-                + " validation examples");
+        listener.log(type.id() + (type.isClassification() ? ", labels " + labels : ", target '" + labels.get(0) + "'")
+                + "; " + train.size() + " training and " + validation.size() + " validation examples");
+        if (type.isClassification()) {
+            List<String> unseen = LabelledData.labelsMissingFrom(validation, labels);
+            if (!unseen.isEmpty()) {
+                listener.log("warning: no validation example has label(s) " + unseen
+                        + " (too few rows to hold any out): their validation figures are 0 and say nothing");
+            }
+        }
 
         Device device = engine.defaultDevice();
         ResumePoint resume = run.resumePoint();
@@ -122,7 +209,7 @@ public class FineTuningService {
         Path bestDir = run.best();
         TrainingResult result;
         try (ClassifierModel model = resuming ? ClassifierModel.load(resume.modelDir(), device)
-                : ClassifierModel.load(baseDir, device, labels, random)) {
+                : ClassifierModel.load(baseDir, device, labels, type, random)) {
             int maxLength = options.maxLength() != null ? options.maxLength() : model.textEncoder().defaultMaxLength();
             long padId = model.config().padTokenId();
             listener.log("base model " + request.baseModel() + " (" + model.config().modelType() + ", "
@@ -135,17 +222,16 @@ public class FineTuningService {
             throw new TrainingFailedException("no_evaluation", "The run ended before any evaluation.");
         }
         try (ClassifierModel best = ClassifierModel.load(bestDir, device)) {
-            ClassificationMetrics test = null;
+            EvaluationMetrics test = null;
             if (request.testDatasetId() != null && !request.testDatasetId().isBlank()) {
-                List<Example> testExamples = examplesOf(request.testDatasetId(), labels, "test");
+                List<Example> testExamples = examplesOf(datasets.allRows(request.testDatasetId()), labels, type, "test");
                 int maxLength = options.maxLength() != null ? options.maxLength() : best.textEncoder().defaultMaxLength();
                 test = FineTuner.evaluate(best, TokenizedExamples.of(testExamples, best.textEncoder(), maxLength,
                         best.config().padTokenId()), options.batchSize() * 2, listener);
-                listener.log("test: accuracy %.4f, F1 %.4f on %d examples".formatted(test.accuracy(), test.f1Macro(),
-                        test.count()));
+                listener.log("test on %d examples: %s".formatted(test.count(), test.summary()));
             }
             String name = request.name() != null && !request.name().isBlank() ? request.name()
-                    : "fine-tuned " + baseName(request.baseModel()) + " on " + datasets.get(request.datasetId()).name();
+                    : "fine-tuned " + baseName(request.baseModel()) + " on " + dataset.name();
             listener.onPhase(TrainingListener.Phase.SAVING, 0, 0);
             RegisteredModel registered = models.register(best, name, request.baseModel(), Origin.JOB, jobId,
                     metricsOf(result, test, options));
@@ -168,7 +254,8 @@ public class FineTuningService {
         if (wanted >= all.size()) {
             return all;
         }
-        List<Example> sample = LabelledData.stratifiedSplit(all, (double) wanted / all.size(), options.seed()).validation();
+        List<Example> sample = LabelledData.split(all, (double) wanted / all.size(), options.seed(), options.problemType())
+                .validation();
         listener.log("maxTrainSamples " + options.maxTrainSamples() + ": a stratified sample of " + sample.size() + " of "
                 + all.size() + " rows, from which the validation share is held out");
         return sample;
@@ -183,16 +270,15 @@ public class FineTuningService {
         return trimmed.substring(Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\')) + 1);
     }
 
-    private ModelMetrics metricsOf(TrainingResult result, ClassificationMetrics test, TrainingOptions options) {
+    private ModelMetrics metricsOf(TrainingResult result, EvaluationMetrics test, TrainingOptions options) {
         EvaluationPoint best = result.best();
         return new ModelMetrics(options.metricForBest().id(), best.metrics().score(options.metricForBest()), best.step(),
                 best.epoch(), mapper.valueToTree(best.metrics()), test == null ? null : mapper.valueToTree(test));
     }
 
-    private List<Example> examplesOf(String datasetId, List<String> labels, String role) {
-        List<DatasetRow> rows = datasets.allRows(datasetId);
+    private static List<Example> examplesOf(List<DatasetRow> rows, List<String> labels, ProblemType type, String role) {
         try {
-            return LabelledData.toExamples(rows, labels);
+            return LabelledData.toExamples(rows, labels, type);
         } catch (IllegalArgumentException e) {
             throw new TrainingFailedException("label_mismatch", "The " + role + " data set has a " + e.getMessage());
         }

@@ -11,7 +11,8 @@ interface LogitsSource {
 
     int size();
 
-    int[] labels(int[] indices);
+    /** What every example should produce, in example order. */
+    Targets targets();
 
     List<int[]> trainingBatches(int batchSize, Random random);
 

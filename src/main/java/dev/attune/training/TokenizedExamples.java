@@ -12,46 +12,35 @@ public final class TokenizedExamples {
     private static final int CHUNK = 1024;
 
     private final List<long[]> ids;
-    private final int[] labels;
+    private final Targets targets;
     private final long padId;
 
-    private TokenizedExamples(List<long[]> ids, int[] labels, long padId) {
+    private TokenizedExamples(List<long[]> ids, Targets targets, long padId) {
         this.ids = ids;
-        this.labels = labels;
+        this.targets = targets;
         this.padId = padId;
     }
 
     public static TokenizedExamples of(List<Example> examples, TextEncoder encoder, int maxLength, long padId) {
         List<long[]> ids = new ArrayList<>(examples.size());
-        int[] labels = new int[examples.size()];
         for (int start = 0; start < examples.size(); start += CHUNK) {
             List<Example> chunk = examples.subList(start, Math.min(examples.size(), start + CHUNK));
             ids.addAll(encoder.tokenize(chunk.stream().map(Example::text).toList(), maxLength));
         }
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = examples.get(i).label();
-        }
-        return new TokenizedExamples(ids, labels, padId);
+        return new TokenizedExamples(ids, Targets.of(examples), padId);
     }
 
     public int size() {
-        return labels.length;
+        return ids.size();
     }
 
     public int length(int index) {
         return ids.get(index).length;
     }
 
-    public int label(int index) {
-        return labels[index];
-    }
-
-    public int[] labels(int[] indices) {
-        int[] out = new int[indices.length];
-        for (int i = 0; i < indices.length; i++) {
-            out[i] = labels[indices[i]];
-        }
-        return out;
+    /** What every example should produce, in example order. */
+    public Targets targets() {
+        return targets;
     }
 
     /** The examples at {@code indices}, padded to the longest of them. */

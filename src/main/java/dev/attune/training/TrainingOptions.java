@@ -7,6 +7,8 @@ import java.util.Optional;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
+import dev.attune.modeling.ProblemType;
+
 /**
  * Everything a fine-tuning run can be asked for, every value resolved (the defaults are
  * transformers' Trainer defaults where it has one). Build with {@link #builder()}: unset or null
@@ -26,12 +28,18 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * @param maxGradNorm the global gradient norm is clipped to this (0: no clipping)
  * @param seed the same seed gives the same run
  * @param scheduler linear or cosine decay after warm-up
- * @param metricForBest accuracy, f1_macro or loss: what picks the best evaluation
+ * @param metricForBest what picks the best evaluation: accuracy, f1_macro, f1_micro or loss for
+ *     classification (default accuracy; f1_macro for multi-label), loss, mae, rmse, pearson or spearman
+ *     for regression (default rmse)
  * @param earlyStoppingPatience stop after this many evaluations without gain; null: never
  * @param evalEverySteps evaluate every N optimizer steps; null or 0: at the end of each epoch
  * @param validationSplit fraction of the training set held out (stratified, seeded) when no
  *     validation data set is given
  * @param maxTrainSamples cap on training rows; null: all
+ * @param problemType single_label_classification, multi_label_classification or regression; null: as the
+ *     training data set suggests
+ * @param classWeights none, balanced or a label → weight map (see {@link ClassWeights})
+ * @param thresholds multi-label decisions: tuned per label on validation, or one fixed probability
  */
 public record TrainingOptions(
         Strategy strategy,
@@ -51,7 +59,10 @@ public record TrainingOptions(
         Integer earlyStoppingPatience,
         Integer evalEverySteps,
         double validationSplit,
-        Integer maxTrainSamples) {
+        Integer maxTrainSamples,
+        ProblemType problemType,
+        ClassWeights classWeights,
+        Thresholds thresholds) {
 
     /** Enums written in lower case on the API and in stored configurations ("last_layers"). */
     public interface Named {
@@ -91,7 +102,25 @@ public record TrainingOptions(
     }
 
     public enum MetricForBest implements Named {
-        ACCURACY, F1_MACRO, LOSS;
+        ACCURACY, F1_MACRO, F1_MICRO, LOSS, MAE, RMSE, PEARSON, SPEARMAN;
+
+        /** Whether this metric exists for a problem type (mae for a classifier does not). */
+        public boolean appliesTo(ProblemType type) {
+            return switch (this) {
+                case LOSS -> true;
+                case ACCURACY, F1_MACRO, F1_MICRO -> type.isClassification();
+                case MAE, RMSE, PEARSON, SPEARMAN -> type == ProblemType.REGRESSION;
+            };
+        }
+
+        /** The metric picked when a job names none. */
+        static MetricForBest defaultFor(ProblemType type) {
+            return type == null ? ACCURACY : switch (type) {
+                case SINGLE_LABEL_CLASSIFICATION -> ACCURACY;
+                case MULTI_LABEL_CLASSIFICATION -> F1_MACRO;
+                case REGRESSION -> RMSE;
+            };
+        }
 
         @JsonCreator
         public static MetricForBest of(String id) {
@@ -132,7 +161,8 @@ public record TrainingOptions(
                 .learningRate(learningRate).batchSize(batchSize).maxLength(maxLength).warmupRatio(warmupRatio)
                 .weightDecay(weightDecay).gradientAccumulationSteps(gradientAccumulationSteps).maxGradNorm(maxGradNorm)
                 .seed(seed).scheduler(scheduler).metricForBest(metricForBest).earlyStoppingPatience(earlyStoppingPatience)
-                .evalEverySteps(evalEverySteps).validationSplit(validationSplit).maxTrainSamples(maxTrainSamples);
+                .evalEverySteps(evalEverySteps).validationSplit(validationSplit).maxTrainSamples(maxTrainSamples)
+                .problemType(problemType).classWeights(classWeights).thresholds(thresholds);
     }
 
     /** Collects options; {@link #build()} fills every unset (null) one with its default. */
@@ -156,8 +186,26 @@ public record TrainingOptions(
         private Integer evalEverySteps;
         private Double validationSplit;
         private Integer maxTrainSamples;
+        private ProblemType problemType;
+        private ClassWeights classWeights;
+        private Thresholds thresholds;
 
         private Builder() {
+        }
+
+        public Builder problemType(ProblemType value) {
+            problemType = value;
+            return this;
+        }
+
+        public Builder classWeights(ClassWeights value) {
+            classWeights = value;
+            return this;
+        }
+
+        public Builder thresholds(Thresholds value) {
+            thresholds = value;
+            return this;
         }
 
         public Builder strategy(Strategy value) {
@@ -265,11 +313,14 @@ public record TrainingOptions(
                     maxGradNorm == null ? 1.0 : maxGradNorm,
                     seed == null ? 42L : seed,
                     scheduler == null ? Scheduler.LINEAR : scheduler,
-                    metricForBest == null ? MetricForBest.ACCURACY : metricForBest,
+                    metricForBest == null ? MetricForBest.defaultFor(problemType) : metricForBest,
                     earlyStoppingPatience,
                     evalEverySteps,
                     validationSplit == null ? 0.1 : validationSplit,
-                    maxTrainSamples);
+                    maxTrainSamples,
+                    problemType,
+                    classWeights == null ? ClassWeights.NONE : classWeights,
+                    thresholds == null ? Thresholds.TUNED : thresholds);
         }
     }
 }
