@@ -76,7 +76,7 @@ public final class FineTuneBenchmark {
                 }
             };
             TrainingResult result = new FineTuner(m, options, log).train(trainData, evalData, best);
-            ClassificationMetrics metrics = result.best().metrics();
+            ClassificationMetrics metrics = (ClassificationMetrics) result.best().metrics();
             double total = (System.nanoTime() - start) / 1e9;
             System.out.printf("| %s | %s | %s%s | %s | %d | %d x %d | %.0e | %d | %.2f%% | %.1f s | %.1f s | %.1f |%n",
                     device, model.getFileName(), options.strategy().id(),

@@ -191,7 +191,7 @@ class DatasetApiTest {
     void labelColumnWithTooManyValuesIsRefused() {
         StringBuilder csv = new StringBuilder("text,label\n");
         for (int i = 0; i < 6; i++) {
-            csv.append("t").append(i).append(',').append(i).append('\n');
+            csv.append("t").append(i).append(",c").append(i).append('\n');
         }
         assertProblem(upload("x.csv", csv.toString()), 400, "Too many labels");
     }

@@ -2,15 +2,12 @@ package dev.attune.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 import ai.djl.Device;
 import dev.attune.checkpoint.Safetensors;
@@ -19,6 +16,7 @@ import dev.attune.modeling.ClassifierModel;
 import dev.attune.support.FakeHub;
 import dev.attune.support.Golden;
 import dev.attune.support.Http;
+import dev.attune.support.ModelDownload;
 import dev.attune.support.TestDataDir;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,11 +25,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.core.io.Resource;
-import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 
 /** Import, list, export and delete through real HTTP, H2, files and DJL, with a fake Hub on loopback. */
@@ -277,17 +272,7 @@ class ModelApiTest {
     }
 
     private Path download(String id) throws IOException {
-        ResponseEntity<Resource> response = RestClient.create("http://localhost:" + port).get()
-                .uri(MODELS + "/" + id + "/download").retrieve().toEntity(Resource.class);
-        assertThat(response.getStatusCode().value()).isEqualTo(200);
-        assertThat(response.getHeaders().getContentDisposition().getFilename()).endsWith(".zip");
-        Path target = Files.createTempDirectory(dataDir, "unzipped-");
-        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(response.getBody().getContentAsByteArray()))) {
-            for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
-                Files.copy(zip, target.resolve(entry.getName()));
-            }
-        }
-        return target;
+        return ModelDownload.unzip(port, id, dataDir);
     }
 
     private static void assertProblem(Http.Response response, int status, String title) {

@@ -27,4 +27,50 @@ public final class TrainingData {
         }
         return csv.toString();
     }
+
+    /**
+     * A learnable multi-label CSV (header text,labels): each text mentions one or two of three topics —
+     * joy, anger, surprise — and carries exactly the labels of the topics it mentions, joined by ",".
+     */
+    public static String multiLabelCsv(int rows, long seed) {
+        String[][] words = {{"great", "fun", "wonderful", "charming"}, {"awful", "hate", "furious", "worst"},
+                {"wow", "whoa", "unexpected", "suddenly"}};
+        String[] topics = {"joy", "anger", "surprise"};
+        String[] filler = {"a", "the", "movie", "film", "story", "is", "was", "and", "with"};
+        Random random = new Random(seed);
+        StringBuilder csv = new StringBuilder("text,labels\n");
+        for (int i = 0; i < rows; i++) {
+            int first = i % 3;
+            int second = i % 4 == 0 ? (first + 1 + random.nextInt(2)) % 3 : -1;
+            StringBuilder text = new StringBuilder();
+            for (int w = 0; w < 3 + random.nextInt(4); w++) {
+                text.append(filler[random.nextInt(filler.length)]).append(' ');
+            }
+            text.append(words[first][random.nextInt(4)]);
+            if (second >= 0) {
+                text.append(' ').append(filler[random.nextInt(filler.length)]).append(' ').append(words[second][random.nextInt(4)]);
+            }
+            String labels = second < 0 ? topics[first] : "\"" + topics[first] + "," + topics[second] + "\"";
+            csv.append(text).append(',').append(labels).append('\n');
+        }
+        return csv.toString();
+    }
+
+    /** A learnable regression CSV (header text,stars): stars = 1 + the number of positive words (0 to 4). */
+    public static String starsCsv(int rows, long seed) {
+        String[] positive = {"great", "good", "wonderful", "fun", "charming", "best"};
+        String[] filler = {"a", "the", "movie", "film", "story", "is", "was", "and", "with"};
+        Random random = new Random(seed);
+        StringBuilder csv = new StringBuilder("text,stars\n");
+        for (int i = 0; i < rows; i++) {
+            int good = i % 5;
+            StringBuilder text = new StringBuilder("the film");
+            for (int w = 0; w < good; w++) {
+                text.append(' ').append(filler[random.nextInt(filler.length)]).append(' ')
+                        .append(positive[random.nextInt(positive.length)]);
+            }
+            csv.append(text).append(',').append(1 + good).append('\n');
+        }
+        return csv.toString();
+    }
 }

@@ -36,11 +36,11 @@ class FineTunerTest {
         assertThat(history).hasSize(6);
         assertThat(history.get(history.size() - 1).trainLoss()).isLessThan(history.get(0).trainLoss() * 0.7);
         assertThat(history.get(history.size() - 1).metrics().loss()).isLessThan(history.get(0).metrics().loss());
-        assertThat(run.result.best().metrics().accuracy()).isGreaterThanOrEqualTo(0.9);
+        assertThat(run.result.best().metrics().score(TrainingOptions.MetricForBest.ACCURACY)).isGreaterThanOrEqualTo(0.9);
         try (ClassifierModel best = ClassifierModel.load(run.bestDir, Device.cpu())) {
             assertThat(best.config().labels()).isEqualTo(LABELS);
-            ClassificationMetrics again = FineTuner.evaluate(best, run.validation, 16);
-            assertThat(again.accuracy()).isEqualTo(run.result.best().metrics().accuracy());
+            EvaluationMetrics again = FineTuner.evaluate(best, run.validation, 16);
+            assertThat(again).usingRecursiveComparison().isEqualTo(run.result.best().metrics());
         }
     }
 
