@@ -9,6 +9,16 @@ const el = (tag, attrs = {}, ...children) => {
   return node;
 };
 const pct = x => (x == null ? "–" : (100 * x).toFixed(1) + "%");
+const num = x => (x == null ? "–" : x.toFixed(3));
+const MULTI = "multi_label_classification";
+const REGRESSION = "regression";
+/** A short headline figure for an evaluation of any problem type. */
+function headline(m) {
+  if (!m) return "–";
+  if (m.problemType === REGRESSION) return "RMSE " + num(m.rmse);
+  if (m.problemType === MULTI) return "F1 " + pct(m.f1Macro);
+  return "acc " + pct(m.accuracy);
+}
 const FINAL = ["SUCCEEDED", "FAILED", "CANCELLED"];
 
 // ---- API access, with the API key asked once and kept for the tab ----
@@ -104,7 +114,7 @@ function jobRow(job) {
     el("td", {}, progressBar(p, FINAL.includes(job.status))),
     el("td", { class: "sps" }, p.samplesPerSecond ?? "–"),
     el("td", { class: "eta" }, p.etaSeconds != null && !FINAL.includes(job.status) ? Math.round(p.etaSeconds) + " s" : "–"),
-    el("td", { class: "best" }, best ? "acc " + pct(best.accuracy) : "–"),
+    el("td", { class: "best" }, headline(best)),
     el("td", {}, FINAL.includes(job.status) ? "" : cancelButton(job.id)));
   row.addEventListener("click", () => showJob(job.id));
   return row;
@@ -137,7 +147,7 @@ function onJobEvent(id, name, data) {
     row.querySelector(".sps").textContent = data.samplesPerSecond ?? "–";
     row.querySelector(".eta").textContent = data.etaSeconds != null ? Math.round(data.etaSeconds) + " s" : "–";
   } else if (name === "evaluation") {
-    if (row) row.querySelector(".best").textContent = "acc " + pct(data.metrics.accuracy);
+    if (row) row.querySelector(".best").textContent = headline(data.metrics);
     if (id === selectedJob) {
       detailPoints.push({ step: data.step, trainLoss: data.trainLoss, metrics: data.metrics });
       drawCurves();
@@ -192,8 +202,10 @@ async function showJob(id) {
     ? el("a", { href: `/api/v1/models/${job.modelId}/download`, id: "download-model" }, "Download the model (Hugging Face checkpoint)")
     : "");
   const test = job.testMetrics;
-  $("#detail-test").textContent = test
-    ? `Test set (best weights): accuracy ${pct(test.accuracy)}, macro F1 ${pct(test.f1Macro)} on ${test.count} texts.` : "";
+  $("#detail-test").textContent = !test ? ""
+    : test.problemType === REGRESSION ? `Test set (best weights): RMSE ${num(test.rmse)}, MAE ${num(test.mae)}, Spearman ${num(test.spearman)} on ${test.count} texts.`
+    : test.problemType === MULTI ? `Test set (best weights, validation thresholds): macro F1 ${pct(test.f1Macro)}, micro F1 ${pct(test.f1Micro)} on ${test.count} texts.`
+    : `Test set (best weights): accuracy ${pct(test.accuracy)}, macro F1 ${pct(test.f1Macro)} on ${test.count} texts.`;
   $("#detail-config").textContent = JSON.stringify(job.config, null, 2);
   drawCurves();
   const best = detailPoints.filter(p => p.best).pop();
@@ -205,8 +217,11 @@ function drawCurves() {
   const steps = detailPoints.map(p => p.step);
   chart("loss-chart", [steps, detailPoints.map(p => p.trainLoss), detailPoints.map(p => p.metrics.loss)],
     ["train loss", "validation loss"], ["#2f6fed", "#c4320a"]);
-  chart("score-chart", [steps, detailPoints.map(p => p.metrics.accuracy), detailPoints.map(p => p.metrics.f1Macro)],
-    ["accuracy", "macro F1"], ["#12805c", "#b54708"]);
+  const kind = detailPoints[0]?.metrics.problemType;
+  const [a, b] = kind === REGRESSION ? [["mae", "MAE"], ["rmse", "RMSE"]]
+    : kind === MULTI ? [["f1Macro", "macro F1"], ["f1Micro", "micro F1"]] : [["accuracy", "accuracy"], ["f1Macro", "macro F1"]];
+  chart("score-chart", [steps, detailPoints.map(p => p.metrics[a[0]]), detailPoints.map(p => p.metrics[b[0]])],
+    [a[1], b[1]], ["#12805c", "#b54708"]);
 }
 
 function chart(id, data, names, colors) {
@@ -221,6 +236,8 @@ function chart(id, data, names, colors) {
 }
 
 function drawBest(metrics) {
+  if (metrics.problemType === MULTI) return drawBestMultiLabel(metrics);
+  if (metrics.problemType === REGRESSION) return drawBestRegression(metrics);
   const labels = metrics.perClass.map(c => c.label);
   const max = Math.max(1, ...metrics.confusionMatrix.flat());
   $("#confusion").replaceChildren(el("table", { class: "heat" },
@@ -234,6 +251,25 @@ function drawBest(metrics) {
     el("tr", {}, el("th", {}, "label"), el("th", {}, "precision"), el("th", {}, "recall"), el("th", {}, "F1"), el("th", {}, "support")),
     ...metrics.perClass.map(c => el("tr", {}, el("td", {}, c.label), el("td", {}, pct(c.precision)), el("td", {}, pct(c.recall)),
       el("td", {}, pct(c.f1)), el("td", {}, c.support)))));
+}
+
+/** Per-label figures with each label's decision threshold; no confusion matrix (labels are not exclusive). */
+function drawBestMultiLabel(m) {
+  $("#confusion").replaceChildren(el("p", {}, `Macro F1 ${pct(m.f1Macro)}, micro F1 ${pct(m.f1Micro)} with ${m.thresholdsTuned ? "tuned" : "fixed"} thresholds `
+    + `(at 0.5: ${pct(m.f1MacroAtHalf)} / ${pct(m.f1MicroAtHalf)}); exact label sets ${pct(m.subsetAccuracy)}, Hamming loss ${num(m.hammingLoss)}, macro ROC-AUC ${num(m.rocAucMacro)}.`));
+  $("#per-class").replaceChildren(el("table", {},
+    el("tr", {}, el("th", {}, "label"), el("th", {}, "precision"), el("th", {}, "recall"), el("th", {}, "F1"), el("th", {}, "support"), el("th", {}, "threshold"), el("th", {}, "ROC-AUC")),
+    ...m.perLabel.map(l => el("tr", {}, el("td", {}, l.label), el("td", {}, pct(l.precision)), el("td", {}, pct(l.recall)),
+      el("td", {}, el("div", { class: "bar" }, el("span", { style: `width:${100 * l.f1}%` }), el("em", {}, pct(l.f1)))),
+      el("td", {}, l.support), el("td", {}, num(l.threshold)), el("td", {}, num(l.rocAuc))))));
+}
+
+function drawBestRegression(m) {
+  $("#confusion").replaceChildren();
+  $("#per-class").replaceChildren(el("table", {},
+    el("tr", {}, el("th", {}, "MSE"), el("th", {}, "MAE"), el("th", {}, "RMSE"), el("th", {}, "Pearson"), el("th", {}, "Spearman"), el("th", {}, "texts")),
+    el("tr", {}, el("td", {}, num(m.loss)), el("td", {}, num(m.mae)), el("td", {}, num(m.rmse)), el("td", {}, num(m.pearson)),
+      el("td", {}, num(m.spearman)), el("td", {}, m.count))));
 }
 
 // ---- Data sets ----
@@ -267,8 +303,17 @@ async function loadDatasets() {
       preview.addEventListener("click", () => showPreview(d));
       const remove = deleteButton(`/api/v1/datasets/${d.id}`, `data set ${d.name}`, "#datasets-message", loadDatasets);
       return el("tr", { "data-dataset": d.id }, el("td", {}, d.name), el("td", {}, d.rowCount + (d.skippedRows ? ` (${d.skippedRows} skipped)` : "")),
-        el("td", {}, labelBars(d.labels, d.rowCount)), el("td", {}, d.format), el("td", {}, preview, " ", remove));
+        el("td", {}, labelSummary(d)), el("td", {}, d.format), el("td", {}, preview, " ", remove));
     })));
+}
+
+/** Label bars (a row with several labels counts for each), the share of multi-label rows, or a numeric summary. */
+function labelSummary(d) {
+  const kind = d.suggestedProblemType === MULTI ? `multi-label: ${d.multiLabelRows} rows with several labels`
+    : d.suggestedProblemType === REGRESSION ? "numeric: trains a regression" : "";
+  const numeric = d.numericLabels ? `values ${d.numericLabels.min} to ${d.numericLabels.max}, mean ${d.numericLabels.mean.toFixed(2)}` : "";
+  return el("div", {}, Object.keys(d.labels).length ? labelBars(d.labels, d.rowCount) : "",
+    kind || numeric ? el("small", { class: "label-kind" }, [kind, numeric].filter(Boolean).join("; ")) : "");
 }
 
 function labelBars(labels, total) {
@@ -320,7 +365,7 @@ async function loadModels() {
     const promote = el("button", { class: "secondary" }, serving?.modelId === m.id ? "Serving" : "Promote");
     promote.addEventListener("click", async () => { await json(`/api/v1/models/${m.id}/promote`, { method: "POST" }); setTimeout(loadModels, 500); });
     return el("tr", { "data-model": m.id }, el("td", {}, m.name), el("td", {}, m.architecture), el("td", {}, m.labels.join(", ")),
-      el("td", {}, m.origin), el("td", {}, pct(m.metrics?.validation?.accuracy)),
+      el("td", {}, m.origin), el("td", {}, headline(m.metrics?.validation)),
       el("td", {}, promote, " ", deleteButton(`/api/v1/models/${m.id}`, `model ${m.name}`, "#models-message", loadModels)));
   }));
 }
@@ -332,9 +377,17 @@ $("#try-form").addEventListener("submit", async event => {
   try {
     const answer = await json("/predict", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ text }) });
     const p = answer.predictions[0];
-    result.replaceChildren(el("p", {}, "→ ", el("strong", { id: "predicted-label" }, p.label), p.truncated ? " (text truncated)" : ""),
+    const truncated = p.truncated ? " (text truncated)" : "";
+    if (!p.probabilities) { // a regression model: one value
+      result.replaceChildren(el("p", {}, "→ score ", el("strong", { id: "predicted-label" }, num(p.score)), truncated));
+      return;
+    }
+    // multi-label: every label over its threshold (maybe none); single label: the most probable one
+    const answerText = p.labels ? (p.labels.length ? p.labels.join(", ") : "no label") : p.label;
+    result.replaceChildren(el("p", {}, "→ ", el("strong", { id: "predicted-label" }, answerText), truncated),
       ...Object.entries(p.probabilities).map(([label, prob]) =>
-        el("div", { class: "bar probability" }, el("span", { style: `width:${100 * prob}%` }), el("em", {}, `${label} ${pct(prob)}`))));
+        el("div", { class: "bar probability" + (p.labels?.includes(label) ? " chosen" : "") },
+          el("span", { style: `width:${100 * prob}%` }), el("em", {}, `${label} ${pct(prob)}`))));
   } catch (e) {
     result.replaceChildren(el("p", { class: "error" }, e.message));
   }
