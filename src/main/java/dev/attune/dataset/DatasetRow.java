@@ -4,6 +4,8 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
 /**
  * One stored example.
  *
@@ -23,6 +25,7 @@ public record DatasetRow(long index, String text, List<String> labels) {
 
     /** The label cell: the label, or several joined with ",". */
     @JsonProperty("label")
+    @Schema(description = "The label cell: the label, or several joined with \",\"", example = "positive")
     public String label() {
         return String.join(",", labels);
     }

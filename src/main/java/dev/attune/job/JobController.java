@@ -12,7 +12,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import dev.attune.system.ProblemResponses;
-import dev.attune.training.EvaluationMetrics;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -120,7 +119,7 @@ class JobController {
      * @param metrics the validation figures
      */
     record MetricPoint(int attempt, long step, double epoch, double trainLoss, boolean best,
-            @Schema(implementation = EvaluationMetrics.class) @JsonRawValue String metrics) {
+            @Schema(ref = "#/components/schemas/EvaluationMetrics") @JsonRawValue String metrics) {
     }
 
     private static JobStatus parseStatus(String status) {

@@ -3,7 +3,6 @@ package dev.attune.job;
 import java.time.Instant;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
-import dev.attune.training.EvaluationMetrics;
 import dev.attune.training.EvaluationPoint;
 import io.swagger.v3.oas.annotations.media.Schema;
 
@@ -30,7 +29,7 @@ record JobResponse(String id, String name, JobStatus status, Instant createdAt, 
         @Schema(implementation = JobProgress.class) @JsonRawValue String progress,
         @Schema(implementation = EvaluationPoint.class) @JsonRawValue String latestMetrics,
         @Schema(implementation = EvaluationPoint.class) @JsonRawValue String bestMetrics,
-        @Schema(implementation = EvaluationMetrics.class) @JsonRawValue String testMetrics,
+        @Schema(ref = "#/components/schemas/EvaluationMetrics") @JsonRawValue String testMetrics,
         String modelId, Job.Failure error, int attempts) {
 
     static JobResponse of(Job job) {

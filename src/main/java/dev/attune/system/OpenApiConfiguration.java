@@ -69,6 +69,28 @@ class OpenApiConfiguration {
         }));
     }
 
+    /**
+     * Describes the type property of polymorphic schemas: Jackson writes it ({@code @JsonTypeInfo}), so no
+     * Java member carries its Javadoc.
+     */
+    @Bean
+    OpenApiCustomizer typeProperties() {
+        return api -> {
+            var schemas = api.getComponents() == null ? null : api.getComponents().getSchemas();
+            if (schemas == null) {
+                return;
+            }
+            schemas.values().forEach(schema -> {
+                var property = schema.getProperties() == null ? null
+                        : (io.swagger.v3.oas.models.media.Schema<?>) schema.getProperties().get("problemType");
+                if (property != null && property.getDescription() == null) {
+                    property.setDescription("Which figures these are: "
+                            + "single_label_classification, multi_label_classification or regression.");
+                }
+            });
+        };
+    }
+
     /** What each extra status of {@link ProblemResponses} means. */
     private static final Map<Integer, String> MEANING = Map.of(
             403, "Forbidden: e.g. a path outside attune.models.import-roots, or a Hub repository that needs HF_TOKEN.",

@@ -1,5 +1,7 @@
 package dev.attune.training;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
 /**
  * One evaluation during training.
  *
@@ -8,5 +10,6 @@ package dev.attune.training;
  * @param trainLoss mean training loss since the previous evaluation
  * @param metrics the validation figures
  */
-public record EvaluationPoint(long step, double epoch, double trainLoss, EvaluationMetrics metrics) {
+public record EvaluationPoint(long step, double epoch, double trainLoss,
+        @Schema(ref = "#/components/schemas/EvaluationMetrics") EvaluationMetrics metrics) {
 }
