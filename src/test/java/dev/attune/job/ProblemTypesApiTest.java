@@ -37,10 +37,14 @@ class ProblemTypesApiTest {
 
     private static final String JOBS = "/api/v1/jobs";
     private static Path dataDir;
+    private static Path exports;
 
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        dataDir = TestDataDir.registerWithGoldenImports(registry);
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
+        dataDir = TestDataDir.register(registry);
+        exports = Files.createDirectories(dataDir.resolveSibling(dataDir.getFileName() + "-exports"));
+        // the golden checkpoints to fine-tune, and the exports to import back
+        registry.add("attune.models.import-roots", () -> Golden.dir("tiny-bert").getParent() + "," + exports);
     }
 
     @LocalServerPort
@@ -107,12 +111,28 @@ class ProblemTypesApiTest {
         }
         assertThat(Golden.strings(mixed.get("labels"))).isEqualTo(expected);
 
-        Path export = ModelDownload.unzip(port, modelId, dataDir);
+        Path export = ModelDownload.unzip(port, modelId, exports);
         JsonNode config = JsonMapper.builder().build().readTree(Files.readString(export.resolve("config.json")));
         assertThat(config.get("problem_type").stringValue()).isEqualTo("multi_label_classification");
         assertThat(config.get("num_labels").intValue()).isEqualTo(3);
         assertThat(config.get("label_thresholds").get("joy").doubleValue()).isEqualTo(thresholds.get(1));
         assertReloadedExportGivesTheServedOutputs(export, predictions, List.of("a wonderful film", "the worst story wow"));
+        assertImportedExportServesTheSameAnswers(export, modelId, "{\"texts\": [\"a wonderful film\", \"the worst story wow\"]}");
+    }
+
+    /** A checkpoint exported by attune, imported back through the API, answers /predict exactly as the original. */
+    private void assertImportedExportServesTheSameAnswers(Path export, String originalId, String body) {
+        Http.Response imported = http.postJson("/api/v1/models/import",
+                "{\"source\": \"%s\"}".formatted(export.toString().replace("\\", "\\\\")));
+        assertThat(imported.status()).as(imported.body()).isEqualTo(201);
+        JsonNode original = http.postJson("/api/v1/models/" + originalId + "/predict", body).json().get("predictions");
+        JsonNode again = http.postJson("/api/v1/models/" + id(imported.json()) + "/predict", body).json().get("predictions");
+        assertThat(again).hasSize(original.size());
+        for (int i = 0; i < original.size(); i++) {
+            assertThat(Golden.strings(again.get(i).path("labels"))).isEqualTo(Golden.strings(original.get(i).path("labels")));
+            assertThat(again.get(i).get("score").doubleValue()).isEqualTo(original.get(i).get("score").doubleValue(), within(1e-6));
+            assertThat(again.get(i).has("probabilities")).isEqualTo(original.get(i).has("probabilities"));
+        }
     }
 
     @Test
@@ -173,7 +193,7 @@ class ProblemTypesApiTest {
         assertThat(predictions.get(0).has("probabilities")).isFalse();
         assertThat(predictions.get(1).get("score").doubleValue()).isGreaterThan(predictions.get(0).get("score").doubleValue());
 
-        Path export = ModelDownload.unzip(port, modelId, dataDir);
+        Path export = ModelDownload.unzip(port, modelId, exports);
         JsonNode config = JsonMapper.builder().build().readTree(Files.readString(export.resolve("config.json")));
         assertThat(config.get("problem_type").stringValue()).isEqualTo("regression");
         assertThat(config.get("num_labels").intValue()).isEqualTo(1);
@@ -184,6 +204,8 @@ class ProblemTypesApiTest {
                 assertThat((double) values[i][0]).isEqualTo(predictions.get(i).get("score").doubleValue(), within(1e-5));
             }
         }
+        assertImportedExportServesTheSameAnswers(export, modelId,
+                "{\"texts\": [\"" + String.join("\", \"", texts) + "\"]}");
     }
 
     @Test
