@@ -8,7 +8,9 @@ import dev.attune.model.RegisteredModel;
 
 /**
  * Which model /predict serves, and why: the promoted model; else the fine-tuned model with the best
- * validation score on its job's metricForBest; else the most recently imported model.
+ * validation score on its job's metricForBest; else the most recently imported model. Scores are only
+ * compared between models chosen by the same metric as the newest fine-tuned model (an RMSE and an
+ * accuracy do not compare): the kind of model fine-tuned last is the one served.
  */
 public record ServingChoice(String modelId, String reason) {
 
@@ -18,9 +20,11 @@ public record ServingChoice(String modelId, String reason) {
         if (promoted.isPresent() && models.stream().anyMatch(m -> m.id().equals(promoted.get()))) {
             return Optional.of(new ServingChoice(promoted.get(), "promoted"));
         }
+        String metric = models.stream().filter(m -> m.origin() == Origin.JOB && m.metrics() != null).findFirst()
+                .map(m -> m.metrics().metricForBest()).orElse(null);
         RegisteredModel best = null;
         for (RegisteredModel model : models) {
-            if (model.origin() == Origin.JOB && model.metrics() != null
+            if (model.origin() == Origin.JOB && model.metrics() != null && model.metrics().metricForBest().equals(metric)
                     && (best == null || model.metrics().score() > best.metrics().score())) {
                 best = model; // ties: the newer one (models come newest first)
             }

@@ -45,6 +45,13 @@ class ServingChoiceTest {
     }
 
     @Test
+    void onlyScoresOfTheNewestFineTunedModelsMetricAreCompared() {
+        List<RegisteredModel> models = List.of(job("regression", "rmse", -0.7), job("classifier", "accuracy", 0.9),
+                job("better regression", "rmse", -0.4));
+        assertThat(ServingChoice.choose(models, Optional.empty()).map(ServingChoice::modelId)).contains("better regression");
+    }
+
+    @Test
     void withoutFineTunedModelsTheMostRecentImportServes() {
         List<RegisteredModel> models = List.of(imported("new"), imported("old"));
         assertThat(ServingChoice.choose(models, Optional.empty())).contains(
@@ -52,7 +59,11 @@ class ServingChoiceTest {
     }
 
     private static RegisteredModel job(String id, double score) {
-        return model(id, Origin.JOB, new ModelMetrics("accuracy", score, 10, 1.0, null, null));
+        return job(id, "accuracy", score);
+    }
+
+    private static RegisteredModel job(String id, String metric, double score) {
+        return model(id, Origin.JOB, new ModelMetrics(metric, score, 10, 1.0, null, null));
     }
 
     private static RegisteredModel imported(String id) {
