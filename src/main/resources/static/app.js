@@ -312,7 +312,8 @@ function labelSummary(d) {
   const kind = d.suggestedProblemType === MULTI ? `multi-label: ${d.multiLabelRows} rows with several labels`
     : d.suggestedProblemType === REGRESSION ? "numeric: trains a regression" : "";
   const numeric = d.numericLabels ? `values ${d.numericLabels.min} to ${d.numericLabels.max}, mean ${d.numericLabels.mean.toFixed(2)}` : "";
-  return el("div", {}, Object.keys(d.labels).length ? labelBars(d.labels, d.rowCount) : "",
+  const bars = Object.keys(d.labels).length && d.suggestedProblemType !== REGRESSION; // no bar per distinct score
+  return el("div", {}, bars ? labelBars(d.labels, d.rowCount) : "",
     kind || numeric ? el("small", { class: "label-kind" }, [kind, numeric].filter(Boolean).join("; ")) : "");
 }
 
