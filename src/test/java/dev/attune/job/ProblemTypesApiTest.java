@@ -12,12 +12,16 @@ import java.util.List;
 import java.util.Map;
 
 import ai.djl.Device;
+import dev.attune.files.FileTrees;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.support.Golden;
 import dev.attune.support.Http;
 import dev.attune.support.ModelDownload;
 import dev.attune.support.TestDataDir;
 import dev.attune.support.TrainingData;
+import dev.attune.training.Example;
+import dev.attune.training.FineTuner;
+import dev.attune.training.TokenizedExamples;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -117,7 +121,49 @@ class ProblemTypesApiTest {
         assertThat(config.get("num_labels").intValue()).isEqualTo(3);
         assertThat(config.get("label_thresholds").get("joy").doubleValue()).isEqualTo(thresholds.get(1));
         assertReloadedExportGivesTheServedOutputs(export, predictions, List.of("a wonderful film", "the worst story wow"));
+        writeTransformersCheck(export, "multi_label_classification", List.of(
+                new Example("a wonderful film", new int[] {1}, Float.NaN),
+                new Example("the worst story wow", new int[] {0, 2}, Float.NaN),
+                new Example("so fun and unexpected", new int[] {1, 2}, Float.NaN)));
         assertImportedExportServesTheSameAnswers(export, modelId, "{\"texts\": [\"a wonderful film\", \"the worst story wow\"]}");
+    }
+
+    /**
+     * Leaves the export with a batch and attune's loss on it in target/export-check/{kind}, for
+     * bench/check_problem_types.py to check where transformers is installed: AutoModelForSequenceClassification
+     * loads the kind from config.json and computes the same loss on the same batch.
+     */
+    private static void writeTransformersCheck(Path export, String kind, List<Example> batch) throws IOException {
+        Path target = Path.of("target", "export-check", kind);
+        FileTrees.deleteQuietly(target);
+        Files.createDirectories(target);
+        try (var files = Files.list(export)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, target.resolve(file.getFileName()));
+            }
+        }
+        double loss;
+        try (ClassifierModel model = ClassifierModel.load(export, Device.cpu())) {
+            loss = FineTuner.evaluate(model, TokenizedExamples.of(batch, model.textEncoder(), 32, model.config().padTokenId()),
+                    batch.size()).loss();
+        }
+        var json = JsonMapper.builder().build().createObjectNode();
+        json.put("problem_type", kind).put("max_length", 32).put("loss", loss);
+        var texts = json.putArray("texts");
+        var labels = json.putArray("labels");
+        for (Example example : batch) {
+            texts.add(example.text());
+            if (kind.equals("regression")) {
+                labels.add(example.value());
+            } else {
+                var hot = labels.addArray();
+                for (int c = 0; c < 3; c++) {
+                    final int label = c;
+                    hot.add(java.util.stream.IntStream.of(example.labels()).anyMatch(l -> l == label) ? 1.0 : 0.0);
+                }
+            }
+        }
+        Files.writeString(target.resolve("attune_batch.json"), json.toString());
     }
 
     /** A checkpoint exported by attune, imported back through the API, answers /predict exactly as the original. */
@@ -206,6 +252,8 @@ class ProblemTypesApiTest {
         }
         assertImportedExportServesTheSameAnswers(export, modelId,
                 "{\"texts\": [\"" + String.join("\", \"", texts) + "\"]}");
+        writeTransformersCheck(export, "regression", List.of(Example.scored(texts.get(0), 1), Example.scored(texts.get(1), 5),
+                Example.scored("the film is good", 2)));
     }
 
     @Test
