@@ -1,15 +1,9 @@
 package dev.attune.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -23,8 +17,6 @@ import dev.attune.training.TokenizedExamples;
 import dev.attune.training.TrainingListener;
 import dev.attune.training.TrainingOptions;
 import dev.attune.training.TrainingResult;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVRecord;
 
 /**
  * One fine-tuning recipe through attune's FineTuner, printed as a markdown table row. Run with
@@ -39,7 +31,7 @@ public final class FineTuneBenchmark {
             a.put(arg.substring(0, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
         }
         Path model = Path.of(a.getOrDefault("model", "../shared/models/all-MiniLM-L6-v2")).toAbsolutePath();
-        List<DatasetRow> trainRows = read(Path.of(a.getOrDefault("train", "../shared/datasets/sst2_train.csv.gz")));
+        List<DatasetRow> trainRows = BenchCsv.read(Path.of(a.getOrDefault("train", "../shared/datasets/sst2_train.csv.gz")), "label");
         int limit = Integer.parseInt(a.getOrDefault("trainRows", "8000"));
         if (limit > 0 && limit < trainRows.size()) {
             trainRows = trainRows.subList(0, limit);
@@ -56,7 +48,7 @@ public final class FineTuneBenchmark {
         List<Example> train = LabelledData.toExamples(trainRows, labels);
         List<Example> eval;
         if (a.containsKey("eval") && !a.get("eval").isBlank()) {
-            eval = LabelledData.toExamples(read(Path.of(a.get("eval"))), labels);
+            eval = LabelledData.toExamples(BenchCsv.read(Path.of(a.get("eval")), "label"), labels);
         } else {
             LabelledData.Split split = LabelledData.stratifiedSplit(train, options.validationSplit(), options.seed());
             train = split.train();
@@ -84,17 +76,5 @@ public final class FineTuneBenchmark {
                     options.batchSize(), options.maxLength(), options.learningRate(), options.epochs(),
                     100 * metrics.accuracy(), result.trainSeconds(), total, result.trainSamplesPerSecond());
         }
-    }
-
-    static List<DatasetRow> read(Path file) throws IOException {
-        List<DatasetRow> rows = new ArrayList<>();
-        try (InputStream raw = Files.newInputStream(file);
-                InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
-                BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            for (CSVRecord record : CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
-                rows.add(new DatasetRow(rows.size(), record.get("text"), record.get("label")));
-            }
-        }
-        return rows;
     }
 }

@@ -1,18 +1,12 @@
 package dev.attune.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -28,8 +22,6 @@ import dev.attune.training.TokenizedExamples;
 import dev.attune.training.TrainingListener;
 import dev.attune.training.TrainingOptions;
 import dev.attune.training.TrainingResult;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVRecord;
 
 /**
  * One multi-label recipe through attune's FineTuner, as a job with testDatasetId runs it: thresholds
@@ -47,8 +39,8 @@ public final class MultiLabelBenchmark {
         }
         Path model = Path.of(a.getOrDefault("model", "../shared/models/all-MiniLM-L6-v2")).toAbsolutePath();
         Path trainFile = Path.of(a.getOrDefault("train", "../shared/datasets/goemotions_group_train.csv.gz"));
-        List<DatasetRow> trainRows = read(trainFile);
-        List<DatasetRow> devRows = read(Path.of(a.getOrDefault("dev", "../shared/datasets/goemotions_group_dev.csv.gz")));
+        List<DatasetRow> trainRows = BenchCsv.read(trainFile, "labels");
+        List<DatasetRow> devRows = BenchCsv.read(Path.of(a.getOrDefault("dev", "../shared/datasets/goemotions_group_dev.csv.gz")), "labels");
         int limit = Integer.parseInt(a.getOrDefault("trainRows", "0"));
         TrainingOptions options = TrainingOptions.builder()
                 .problemType(ProblemType.MULTI_LABEL_CLASSIFICATION)
@@ -98,20 +90,5 @@ public final class MultiLabelBenchmark {
                 options.learningRate(), options.epochs(), options.classWeights().json(), 100 * validation.f1Macro(),
                 100 * scored.f1Macro(), 100 * scored.f1Micro(), 100 * scored.f1MacroAtHalf(), 100 * scored.f1MicroAtHalf(),
                 zeroLabels, rareF1.isEmpty() ? "-" : rareF1, result.trainSeconds(), total, result.trainSamplesPerSecond());
-    }
-
-    /** A CSV with text and labels columns; a labels cell holds one or more labels joined by ",". */
-    static List<DatasetRow> read(Path file) throws IOException {
-        List<DatasetRow> rows = new ArrayList<>();
-        try (InputStream raw = Files.newInputStream(file);
-                InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
-                BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            for (CSVRecord record : CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
-                List<String> labels = Arrays.stream(record.get("labels").split(",")).map(String::trim)
-                        .filter(l -> !l.isEmpty()).distinct().toList();
-                rows.add(new DatasetRow(rows.size(), record.get("text"), labels));
-            }
-        }
-        return rows;
     }
 }
