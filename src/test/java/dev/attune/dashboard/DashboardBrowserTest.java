@@ -11,6 +11,7 @@ import java.util.List;
 
 import dev.attune.support.Golden;
 import dev.attune.support.HeadlessChromium;
+import dev.attune.support.Http;
 import dev.attune.support.TestDataDir;
 import dev.attune.support.TrainingData;
 import org.junit.jupiter.api.AfterAll;
@@ -30,11 +31,12 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The dashboard in a real headless Chromium (Debian's chromium + chromium-driver): upload a data set,
  * submit a job from the form, watch it progress to SUCCEEDED, see its curves and confusion matrix,
- * and try a prediction. Screenshots go to target/screenshots/.
+ * and try a prediction; the same for multi-label data. Screenshots go to target/screenshots/.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "attune.jobs.progress-interval=50ms")
@@ -139,6 +141,73 @@ class DashboardBrowserTest {
         browser.manage().window().setSize(new Dimension(390, 844));
         tab("jobs");
         screenshot("jobs-phone");
+    }
+
+    /**
+     * Multi-label data: the upload shows how many rows carry several labels, the job detail shows per-label
+     * figures with their thresholds, and "Try it" answers with the labels over their thresholds.
+     */
+    @Test
+    void multiLabelUploadMetricsAndPredictionsInTheBrowser() throws IOException {
+        browser.get("http://localhost:" + port + "/");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(120));
+        wait.ignoring(StaleElementReferenceException.class);
+
+        browser.findElement(By.cssSelector("nav button[data-tab=datasets]")).click();
+        Path csv = Files.createTempFile("emotions", ".csv");
+        Files.writeString(csv, TrainingData.multiLabelCsv(120, 5), StandardCharsets.UTF_8);
+        browser.findElement(By.cssSelector("#upload-form input[name=file]")).sendKeys(csv.toString());
+        browser.findElement(By.cssSelector("#upload-form input[name=labelColumn]")).sendKeys("labels");
+        browser.findElement(By.cssSelector("#upload-form button")).click();
+        wait.until(d -> d.findElement(By.id("upload-message")).getText().contains("Stored 120 rows"));
+        wait.until(d -> d.findElement(By.cssSelector("#datasets-list .label-kind")).getText()
+                .equals("multi-label: 30 rows with several labels"));
+        assertThat(browser.findElements(By.cssSelector("#datasets-list .labels .bar"))).hasSize(3);
+        screenshot("multilabel-datasets");
+
+        Http http = new Http(port);
+        String datasetId = http.get("/api/v1/datasets").json().get(0).get("id").stringValue();
+        JsonNode job = http.postJson("/api/v1/jobs", """
+                {"datasetId": "%s", "baseModel": "%s", "epochs": 6, "learningRate": 0.003, "batchSize": 8,
+                 "maxLength": 32, "seed": 3, "validationSplit": 0.25}""".formatted(datasetId, Golden.dir("tiny-bert"))).json();
+        String jobId = job.get("id").stringValue();
+
+        browser.findElement(By.cssSelector("nav button[data-tab=jobs]")).click();
+        wait.until(d -> d.findElement(By.cssSelector("#jobs-table tbody tr .status")).getText().equals("SUCCEEDED"));
+        wait.until(d -> { // the live table re-renders its rows: find and click in one go, again if replaced
+            d.findElement(By.cssSelector("#jobs-table tbody tr")).click();
+            return true;
+        });
+        wait.until(d -> d.findElement(By.id("detail-status")).getText().equals("SUCCEEDED"));
+        wait.until(d -> d.findElements(By.cssSelector("#per-class tr")).size() == 4); // header + 3 labels
+        List<WebElement> header = browser.findElements(By.cssSelector("#per-class tr th"));
+        assertThat(header.stream().map(WebElement::getText)).contains("threshold", "ROC-AUC");
+        assertThat(browser.findElement(By.id("confusion")).getText()).contains("Macro F1").contains("tuned thresholds");
+        wait.until(d -> d.findElement(By.cssSelector("#jobs-table tbody tr .best")).getText().startsWith("F1 "));
+        screenshot("multilabel-job-detail");
+
+        String modelId = http.get("/api/v1/jobs/" + jobId).json().get("modelId").stringValue();
+        // the newest fine-tuned kind is served (also when the other test's classifier is still there)
+        wait.until(d -> modelId.equals(http.get("/api/v1/serving").json().path("modelId").stringValue())
+                && "serving".equals(http.get("/api/v1/serving").json().path("state").stringValue()));
+        browser.findElement(By.cssSelector("nav button[data-tab=models]")).click();
+        wait.until(d -> d.findElement(By.id("serving")).getText().startsWith("Serving"));
+        browser.findElement(By.cssSelector("#try-form textarea")).sendKeys("the worst film wow");
+        browser.findElement(By.cssSelector("#try-form button")).click();
+        wait.until(d -> !d.findElements(By.id("predicted-label")).isEmpty());
+        assertThat(browser.findElements(By.cssSelector("#try-result .probability"))).hasSize(3);
+        JsonNode served = http.postJson("/api/v1/models/" + modelId + "/predict", "{\"text\": \"the worst film wow\"}")
+                .json().get("predictions").get(0);
+        List<String> chosen = new java.util.ArrayList<>();
+        served.get("labels").forEach(l -> chosen.add(l.stringValue()));
+        assertThat(browser.findElement(By.id("predicted-label")).getText())
+                .isEqualTo(chosen.isEmpty() ? "no label" : String.join(", ", chosen));
+        assertThat(browser.findElements(By.cssSelector("#try-result .probability.chosen"))).hasSize(chosen.size());
+        screenshot("multilabel-models");
+
+        // leave nothing behind for the other test: its serving model and data-set list start clean
+        assertThat(http.delete("/api/v1/models/" + modelId).status()).isEqualTo(204);
+        assertThat(http.delete("/api/v1/datasets/" + datasetId).status()).isEqualTo(204);
     }
 
     /** The step the first job's progress bar shows, read in one script call (rows re-render live). */
