@@ -22,6 +22,6 @@ if [ $# -gt 0 ]; then
   run "$@"
 else
   original="train=../shared/datasets/goemotions_original_train.csv.gz dev=../shared/datasets/goemotions_original_dev.csv.gz rare=grief,pride,relief"
-  for weights in none balanced; do run trainRows=16000 classWeights=$weights; done
-  for weights in none balanced; do run $original trainRows=16000 classWeights=$weights; done
+  for weights in none balanced; do run trainRows=8000 classWeights=$weights; done
+  for weights in none balanced; do run $original trainRows=8000 classWeights=$weights; done
 fi
