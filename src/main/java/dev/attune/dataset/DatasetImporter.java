@@ -104,7 +104,7 @@ class DatasetImporter {
         Set<String> labels = new LinkedHashSet<>();
         for (String cell : row.labels()) {
             String value = cell == null ? "" : cell;
-            List<String> parts = options.labelDelimiter().isEmpty() || row.labels().size() > 1 ? List.of(value)
+            List<String> parts = options.labelDelimiter().isEmpty() || row.listed() ? List.of(value)
                     : List.of(value.split(Pattern.quote(options.labelDelimiter()), -1));
             for (String part : parts) {
                 String label = part.trim();

@@ -66,7 +66,7 @@ final class DelimitedRowSource implements RowSource {
             throw DatasetProblems.malformed("line " + line, line, "it has " + record.size()
                     + " fields but the header has " + columns.size());
         }
-        return new LabelledRow(line, record.get(textColumn), java.util.Collections.singletonList(record.get(labelColumn)));
+        return LabelledRow.cell(line, record.get(textColumn), record.get(labelColumn));
     }
 
     private static String rootMessage(Throwable e) {

@@ -77,7 +77,7 @@ final class JsonLinesRowSource implements RowSource {
                     + (text.isArray() ? "array" : "object") + "; it must be one string (join the parts yourself)");
         }
         String textValue = text == null || text.isNull() ? null : text.isString() ? text.stringValue() : text.toString();
-        return new LabelledRow(line, textValue, labels);
+        return new LabelledRow(line, textValue, labels, label.isArray());
     }
 
     private JsonNode readObject() {

@@ -4,8 +4,12 @@ import java.util.List;
 
 /**
  * One example as read from an upload; {@code line} is the 1-based line it ended on. {@code labels}
- * holds the label cell as found (one string for CSV/TSV, the elements of a JSON array in JSONL);
- * splitting on the label delimiter happens in the importer.
+ * holds the label cell as found: one string to be split on the label delimiter by the importer, or
+ * ({@code listed}) the elements of a JSON array, already one label each.
  */
-record LabelledRow(long line, String text, List<String> labels) {
+record LabelledRow(long line, String text, List<String> labels, boolean listed) {
+
+    static LabelledRow cell(long line, String text, String label) {
+        return new LabelledRow(line, text, java.util.Collections.singletonList(label), false);
+    }
 }

@@ -187,10 +187,12 @@ class ProblemTypesApiTest {
                 {"text": "so happy and surprised", "label": ["joy", "surprise"]}
                 {"text": "calm", "label": "neutral"}
                 {"text": "angry", "label": ["anger"]}
+                {"text": "puzzled", "label": ["mixed, unsure"]}
                 """;
         JsonNode dataset = upload("mixed.jsonl", jsonl, Map.of());
         assertThat(dataset.get("multiLabelRows").intValue()).isEqualTo(1);
-        assertThat(dataset.get("labels").properties()).hasSize(4);
+        assertThat(dataset.get("labels").properties()).hasSize(5); // an array's elements are never split
+        assertThat(dataset.get("labels").has("mixed, unsure")).isTrue();
         Http.Response nested = http.upload("/api/v1/datasets", "bad.jsonl",
                 "{\"text\": \"x\", \"label\": [[\"a\"]]}\n".getBytes(StandardCharsets.UTF_8), Map.of());
         assertThat(nested.status()).as(nested.body()).isEqualTo(400);
