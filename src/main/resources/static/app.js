@@ -365,7 +365,7 @@ async function loadModels() {
   $("#models-table tbody").replaceChildren(...models.map(m => {
     const promote = el("button", { class: "secondary" }, serving?.modelId === m.id ? "Serving" : "Promote");
     promote.addEventListener("click", async () => { await json(`/api/v1/models/${m.id}/promote`, { method: "POST" }); setTimeout(loadModels, 500); });
-    return el("tr", { "data-model": m.id }, el("td", {}, m.name), el("td", {}, m.architecture), el("td", {}, m.labels.join(", ")),
+    return el("tr", { "data-model": m.id }, el("td", {}, m.name), el("td", {}, m.architecture), el("td", {}, m.labels.join(", ") + (m.problemType === MULTI ? " (multi-label)" : m.problemType === REGRESSION ? " (regression)" : "")),
       el("td", {}, m.origin), el("td", {}, headline(m.metrics?.validation)),
       el("td", {}, promote, " ", deleteButton(`/api/v1/models/${m.id}`, `model ${m.name}`, "#models-message", loadModels)));
   }));

@@ -7,6 +7,8 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
+import dev.attune.modeling.ProblemType;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
@@ -28,12 +30,12 @@ class ModelRepository {
     void insert(RegisteredModel model) {
         jdbc.sql("""
                 INSERT INTO model (id, name, architecture, labels, source, origin, job_id, metrics, max_length,
-                                   parameters, size_bytes, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                   parameters, size_bytes, created_at, problem_type)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(model.id(), model.name(), model.architecture(), mapper.writeValueAsString(model.labels()),
                         model.source(), model.origin().name(), model.jobId(),
                         model.metrics() == null ? null : mapper.writeValueAsString(model.metrics()), model.maxLength(),
-                        model.parameters(), model.sizeBytes(), Timestamp.from(model.createdAt()))
+                        model.parameters(), model.sizeBytes(), Timestamp.from(model.createdAt()), model.problemType().id())
                 .update();
     }
 
@@ -90,7 +92,7 @@ class ModelRepository {
 
     private RegisteredModel map(ResultSet rs, int row) throws SQLException {
         return new RegisteredModel(rs.getString("id"), rs.getString("name"), rs.getString("architecture"),
-                mapper.readValue(rs.getString("labels"), new TypeReference<List<String>>() {
+                ProblemType.of(rs.getString("problem_type")), mapper.readValue(rs.getString("labels"), new TypeReference<List<String>>() {
                 }), rs.getString("source"), Origin.valueOf(rs.getString("origin")), rs.getString("job_id"),
                 metrics(rs.getString("metrics")),
                 rs.getInt("max_length"), rs.getLong("parameters"), rs.getLong("size_bytes"),

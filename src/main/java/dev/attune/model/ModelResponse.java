@@ -3,6 +3,8 @@ package dev.attune.model;
 import java.time.Instant;
 import java.util.List;
 
+import dev.attune.modeling.ProblemType;
+
 
 /**
  * A registered model.
@@ -10,7 +12,9 @@ import java.util.List;
  * @param id its id (use it as a job's baseModel, in /api/v1/models/{id}/predict...)
  * @param name a display name
  * @param architecture the transformers model_type (bert, distilbert, roberta...)
- * @param labels its labels, in id order
+ * @param problemType what its outputs mean: single_label_classification (/predict: the most probable label),
+ *     multi_label_classification (every label over its threshold) or regression (a value, one output)
+ * @param labels its labels, in id order (a regression: the name of the value)
  * @param source where it came from: a path, hf://org/name@revision, or the base model of its job
  * @param origin IMPORT or JOB
  * @param jobId the job that produced it (origin JOB)
@@ -20,11 +24,12 @@ import java.util.List;
  * @param sizeBytes size of its files
  * @param createdAt when it was registered
  */
-record ModelResponse(String id, String name, String architecture, List<String> labels, String source, Origin origin,
+record ModelResponse(String id, String name, String architecture, ProblemType problemType, List<String> labels,
+        String source, Origin origin,
         String jobId, ModelMetrics metrics, int maxLength, long parameters, long sizeBytes, Instant createdAt) {
 
     static ModelResponse of(RegisteredModel m) {
-        return new ModelResponse(m.id(), m.name(), m.architecture(), m.labels(), m.source(), m.origin(), m.jobId(),
+        return new ModelResponse(m.id(), m.name(), m.architecture(), m.problemType(), m.labels(), m.source(), m.origin(), m.jobId(),
                 m.metrics(), m.maxLength(), m.parameters(), m.sizeBytes(), m.createdAt());
     }
 }

@@ -71,7 +71,8 @@ public class ModelService {
             model.save(temp);
             long size = FileTrees.size(temp);
             long parameters = model.parameters().values().stream().mapToLong(NDArray::size).sum();
-            RegisteredModel record = new RegisteredModel(id, name, model.config().modelType(), model.config().labels(),
+            RegisteredModel record = new RegisteredModel(id, name, model.config().modelType(), model.problemType(),
+                    model.config().labels(),
                     source, origin, jobId, metrics, model.textEncoder().defaultMaxLength(), parameters, size,
                     Instant.now().truncatedTo(ChronoUnit.MILLIS));
             files.publish(temp, id);

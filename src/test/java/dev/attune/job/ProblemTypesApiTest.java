@@ -102,6 +102,8 @@ class ProblemTypesApiTest {
         assertThat(http.get(JOBS + "/" + id(job) + "/log").body()).contains("pos_weight {anger=");
 
         String modelId = done.get("modelId").stringValue();
+        assertThat(http.get("/api/v1/models/" + modelId).json().get("problemType").stringValue())
+                .isEqualTo("multi_label_classification");
         JsonNode predictions = http.postJson("/api/v1/models/" + modelId + "/predict",
                 "{\"texts\": [\"a wonderful film\", \"the worst story wow\"]}").json().get("predictions");
         JsonNode mixed = predictions.get(1);
@@ -171,6 +173,8 @@ class ProblemTypesApiTest {
         Http.Response imported = http.postJson("/api/v1/models/import",
                 "{\"source\": \"%s\"}".formatted(export.toString().replace("\\", "\\\\")));
         assertThat(imported.status()).as(imported.body()).isEqualTo(201);
+        assertThat(imported.json().get("problemType").stringValue())
+                .isEqualTo(http.get("/api/v1/models/" + originalId).json().get("problemType").stringValue());
         JsonNode original = http.postJson("/api/v1/models/" + originalId + "/predict", body).json().get("predictions");
         JsonNode again = http.postJson("/api/v1/models/" + id(imported.json()) + "/predict", body).json().get("predictions");
         assertThat(again).hasSize(original.size());

@@ -9,6 +9,7 @@ import java.util.Optional;
 import dev.attune.model.ModelMetrics;
 import dev.attune.model.Origin;
 import dev.attune.model.RegisteredModel;
+import dev.attune.modeling.ProblemType;
 import org.junit.jupiter.api.Test;
 
 /** Promoted > best validation score among fine-tuned models > most recent import. Lists come newest first. */
@@ -71,7 +72,8 @@ class ServingChoiceTest {
     }
 
     private static RegisteredModel model(String id, Origin origin, ModelMetrics metrics) {
-        return new RegisteredModel(id, id, "bert", List.of("negative", "positive"), "test", origin,
+        return new RegisteredModel(id, id, "bert", ProblemType.SINGLE_LABEL_CLASSIFICATION, List.of("negative", "positive"),
+                "test", origin,
                 origin == Origin.JOB ? "job-" + id : null, metrics, 64, 1000, 4000, Instant.EPOCH);
     }
 }
