@@ -45,7 +45,7 @@ public record ClassWeights(Mode mode, Map<String, Double> weights) {
         };
     }
 
-    @JsonCreator
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static ClassWeights fromJson(Object value) {
         return parse(value).orElseThrow(() -> new IllegalArgumentException(
                 "classWeights must be \"none\", \"balanced\" or a map of label to positive weight, was " + value));

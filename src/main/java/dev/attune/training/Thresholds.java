@@ -26,7 +26,7 @@ public record Thresholds(Double fixed) {
         return fixed == null ? "tuned" : fixed;
     }
 
-    @JsonCreator
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static Thresholds fromJson(Object value) {
         return parse(value).orElseThrow(() -> new IllegalArgumentException(
                 "thresholds must be \"tuned\" or a number between 0 and 1, was " + value));
