@@ -1,0 +1,46 @@
+package dev.attune.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+
+import dev.attune.modeling.ProblemType;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Stored job configurations: the problem-type options are written as the API spells them and read back equal. */
+class TrainingOptionsJsonTest {
+
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    @Test
+    void problemTypeClassWeightsAndThresholdsRoundTrip() {
+        TrainingOptions options = TrainingOptions.builder().problemType(ProblemType.MULTI_LABEL_CLASSIFICATION)
+                .classWeights(ClassWeights.explicit(Map.of("grief", 5.0))).thresholds(new Thresholds(0.4)).build();
+        String written = json.writeValueAsString(options);
+        assertThat(written).contains("\"problemType\":\"multi_label_classification\"", "\"classWeights\":{\"grief\":5.0}",
+                "\"thresholds\":0.4", "\"metricForBest\":\"f1_macro\"");
+        assertThat(json.readValue(written, TrainingOptions.class)).isEqualTo(options);
+
+        TrainingOptions defaults = TrainingOptions.defaults();
+        String plain = json.writeValueAsString(defaults);
+        assertThat(plain).contains("\"classWeights\":\"none\"", "\"thresholds\":\"tuned\"");
+        assertThat(json.readValue(plain, TrainingOptions.class)).isEqualTo(defaults);
+    }
+
+    @Test
+    void theDefaultMetricFollowsTheProblemType() {
+        assertThat(TrainingOptions.builder().problemType(ProblemType.REGRESSION).build().metricForBest())
+                .isEqualTo(TrainingOptions.MetricForBest.RMSE);
+        assertThat(TrainingOptions.builder().build().metricForBest()).isEqualTo(TrainingOptions.MetricForBest.ACCURACY);
+    }
+
+    @Test
+    void namesThatNameNothingAreRefused() {
+        assertThat(ClassWeights.parse("heavy")).isEmpty();
+        assertThat(ClassWeights.parse(Map.of("a", -1))).isEmpty();
+        assertThat(Thresholds.parse(1.5)).isEmpty();
+        assertThatThrownBy(() -> ClassWeights.fromJson("heavy")).hasMessageContaining("\"balanced\"");
+    }
+}
