@@ -21,8 +21,19 @@ public final class Attention {
         return bias.expandDims(1).expandDims(1); // (B, 1, 1, T)
     }
 
-    /** q, k, v: (B, T, H); returns the per-head attention output merged back to (B, T, H). */
+    /**
+     * q, k, v: (B, T, H); returns the per-head attention output merged back to (B, T, H), computed by
+     * libtorch's fused kernel ({@link FusedAttention}) or, for {@code eager}, by the reference below.
+     */
     public static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray maskBias, int heads, float dropout,
+            boolean training, AttentionImplementation implementation) {
+        return implementation == AttentionImplementation.SDPA
+                ? FusedAttention.attend(q, k, v, maskBias, heads, dropout, training)
+                : eager(q, k, v, maskBias, heads, dropout, training);
+    }
+
+    /** transformers' eager attention in DJL operations: matmul, scale, mask, softmax, dropout, matmul. */
+    static NDArray eager(NDArray q, NDArray k, NDArray v, NDArray maskBias, int heads, float dropout,
             boolean training) {
         long batch = q.getShape().get(0);
         long tokens = q.getShape().get(1);

@@ -50,7 +50,7 @@ public final class ClassifierModel implements AutoCloseable {
 
     /** Loads a checkpoint with its own head (or a fresh one if it has none). */
     public static ClassifierModel load(Path dir, Device device) {
-        return load(dir, device, null);
+        return load(dir, device, AttentionImplementation.SDPA);
     }
 
     /**
@@ -76,8 +76,22 @@ public final class ClassifierModel implements AutoCloseable {
      */
     public static ClassifierModel load(Path dir, Device device, List<String> labels, ProblemType problemType,
             boolean randomWeights) {
+        return load(dir, device, labels, problemType, randomWeights, AttentionImplementation.SDPA);
+    }
+
+    /** A checkpoint with its own head, computing attention as {@code attention} says. */
+    public static ClassifierModel load(Path dir, Device device, AttentionImplementation attention) {
+        return load(dir, device, null, null, false, attention);
+    }
+
+    /**
+     * As {@link #load(Path, Device, List, ProblemType, boolean)}, computing attention as {@code attention}
+     * says (sdpa, the default everywhere else, or eager, the reference).
+     */
+    public static ClassifierModel load(Path dir, Device device, List<String> labels, ProblemType problemType,
+            boolean randomWeights, AttentionImplementation attention) {
         CheckpointDir checkpoint = CheckpointDir.open(dir);
-        ModelConfig config = ModelConfig.of(checkpoint);
+        ModelConfig config = ModelConfig.of(checkpoint).withAttention(attention);
         boolean freshHead = labels != null && (!labels.equals(config.labels()) || problemType != config.problemType());
         if (labels != null) {
             config = config.withLabels(labels, problemType);

@@ -40,6 +40,7 @@ public record ModelConfig(
         boolean hasLabels,
         ProblemType problemType,
         List<Double> thresholds,
+        AttentionImplementation attention,
         ObjectNode raw) {
 
     /** Where attune keeps a multi-label model's decision thresholds (label → threshold) in config.json. */
@@ -131,6 +132,7 @@ public record ModelConfig(
                 hasLabels,
                 problemType,
                 thresholds(raw.get(THRESHOLDS_KEY), labels),
+                AttentionImplementation.SDPA,
                 raw);
     }
 
@@ -138,7 +140,14 @@ public record ModelConfig(
     public ModelConfig withLabels(List<String> newLabels, ProblemType newProblemType) {
         return new ModelConfig(modelType, vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, maxPositions,
                 typeVocabSize, layerNormEps, activation, hiddenDropout, attentionDropout, classifierDropout,
-                initializerRange, padTokenId, List.copyOf(newLabels), true, newProblemType, null, raw.deepCopy());
+                initializerRange, padTokenId, List.copyOf(newLabels), true, newProblemType, null, attention, raw.deepCopy());
+    }
+
+    /** A copy of this configuration whose encoders compute attention this way (not written to config.json). */
+    public ModelConfig withAttention(AttentionImplementation implementation) {
+        return new ModelConfig(modelType, vocabSize, hiddenSize, numLayers, numHeads, intermediateSize, maxPositions,
+                typeVocabSize, layerNormEps, activation, hiddenDropout, attentionDropout, classifierDropout,
+                initializerRange, padTokenId, labels, hasLabels, problemType, thresholds, implementation, raw);
     }
 
     /** Per-label thresholds in label order, from {"label": threshold}; null when absent. */

@@ -14,6 +14,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.attune.support.Golden;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
@@ -31,11 +32,17 @@ class GoldenParityTest {
         }
     }
 
+    /** Every tiny model with each attention implementation: eager (the reference) and sdpa (the default). */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> modelsAndAttention() {
+        return java.util.stream.Stream.of("tiny-bert", "tiny-distilbert", "tiny-roberta").flatMap(name -> java.util.Arrays
+                .stream(AttentionImplementation.values()).map(a -> org.junit.jupiter.params.provider.Arguments.of(name, a)));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"tiny-bert", "tiny-distilbert", "tiny-roberta"})
-    void hiddenStatesLogitsAndLossEqualTransformers(String name) {
+    @MethodSource("modelsAndAttention")
+    void hiddenStatesLogitsAndLossEqualTransformers(String name, AttentionImplementation attention) {
         JsonNode golden = Golden.json(name);
-        try (ClassifierModel model = ClassifierModel.load(Golden.dir(name), Device.cpu());
+        try (ClassifierModel model = ClassifierModel.load(Golden.dir(name), Device.cpu(), attention);
                 NDManager scope = model.manager().newSubManager()) {
             NDList outputs = model.forward(inputs(model, golden, scope), false);
 
@@ -49,11 +56,11 @@ class GoldenParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tiny-bert", "tiny-distilbert", "tiny-roberta"})
-    void everyGradientNormEqualsTransformers(String name) {
+    @MethodSource("modelsAndAttention")
+    void everyGradientNormEqualsTransformers(String name, AttentionImplementation attention) {
         JsonNode golden = Golden.json(name);
         JsonNode expected = golden.get("grad_norms");
-        try (ClassifierModel model = ClassifierModel.load(Golden.dir(name), Device.cpu());
+        try (ClassifierModel model = ClassifierModel.load(Golden.dir(name), Device.cpu(), attention);
                 NDManager scope = model.manager().newSubManager()) {
             Map<String, NDArray> parameters = model.parameters();
             parameters.values().forEach(array -> array.setRequiresGradient(true));

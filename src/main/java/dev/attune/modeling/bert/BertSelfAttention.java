@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.attune.modeling.Attention;
+import dev.attune.modeling.AttentionImplementation;
 import dev.attune.modeling.HfBlock;
 import dev.attune.modeling.Linear;
 import dev.attune.modeling.ModelConfig;
@@ -17,6 +18,7 @@ final class BertSelfAttention extends HfBlock {
     private final Linear value;
     private final int heads;
     private final float dropout;
+    private final AttentionImplementation implementation;
 
     BertSelfAttention(ModelConfig config) {
         int h = config.hiddenSize();
@@ -25,11 +27,12 @@ final class BertSelfAttention extends HfBlock {
         value = child("value", new Linear(h, h));
         heads = config.numHeads();
         dropout = (float) config.attentionDropout();
+        implementation = config.attention();
     }
 
     NDArray apply(ParameterStore store, NDArray hidden, NDArray maskBias, boolean training) {
         return Attention.attend(query.apply(store, hidden, training), key.apply(store, hidden, training),
-                value.apply(store, hidden, training), maskBias, heads, dropout, training); // (B, T, H)
+                value.apply(store, hidden, training), maskBias, heads, dropout, training, implementation); // (B, T, H)
     }
 
     @Override

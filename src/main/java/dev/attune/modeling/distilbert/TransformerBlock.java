@@ -6,6 +6,7 @@ import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.attune.modeling.Attention;
+import dev.attune.modeling.AttentionImplementation;
 import dev.attune.modeling.HfBlock;
 import dev.attune.modeling.LayerNorm;
 import dev.attune.modeling.Linear;
@@ -45,6 +46,7 @@ final class TransformerBlock extends HfBlock {
         private final Linear outLin;
         private final int heads;
         private final float dropout;
+        private final AttentionImplementation implementation;
 
         MultiHeadSelfAttention(ModelConfig config) {
             int h = config.hiddenSize();
@@ -54,11 +56,12 @@ final class TransformerBlock extends HfBlock {
             outLin = child("out_lin", new Linear(h, h));
             heads = config.numHeads();
             dropout = (float) config.attentionDropout();
+            implementation = config.attention();
         }
 
         NDArray apply(ParameterStore store, NDArray x, NDArray maskBias, boolean training) {
             NDArray context = Attention.attend(qLin.apply(store, x, training), kLin.apply(store, x, training),
-                    vLin.apply(store, x, training), maskBias, heads, dropout, training); // (B, T, H)
+                    vLin.apply(store, x, training), maskBias, heads, dropout, training, implementation); // (B, T, H)
             return outLin.apply(store, context, training);
         }
 
