@@ -13,6 +13,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.util.Map;
 
+import dev.attune.modeling.AttentionImplementation;
 import dev.attune.modeling.ProblemType;
 import dev.attune.training.ClassWeights;
 import dev.attune.training.FineTuneRequest;
@@ -60,6 +61,8 @@ import dev.attune.training.TrainingOptions.Strategy;
  *     pos_weight = negatives / positives per label, at most 30) or a map label → weight (multi-label: pos_weight)
  * @param thresholds multi-label only: "tuned" (default: per label, the F1-best threshold on the validation set,
  *     stored with the model) or one probability for every label, such as 0.5
+ * @param attention sdpa (default: libtorch's fused scaled-dot-product attention) or eager (the reference:
+ *     separate matmul, softmax and matmul operations, as transformers' eager attention)
  */
 record JobRequest(
         @Schema(example = "3f2b8c1e-5d7a-4e9b-8c2d-1a2b3c4d5e6f") String datasetId,
@@ -90,7 +93,8 @@ record JobRequest(
         @Schema(allowableValues = {"single_label_classification", "multi_label_classification", "regression"},
                 example = "single_label_classification") String problemType,
         @Schema(oneOf = {String.class, Map.class}, example = "balanced") Object classWeights,
-        @Schema(oneOf = {String.class, Double.class}, example = "tuned") Object thresholds) {
+        @Schema(oneOf = {String.class, Double.class}, example = "tuned") Object thresholds,
+        @Schema(allowableValues = {"sdpa", "eager"}, example = "sdpa") String attention) {
 
     /**
      * The options asked for, defaults filled in; a misspelt name takes its default ({@link #nameProblems} says so).
@@ -102,6 +106,7 @@ record JobRequest(
                 .problemType(ProblemType.parse(problemType).orElse(suggested))
                 .classWeights(ClassWeights.parse(classWeights).orElse(null))
                 .thresholds(Thresholds.parse(thresholds).orElse(null))
+                .attention(AttentionImplementation.parse(attention).orElse(null))
                 .strategy(TrainingOptions.parse(Strategy.class, strategy).orElse(null))
                 .lastLayers(lastLayers)
                 .init(TrainingOptions.parse(Init.class, init).orElse(null))
@@ -124,6 +129,9 @@ record JobRequest(
         checkName(problems, "metricForBest", metricForBest, MetricForBest.class);
         if (problemType != null && ProblemType.parse(problemType).isEmpty()) {
             problems.add("problemType: must be one of " + ProblemType.ids() + ", was " + problemType);
+        }
+        if (attention != null && AttentionImplementation.parse(attention).isEmpty()) {
+            problems.add("attention: must be one of " + AttentionImplementation.ids() + ", was " + attention);
         }
         if (ClassWeights.parse(classWeights).isEmpty()) {
             problems.add("classWeights: must be \"none\", \"balanced\" or a map of label to a positive number, was "

@@ -208,12 +208,13 @@ public class FineTuningService {
         boolean random = options.init() == TrainingOptions.Init.RANDOM;
         Path bestDir = run.best();
         TrainingResult result;
-        try (ClassifierModel model = resuming ? ClassifierModel.load(resume.modelDir(), device)
-                : ClassifierModel.load(baseDir, device, labels, type, random)) {
+        try (ClassifierModel model = resuming ? ClassifierModel.load(resume.modelDir(), device, options.attention())
+                : ClassifierModel.load(baseDir, device, labels, type, random, options.attention())) {
             int maxLength = options.maxLength() != null ? options.maxLength() : model.textEncoder().defaultMaxLength();
             long padId = model.config().padTokenId();
             listener.log("base model " + request.baseModel() + " (" + model.config().modelType() + ", "
-                    + (random ? "random init" : "pretrained") + ") on " + device + ", max length " + maxLength);
+                    + (random ? "random init" : "pretrained") + ") on " + device + ", max length " + maxLength
+                    + ", attention " + options.attention().id());
             TokenizedExamples trainData = TokenizedExamples.of(train, model.textEncoder(), maxLength, padId);
             TokenizedExamples validationData = TokenizedExamples.of(validation, model.textEncoder(), maxLength, padId);
             result = new FineTuner(model, options, listener).train(trainData, validationData, bestDir, resume);
@@ -221,7 +222,7 @@ public class FineTuningService {
         if (result.best() == null) {
             throw new TrainingFailedException("no_evaluation", "The run ended before any evaluation.");
         }
-        try (ClassifierModel best = ClassifierModel.load(bestDir, device)) {
+        try (ClassifierModel best = ClassifierModel.load(bestDir, device, options.attention())) {
             EvaluationMetrics test = null;
             if (request.testDatasetId() != null && !request.testDatasetId().isBlank()) {
                 List<Example> testExamples = examplesOf(datasets.allRows(request.testDatasetId()), labels, type, "test");

@@ -7,6 +7,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
+import dev.attune.modeling.AttentionImplementation;
 import dev.attune.modeling.ProblemType;
 
 /**
@@ -40,6 +41,7 @@ import dev.attune.modeling.ProblemType;
  *     training data set suggests
  * @param classWeights none, balanced or a label → weight map (see {@link ClassWeights})
  * @param thresholds multi-label decisions: tuned per label on validation, or one fixed probability
+ * @param attention sdpa (libtorch's fused kernel) or eager (the reference in separate operations)
  */
 public record TrainingOptions(
         Strategy strategy,
@@ -62,7 +64,15 @@ public record TrainingOptions(
         Integer maxTrainSamples,
         ProblemType problemType,
         ClassWeights classWeights,
-        Thresholds thresholds) {
+        Thresholds thresholds,
+        AttentionImplementation attention) {
+
+    /** Configurations stored before an option existed read it as its default. */
+    public TrainingOptions {
+        classWeights = classWeights == null ? ClassWeights.NONE : classWeights;
+        thresholds = thresholds == null ? Thresholds.TUNED : thresholds;
+        attention = attention == null ? AttentionImplementation.SDPA : attention;
+    }
 
     /** Enums written in lower case on the API and in stored configurations ("last_layers"). */
     public interface Named {
@@ -162,7 +172,7 @@ public record TrainingOptions(
                 .weightDecay(weightDecay).gradientAccumulationSteps(gradientAccumulationSteps).maxGradNorm(maxGradNorm)
                 .seed(seed).scheduler(scheduler).metricForBest(metricForBest).earlyStoppingPatience(earlyStoppingPatience)
                 .evalEverySteps(evalEverySteps).validationSplit(validationSplit).maxTrainSamples(maxTrainSamples)
-                .problemType(problemType).classWeights(classWeights).thresholds(thresholds);
+                .problemType(problemType).classWeights(classWeights).thresholds(thresholds).attention(attention);
     }
 
     /** Collects options; {@link #build()} fills every unset (null) one with its default. */
@@ -189,8 +199,14 @@ public record TrainingOptions(
         private ProblemType problemType;
         private ClassWeights classWeights;
         private Thresholds thresholds;
+        private AttentionImplementation attention;
 
         private Builder() {
+        }
+
+        public Builder attention(AttentionImplementation value) {
+            attention = value;
+            return this;
         }
 
         public Builder problemType(ProblemType value) {
@@ -320,7 +336,8 @@ public record TrainingOptions(
                     maxTrainSamples,
                     problemType,
                     classWeights == null ? ClassWeights.NONE : classWeights,
-                    thresholds == null ? Thresholds.TUNED : thresholds);
+                    thresholds == null ? Thresholds.TUNED : thresholds,
+                    attention == null ? AttentionImplementation.SDPA : attention);
         }
     }
 }

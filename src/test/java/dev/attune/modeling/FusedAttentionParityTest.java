@@ -47,6 +47,21 @@ class FusedAttentionParityTest {
         assertThat(sdpa.gradientNorms().values()).allSatisfy(norm -> assertThat(norm).isFinite().isGreaterThan(0f));
     }
 
+    @org.junit.jupiter.api.Test
+    void theKernelsOutputBelongsToTheCallersScopeSoClosingTheBatchFreesIt() {
+        try (NDManager model = NDManager.newBaseManager(Device.cpu())) {
+            NDArray output;
+            try (NDManager batch = model.newSubManager()) {
+                NDArray q = batch.randomNormal(new ai.djl.ndarray.types.Shape(2, 5, 8));
+                NDArray mask = batch.zeros(new ai.djl.ndarray.types.Shape(2, 1, 1, 5));
+                output = Attention.attend(q, q, q, mask, 2, 0f, false, AttentionImplementation.SDPA);
+                assertThat(output.getManager()).isSameAs(batch);
+                assertThat(output.getShape()).isEqualTo(new ai.djl.ndarray.types.Shape(2, 5, 8));
+            }
+            assertThat(output.isReleased()).isTrue();
+        }
+    }
+
     private static Pass pass(String name, AttentionImplementation attention, boolean training) {
         JsonNode golden = Golden.json(name);
         try (ClassifierModel model = ClassifierModel.load(Golden.dir(name), Device.cpu(), attention);

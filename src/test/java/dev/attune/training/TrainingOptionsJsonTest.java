@@ -30,6 +30,20 @@ class TrainingOptionsJsonTest {
     }
 
     @Test
+    void aConfigurationStoredBeforeTheseOptionsReadsThemAsDefaults() {
+        String stored = """
+                {"strategy":"full","lastLayers":null,"init":"pretrained","epochs":1,"learningRate":5.0E-5,"batchSize":32,
+                 "maxLength":64,"warmupRatio":0.06,"weightDecay":0.01,"gradientAccumulationSteps":1,"maxGradNorm":1.0,
+                 "seed":42,"scheduler":"linear","metricForBest":"accuracy","earlyStoppingPatience":null,
+                 "evalEverySteps":40,"validationSplit":0.1,"maxTrainSamples":3000}""";
+        TrainingOptions options = json.readValue(stored, TrainingOptions.class);
+        assertThat(options.problemType()).isNull(); // the data set decides, as it did
+        assertThat(options.classWeights()).isEqualTo(ClassWeights.NONE);
+        assertThat(options.thresholds()).isEqualTo(Thresholds.TUNED);
+        assertThat(options.attention()).isEqualTo(dev.attune.modeling.AttentionImplementation.SDPA);
+    }
+
+    @Test
     void theDefaultMetricFollowsTheProblemType() {
         assertThat(TrainingOptions.builder().problemType(ProblemType.REGRESSION).build().metricForBest())
                 .isEqualTo(TrainingOptions.MetricForBest.RMSE);
