@@ -9,8 +9,8 @@ mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench
 # Run from a copy, so a build during a long run cannot pull classes from under it.
 classes=$(mktemp -d); trap 'rm -rf "$classes"' EXIT
 cp -r target/classes target/test-classes "$classes"/
-echo "| device | model | strategy | init | train rows | B x T | lr | epochs | accuracy | train time | total | samples/s |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| device | model | strategy | init | attention | train rows | B x T | lr | epochs | accuracy | train time | total | samples/s |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 OPT_OUT_TRACKING=true java -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "$classes/classes:$classes/test-classes:$(cat target/bench.classpath)" \
   dev.attune.bench.FineTuneBenchmark eval=../shared/datasets/sst2_dev.csv "$@" 2> target/finetune-bench.log

@@ -8,7 +8,9 @@ import java.util.List;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import dev.attune.dataset.DatasetRow;
+import dev.attune.modeling.AttentionImplementation;
 import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.ProblemType;
 import dev.attune.training.ClassificationMetrics;
 import dev.attune.training.Example;
 import dev.attune.training.FineTuner;
@@ -21,7 +23,7 @@ import dev.attune.training.TrainingResult;
 /**
  * One fine-tuning recipe through attune's FineTuner, printed as a markdown table row. Run with
  * bench/finetune.sh. Arguments (key=value): model, train, trainRows, eval (a CSV; else a stratified
- * validationSplit of train), strategy, lastLayers, init, epochs, lr, batch, maxLength, seed.
+ * validationSplit of train), strategy, lastLayers, init, epochs, lr, batch, maxLength, seed, attention (sdpa | eager).
  */
 public final class FineTuneBenchmark {
 
@@ -43,7 +45,8 @@ public final class FineTuneBenchmark {
                 .epochs(Integer.valueOf(a.getOrDefault("epochs", "1"))).learningRate(Double.valueOf(a.getOrDefault("lr", "5e-5")))
                 .batchSize(Integer.valueOf(a.getOrDefault("batch", "32"))).maxLength(Integer.valueOf(a.getOrDefault("maxLength", "64")))
                 .warmupRatio(Double.valueOf(a.getOrDefault("warmup", "0.06"))).seed(Long.valueOf(a.getOrDefault("seed", "42")))
-                .validationSplit(Double.valueOf(a.getOrDefault("validationSplit", "0.1"))).build();
+                .validationSplit(Double.valueOf(a.getOrDefault("validationSplit", "0.1")))
+                .attention(AttentionImplementation.of(a.getOrDefault("attention", "sdpa"))).build();
         List<String> labels = LabelledData.labelsOf(trainRows);
         List<Example> train = LabelledData.toExamples(trainRows, labels);
         List<Example> eval;
@@ -58,7 +61,8 @@ public final class FineTuneBenchmark {
         Device device = Engine.getInstance().defaultDevice();
         Path best = Files.createTempDirectory("attune-bench-").resolve("best");
         long start = System.nanoTime();
-        try (ClassifierModel m = ClassifierModel.load(model, device, labels, options.init() == TrainingOptions.Init.RANDOM)) {
+        try (ClassifierModel m = ClassifierModel.load(model, device, labels, ProblemType.SINGLE_LABEL_CLASSIFICATION,
+                options.init() == TrainingOptions.Init.RANDOM, options.attention())) {
             TokenizedExamples trainData = TokenizedExamples.of(train, m.textEncoder(), options.maxLength(), m.config().padTokenId());
             TokenizedExamples evalData = TokenizedExamples.of(eval, m.textEncoder(), options.maxLength(), m.config().padTokenId());
             TrainingListener log = new TrainingListener() {
@@ -70,9 +74,10 @@ public final class FineTuneBenchmark {
             TrainingResult result = new FineTuner(m, options, log).train(trainData, evalData, best);
             ClassificationMetrics metrics = (ClassificationMetrics) result.best().metrics();
             double total = (System.nanoTime() - start) / 1e9;
-            System.out.printf("| %s | %s | %s%s | %s | %d | %d x %d | %.0e | %d | %.2f%% | %.1f s | %.1f s | %.1f |%n",
+            System.out.printf("| %s | %s | %s%s | %s | %s | %d | %d x %d | %.0e | %d | %.2f%% | %.1f s | %.1f s | %.1f |%n",
                     device, model.getFileName(), options.strategy().id(),
-                    options.lastLayers() != null ? " " + options.lastLayers() : "", options.init().id(), train.size(),
+                    options.lastLayers() != null ? " " + options.lastLayers() : "", options.init().id(),
+                    options.attention().id(), train.size(),
                     options.batchSize(), options.maxLength(), options.learningRate(), options.epochs(),
                     100 * metrics.accuracy(), result.trainSeconds(), total, result.trainSamplesPerSecond());
         }

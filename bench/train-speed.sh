@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Training throughput, eager vs fused (sdpa) attention, side by side in one JVM (issue 12); prints a table.
+# Usage: bench/train-speed.sh [key=value ...]   (see TrainSpeedBenchmark for keys)
+# With no arguments: the three CPU cases of RESULTS.md — SST-2 at 64 tokens (batch 32), IMDB at 256
+# (batch 16) and at 512 tokens (batch 8).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null
+classes=$(mktemp -d); trap 'rm -rf "$classes"' EXIT
+cp -r target/classes target/test-classes "$classes"/
+run() {
+  OPT_OUT_TRACKING=true java -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -cp "$classes/classes:$classes/test-classes:$(cat target/bench.classpath)" \
+    dev.attune.bench.TrainSpeedBenchmark "$@" 2>> target/train-speed-bench.log | grep '^|'
+}
+echo "| device | data | attention | B x T | timed steps | training samples/s | mean tokens | vs eager |"
+echo "|---|---|---|---|---|---|---|---|"
+: > target/train-speed-bench.log
+if [ $# -gt 0 ]; then
+  run "$@"
+else
+  imdb=train=../shared/datasets/imdb_train.csv.gz
+  run steps=40 batch=32 maxLength=64
+  run $imdb steps=8 batch=16 maxLength=256
+  run $imdb steps=4 batch=8 maxLength=512
+fi

@@ -1,0 +1,93 @@
+package dev.attune.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import dev.attune.dataset.DatasetRow;
+import dev.attune.modeling.AttentionImplementation;
+import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.ProblemType;
+import dev.attune.training.Example;
+import dev.attune.training.FineTuner;
+import dev.attune.training.LabelledData;
+import dev.attune.training.TokenizedExamples;
+import dev.attune.training.TrainingListener;
+import dev.attune.training.TrainingOptions;
+
+/**
+ * Training throughput of each attention implementation side by side in one JVM: the same rows, the same
+ * steps (forward, backward, AdamW), eager first, then sdpa; one markdown row each with the ratio to eager.
+ * Run with bench/train-speed.sh. Arguments (key=value): model, train, steps, batch, maxLength, attention
+ * (comma-separated, default eager,sdpa), warmupSteps (untimed steps first, default 2).
+ */
+public final class TrainSpeedBenchmark {
+
+    public static void main(String[] args) throws IOException {
+        Map<String, String> a = new HashMap<>();
+        for (String arg : args) {
+            a.put(arg.substring(0, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+        }
+        Path model = Path.of(a.getOrDefault("model", "../shared/models/all-MiniLM-L6-v2")).toAbsolutePath();
+        Path file = Path.of(a.getOrDefault("train", "../shared/datasets/sst2_train.csv.gz"));
+        int steps = Integer.parseInt(a.getOrDefault("steps", "50"));
+        int warmup = Integer.parseInt(a.getOrDefault("warmupSteps", "2"));
+        int batch = Integer.parseInt(a.getOrDefault("batch", "32"));
+        int maxLength = Integer.parseInt(a.getOrDefault("maxLength", "64"));
+        List<DatasetRow> rows = BenchCsv.read(file, "label");
+        List<String> labels = LabelledData.labelsOf(rows);
+        List<Example> examples = LabelledData.toExamples(rows, labels);
+        Device device = Engine.getInstance().defaultDevice();
+        Double eagerRate = null;
+        for (String name : a.getOrDefault("attention", "eager,sdpa").split(",")) {
+            AttentionImplementation attention = AttentionImplementation.of(name);
+            run(model, device, labels, examples.subList(0, warmup * batch), batch, maxLength, attention); // warm-up
+            Run timed = run(model, device, labels, examples.subList(warmup * batch, (warmup + steps) * batch), batch,
+                    maxLength, attention);
+            eagerRate = eagerRate == null && attention == AttentionImplementation.EAGER ? timed.rate() : eagerRate;
+            System.out.printf("| %s | %s | %s | %d x %d | %d | %.1f | %.2f | %s |%n", device, file.getFileName(),
+                    attention.id(), batch, maxLength, steps, timed.rate(), timed.meanTokens(),
+                    eagerRate == null ? "" : "%.2fx".formatted(timed.rate() / eagerRate));
+        }
+    }
+
+    private record Run(double rate, double meanTokens) {
+    }
+
+    /**
+     * One epoch over the rows; the rate counts the steps between the first step's end and the last one's,
+     * so loading, the (8-row) evaluation and saving the checkpoint are not in it.
+     */
+    private static Run run(Path model, Device device, List<String> labels, List<Example> rows, int batch, int maxLength,
+            AttentionImplementation attention) throws IOException {
+        TrainingOptions options = TrainingOptions.builder().epochs(1).batchSize(batch).maxLength(maxLength)
+                .attention(attention).warmupRatio(0.0).build();
+        Engine.getInstance().setRandomSeed(42);
+        try (ClassifierModel m = ClassifierModel.load(model, device, labels, ProblemType.SINGLE_LABEL_CLASSIFICATION,
+                false, attention)) {
+            TokenizedExamples train = TokenizedExamples.of(rows, m.textEncoder(), maxLength, m.config().padTokenId());
+            TokenizedExamples validation = TokenizedExamples.of(new ArrayList<>(rows.subList(0, Math.min(8, rows.size()))),
+                    m.textEncoder(), maxLength, m.config().padTokenId());
+            double tokens = 0;
+            for (int i = 0; i < train.size(); i++) {
+                tokens += train.length(i);
+            }
+            Path best = Files.createTempDirectory("attune-speed-").resolve("best");
+            List<Long> stepEnds = new ArrayList<>();
+            new FineTuner(m, options, new TrainingListener() {
+                @Override
+                public void onStep(Progress progress) {
+                    stepEnds.add(System.nanoTime());
+                }
+            }).train(train, validation, best);
+            double seconds = (stepEnds.get(stepEnds.size() - 1) - stepEnds.get(0)) / 1e9;
+            return new Run(seconds > 0 ? (stepEnds.size() - 1) * batch / seconds : 0, tokens / train.size());
+        }
+    }
+}
