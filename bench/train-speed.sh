@@ -13,8 +13,8 @@ run() {
     -cp "$classes/classes:$classes/test-classes:$(cat target/bench.classpath)" \
     dev.attune.bench.TrainSpeedBenchmark "$@" 2>> target/train-speed-bench.log | grep '^|'
 }
-echo "| device | data | attention | B x T | timed steps | training samples/s | mean tokens | vs eager |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| device | data | attention | precision | B x T | timed steps | training samples/s | mean tokens | vs eager fp32 |"
+echo "|---|---|---|---|---|---|---|---|---|"
 : > target/train-speed-bench.log
 if [ $# -gt 0 ]; then
   run "$@"

@@ -135,6 +135,12 @@ public final class ClassifierModel implements AutoCloseable {
         return block.forward(store, inputs, training);
     }
 
+    /** Runs every linear layer's product in this precision from now on (the weights stay fp32). */
+    public void usePrecision(Precision precision) {
+        ParameterNames.of(block).values().stream().map(ParameterNames.Slot::owner).filter(Linear.class::isInstance)
+                .map(Linear.class::cast).distinct().forEach(linear -> linear.usePrecision(precision));
+    }
+
     public ProblemType problemType() {
         return config().problemType();
     }

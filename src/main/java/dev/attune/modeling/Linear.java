@@ -14,6 +14,7 @@ public final class Linear extends HfBlock implements ExpectsShapes {
     private final long out;
     private final Parameter weight;
     private final Parameter bias;
+    private volatile Precision precision = Precision.FP32;
 
     public Linear(long in, long out) {
         this.in = in;
@@ -27,7 +28,13 @@ public final class Linear extends HfBlock implements ExpectsShapes {
         NDArray x = inputs.singletonOrThrow(); // (..., in)
         NDArray w = store.getValue(weight, x.getDevice(), training); // (out, in)
         NDArray b = store.getValue(bias, x.getDevice(), training); // (out)
-        return ai.djl.nn.core.Linear.linear(x, w, b); // (..., out)
+        return precision == Precision.BF16 ? new NDList(Bf16Linear.linear(x, w, b)) // (..., out)
+                : ai.djl.nn.core.Linear.linear(x, w, b);
+    }
+
+    /** The precision of this layer's product from now on (the weights stay fp32). */
+    void usePrecision(Precision value) {
+        precision = value;
     }
 
     public NDArray apply(ParameterStore store, NDArray x, boolean training) {

@@ -210,11 +210,12 @@ public class FineTuningService {
         TrainingResult result;
         try (ClassifierModel model = resuming ? ClassifierModel.load(resume.modelDir(), device, options.attention())
                 : ClassifierModel.load(baseDir, device, labels, type, random, options.attention())) {
+            model.usePrecision(options.precision());
             int maxLength = options.maxLength() != null ? options.maxLength() : model.textEncoder().defaultMaxLength();
             long padId = model.config().padTokenId();
             listener.log("base model " + request.baseModel() + " (" + model.config().modelType() + ", "
                     + (random ? "random init" : "pretrained") + ") on " + device + ", max length " + maxLength
-                    + ", attention " + options.attention().id());
+                    + ", attention " + options.attention().id() + ", precision " + options.precision().id());
             TokenizedExamples trainData = TokenizedExamples.of(train, model.textEncoder(), maxLength, padId);
             TokenizedExamples validationData = TokenizedExamples.of(validation, model.textEncoder(), maxLength, padId);
             result = new FineTuner(model, options, listener).train(trainData, validationData, bestDir, resume);
@@ -223,6 +224,7 @@ public class FineTuningService {
             throw new TrainingFailedException("no_evaluation", "The run ended before any evaluation.");
         }
         try (ClassifierModel best = ClassifierModel.load(bestDir, device, options.attention())) {
+            best.usePrecision(options.precision());
             EvaluationMetrics test = null;
             if (request.testDatasetId() != null && !request.testDatasetId().isBlank()) {
                 List<Example> testExamples = examplesOf(datasets.allRows(request.testDatasetId()), labels, type, "test");

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 import dev.attune.modeling.AttentionImplementation;
+import dev.attune.modeling.Precision;
 import dev.attune.modeling.ProblemType;
 
 /**
@@ -42,6 +43,7 @@ import dev.attune.modeling.ProblemType;
  * @param classWeights none, balanced or a label → weight map (see {@link ClassWeights})
  * @param thresholds multi-label decisions: tuned per label on validation, or one fixed probability
  * @param attention sdpa (libtorch's fused kernel) or eager (the reference in separate operations)
+ * @param precision fp32, or bf16 products in the linear layers (weights, layer norm, softmax, loss in fp32)
  */
 public record TrainingOptions(
         Strategy strategy,
@@ -65,13 +67,15 @@ public record TrainingOptions(
         ProblemType problemType,
         ClassWeights classWeights,
         Thresholds thresholds,
-        AttentionImplementation attention) {
+        AttentionImplementation attention,
+        Precision precision) {
 
     /** Configurations stored before an option existed read it as its default. */
     public TrainingOptions {
         classWeights = classWeights == null ? ClassWeights.NONE : classWeights;
         thresholds = thresholds == null ? Thresholds.TUNED : thresholds;
         attention = attention == null ? AttentionImplementation.SDPA : attention;
+        precision = precision == null ? Precision.FP32 : precision;
     }
 
     /** Enums written in lower case on the API and in stored configurations ("last_layers"). */
@@ -172,7 +176,8 @@ public record TrainingOptions(
                 .weightDecay(weightDecay).gradientAccumulationSteps(gradientAccumulationSteps).maxGradNorm(maxGradNorm)
                 .seed(seed).scheduler(scheduler).metricForBest(metricForBest).earlyStoppingPatience(earlyStoppingPatience)
                 .evalEverySteps(evalEverySteps).validationSplit(validationSplit).maxTrainSamples(maxTrainSamples)
-                .problemType(problemType).classWeights(classWeights).thresholds(thresholds).attention(attention);
+                .problemType(problemType).classWeights(classWeights).thresholds(thresholds).attention(attention)
+                .precision(precision);
     }
 
     /** Collects options; {@link #build()} fills every unset (null) one with its default. */
@@ -200,8 +205,14 @@ public record TrainingOptions(
         private ClassWeights classWeights;
         private Thresholds thresholds;
         private AttentionImplementation attention;
+        private Precision precision;
 
         private Builder() {
+        }
+
+        public Builder precision(Precision value) {
+            precision = value;
+            return this;
         }
 
         public Builder attention(AttentionImplementation value) {
@@ -337,7 +348,8 @@ public record TrainingOptions(
                     problemType,
                     classWeights == null ? ClassWeights.NONE : classWeights,
                     thresholds == null ? Thresholds.TUNED : thresholds,
-                    attention == null ? AttentionImplementation.SDPA : attention);
+                    attention,
+                    precision);
         }
     }
 }

@@ -10,6 +10,7 @@ import ai.djl.engine.Engine;
 import dev.attune.dataset.DatasetRow;
 import dev.attune.modeling.AttentionImplementation;
 import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.Precision;
 import dev.attune.modeling.ProblemType;
 import dev.attune.training.ClassificationMetrics;
 import dev.attune.training.Example;
@@ -23,7 +24,8 @@ import dev.attune.training.TrainingResult;
 /**
  * One fine-tuning recipe through attune's FineTuner, printed as a markdown table row. Run with
  * bench/finetune.sh. Arguments (key=value): model, train, trainRows, eval (a CSV; else a stratified
- * validationSplit of train), strategy, lastLayers, init, epochs, lr, batch, maxLength, seed, attention (sdpa | eager).
+ * validationSplit of train), strategy, lastLayers, init, epochs, lr, batch, maxLength, seed, attention (sdpa | eager),
+ * precision (fp32 | bf16).
  */
 public final class FineTuneBenchmark {
 
@@ -46,7 +48,8 @@ public final class FineTuneBenchmark {
                 .batchSize(Integer.valueOf(a.getOrDefault("batch", "32"))).maxLength(Integer.valueOf(a.getOrDefault("maxLength", "64")))
                 .warmupRatio(Double.valueOf(a.getOrDefault("warmup", "0.06"))).seed(Long.valueOf(a.getOrDefault("seed", "42")))
                 .validationSplit(Double.valueOf(a.getOrDefault("validationSplit", "0.1")))
-                .attention(AttentionImplementation.of(a.getOrDefault("attention", "sdpa"))).build();
+                .attention(AttentionImplementation.of(a.getOrDefault("attention", "sdpa")))
+                .precision(Precision.of(a.getOrDefault("precision", "fp32"))).build();
         List<String> labels = LabelledData.labelsOf(trainRows);
         List<Example> train = LabelledData.toExamples(trainRows, labels);
         List<Example> eval;
@@ -63,6 +66,7 @@ public final class FineTuneBenchmark {
         long start = System.nanoTime();
         try (ClassifierModel m = ClassifierModel.load(model, device, labels, ProblemType.SINGLE_LABEL_CLASSIFICATION,
                 options.init() == TrainingOptions.Init.RANDOM, options.attention())) {
+            m.usePrecision(options.precision());
             TokenizedExamples trainData = TokenizedExamples.of(train, m.textEncoder(), options.maxLength(), m.config().padTokenId());
             TokenizedExamples evalData = TokenizedExamples.of(eval, m.textEncoder(), options.maxLength(), m.config().padTokenId());
             TrainingListener log = new TrainingListener() {
@@ -77,7 +81,8 @@ public final class FineTuneBenchmark {
             System.out.printf("| %s | %s | %s%s | %s | %s | %d | %d x %d | %.0e | %d | %.2f%% | %.1f s | %.1f s | %.1f |%n",
                     device, model.getFileName(), options.strategy().id(),
                     options.lastLayers() != null ? " " + options.lastLayers() : "", options.init().id(),
-                    options.attention().id(), train.size(),
+                    options.attention().id() + (options.precision() == Precision.FP32 ? "" : " " + options.precision().id()),
+                    train.size(),
                     options.batchSize(), options.maxLength(), options.learningRate(), options.epochs(),
                     100 * metrics.accuracy(), result.trainSeconds(), total, result.trainSamplesPerSecond());
         }

@@ -13,6 +13,7 @@ import ai.djl.engine.Engine;
 import dev.attune.dataset.DatasetRow;
 import dev.attune.modeling.AttentionImplementation;
 import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.Precision;
 import dev.attune.modeling.ProblemType;
 import dev.attune.training.Example;
 import dev.attune.training.FineTuner;
@@ -24,8 +25,8 @@ import dev.attune.training.TrainingOptions;
 /**
  * Training throughput of each attention implementation side by side in one JVM: the same rows, the same
  * steps (forward, backward, AdamW), eager first, then sdpa; one markdown row each with the ratio to eager.
- * Run with bench/train-speed.sh. Arguments (key=value): model, train, steps, batch, maxLength, attention
- * (comma-separated, default eager,sdpa), warmupSteps (untimed steps first, default 2).
+ * Run with bench/train-speed.sh. Arguments (key=value): model, train, steps, batch, maxLength, variants
+ * (comma-separated attention[+precision], default eager,sdpa,sdpa+bf16), warmupSteps (untimed first, default 2).
  */
 public final class TrainSpeedBenchmark {
 
@@ -45,14 +46,16 @@ public final class TrainSpeedBenchmark {
         List<Example> examples = LabelledData.toExamples(rows, labels);
         Device device = Engine.getInstance().defaultDevice();
         Double eagerRate = null;
-        for (String name : a.getOrDefault("attention", "eager,sdpa").split(",")) {
-            AttentionImplementation attention = AttentionImplementation.of(name);
-            run(model, device, labels, examples.subList(0, warmup * batch), batch, maxLength, attention); // warm-up
+        for (String variant : a.getOrDefault("variants", "eager,sdpa,sdpa+bf16").split(",")) {
+            String[] parts = variant.split("\\+");
+            AttentionImplementation attention = AttentionImplementation.of(parts[0]);
+            Precision precision = parts.length > 1 ? Precision.of(parts[1]) : Precision.FP32;
+            run(model, device, labels, examples.subList(0, warmup * batch), batch, maxLength, attention, precision);
             Run timed = run(model, device, labels, examples.subList(warmup * batch, (warmup + steps) * batch), batch,
-                    maxLength, attention);
+                    maxLength, attention, precision);
             eagerRate = eagerRate == null && attention == AttentionImplementation.EAGER ? timed.rate() : eagerRate;
-            System.out.printf("| %s | %s | %s | %d x %d | %d | %.1f | %.2f | %s |%n", device, file.getFileName(),
-                    attention.id(), batch, maxLength, steps, timed.rate(), timed.meanTokens(),
+            System.out.printf("| %s | %s | %s | %s | %d x %d | %d | %.1f | %.2f | %s |%n", device, file.getFileName(),
+                    attention.id(), precision.id(), batch, maxLength, steps, timed.rate(), timed.meanTokens(),
                     eagerRate == null ? "" : "%.2fx".formatted(timed.rate() / eagerRate));
         }
     }
@@ -65,12 +68,13 @@ public final class TrainSpeedBenchmark {
      * so loading, the (8-row) evaluation and saving the checkpoint are not in it.
      */
     private static Run run(Path model, Device device, List<String> labels, List<Example> rows, int batch, int maxLength,
-            AttentionImplementation attention) throws IOException {
+            AttentionImplementation attention, Precision precision) throws IOException {
         TrainingOptions options = TrainingOptions.builder().epochs(1).batchSize(batch).maxLength(maxLength)
-                .attention(attention).warmupRatio(0.0).build();
+                .attention(attention).precision(precision).warmupRatio(0.0).build();
         Engine.getInstance().setRandomSeed(42);
         try (ClassifierModel m = ClassifierModel.load(model, device, labels, ProblemType.SINGLE_LABEL_CLASSIFICATION,
                 false, attention)) {
+            m.usePrecision(precision);
             TokenizedExamples train = TokenizedExamples.of(rows, m.textEncoder(), maxLength, m.config().padTokenId());
             TokenizedExamples validation = TokenizedExamples.of(new ArrayList<>(rows.subList(0, Math.min(8, rows.size()))),
                     m.textEncoder(), maxLength, m.config().padTokenId());

@@ -20,7 +20,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The fused attention (sdpa) against the eager reference on the golden tiny models: hidden states,
  * logits, loss and every parameter's gradient norm agree within 1e-5, and a training-mode forward
- * (dropout on) through the fused kernel records a graph whose gradients reach every parameter.
+ * (dropout on) through the fused kernel records a graph whose gradients reach every parameter; bf16
+ * products stay within bf16 rounding of fp32.
  */
 class FusedAttentionParityTest {
 
@@ -38,6 +39,32 @@ class FusedAttentionParityTest {
         assertThat(sdpa.gradientNorms().keySet()).isEqualTo(eager.gradientNorms().keySet());
         eager.gradientNorms().forEach((parameter, norm) -> assertThat(sdpa.gradientNorms().get(parameter)).as(parameter)
                 .isCloseTo(norm, within(Math.max(1e-5f, 1e-5f * norm))));
+    }
+
+    /**
+     * bf16 products against fp32 (both with sdpa): bfloat16 keeps 8 bits of mantissa, so outputs and
+     * gradients agree to about 1% of their scale, not to the last digit.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny-bert", "tiny-distilbert", "tiny-roberta"})
+    void bf16ProductsStayWithinBf16RoundingOfFp32(String name) {
+        Pass fp32 = pass(name, AttentionImplementation.SDPA, false);
+        Pass bf16 = pass(name, AttentionImplementation.SDPA, false, Precision.BF16);
+        assertThat(Golden.maxAbsDiff(bf16.logits(), fp32.logits())).as("the bf16 path ran").isGreaterThan(0f);
+        float hiddenScale = max(fp32.hidden());
+        assertThat(Golden.maxAbsDiff(bf16.hidden(), fp32.hidden())).isLessThan(0.02f * hiddenScale);
+        assertThat(Golden.maxAbsDiff(bf16.logits(), fp32.logits())).isLessThan(0.02f * Math.max(1f, max(fp32.logits())));
+        assertThat(bf16.loss()).isCloseTo(fp32.loss(), within(0.01f * fp32.loss()));
+        fp32.gradientNorms().forEach((parameter, norm) -> assertThat(bf16.gradientNorms().get(parameter)).as(parameter)
+                .isCloseTo(norm, within(0.05f * norm + 1e-6f)));
+    }
+
+    private static float max(float[] values) {
+        float max = 0;
+        for (float v : values) {
+            max = Math.max(max, Math.abs(v));
+        }
+        return max;
     }
 
     @ParameterizedTest
@@ -63,9 +90,14 @@ class FusedAttentionParityTest {
     }
 
     private static Pass pass(String name, AttentionImplementation attention, boolean training) {
+        return pass(name, attention, training, Precision.FP32);
+    }
+
+    private static Pass pass(String name, AttentionImplementation attention, boolean training, Precision precision) {
         JsonNode golden = Golden.json(name);
         try (ClassifierModel model = ClassifierModel.load(Golden.dir(name), Device.cpu(), attention);
                 NDManager scope = model.manager().newSubManager()) {
+            model.usePrecision(precision);
             Map<String, NDArray> parameters = model.parameters();
             parameters.values().forEach(array -> array.setRequiresGradient(true));
             Engine.getInstance().setRandomSeed(7);
