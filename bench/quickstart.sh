@@ -21,7 +21,7 @@ train=$(curl -s -F file=@../shared/datasets/sst2_train.csv.gz $base/api/v1/datas
 dev=$(curl -s -F file=@../shared/datasets/sst2_dev.csv $base/api/v1/datasets | jq -r .id)
 job=$(curl -s -H 'Content-Type: application/json' -d "{\"datasetId\": \"$train\", \"testDatasetId\": \"$dev\",
   \"baseModel\": \"$SHARED/models/all-MiniLM-L6-v2\", \"epochs\": 1, \"maxTrainSamples\": 3000,
-  \"maxLength\": 64, \"evalEverySteps\": 40}" $base/api/v1/jobs | jq -r .id)
+  \"maxLength\": 64}" $base/api/v1/jobs | jq -r .id)
 until curl -s $base/api/v1/jobs/$job | jq -e '.status | test("SUCCEEDED|FAILED|CANCELLED")' >/dev/null; do sleep 2; done
 answer=$(curl -s -H 'Content-Type: application/json' -d '{"text": "a gorgeous, witty, seductive movie"}' $base/predict)
 # ---

@@ -149,7 +149,8 @@ public final class FineTuner {
                             lossSinceEval / Math.max(1, batchesSinceEval), bestDir);
                     lossSinceEval = 0;
                     batchesSinceEval = 0;
-                    if (resume != null) {
+                    // after the last step nothing is left to resume: the run registers its best weights next
+                    if (resume != null && state.step < totalSteps) {
                         listener.onPhase(TrainingListener.Phase.SAVING, 0, 0);
                         resume.save(model, optimizer, state.snapshotAfter(b, batches.size()));
                     }
