@@ -135,10 +135,15 @@ public final class ClassifierModel implements AutoCloseable {
         return block.forward(store, inputs, training);
     }
 
-    /** Runs every linear layer's product in this precision from now on (the weights stay fp32). */
-    public void usePrecision(Precision precision) {
+    /**
+     * Runs every linear layer's product in this precision from now on (the weights stay fp32); {@code auto}
+     * is resolved for this model's device. Returns the precision used.
+     */
+    public Precision usePrecision(Precision precision) {
+        Precision resolved = precision.on(manager.getDevice());
         ParameterNames.of(block).values().stream().map(ParameterNames.Slot::owner).filter(Linear.class::isInstance)
-                .map(Linear.class::cast).distinct().forEach(linear -> linear.usePrecision(precision));
+                .map(Linear.class::cast).distinct().forEach(linear -> linear.usePrecision(resolved));
+        return resolved;
     }
 
     public ProblemType problemType() {

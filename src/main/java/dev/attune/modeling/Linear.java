@@ -32,8 +32,11 @@ public final class Linear extends HfBlock implements ExpectsShapes {
                 : ai.djl.nn.core.Linear.linear(x, w, b);
     }
 
-    /** The precision of this layer's product from now on (the weights stay fp32). */
+    /** The precision of this layer's product from now on (the weights stay fp32); auto must be resolved first. */
     void usePrecision(Precision value) {
+        if (value == Precision.AUTO) {
+            throw new IllegalArgumentException("resolve auto with Precision.on(device) first");
+        }
         precision = value;
     }
 

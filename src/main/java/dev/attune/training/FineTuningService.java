@@ -23,6 +23,7 @@ import dev.attune.modeling.Architectures;
 import dev.attune.checkpoint.CheckpointException;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.modeling.ModelConfig;
+import dev.attune.modeling.Precision;
 import dev.attune.modeling.ProblemType;
 import dev.attune.errors.AttuneException;
 import dev.attune.errors.NotFound;
@@ -210,12 +211,13 @@ public class FineTuningService {
         TrainingResult result;
         try (ClassifierModel model = resuming ? ClassifierModel.load(resume.modelDir(), device, options.attention())
                 : ClassifierModel.load(baseDir, device, labels, type, random, options.attention())) {
-            model.usePrecision(options.precision());
+            Precision precision = model.usePrecision(options.precision());
             int maxLength = options.maxLength() != null ? options.maxLength() : model.textEncoder().defaultMaxLength();
             long padId = model.config().padTokenId();
             listener.log("base model " + request.baseModel() + " (" + model.config().modelType() + ", "
                     + (random ? "random init" : "pretrained") + ") on " + device + ", max length " + maxLength
-                    + ", attention " + options.attention().id() + ", precision " + options.precision().id());
+                    + ", attention " + options.attention().id() + ", precision " + precision.id()
+                    + (options.precision() == Precision.AUTO ? " (auto)" : ""));
             TokenizedExamples trainData = TokenizedExamples.of(train, model.textEncoder(), maxLength, padId);
             TokenizedExamples validationData = TokenizedExamples.of(validation, model.textEncoder(), maxLength, padId);
             result = new FineTuner(model, options, listener).train(trainData, validationData, bestDir, resume);

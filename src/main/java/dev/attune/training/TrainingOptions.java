@@ -43,7 +43,8 @@ import dev.attune.modeling.ProblemType;
  * @param classWeights none, balanced or a label → weight map (see {@link ClassWeights})
  * @param thresholds multi-label decisions: tuned per label on validation, or one fixed probability
  * @param attention sdpa (libtorch's fused kernel) or eager (the reference in separate operations)
- * @param precision fp32, or bf16 products in the linear layers (weights, layer norm, softmax, loss in fp32)
+ * @param precision auto (bf16 on a GPU, fp32 on a CPU), fp32, or bf16 products in the linear layers (weights,
+ *     layer norm, softmax, loss in fp32)
  */
 public record TrainingOptions(
         Strategy strategy,
@@ -75,7 +76,7 @@ public record TrainingOptions(
         classWeights = classWeights == null ? ClassWeights.NONE : classWeights;
         thresholds = thresholds == null ? Thresholds.TUNED : thresholds;
         attention = attention == null ? AttentionImplementation.SDPA : attention;
-        precision = precision == null ? Precision.FP32 : precision;
+        precision = precision == null ? Precision.AUTO : precision;
     }
 
     /** Enums written in lower case on the API and in stored configurations ("last_layers"). */
