@@ -5,13 +5,8 @@
 # fine-tuning, 1 epoch, 64 tokens, batch 32, lr 5e-5, scored on sst2_dev.csv. Anchor: 83.60%.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null
-# Run from a copy, so a build during a long run cannot pull classes from under it.
-classes=$(mktemp -d); trap 'rm -rf "$classes"' EXIT
-cp -r target/classes target/test-classes "$classes"/
+source bench/lib.sh
 echo "| device | model | strategy | init | attention | train rows | B x T | lr | epochs | accuracy | train time | total | samples/s |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-OPT_OUT_TRACKING=true java -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-  -cp "$classes/classes:$classes/test-classes:$(cat target/bench.classpath)" \
-  dev.attune.bench.FineTuneBenchmark eval=../shared/datasets/sst2_dev.csv "$@" 2> target/finetune-bench.log
+bench_java dev.attune.bench.FineTuneBenchmark eval=../shared/datasets/sst2_dev.csv "$@" 2> target/finetune-bench.log
 # (a later eval=... argument overrides the default; eval= with nothing validates on a split of train)

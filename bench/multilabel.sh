@@ -6,14 +6,9 @@
 # recipes of the closing note: the grouping and the 28 original labels, each without and with class weights.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null
-# Run from a copy, so a build during a long run cannot pull classes from under it.
-classes=$(mktemp -d); trap 'rm -rf "$classes"' EXIT
-cp -r target/classes target/test-classes "$classes"/
+source bench/lib.sh
 run() {
-  OPT_OUT_TRACKING=true java -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-    -cp "$classes/classes:$classes/test-classes:$(cat target/bench.classpath)" \
-    dev.attune.bench.MultiLabelBenchmark "$@" 2>> target/multilabel-bench.log
+  bench_java dev.attune.bench.MultiLabelBenchmark "$@" 2>> target/multilabel-bench.log
 }
 echo "| device | train | labels | train rows | B x T | lr | epochs | class weights | val macro F1 (tuned) | dev macro F1 (tuned) | dev micro F1 (tuned) | dev macro F1 @0.5 | dev micro F1 @0.5 | dev labels at F1 0 | rare labels dev F1 | train time | total | samples/s |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"

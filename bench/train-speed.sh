@@ -5,13 +5,9 @@
 # (batch 16) and at 512 tokens (batch 8).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null
-classes=$(mktemp -d); trap 'rm -rf "$classes"' EXIT
-cp -r target/classes target/test-classes "$classes"/
+source bench/lib.sh
 run() {
-  OPT_OUT_TRACKING=true java -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-    -cp "$classes/classes:$classes/test-classes:$(cat target/bench.classpath)" \
-    dev.attune.bench.TrainSpeedBenchmark "$@" 2>> target/train-speed-bench.log | grep '^|'
+  bench_java dev.attune.bench.TrainSpeedBenchmark "$@" 2>> target/train-speed-bench.log | grep '^|'
 }
 echo "| device | data | attention | precision | B x T | timed steps | training samples/s | mean tokens | vs eager fp32 |"
 echo "|---|---|---|---|---|---|---|---|---|"

@@ -1,8 +1,6 @@
 package dev.attune.modeling;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
@@ -18,23 +16,19 @@ public enum AttentionImplementation {
 
     @JsonValue
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return EnumNames.id(this);
     }
 
     public static Optional<AttentionImplementation> parse(String id) {
-        if (id == null) {
-            return Optional.empty();
-        }
-        String wanted = id.trim().toUpperCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(a -> a.name().equals(wanted)).findFirst();
+        return EnumNames.parse(AttentionImplementation.class, id);
     }
 
     @JsonCreator
     public static AttentionImplementation of(String id) {
-        return parse(id).orElseThrow(() -> new IllegalArgumentException("'" + id + "' is not one of " + ids()));
+        return EnumNames.of(AttentionImplementation.class, id);
     }
 
     public static List<String> ids() {
-        return Arrays.stream(values()).map(AttentionImplementation::id).toList();
+        return EnumNames.ids(AttentionImplementation.class);
     }
 }

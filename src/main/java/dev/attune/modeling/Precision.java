@@ -1,8 +1,6 @@
 package dev.attune.modeling;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
@@ -25,23 +23,19 @@ public enum Precision {
 
     @JsonValue
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return EnumNames.id(this);
     }
 
     public static Optional<Precision> parse(String id) {
-        if (id == null) {
-            return Optional.empty();
-        }
-        String wanted = id.trim().toUpperCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(p -> p.name().equals(wanted)).findFirst();
+        return EnumNames.parse(Precision.class, id);
     }
 
     @JsonCreator
     public static Precision of(String id) {
-        return parse(id).orElseThrow(() -> new IllegalArgumentException("'" + id + "' is not one of " + ids()));
+        return EnumNames.of(Precision.class, id);
     }
 
     public static List<String> ids() {
-        return Arrays.stream(values()).map(Precision::id).toList();
+        return EnumNames.ids(Precision.class);
     }
 }

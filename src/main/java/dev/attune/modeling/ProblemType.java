@@ -1,8 +1,6 @@
 package dev.attune.modeling;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
@@ -19,7 +17,7 @@ public enum ProblemType {
     /** The name in config.json and on the API: "multi_label_classification". */
     @JsonValue
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return EnumNames.id(this);
     }
 
     public boolean isClassification() {
@@ -27,20 +25,16 @@ public enum ProblemType {
     }
 
     public static Optional<ProblemType> parse(String id) {
-        if (id == null) {
-            return Optional.empty();
-        }
-        String wanted = id.trim().toUpperCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(t -> t.name().equals(wanted)).findFirst();
+        return EnumNames.parse(ProblemType.class, id);
     }
 
     @JsonCreator
     public static ProblemType of(String id) {
-        return parse(id).orElseThrow(() -> new IllegalArgumentException("'" + id + "' is not one of " + ids()));
+        return EnumNames.of(ProblemType.class, id);
     }
 
     public static List<String> ids() {
-        return Arrays.stream(values()).map(ProblemType::id).toList();
+        return EnumNames.ids(ProblemType.class);
     }
 
     /**

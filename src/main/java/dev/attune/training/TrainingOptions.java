@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 import dev.attune.modeling.AttentionImplementation;
+import dev.attune.modeling.EnumNames;
 import dev.attune.modeling.Precision;
 import dev.attune.modeling.ProblemType;
 
@@ -145,16 +146,12 @@ public record TrainingOptions(
 
     /** The constant whose lower-case name is {@code id} (case and surrounding blanks ignored). */
     public static <E extends Enum<E>> Optional<E> parse(Class<E> type, String id) {
-        if (id == null) {
-            return Optional.empty();
-        }
-        String wanted = id.trim().toUpperCase(Locale.ROOT);
-        return Arrays.stream(type.getEnumConstants()).filter(e -> e.name().equals(wanted)).findFirst();
+        return EnumNames.parse(type, id);
     }
 
     /** The lower-case names of an enum's constants, as the API spells them. */
     public static <E extends Enum<E>> java.util.List<String> idsOf(Class<E> type) {
-        return Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
+        return EnumNames.ids(type);
     }
 
     private static IllegalArgumentException unknown(Class<? extends Enum<?>> type, String id) {
