@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the README's quick start as written (fine-tune MiniLM on 3,000 SST-2 rows, then /predict) against
+# Runs the README's quick start as written (fine-tune MiniLM on 2,000 SST-2 rows, then /predict) against
 # a fresh service on a free port with its own data directory, and prints a markdown row with the times.
 # Needs ../shared, jq and curl. Usage: bench/quickstart.sh
 set -euo pipefail
@@ -20,7 +20,7 @@ start=$(date +%s.%N)
 train=$(curl -s -F file=@../shared/datasets/sst2_train.csv.gz $base/api/v1/datasets | jq -r .id)
 dev=$(curl -s -F file=@../shared/datasets/sst2_dev.csv $base/api/v1/datasets | jq -r .id)
 job=$(curl -s -H 'Content-Type: application/json' -d "{\"datasetId\": \"$train\", \"testDatasetId\": \"$dev\",
-  \"baseModel\": \"$SHARED/models/all-MiniLM-L6-v2\", \"epochs\": 1, \"maxTrainSamples\": 3000,
+  \"baseModel\": \"$SHARED/models/all-MiniLM-L6-v2\", \"epochs\": 1, \"maxTrainSamples\": 2000,
   \"maxLength\": 64}" $base/api/v1/jobs | jq -r .id)
 until curl -s $base/api/v1/jobs/$job | jq -e '.status | test("SUCCEEDED|FAILED|CANCELLED")' >/dev/null; do sleep 2; done
 answer=$(curl -s -H 'Content-Type: application/json' -d '{"text": "a gorgeous, witty, seductive movie"}' $base/predict)
