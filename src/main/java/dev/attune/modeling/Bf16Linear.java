@@ -1,15 +1,7 @@
 package dev.attune.modeling;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.ParameterStore;
 
 /**
  * y = x Wᵀ + b with the product in bfloat16: x, W and b are cast inside a TorchScript module (DJL's own
@@ -19,29 +11,17 @@ import ai.djl.training.ParameterStore;
  */
 final class Bf16Linear {
 
-    private record Key(Device device, boolean recording) {
-    }
-
-    private static final Map<Key, PtSymbolBlock> MODULES = new ConcurrentHashMap<>();
-    private static final Map<Device, NDManager> MANAGERS = new ConcurrentHashMap<>();
+    // dtype codes: 15 bfloat16, 6 float32 (torch.bfloat16 as a value does not compile here)
+    private static final String SOURCE = """
+                def forward(self: __torch__.Bf16Linear, x: Tensor, w: Tensor, b: Tensor) -> Tensor:
+                    y = torch.linear(torch.to(x, 15), torch.to(w, 15), torch.to(b, 15))
+                    return torch.to(y, 6)
+            """;
 
     private Bf16Linear() {
     }
 
     static NDArray linear(NDArray x, NDArray w, NDArray b) {
-        boolean recording = JniUtils.isGradMode(); // see FusedAttention: inference-mode outputs refuse autograd
-        PtSymbolBlock module = MODULES.computeIfAbsent(new Key(x.getDevice(), recording), Bf16Linear::compile);
-        return module.forward(new ParameterStore(x.getManager(), false), new NDList(x, w, b), recording).singletonOrThrow();
-    }
-
-    private static PtSymbolBlock compile(Key key) {
-        NDManager manager = MANAGERS.computeIfAbsent(key.device(), NDManager::newBaseManager);
-        // dtype codes: 15 bfloat16, 6 float32 (torch.bfloat16 as a value does not compile here)
-        String source = """
-                    def forward(self: __torch__.Bf16Linear, x: Tensor, w: Tensor, b: Tensor) -> Tensor:
-                        y = torch.linear(torch.to(x, 15), torch.to(w, 15), torch.to(b, 15))
-                        return torch.to(y, 6)
-                """;
-        return TorchScriptModule.load(manager, "Bf16Linear", source);
+        return TorchScriptModule.call("Bf16Linear", "", () -> SOURCE, new NDList(x, w, b));
     }
 }

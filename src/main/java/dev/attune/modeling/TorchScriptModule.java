@@ -7,13 +7,20 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
 
 /**
  * A TorchScript module compiled by libtorch from source text that attune writes itself: DJL has no
@@ -27,7 +34,32 @@ import ai.djl.pytorch.jni.JniUtils;
  */
 final class TorchScriptModule {
 
+    /** @param recording whether autograd records the call (its outputs must not be inference tensors) */
+    private record Key(Device device, String className, Object variant, boolean recording) {
+    }
+
+    private static final Map<Key, PtSymbolBlock> MODULES = new ConcurrentHashMap<>();
+    /** Own the compiled modules, one per device; never closed (the modules live as long as the JVM). */
+    private static final Map<Device, NDManager> MANAGERS = new ConcurrentHashMap<>();
+
     private TorchScriptModule() {
+    }
+
+    /**
+     * Runs a module on {@code inputs}, compiling it on first use for this device, variant and mode. DJL runs
+     * a module called with training = false in inference mode, whose outputs autograd refuses: whenever
+     * gradients are being recorded (also in eval mode, e.g. the golden gradient checks) the call records.
+     * The output belongs to the first input's manager (the caller's batch scope).
+     *
+     * @param variant what distinguishes one compiled source from another of the same class (head count...)
+     * @param source the class body, see {@link #load}; only built when the variant is first compiled
+     */
+    static NDArray call(String className, Object variant, Supplier<String> source, NDList inputs) {
+        NDArray first = inputs.head();
+        boolean recording = JniUtils.isGradMode();
+        PtSymbolBlock module = MODULES.computeIfAbsent(new Key(first.getDevice(), className, variant, recording),
+                key -> load(MANAGERS.computeIfAbsent(key.device(), NDManager::newBaseManager), className, source.get()));
+        return module.forward(new ParameterStore(first.getManager(), false), inputs, recording).singletonOrThrow();
     }
 
     /**

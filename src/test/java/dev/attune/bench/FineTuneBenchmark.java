@@ -30,12 +30,9 @@ import dev.attune.training.TrainingResult;
 public final class FineTuneBenchmark {
 
     public static void main(String[] args) throws IOException {
-        java.util.Map<String, String> a = new java.util.HashMap<>();
-        for (String arg : args) {
-            a.put(arg.substring(0, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-        }
-        Path model = Path.of(a.getOrDefault("model", "../shared/models/all-MiniLM-L6-v2")).toAbsolutePath();
-        List<DatasetRow> trainRows = BenchCsv.read(Path.of(a.getOrDefault("train", "../shared/datasets/sst2_train.csv.gz")), "label");
+        java.util.Map<String, String> a = BenchInputs.arguments(args);
+        Path model = BenchInputs.model(a);
+        List<DatasetRow> trainRows = BenchInputs.read(Path.of(a.getOrDefault("train", "../shared/datasets/sst2_train.csv.gz")), "label");
         int limit = Integer.parseInt(a.getOrDefault("trainRows", "8000"));
         if (limit > 0 && limit < trainRows.size()) {
             trainRows = trainRows.subList(0, limit);
@@ -54,7 +51,7 @@ public final class FineTuneBenchmark {
         List<Example> train = LabelledData.toExamples(trainRows, labels);
         List<Example> eval;
         if (a.containsKey("eval") && !a.get("eval").isBlank()) {
-            eval = LabelledData.toExamples(BenchCsv.read(Path.of(a.get("eval")), "label"), labels);
+            eval = LabelledData.toExamples(BenchInputs.read(Path.of(a.get("eval")), "label"), labels);
         } else {
             LabelledData.Split split = LabelledData.stratifiedSplit(train, options.validationSplit(), options.seed());
             train = split.train();

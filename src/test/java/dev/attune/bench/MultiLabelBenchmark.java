@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,14 +32,11 @@ import dev.attune.training.TrainingResult;
 public final class MultiLabelBenchmark {
 
     public static void main(String[] args) throws IOException {
-        Map<String, String> a = new HashMap<>();
-        for (String arg : args) {
-            a.put(arg.substring(0, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-        }
-        Path model = Path.of(a.getOrDefault("model", "../shared/models/all-MiniLM-L6-v2")).toAbsolutePath();
+        Map<String, String> a = BenchInputs.arguments(args);
+        Path model = BenchInputs.model(a);
         Path trainFile = Path.of(a.getOrDefault("train", "../shared/datasets/goemotions_group_train.csv.gz"));
-        List<DatasetRow> trainRows = BenchCsv.read(trainFile, "labels");
-        List<DatasetRow> devRows = BenchCsv.read(Path.of(a.getOrDefault("dev", "../shared/datasets/goemotions_group_dev.csv.gz")), "labels");
+        List<DatasetRow> trainRows = BenchInputs.read(trainFile, "labels");
+        List<DatasetRow> devRows = BenchInputs.read(Path.of(a.getOrDefault("dev", "../shared/datasets/goemotions_group_dev.csv.gz")), "labels");
         int limit = Integer.parseInt(a.getOrDefault("trainRows", "0"));
         TrainingOptions options = TrainingOptions.builder()
                 .problemType(ProblemType.MULTI_LABEL_CLASSIFICATION)

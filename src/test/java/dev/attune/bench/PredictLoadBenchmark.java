@@ -31,7 +31,7 @@ public final class PredictLoadBenchmark {
         long pid = Long.parseLong(args[2]);
         int seconds = Integer.parseInt(args[3]);
         int soakSeconds = Integer.parseInt(args[4]);
-        List<String> texts = BenchCsv.read(Path.of(System.getProperty("texts", "../shared/datasets/sst2_dev.csv")), "label")
+        List<String> texts = BenchInputs.read(Path.of(System.getProperty("texts", "../shared/datasets/sst2_dev.csv")), "label")
                 .stream().map(r -> r.text()).toList();
 
         double inProcess;

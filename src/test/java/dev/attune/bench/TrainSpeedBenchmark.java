@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,17 +30,14 @@ import dev.attune.training.TrainingOptions;
 public final class TrainSpeedBenchmark {
 
     public static void main(String[] args) throws IOException {
-        Map<String, String> a = new HashMap<>();
-        for (String arg : args) {
-            a.put(arg.substring(0, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-        }
-        Path model = Path.of(a.getOrDefault("model", "../shared/models/all-MiniLM-L6-v2")).toAbsolutePath();
+        Map<String, String> a = BenchInputs.arguments(args);
+        Path model = BenchInputs.model(a);
         Path file = Path.of(a.getOrDefault("train", "../shared/datasets/sst2_train.csv.gz"));
         int steps = Integer.parseInt(a.getOrDefault("steps", "50"));
         int warmup = Integer.parseInt(a.getOrDefault("warmupSteps", "2"));
         int batch = Integer.parseInt(a.getOrDefault("batch", "32"));
         int maxLength = Integer.parseInt(a.getOrDefault("maxLength", "64"));
-        List<DatasetRow> rows = BenchCsv.read(file, "label");
+        List<DatasetRow> rows = BenchInputs.read(file, "label");
         List<String> labels = LabelledData.labelsOf(rows);
         List<Example> examples = LabelledData.toExamples(rows, labels);
         Device device = Engine.getInstance().defaultDevice();

@@ -9,17 +9,33 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
 import dev.attune.dataset.DatasetRow;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 
-/** Reads the ../shared CSV data sets (optionally gzipped) for the benchmarks. */
-final class BenchCsv {
+/** Reads the benchmarks' inputs: key=value arguments and the ../shared CSV data sets (optionally gzipped). */
+final class BenchInputs {
 
-    private BenchCsv() {
+    private BenchInputs() {
+    }
+
+    /** key=value arguments as a map (a later key wins). */
+    static Map<String, String> arguments(String[] args) {
+        Map<String, String> map = new HashMap<>();
+        for (String arg : args) {
+            map.put(arg.substring(0, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+        }
+        return map;
+    }
+
+    /** The checkpoint the benchmarks fine-tune: model=..., default ../shared's MiniLM. */
+    static Path model(Map<String, String> arguments) {
+        return Path.of(arguments.getOrDefault("model", "../shared/models/all-MiniLM-L6-v2")).toAbsolutePath();
     }
 
     /** Rows of a CSV with a "text" column and {@code labelColumn}; a label cell may hold several labels joined by ",". */
