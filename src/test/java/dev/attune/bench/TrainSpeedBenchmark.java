@@ -49,7 +49,9 @@ public final class TrainSpeedBenchmark {
             run(model, device, labels, examples.subList(0, warmup * batch), batch, maxLength, attention, precision);
             Run timed = run(model, device, labels, examples.subList(warmup * batch, (warmup + steps) * batch), batch,
                     maxLength, attention, precision);
-            eagerRate = eagerRate == null && attention == AttentionImplementation.EAGER ? timed.rate() : eagerRate;
+            if (eagerRate == null && attention == AttentionImplementation.EAGER && precision == Precision.FP32) {
+                eagerRate = timed.rate();
+            }
             System.out.printf("| %s | %s | %s | %s | %d x %d | %d | %.1f | %.2f | %s |%n", device, file.getFileName(),
                     attention.id(), precision.id(), batch, maxLength, steps, timed.rate(), timed.meanTokens(),
                     eagerRate == null ? "" : "%.2fx".formatted(timed.rate() / eagerRate));
