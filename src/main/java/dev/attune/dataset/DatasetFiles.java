@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import dev.attune.files.FileTrees;
 import dev.attune.system.AttuneProperties;
 
 import org.slf4j.Logger;
@@ -34,7 +35,10 @@ class DatasetFiles {
     private final Path dir;
     private final ObjectMapper mapper;
 
-    DatasetFiles(AttuneProperties properties, ObjectMapper mapper) throws IOException {
+    private final boolean sharedDatabase;
+
+    DatasetFiles(AttuneProperties properties, ObjectMapper mapper, dev.attune.system.LocalNode node) throws IOException {
+        this.sharedDatabase = node.sharedDatabase();
         this.dir = properties.datasetsDir();
         this.mapper = mapper;
         Files.createDirectories(dir);
@@ -108,7 +112,8 @@ class DatasetFiles {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : files.toList()) {
                 String name = file.getFileName().toString();
-                if (name.startsWith(TEMP_PREFIX) || !known.contains(name)) {
+                if ((name.startsWith(TEMP_PREFIX) || !known.contains(name))
+                        && FileTrees.removableLeftover(file, sharedDatabase)) {
                     log.info("Removing leftover data-set file {}", name);
                     Files.deleteIfExists(file);
                 }

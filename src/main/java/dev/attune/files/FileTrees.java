@@ -49,6 +49,25 @@ public final class FileTrees {
     }
 
     /** Total bytes of the regular files under {@code root}. */
+    /**
+     * Whether a leftover (a file or directory no record points to) may be removed at start-up. With a database
+     * of its own, this process is the only writer: every leftover is a crash's. With a shared database
+     * another node may be writing it right now (a record is inserted after its files): only old ones go.
+     */
+    public static boolean removableLeftover(Path entry, boolean sharedDatabase) {
+        if (!sharedDatabase) {
+            return true;
+        }
+        try {
+            return Files.getLastModifiedTime(entry).toInstant().isBefore(java.time.Instant.now().minus(SHARED_LEFTOVER_AGE));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Older than any upload or save still in progress on another node. */
+    private static final java.time.Duration SHARED_LEFTOVER_AGE = java.time.Duration.ofHours(6);
+
     public static long size(Path root) throws IOException {
         try (Stream<Path> paths = Files.walk(root)) {
             return paths.filter(Files::isRegularFile).mapToLong(path -> path.toFile().length()).sum();

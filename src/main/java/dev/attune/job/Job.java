@@ -26,11 +26,13 @@ record Job(String id, JobStatus status, JobConfig config, Instant createdAt, Exe
      * @param testMetrics the test data set's figures with the best weights (JSON); null without a test set
      * @param failure why it failed; null unless FAILED
      * @param attempts how many times a worker started it (a restart re-queues a running job)
+     * @param node the node whose worker ran it last
+     * @param device that worker's device
      */
     record Execution(Instant startedAt, Instant finishedAt, String progress, String latestMetrics, String bestMetrics,
-            String testMetrics, String modelId, Failure failure, int attempts) {
+            String testMetrics, String modelId, Failure failure, int attempts, String node, String device) {
 
-        static final Execution NOT_STARTED = new Execution(null, null, null, null, null, null, null, null, 0);
+        static final Execution NOT_STARTED = new Execution(null, null, null, null, null, null, null, null, 0, null, null);
     }
 
     /**

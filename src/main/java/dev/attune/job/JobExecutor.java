@@ -1,29 +1,35 @@
 package dev.attune.job;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
+import dev.attune.engine.EngineInfo;
 import dev.attune.system.AttuneProperties;
-import dev.attune.training.FineTuneOutcome;
-import dev.attune.training.FineTuningService;
-import dev.attune.training.TrainingCancelledException;
-import dev.attune.training.TrainingFailedException;
+import dev.attune.system.LocalNode;
+import dev.attune.system.NodeRole;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.ObjectMapper;
 
 /**
- * The one thread that owns the compute device: it runs queued jobs one at a time (DJL allows one
- * gradient collector per JVM), highest priority first, then in submission order. On start it
- * re-queues jobs a crash or restart left RUNNING (after three interrupted attempts, they fail).
+ * This node's workers, one per device ({@link WorkerDevices}), each running one job at a time from the
+ * shared queue ({@link JobQueue}), and the lease keeper: every few seconds it renews the leases of the jobs
+ * running here (and picks up cancels asked on other nodes), records that this node is alive, and takes back
+ * jobs whose worker elsewhere stopped renewing (a dead node): they are re-queued and resume from their last
+ * resume point, or fail after three interrupted attempts.
  */
 @Component
 class JobExecutor implements SmartLifecycle {
@@ -31,53 +37,72 @@ class JobExecutor implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(JobExecutor.class);
     private static final int MAX_ATTEMPTS = 3;
 
-    private final JobRepository repository;
-    private final FineTuningService fineTuning;
+    private final JobQueue queue;
+    private final JobRunner runner;
     private final JobEvents events;
     private final JobLog jobLog;
-    private final JobMetrics metrics;
-    private final ObjectMapper mapper;
-    private final Duration progressInterval;
-    private final JobDirectories directories;
-    private final String dataDir;
+    private final LocalNode node;
+    private final List<WorkerDevices.WorkerDevice> devices;
+    private final Duration leaseTime;
+    private final Duration pollInterval;
     private final Set<String> cancelRequests = ConcurrentHashMap.newKeySet();
+    private final Map<String, JobLease> leases = new ConcurrentHashMap<>();
     private final Object signal = new Object();
+    private final List<Thread> workers = new ArrayList<>();
+    private final Instant startedAt = Instant.now();
+    private ScheduledExecutorService keeper;
     private volatile boolean running;
-    private Thread thread;
 
-    JobExecutor(JobRepository repository, FineTuningService fineTuning, JobEvents events, JobLog jobLog,
-            JobMetrics metrics, ObjectMapper mapper, AttuneProperties properties, JobDirectories directories) {
-        this.directories = directories;
-        this.dataDir = properties.dataDir().toAbsolutePath().normalize().toString();
-        this.repository = repository;
-        this.fineTuning = fineTuning;
+    JobExecutor(JobQueue queue, JobRunner runner, JobEvents events, JobLog jobLog, LocalNode node,
+            AttuneProperties properties, EngineInfo engine) {
+        this.queue = queue;
+        this.runner = runner;
         this.events = events;
         this.jobLog = jobLog;
-        this.metrics = metrics;
-        this.mapper = mapper;
-        this.progressInterval = properties.jobs().progressInterval();
+        this.node = node;
+        this.devices = node.has(NodeRole.WORKER) ? WorkerDevices.resolve(properties.jobs().devices(), engine) : List.of();
+        this.leaseTime = properties.jobs().leaseTime();
+        this.pollInterval = properties.jobs().pollInterval();
     }
 
     @Override
     public void start() {
-        recoverInterrupted();
         running = true;
-        thread = new Thread(this::loop, "attune-job-executor");
-        thread.setDaemon(true);
-        thread.start();
+        if (!devices.isEmpty()) {
+            recoverInterrupted();
+        }
+        for (WorkerDevices.WorkerDevice device : devices) {
+            // the lease owner: node, device and this process's incarnation (a restarted node is a new owner)
+            String owner = node.name() + "/" + device.name() + "/" + UUID.randomUUID().toString().substring(0, 8);
+            Thread thread = new Thread(() -> work(device, owner), "attune-worker-" + device.name());
+            thread.setDaemon(true);
+            workers.add(thread);
+        }
+        keeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "attune-lease-keeper");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long every = Math.max(100, Math.min(leaseTime.toMillis() / 3, 2000));
+        keeper.scheduleWithFixedDelay(this::keep, 0, every, TimeUnit.MILLISECONDS);
+        workers.forEach(Thread::start);
+        log.info("Node {} ({}): {} worker(s) on {}, lease {}", node.name(), rolesText(), devices.size(),
+                devices.stream().map(WorkerDevices.WorkerDevice::name).toList(), leaseTime);
     }
 
     @Override
     public void stop() {
         running = false;
         wake();
-        cancelRequests.addAll(repository.findAll(JobStatus.RUNNING).stream().map(Job::id).toList());
-        if (thread != null) {
+        for (Thread worker : workers) {
             try {
-                thread.join(Duration.ofSeconds(30).toMillis());
+                worker.join(Duration.ofSeconds(30).toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (keeper != null) {
+            keeper.shutdownNow();
         }
     }
 
@@ -86,14 +111,17 @@ class JobExecutor implements SmartLifecycle {
         return running;
     }
 
+    /** A job was queued on this node: its idle workers look at once (other nodes' within the poll interval). */
     void wake() {
         synchronized (signal) {
             signal.notifyAll();
         }
     }
 
+    /** Asks a running job to stop: at its next step when it runs here, at its worker's next renewal elsewhere. */
     void requestCancel(String jobId) {
         cancelRequests.add(jobId);
+        queue.requestCancel(jobId);
     }
 
     /** A queued job was cancelled directly: tell its listeners. */
@@ -102,99 +130,115 @@ class JobExecutor implements SmartLifecycle {
         events.finish(jobId, Map.of("status", JobStatus.CANCELLED));
     }
 
-    /** Jobs left RUNNING by a crash: re-queued (they continue from their last evaluation's resume point), or failed. */
-    void recoverInterrupted() {
-        for (Job job : repository.findAll(JobStatus.RUNNING)) {
-            if (job.attempts() >= MAX_ATTEMPTS) {
-                repository.transition(job.id(), JobStatus.RUNNING, JobStatus.FAILED);
-                repository.recordError(job.id(), "interrupted", "The service stopped during this job "
-                        + job.attempts() + " times; it will not be retried. Submit it again to retry.");
-                jobLog.append(job.id(), "interrupted " + job.attempts() + " times: failed");
-            } else {
-                repository.transition(job.id(), JobStatus.RUNNING, JobStatus.QUEUED);
-                jobLog.append(job.id(), "interrupted by a restart during attempt " + job.attempts() + ": re-queued");
-                log.warn("Job {} was left RUNNING by a restart: re-queued", job.id());
-            }
-        }
+    /** The devices this node's workers own (empty on a node without the worker role). */
+    List<String> deviceNames() {
+        return devices.stream().map(WorkerDevices.WorkerDevice::name).toList();
     }
 
-    private void loop() {
+    private void work(WorkerDevices.WorkerDevice device, String owner) {
         while (running) {
             try {
-                Optional<Job> next = repository.nextQueued();
+                long claimedAt = System.nanoTime();
+                Optional<Job> next = queue.claim(owner, node.name(), device.name(), leaseTime);
                 if (next.isPresent()) {
-                    run(next.get());
+                    String id = next.get().id();
+                    JobLease lease = new JobLease(id, owner, leaseTime, claimedAt);
+                    leases.put(id, lease);
+                    try {
+                        runner.run(next.get(), lease, device.device(), () -> !running, () -> cancelRequests.contains(id));
+                    } finally {
+                        leases.remove(id);
+                        cancelRequests.remove(id);
+                    }
                 } else {
                     synchronized (signal) {
-                        signal.wait(1000);
+                        signal.wait(pollInterval.toMillis());
                     }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                log.error("Job executor error", e);
+                log.error("Worker {} error", device.name(), e);
+                sleepQuietly(pollInterval);
             }
         }
     }
 
-    /** One job: one try/catch/finally that records how it ended, with the job id in the logging MDC. */
-    private void run(Job job) {
-        if (!repository.transition(job.id(), JobStatus.QUEUED, JobStatus.RUNNING)) {
-            return;
-        }
-        String id = job.id();
-        MDC.put("jobId", id);
-        long start = System.nanoTime();
-        JobStatus outcome = JobStatus.FAILED;
-        repository.resetProgress(id);
-        JobRunListener listener = new JobRunListener(id, job.attempts() + 1, repository, events, jobLog, metrics, mapper,
-                () -> cancelRequests.contains(id) || !running, progressInterval);
+    /** The lease keeper's round: renew, pick up cancels, say this node is alive, take back orphaned jobs. */
+    private void keep() {
         try {
-            events.publish(id, "status", Map.of("status", JobStatus.RUNNING));
-            listener.log("started (attempt " + (job.attempts() + 1) + ")");
-            JobConfig config = job.config();
-            FineTuneOutcome result = fineTuning.run(config.fineTuneRequest(), id, directories.run(id), listener);
-            if (result.test() != null) {
-                repository.recordTestMetrics(id, mapper.writeValueAsString(result.test()));
+            for (JobLease lease : leases.values()) {
+                long sentAt = System.nanoTime();
+                if (queue.renew(lease.jobId(), lease.owner(), leaseTime)) {
+                    lease.renewed(sentAt);
+                    if (queue.cancelRequested(lease.jobId())) {
+                        lease.requestCancel();
+                    }
+                } else {
+                    lease.lose();
+                }
             }
-            repository.recordModel(id, result.model().id());
-            outcome = JobStatus.SUCCEEDED;
-            listener.log("succeeded: model " + result.model().id() + ", best validation "
-                    + result.result().best().metrics().summary());
-        } catch (TrainingCancelledException e) {
-            outcome = running ? JobStatus.CANCELLED : JobStatus.QUEUED;
-            listener.log(running ? "cancelled: " + e.getMessage() : "stopped by shutdown: will resume at the next start");
-        } catch (TrainingFailedException e) {
-            fail(id, e.reason(), e.getMessage(), listener);
-        } catch (OutOfMemoryError e) {
-            fail(id, "out_of_memory", "Out of memory: " + e.getMessage() + ". Lower batchSize or maxLength.", listener);
-        } catch (Throwable e) {
-            // the stack trace stays in the server log; users see the message and a reference to find it there
-            String reference = UUID.randomUUID().toString().substring(0, 8);
-            log.error("Job {} failed (reference {})", id, reference, e);
-            fail(id, e.getClass().getSimpleName(), String.valueOf(e.getMessage()) + " (server log reference "
-                    + reference + ")", listener);
-        } finally {
-            repository.transition(id, JobStatus.RUNNING, outcome);
-            cancelRequests.remove(id);
-            metrics.finished(outcome, Duration.ofNanos(System.nanoTime() - start));
-            events.finish(id, Map.of("status", outcome));
-            if (outcome != JobStatus.QUEUED) { // a job stopped by shutdown keeps its resume point and best weights
-                directories.run(id).deleteWorkFiles();
+            queue.heartbeat(node.name(), rolesText(), String.join(",", deviceNames()), startedAt);
+            if (!devices.isEmpty() && takeBackExpired()) {
+                wake();
             }
-            MDC.remove("jobId");
+        } catch (RuntimeException e) {
+            log.warn("Lease keeper: {}", e.toString()); // the database may be briefly unreachable; next round retries
         }
     }
 
-    private void fail(String id, String type, String message, JobRunListener listener) {
-        message = redact(message);
-        repository.recordError(id, type, message);
-        listener.log("failed (" + type + "): " + message);
+    /** Jobs whose worker stopped renewing its lease (its node died or hangs): re-queued, cancelled or failed. */
+    private boolean takeBackExpired() {
+        boolean any = false;
+        for (Job job : queue.expired()) {
+            any |= takeBack(job, true, "its node " + job.execution().node() + " stopped renewing its lease");
+        }
+        return any;
     }
 
-    /** A message without the absolute data directory (users need not know the server's file system). */
-    private String redact(String message) {
-        return message.replace(dataDir, "<data-dir>");
+    /** Jobs this node was running when it stopped (kill -9, power loss): its previous process is surely gone. */
+    void recoverInterrupted() {
+        for (Job job : queue.runningOn(node.name())) {
+            takeBack(job, false, "interrupted by a restart of node " + node.name());
+        }
+    }
+
+    private boolean takeBack(Job job, boolean onlyIfExpired, String why) {
+        String id = job.id();
+        boolean cancel = queue.cancelRequested(id);
+        if (cancel) {
+            if (queue.takeBack(id, node.name(), onlyIfExpired, JobStatus.CANCELLED, null, null)) {
+                jobLog.append(id, why + " during attempt " + job.attempts() + "; a cancel was asked: cancelled");
+                events.finish(id, Map.of("status", JobStatus.CANCELLED));
+            }
+            return false;
+        }
+        if (job.attempts() >= MAX_ATTEMPTS) {
+            if (queue.takeBack(id, node.name(), onlyIfExpired, JobStatus.FAILED, "interrupted", "The job was interrupted "
+                    + job.attempts() + " times (last: " + why + "); it will not be retried. Submit it again to retry.")) {
+                jobLog.append(id, why + ": interrupted " + job.attempts() + " times: failed");
+                events.finish(id, Map.of("status", JobStatus.FAILED));
+            }
+            return false;
+        }
+        if (!queue.takeBack(id, node.name(), onlyIfExpired, JobStatus.QUEUED, null, null)) {
+            return false;
+        }
+        jobLog.append(id, why + " during attempt " + job.attempts() + ": re-queued");
+        log.warn("Job {}: {}; re-queued", id, why);
+        return true;
+    }
+
+    private String rolesText() {
+        return node.roles().stream().map(role -> role.name().toLowerCase()).collect(Collectors.joining(","));
+    }
+
+    private static void sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -34,6 +34,37 @@ class JobLog {
         }
     }
 
+    /** The log's size in bytes (0 before its first line). */
+    long length(String jobId) {
+        try {
+            return Files.exists(file(jobId)) ? Files.size(file(jobId)) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** What was appended after the first {@code offset} bytes (whole lines: each append is one line). */
+    String readFrom(String jobId, long offset) {
+        try (var channel = Files.newByteChannel(file(jobId))) {
+            long size = channel.size();
+            if (size <= offset) {
+                return "";
+            }
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) Math.min(size - offset, 1 << 20));
+            channel.position(offset);
+            while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+                // read up to the end seen above
+            }
+            String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+            int end = text.lastIndexOf('\n');
+            return end < 0 ? "" : text.substring(0, end + 1);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     String read(String jobId) {
         Path file = file(jobId);
         try {

@@ -11,18 +11,21 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.ObjectMapper;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
 
-/** Jobs and their evaluation points in H2. Status changes are conditional updates, so two writers never race. */
+/** Jobs and their evaluation points (H2 or PostgreSQL). Status changes are conditional updates, so two writers never race. */
 @Repository
 class JobRepository {
 
     private final JdbcClient jdbc;
 
     private final ObjectMapper mapper;
+    private final TransactionTemplate transactions;
 
-    JobRepository(JdbcClient jdbc, ObjectMapper mapper) {
+    JobRepository(JdbcClient jdbc, ObjectMapper mapper, TransactionTemplate transactions) {
         this.jdbc = jdbc;
         this.mapper = mapper;
+        this.transactions = transactions;
     }
 
     void insert(Job job) {
@@ -48,12 +51,6 @@ class JobRepository {
                 .query(this::map).list();
     }
 
-    /** The next job to run: highest priority, then submission order. */
-    Optional<Job> nextQueued() {
-        return jdbc.sql("SELECT * FROM job WHERE status = 'QUEUED' ORDER BY priority DESC, created_at, id LIMIT 1")
-                .query(this::map).optional();
-    }
-
     int count(JobStatus status) {
         return jdbc.sql("SELECT COUNT(*) FROM job WHERE status = ?").param(status.name()).query(Integer.class).single();
     }
@@ -70,31 +67,44 @@ class JobRepository {
                 .params(to.name(), id, from.name()).update() == 1;
     }
 
-    void recordError(String id, String type, String message) {
-        jdbc.sql("UPDATE job SET error_type = ?, error_message = ? WHERE id = ?").params(type, message, id).update();
+    // A worker's writes below name its lease (owner): after another worker took the job over they change nothing
+    // and return false.
+
+    boolean recordError(String id, String owner, String type, String message) {
+        return jdbc.sql("UPDATE job SET error_type = ?, error_message = ? WHERE id = ? AND lease_owner = ?")
+                .params(type, message, id, owner).update() == 1;
     }
 
-    void recordProgress(String id, String progressJson) {
-        jdbc.sql("UPDATE job SET progress = ? WHERE id = ?").params(progressJson, id).update();
+    boolean recordProgress(String id, String owner, String progressJson) {
+        return jdbc.sql("UPDATE job SET progress = ? WHERE id = ? AND lease_owner = ?")
+                .params(progressJson, id, owner).update() == 1;
     }
 
-    void recordTestMetrics(String id, String metricsJson) {
-        jdbc.sql("UPDATE job SET test_metrics = ? WHERE id = ?").params(metricsJson, id).update();
+    boolean recordTestMetrics(String id, String owner, String metricsJson) {
+        return jdbc.sql("UPDATE job SET test_metrics = ? WHERE id = ? AND lease_owner = ?")
+                .params(metricsJson, id, owner).update() == 1;
     }
 
-    void recordModel(String id, String modelId) {
-        jdbc.sql("UPDATE job SET model_id = ? WHERE id = ?").params(modelId, id).update();
-    }
-
-    void insertEvaluation(String id, int attempt, long step, double epoch, double trainLoss, String metricsJson,
-            boolean best) {
-        jdbc.sql("MERGE INTO job_metric (job_id, attempt, step, epoch, train_loss, metrics, is_best, created_at) "
-                + "KEY (job_id, attempt, step) VALUES (?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)")
-                .params(id, attempt, step, epoch, trainLoss, metricsJson, best).update();
+    /** An evaluation point; the job row's update comes first and locks it, so the lease cannot pass meanwhile. */
+    boolean insertEvaluation(String id, String owner, int attempt, long step, double epoch, double trainLoss,
+            String metricsJson, boolean best) {
         String pointJson = "{\"step\":%d,\"epoch\":%s,\"trainLoss\":%s,\"metrics\":%s}"
                 .formatted(step, epoch, trainLoss, metricsJson);
-        jdbc.sql("UPDATE job SET latest_metrics = ?" + (best ? ", best_metrics = ?" : "") + " WHERE id = ?")
-                .params(best ? new Object[] {pointJson, pointJson, id} : new Object[] {pointJson, id}).update();
+        return Boolean.TRUE.equals(transactions.execute(status -> {
+            int held = jdbc.sql("UPDATE job SET latest_metrics = ?" + (best ? ", best_metrics = ?" : "")
+                    + " WHERE id = ? AND lease_owner = ?")
+                    .params(best ? new Object[] {pointJson, pointJson, id, owner} : new Object[] {pointJson, id, owner})
+                    .update();
+            if (held == 0) {
+                return false;
+            }
+            jdbc.sql("DELETE FROM job_metric WHERE job_id = ? AND attempt = ? AND step = ?").params(id, attempt, step)
+                    .update();
+            jdbc.sql("INSERT INTO job_metric (job_id, attempt, step, epoch, train_loss, metrics, is_best, created_at) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)")
+                    .params(id, attempt, step, epoch, trainLoss, metricsJson, best).update();
+            return true;
+        }));
     }
 
     List<EvaluationRow> evaluations(String id) {
@@ -105,8 +115,9 @@ class JobRepository {
     }
 
     /** A new attempt starts with no progress; earlier attempts' evaluation points stay in job_metric. */
-    void resetProgress(String id) {
-        jdbc.sql("UPDATE job SET progress = NULL, latest_metrics = NULL, best_metrics = NULL WHERE id = ?").param(id).update();
+    void resetProgress(String id, String owner) {
+        jdbc.sql("UPDATE job SET progress = NULL, latest_metrics = NULL, best_metrics = NULL WHERE id = ? AND lease_owner = ?")
+                .params(id, owner).update();
     }
 
     record EvaluationRow(int attempt, long step, double epoch, double trainLoss, String metrics, boolean best) {
@@ -118,7 +129,7 @@ class JobRepository {
                 rs.getString("progress"), rs.getString("latest_metrics"), rs.getString("best_metrics"),
                 rs.getString("test_metrics"),
                 rs.getString("model_id"), errorType == null ? null : new Job.Failure(errorType, rs.getString("error_message")),
-                rs.getInt("attempts"));
+                rs.getInt("attempts"), rs.getString("node"), rs.getString("device"));
         return new Job(rs.getString("id"), JobStatus.valueOf(rs.getString("status")),
                 mapper.readValue(rs.getString("config"), JobConfig.class), instant(rs, "created_at"), execution);
     }

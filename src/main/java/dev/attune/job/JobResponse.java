@@ -22,7 +22,10 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * @param testMetrics the test data set's figures with the best weights (testDatasetId)
  * @param modelId the registered model, once SUCCEEDED
  * @param error why it failed, once FAILED
- * @param attempts how many times a worker started it (a restart re-queues a running job)
+ * @param attempts how many times a worker started it (a restart, or a node that stopped answering, re-queues a
+ *        running job)
+ * @param node the node whose worker runs it (or ran it last); null until it starts
+ * @param device that worker's device (cpu, gpu0...)
  */
 record JobResponse(String id, String name, JobStatus status, Instant createdAt, Instant startedAt, Instant finishedAt,
         JobConfig config,
@@ -30,13 +33,12 @@ record JobResponse(String id, String name, JobStatus status, Instant createdAt, 
         @Schema(implementation = EvaluationPoint.class) @JsonRawValue String latestMetrics,
         @Schema(implementation = EvaluationPoint.class) @JsonRawValue String bestMetrics,
         @Schema(ref = "#/components/schemas/EvaluationMetrics") @JsonRawValue String testMetrics,
-        String modelId, Job.Failure error, int attempts) {
+        String modelId, Job.Failure error, int attempts, String node, String device) {
 
     static JobResponse of(Job job) {
         Job.Execution run = job.execution();
         return new JobResponse(job.id(), job.name(), job.status(), job.createdAt(), run.startedAt(), run.finishedAt(),
                 job.config(), run.progress(), run.latestMetrics(), run.bestMetrics(), run.testMetrics(), run.modelId(),
-                run.failure(),
-                run.attempts());
+                run.failure(), run.attempts(), run.node(), run.device());
     }
 }

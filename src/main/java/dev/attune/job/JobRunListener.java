@@ -12,12 +12,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.ObjectMapper;
 
-/** Connects one running job to the outside: progress and metrics to H2, events to SSE, lines to its log. */
+/**
+ * Connects one running job to the outside: progress and metrics to the database (fenced by the worker's
+ * lease), events to SSE, lines to its log.
+ */
 final class JobRunListener implements TrainingListener {
 
     private static final Logger log = LoggerFactory.getLogger(JobRunListener.class);
 
     private final String jobId;
+    private final JobLease lease;
     private final int attempt;
     private final JobRepository repository;
     private final JobEvents events;
@@ -32,9 +36,10 @@ final class JobRunListener implements TrainingListener {
     private long phaseTotal;
     private Progress lastStep;
 
-    JobRunListener(String jobId, int attempt, JobRepository repository, JobEvents events, JobLog jobLog, JobMetrics metrics,
+    JobRunListener(JobLease lease, int attempt, JobRepository repository, JobEvents events, JobLog jobLog, JobMetrics metrics,
             ObjectMapper mapper, BooleanSupplier cancelled, Duration progressInterval) {
-        this.jobId = jobId;
+        this.jobId = lease.jobId();
+        this.lease = lease;
         this.attempt = attempt;
         this.repository = repository;
         this.events = events;
@@ -81,7 +86,10 @@ final class JobRunListener implements TrainingListener {
                 step == null ? null : round(step.samplesPerSecond()), step == null ? null : round(step.etaSeconds()),
                 step == null ? null : step.loss(), step == null ? null : step.learningRate());
         try {
-            repository.recordProgress(jobId, mapper.writeValueAsString(body));
+            if (!repository.recordProgress(jobId, lease.owner(), mapper.writeValueAsString(body))) {
+                lease.lose(); // another worker took the job over: stop at the next step
+                return;
+            }
         } catch (RuntimeException e) {
             log.warn("job {}: progress not recorded: {}", jobId, e.toString()); // reporting must not fail training
         }
@@ -91,7 +99,11 @@ final class JobRunListener implements TrainingListener {
     @Override
     public void onEvaluation(EvaluationPoint point, boolean best) {
         String metricsJson = mapper.writeValueAsString(point.metrics());
-        repository.insertEvaluation(jobId, attempt, point.step(), point.epoch(), point.trainLoss(), metricsJson, best);
+        if (!lease.held() || !repository.insertEvaluation(jobId, lease.owner(), attempt, point.step(), point.epoch(),
+                point.trainLoss(), metricsJson, best)) {
+            lease.lose();
+            return;
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("step", point.step());
         body.put("epoch", point.epoch());
@@ -109,6 +121,9 @@ final class JobRunListener implements TrainingListener {
     @Override
     public void log(String message) {
         log.info("job {}: {}", jobId, message);
+        if (!lease.held()) {
+            return; // the job is another worker's now: its log is theirs
+        }
         try {
             jobLog.append(jobId, message);
         } catch (RuntimeException e) {

@@ -29,7 +29,10 @@ public class ModelFiles {
 
     private final Path dir;
 
-    ModelFiles(AttuneProperties properties) throws IOException {
+    private final boolean sharedDatabase;
+
+    ModelFiles(AttuneProperties properties, dev.attune.system.LocalNode node) throws IOException {
+        this.sharedDatabase = node.sharedDatabase();
         this.dir = properties.modelsDir();
         Files.createDirectories(dir);
     }
@@ -69,7 +72,8 @@ public class ModelFiles {
         try (Stream<Path> entries = Files.list(dir)) {
             for (Path entry : entries.toList()) {
                 String name = entry.getFileName().toString();
-                if (name.startsWith(TEMP_PREFIX) || !known.contains(name)) {
+                if ((name.startsWith(TEMP_PREFIX) || !known.contains(name))
+                        && FileTrees.removableLeftover(entry, sharedDatabase)) {
                     log.info("Removing leftover model directory {}", name);
                     FileTrees.deleteQuietly(entry);
                 }

@@ -132,6 +132,14 @@ public class ModelService {
         files.delete(id);
     }
 
+    /** Removes a model its job may not keep: the job's worker lost the job to another one while saving it. */
+    public void discard(String id) {
+        if (repository.delete(id)) {
+            events.publishEvent(new ModelsChangedEvent(id));
+        }
+        files.delete(id);
+    }
+
     void writeZip(String id, OutputStream out) throws IOException {
         files.zip(get(id).id(), out);
     }

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,6 +20,8 @@ import dev.attune.model.ModelService;
 import dev.attune.model.ModelsChangedEvent;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.system.AttuneProperties;
+import dev.attune.system.LocalNode;
+import dev.attune.system.NodeRole;
 import dev.attune.errors.Unavailable;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,8 +61,16 @@ public class ServingModels implements DisposableBean {
         thread.setDaemon(true);
         return thread;
     });
+    private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "attune-serving-watch");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final boolean serving;
 
-    ServingModels(ModelService models, EngineInfo engine, AttuneProperties properties, MeterRegistry registry) {
+    ServingModels(ModelService models, EngineInfo engine, AttuneProperties properties, MeterRegistry registry,
+            LocalNode node) {
+        this.serving = node.has(NodeRole.SERVING);
         this.models = models;
         this.engine = engine;
         this.settings = properties.predict();
@@ -67,8 +78,42 @@ public class ServingModels implements DisposableBean {
                 .description("texts per forward pass").publishPercentileHistogram().register(registry);
     }
 
-    @EventListener({ApplicationReadyEvent.class, ModelsChangedEvent.class})
+    @EventListener(ApplicationReadyEvent.class)
+    void started() {
+        if (!serving) {
+            return; // a node without the serving role loads no model
+        }
+        modelsChanged();
+        long every = settings.refreshInterval().toMillis();
+        if (every > 0) {
+            watcher.scheduleWithFixedDelay(this::followDatabase, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * The models table is shared by every node: a promotion, a finished job or a deletion made through
+     * another node changes the choice here too. A cheap read every refresh-interval; a change loads the new
+     * model in the background and swaps it in, as a local change does.
+     */
+    private void followDatabase() {
+        try {
+            Optional<ServingChoice> next = ServingChoice.choose(models.list(), models.promotedId());
+            String chosen = next.map(ServingChoice::modelId).orElse(null);
+            ServingChoice now = choice;
+            if (!switching() && !java.util.Objects.equals(chosen, now == null ? null : now.modelId())) {
+                log.info("The serving choice changed in the database (now {}): switching", chosen);
+                modelsChanged();
+            }
+        } catch (RuntimeException e) {
+            log.debug("Serving choice check: {}", e.toString());
+        }
+    }
+
+    @EventListener(ModelsChangedEvent.class)
     void modelsChanged() {
+        if (!serving) {
+            return;
+        }
         pendingRefreshes.incrementAndGet(); // from now until the refresh ends, /api/v1/serving says "switching"
         latestRefresh = CompletableFuture.runAsync(() -> {
             try {
@@ -239,6 +284,7 @@ public class ServingModels implements DisposableBean {
 
     @Override
     public synchronized void destroy() {
+        watcher.shutdownNow();
         loader.shutdownNow();
         swap(null);
         others.values().forEach(Predictor::release);

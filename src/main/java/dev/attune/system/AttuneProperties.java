@@ -2,6 +2,7 @@ package dev.attune.system;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
@@ -22,6 +23,7 @@ import java.time.Duration;
  * @param models where models may be imported from
  * @param jobs the fine-tuning job queue
  * @param predict serving of /predict
+ * @param node this process's name and roles in a cluster
  */
 @Validated
 @ConfigurationProperties("attune")
@@ -31,7 +33,8 @@ public record AttuneProperties(
         @Valid @DefaultValue Security security,
         @Valid @DefaultValue Models models,
         @Valid @DefaultValue Jobs jobs,
-        @Valid @DefaultValue Predict predict) {
+        @Valid @DefaultValue Predict predict,
+        @Valid @DefaultValue Node node) {
 
     /**
      * @param maxUploadSize largest accepted upload (also wired into the multipart limits)
@@ -73,9 +76,18 @@ public record AttuneProperties(
     /**
      * @param maxQueued most jobs waiting at once; beyond it submissions get 429 with Retry-After
      * @param progressInterval how often a running job's progress is written to the database
+     * @param devices one worker per entry ({@code cpu}, {@code gpu0}, {@code gpu1}...); empty: every GPU DJL
+     *        sees, else one CPU worker
+     * @param leaseTime how long a worker's claim on a running job lasts without renewal; when a node dies,
+     *        another takes its jobs over after this
+     * @param pollInterval how often an idle worker looks for queued jobs (a submission on this node wakes its
+     *        workers at once; other nodes see it within this)
      */
     public record Jobs(@Min(1) @DefaultValue("100") int maxQueued,
-            @NotNull @DefaultValue("1s") Duration progressInterval) {
+            @NotNull @DefaultValue("1s") Duration progressInterval,
+            @DefaultValue List<String> devices,
+            @NotNull @DefaultValue("30s") Duration leaseTime,
+            @NotNull @DefaultValue("500ms") Duration pollInterval) {
     }
 
     /**
@@ -83,11 +95,22 @@ public record AttuneProperties(
      * @param batchSize most texts run together in one forward pass (concurrent requests are combined)
      * @param maxWait how long the first text of a micro-batch waits for others to join it
      * @param maxBodySize largest request body accepted by the predict endpoints
+     * @param refreshInterval how often the serving choice is re-read from the database, so that every serving
+     *        replica follows a promotion, a new model or a deletion made through another node
      */
     public record Predict(@Min(1) @DefaultValue("256") int maxBatch,
             @Min(1) @DefaultValue("32") int batchSize,
             @NotNull @DefaultValue("5ms") Duration maxWait,
-            @NotNull @DefaultValue("1MB") DataSize maxBodySize) {
+            @NotNull @DefaultValue("1MB") DataSize maxBodySize,
+            @NotNull @DefaultValue("2s") Duration refreshInterval) {
+    }
+
+    /**
+     * @param name this node's name in job records and the node list; default host name and server port
+     * @param roles what this node does: {@code api} (the REST API and dashboard), {@code worker} (runs jobs),
+     *        {@code serving} (/predict)
+     */
+    public record Node(String name, @DefaultValue({"api", "worker", "serving"}) Set<NodeRole> roles) {
     }
 
     public Path jobsDir() {

@@ -18,7 +18,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Multipart uploads spool to {@code <data-dir>/tmp/uploads} instead of Tomcat's per-start work
- * directory, so the files a killed transfer leaves behind are found, and removed, at the next start.
+ * directory, so the files a killed transfer leaves behind are found, and removed, at the next start. In a
+ * cluster (a shared data dir) each node spools under its own name there.
  */
 @Configuration(proxyBeanMethods = false)
 class UploadTempFiles {
@@ -26,8 +27,12 @@ class UploadTempFiles {
     private static final Logger log = LoggerFactory.getLogger(UploadTempFiles.class);
 
     @Bean
-    MultipartConfigElement multipartConfigElement(MultipartProperties multipart, AttuneProperties properties) {
+    MultipartConfigElement multipartConfigElement(MultipartProperties multipart, AttuneProperties properties,
+            LocalNode node) {
         Path dir = properties.uploadTempDir().toAbsolutePath();
+        if (node.sharedDatabase()) { // nodes share the data dir: each cleans only its own spool at start
+            dir = dir.resolve(node.name().replaceAll("[^A-Za-z0-9._-]", "_"));
+        }
         clean(dir);
         multipart.setLocation(dir.toString());
         return multipart.createMultipartConfig();

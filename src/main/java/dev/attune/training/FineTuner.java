@@ -10,7 +10,6 @@ import java.util.regex.Pattern;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.modeling.LayerNorm;
 import dev.attune.modeling.ParameterNames;
@@ -118,8 +117,7 @@ public final class FineTuner {
                     throw new TrainingCancelledException(state.step);
                 }
                 int[] batch = batches.get(b);
-                seedDropout(state.epoch, b);
-                double loss = backward(trainSource, objective, batch, accumulation);
+                double loss = backward(trainSource, objective, batch, accumulation, dropoutSeed(state.epoch, b));
                 if (!Double.isFinite(loss)) {
                     throw new TrainingFailedException("non_finite_loss", "The training loss became " + loss
                             + " at step " + state.step + " (epoch " + (state.epoch + 1) + "). Lower learningRate or "
@@ -213,23 +211,26 @@ public final class FineTuner {
     }
 
     /**
-     * Dropout draws from libtorch's global generator. Seeding it before every micro-batch from (seed,
+     * Dropout draws from libtorch's process-wide generator. Seeding it before every micro-batch from (seed,
      * epoch, batch) makes each batch's masks independent of what ran before: a run resumed from any
-     * evaluation repeats the uninterrupted run exactly, and nothing drawn between steps by another
-     * thread can shift the masks.
+     * evaluation repeats the uninterrupted run exactly.
      */
-    private void seedDropout(int epoch, int batch) {
+    private int dropoutSeed(int epoch, int batch) {
         long mixed = options.seed() * 0x9E3779B97F4A7C15L + epoch * 1_000_003L + batch;
-        Engine.getInstance().setRandomSeed((int) (mixed ^ (mixed >>> 32)));
+        return (int) (mixed ^ (mixed >>> 32));
     }
 
-    /** Forward and backward of one micro-batch; returns its (unscaled) mean loss. */
-    private double backward(LogitsSource source, Objective objective, int[] batch, int accumulation) {
+    /**
+     * Forward and backward of one micro-batch; returns its (unscaled) mean loss. The forward pass (where
+     * dropout draws) takes its turn on the shared generator, so workers training at once on other devices
+     * cannot shift its masks; the backward pass draws nothing and runs outside that turn.
+     */
+    private double backward(LogitsSource source, Objective objective, int[] batch, int accumulation, int seed) {
         try (NDManager scope = model.manager().newSubManager();
-                GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray logits = source.logits(scope, batch, true);
+                ThreadGradients gradients = new ThreadGradients()) {
+            NDArray logits = GlobalGenerator.seeded(seed, () -> source.logits(scope, batch, true));
             NDArray loss = objective.loss(logits, source.targets().select(batch), scope);
-            collector.backward(accumulation == 1 ? loss : loss.div(Scalars.of(loss, accumulation)));
+            gradients.backward(accumulation == 1 ? loss : loss.div(Scalars.of(loss, accumulation)));
             return loss.getFloat();
         }
     }

@@ -7,13 +7,11 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import dev.attune.checkpoint.CheckpointDir;
 import dev.attune.checkpoint.HubException;
 import dev.attune.dataset.Dataset;
 import dev.attune.dataset.DatasetRow;
 import dev.attune.dataset.DatasetService;
-import dev.attune.engine.EngineInfo;
 import dev.attune.model.ModelMetrics;
 import dev.attune.model.ModelService;
 import dev.attune.model.ModelSources;
@@ -46,15 +44,12 @@ public class FineTuningService {
     private final DatasetService datasets;
     private final ModelService models;
     private final ModelSources sources;
-    private final EngineInfo engine;
     private final ObjectMapper mapper;
 
-    FineTuningService(DatasetService datasets, ModelService models, ModelSources sources, EngineInfo engine,
-            ObjectMapper mapper) {
+    FineTuningService(DatasetService datasets, ModelService models, ModelSources sources, ObjectMapper mapper) {
         this.datasets = datasets;
         this.models = models;
         this.sources = sources;
-        this.engine = engine;
         this.mapper = mapper;
     }
 
@@ -164,8 +159,9 @@ public class FineTuningService {
         return dataset.labels().keySet().stream().limit(3).map(l -> "'" + l + "'").toList().toString();
     }
 
-    public FineTuneOutcome run(FineTuneRequest request, String jobId, RunDirectory run, TrainingListener listener)
-            throws IOException {
+    /** Trains on the device a worker owns (several workers may train at once, each on its own device). */
+    public FineTuneOutcome run(FineTuneRequest request, String jobId, RunDirectory run, Device device,
+            TrainingListener listener) throws IOException {
         TrainingOptions options = request.options() == null ? TrainingOptions.defaults() : request.options();
         Dataset dataset = datasets.get(request.datasetId());
         if (options.problemType() == null) {
@@ -175,7 +171,6 @@ public class FineTuningService {
         }
         ProblemType type = options.problemType();
         listener.onPhase(TrainingListener.Phase.PREPARING, 0, 0);
-        Engine.getInstance().setRandomSeed((int) (long) options.seed());
         List<DatasetRow> rows = datasets.allRows(request.datasetId());
         List<String> labels = type == ProblemType.REGRESSION ? List.of(dataset.labelColumn()) : LabelledData.labelsOf(rows);
         List<Example> all = examplesOf(rows, labels, type, "training");
@@ -201,7 +196,6 @@ public class FineTuningService {
             }
         }
 
-        Device device = engine.defaultDevice();
         ResumePoint resume = run.resumePoint();
         boolean resuming = resume.exists();
         // the run's own copy: the registered model or Hub snapshot may be deleted while it trains
@@ -209,8 +203,11 @@ public class FineTuningService {
         boolean random = options.init() == TrainingOptions.Init.RANDOM;
         Path bestDir = run.best();
         TrainingResult result;
+        TrainingOptions chosen = options;
+        // a new head's initial weights come from libtorch's process-wide generator: seeded and drawn in one turn
         try (ClassifierModel model = resuming ? ClassifierModel.load(resume.modelDir(), device, options.attention())
-                : ClassifierModel.load(baseDir, device, labels, type, random, options.attention())) {
+                : GlobalGenerator.seeded((int) options.seed(), () -> ClassifierModel.load(baseDir, device, labels, type, random,
+                        chosen.attention()))) {
             Precision precision = model.usePrecision(options.precision());
             int maxLength = options.maxLength() != null ? options.maxLength() : model.textEncoder().defaultMaxLength();
             long padId = model.config().padTokenId();

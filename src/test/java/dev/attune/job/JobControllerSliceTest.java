@@ -15,6 +15,7 @@ import dev.attune.errors.Conflict;
 import dev.attune.errors.NotFound;
 import dev.attune.errors.Overloaded;
 import dev.attune.system.AttuneProperties;
+import dev.attune.system.LocalNode;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -33,8 +34,9 @@ import org.springframework.test.web.servlet.MockMvc;
 @Import(JobControllerSliceTest.WebEdge.class)
 class JobControllerSliceTest {
 
-    /** What the slice's problem handler needs: the operator's configuration (limits it quotes). */
+    /** What the slice's problem handler and filters need: the operator's configuration, this node's roles. */
     @EnableConfigurationProperties(AttuneProperties.class)
+    @Import(LocalNode.class)
     static class WebEdge {
     }
 

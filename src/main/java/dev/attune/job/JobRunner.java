@@ -1,0 +1,134 @@
+package dev.attune.job;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+import ai.djl.Device;
+
+import dev.attune.model.ModelService;
+import dev.attune.system.AttuneProperties;
+import dev.attune.training.FineTuneOutcome;
+import dev.attune.training.FineTuningService;
+import dev.attune.training.TrainingCancelledException;
+import dev.attune.training.TrainingFailedException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Runs one claimed job to its end on a worker's device: one try/catch/finally that records how it ended,
+ * with the job id in the logging MDC. Every record it makes is fenced by the worker's lease; a worker that
+ * lost its lease (its node was presumed dead and the job went to another) stops and leaves the job alone.
+ */
+@Component
+class JobRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+
+    private final JobRepository repository;
+    private final JobQueue queue;
+    private final FineTuningService fineTuning;
+    private final ModelService models;
+    private final JobEvents events;
+    private final JobLog jobLog;
+    private final JobMetrics metrics;
+    private final ObjectMapper mapper;
+    private final Duration progressInterval;
+    private final JobDirectories directories;
+    private final String dataDir;
+
+    JobRunner(JobRepository repository, JobQueue queue, FineTuningService fineTuning, ModelService models,
+            JobEvents events, JobLog jobLog, JobMetrics metrics, ObjectMapper mapper, AttuneProperties properties,
+            JobDirectories directories) {
+        this.repository = repository;
+        this.queue = queue;
+        this.fineTuning = fineTuning;
+        this.models = models;
+        this.events = events;
+        this.jobLog = jobLog;
+        this.metrics = metrics;
+        this.mapper = mapper;
+        this.progressInterval = properties.jobs().progressInterval();
+        this.directories = directories;
+        this.dataDir = properties.dataDir().toAbsolutePath().normalize().toString();
+    }
+
+    /**
+     * @param job the job as claimed (its attempts already counted)
+     * @param stopping true once this node shuts down: the job goes back to the queue with its resume point
+     * @param cancelled true once a cancel was asked on this node
+     */
+    void run(Job job, JobLease lease, Device device, BooleanSupplier stopping, BooleanSupplier cancelled) {
+        String id = job.id();
+        MDC.put("jobId", id);
+        long start = System.nanoTime();
+        JobStatus outcome = JobStatus.FAILED;
+        String modelId = null;
+        repository.resetProgress(id, lease.owner());
+        events.runningHere(id);
+        JobRunListener listener = new JobRunListener(lease, job.attempts(), repository, events, jobLog, metrics, mapper,
+                () -> !lease.held() || lease.cancelRequested() || cancelled.getAsBoolean() || stopping.getAsBoolean(),
+                progressInterval);
+        try {
+            events.publish(id, "status", Map.of("status", JobStatus.RUNNING));
+            listener.log("started (attempt " + job.attempts() + ") on node " + job.execution().node() + ", device "
+                    + job.execution().device());
+            FineTuneOutcome result = fineTuning.run(job.config().fineTuneRequest(), id, directories.run(id), device,
+                    listener);
+            modelId = result.model().id();
+            if (result.test() != null) {
+                repository.recordTestMetrics(id, lease.owner(), mapper.writeValueAsString(result.test()));
+            }
+            outcome = JobStatus.SUCCEEDED;
+            listener.log("succeeded: model " + modelId + ", best validation " + result.result().best().metrics().summary());
+        } catch (TrainingCancelledException e) {
+            boolean shutdown = stopping.getAsBoolean() && !lease.cancelRequested() && !cancelled.getAsBoolean();
+            outcome = shutdown || !lease.held() ? JobStatus.QUEUED : JobStatus.CANCELLED;
+            listener.log(shutdown ? "stopped by shutdown: another worker, or this node's next start, resumes it"
+                    : "cancelled: " + e.getMessage());
+        } catch (TrainingFailedException e) {
+            fail(lease, e.reason(), e.getMessage(), listener);
+        } catch (OutOfMemoryError e) {
+            fail(lease, "out_of_memory", "Out of memory: " + e.getMessage() + ". Lower batchSize or maxLength.", listener);
+        } catch (Throwable e) {
+            // the stack trace stays in the server log; users see the message and a reference to find it there
+            String reference = UUID.randomUUID().toString().substring(0, 8);
+            log.error("Job {} failed (reference {})", id, reference, e);
+            fail(lease, e.getClass().getSimpleName(), String.valueOf(e.getMessage()) + " (server log reference "
+                    + reference + ")", listener);
+        } finally {
+            finish(lease, outcome, modelId, start);
+            events.notRunningHere(id);
+            MDC.remove("jobId");
+        }
+    }
+
+    private void finish(JobLease lease, JobStatus outcome, String modelId, long start) {
+        String id = lease.jobId();
+        if (!queue.release(id, lease.owner(), outcome, outcome == JobStatus.SUCCEEDED ? modelId : null)) {
+            // another worker holds the job now: what this run produced is not the job's
+            log.warn("Job {}: this worker lost its lease (its node was presumed dead); another worker runs the job, "
+                    + "this one wrote nothing more", id);
+            if (modelId != null) {
+                models.discard(modelId);
+            }
+            return;
+        }
+        metrics.finished(outcome, Duration.ofNanos(System.nanoTime() - start));
+        events.finish(id, Map.of("status", outcome));
+        if (outcome != JobStatus.QUEUED) { // a job stopped by shutdown keeps its resume point and best weights
+            directories.run(id).deleteWorkFiles();
+        }
+    }
+
+    private void fail(JobLease lease, String type, String message, JobRunListener listener) {
+        message = message.replace(dataDir, "<data-dir>"); // users need not know the server's file system
+        repository.recordError(lease.jobId(), lease.owner(), type, message);
+        listener.log("failed (" + type + "): " + message);
+    }
+}
