@@ -318,7 +318,8 @@ class JobApiTest {
 
         // no lease (a row from before leases, or a worker that vanished): the lease keeper's next round takes it back
         long deadline = System.currentTimeMillis() + 15_000;
-        while (!http.get(JOBS + "/" + id + "/log").body().contains("re-queued") && System.currentTimeMillis() < deadline) {
+        while (!String.valueOf(http.get(JOBS + "/" + id + "/log").body()).contains("re-queued")
+                && System.currentTimeMillis() < deadline) {
             Thread.sleep(100);
         }
         assertThat(http.get(JOBS + "/" + id + "/log").body()).contains("stopped renewing its lease", "re-queued");

@@ -1,0 +1,157 @@
+package dev.attune.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.attune.support.Golden;
+import dev.attune.support.Http;
+import dev.attune.support.Postgres;
+import dev.attune.support.TestDataDir;
+import dev.attune.support.TrainingData;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The whole service on a real PostgreSQL (embedded, 17) with two CPU workers in one process: every
+ * repository through HTTP, two jobs training at once, the same seed giving the same run whether a job ran
+ * alone or beside another, and a serving replica following a promotion another node wrote to the database.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "attune.jobs.devices=cpu,cpu", "attune.jobs.progress-interval=0s", "attune.predict.refresh-interval=300ms",
+        "attune.node.name=pg-node"})
+class PostgresServiceTest {
+
+    private static final String JOBS = "/api/v1/jobs";
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        TestDataDir.registerWithGoldenImports(registry);
+        String url = Postgres.newDatabase();
+        registry.add("spring.datasource.url", () -> url);
+        registry.add("spring.datasource.username", () -> "postgres");
+        registry.add("spring.datasource.password", () -> "");
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void twoWorkersTrainAtOnceAndTheSameSeedGivesTheSameRunAloneOrSideBySide() throws Exception {
+        Http http = new Http(port);
+        assertThat(jdbc.sql("SELECT version()").query(String.class).single()).startsWith("PostgreSQL 17");
+        String datasetId = http.upload("/api/v1/datasets", "train.csv",
+                TrainingData.csv(80, 1).getBytes(StandardCharsets.UTF_8), Map.of()).json().get("id").stringValue();
+        assertThat(http.get("/api/v1/datasets/" + datasetId + "/rows?limit=5").json().get("rows")).hasSize(5);
+
+        String first = submit(http, datasetId);
+        String second = submit(http, datasetId);
+        JsonNode a = await(http, first, "SUCCEEDED");
+        JsonNode b = await(http, second, "SUCCEEDED");
+        assertThat(Instant.parse(a.get("startedAt").stringValue())).isBefore(Instant.parse(b.get("finishedAt").stringValue()));
+        assertThat(Instant.parse(b.get("startedAt").stringValue())).isBefore(Instant.parse(a.get("finishedAt").stringValue()));
+        assertThat(List.of(a.get("node").stringValue(), b.get("node").stringValue())).containsOnly("pg-node");
+        assertThat(List.of(a.get("device").stringValue(), b.get("device").stringValue())).containsOnly("cpu");
+
+        String alone = submit(http, datasetId);
+        await(http, alone, "SUCCEEDED");
+        // dropout masks and head weights come from one process-wide generator, taken in turns: same seed, same run
+        List<String> curve = curve(http, first);
+        assertThat(curve).hasSize(6);
+        assertThat(curve(http, second)).isEqualTo(curve);
+        assertThat(curve(http, alone)).isEqualTo(curve);
+        assertThat(http.get(JOBS + "/" + first + "/log").body()).contains("on node pg-node, device cpu");
+
+        // the rest of the API on PostgreSQL: models, serving, the node list, health
+        String modelA = a.get("modelId").stringValue();
+        assertThat(http.get("/api/v1/models").json().findValuesAsString("id")).contains(modelA,
+                b.get("modelId").stringValue());
+        assertThat(http.postJson("/predict", "{\"text\": \"a great film\"}").status()).isEqualTo(200);
+        JsonNode nodes = http.get("/api/v1/nodes").json();
+        assertThat(nodes).hasSize(1);
+        assertThat(nodes.get(0).get("name").stringValue()).isEqualTo("pg-node");
+        assertThat(nodes.get(0).get("alive").booleanValue()).isTrue();
+        assertThat(nodes.get(0).get("devices").toString()).isEqualTo("[\"cpu\",\"cpu\"]");
+        JsonNode health = http.get("/actuator/health").json();
+        assertThat(health.get("components").get("cluster").get("details").get("database").stringValue())
+                .isEqualTo("shared (PostgreSQL)");
+
+        // another node promotes a model: it writes the database only; this replica follows within its refresh interval
+        jdbc.sql("UPDATE model SET promoted_at = CURRENT_TIMESTAMP WHERE id = ?").param(modelA).update();
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (!modelA.equals(http.get("/api/v1/serving").json().path("modelId").asString(""))
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(http.get("/api/v1/serving").json().get("modelId").stringValue()).isEqualTo(modelA);
+        assertThat(http.postJson("/predict", "{\"text\": \"a great film\"}").json().get("model").stringValue())
+                .isEqualTo(modelA);
+
+        assertThat(http.delete("/api/v1/jobs/" + first).status()).isIn(404, 405); // jobs are history: no delete
+        assertThat(http.delete("/api/v1/models/" + b.get("modelId").stringValue()).status()).isEqualTo(204);
+        assertThat(http.delete("/api/v1/datasets/" + datasetId).status()).isEqualTo(204);
+    }
+
+    @Test
+    void aCancelReachesTheWorkerThroughTheDatabase() {
+        Http http = new Http(port);
+        String datasetId = http.upload("/api/v1/datasets", "train.csv",
+                TrainingData.csv(80, 2).getBytes(StandardCharsets.UTF_8), Map.of()).json().get("id").stringValue();
+        String id = http.postJson(JOBS, job(datasetId, 400)).json().get("id").stringValue();
+        await(http, id, "RUNNING");
+        // as an API node without this job's worker would: only the database flag
+        jdbc.sql("UPDATE job SET cancel_requested = TRUE WHERE id = ?").param(id).update();
+        JsonNode cancelled = await(http, id, "CANCELLED");
+        assertThat(cancelled.get("finishedAt").isNull()).isFalse();
+        assertThat(http.get(JOBS + "/" + id + "/log").body()).contains("cancelled");
+    }
+
+    private static String submit(Http http, String datasetId) {
+        Http.Response response = http.postJson(JOBS, job(datasetId, 6));
+        assertThat(response.status()).as(response.body()).isEqualTo(202);
+        return response.json().get("id").stringValue();
+    }
+
+    private static String job(String datasetId, int epochs) {
+        return """
+                {"datasetId": "%s", "baseModel": "%s", "epochs": %d, "learningRate": 0.003, "batchSize": 8,
+                 "maxLength": 32, "seed": 7, "validationSplit": 0.25}""".formatted(datasetId, Golden.dir("tiny-bert"), epochs);
+    }
+
+    /** Every evaluation's train loss and validation loss, as text: equal runs give equal strings. */
+    private static List<String> curve(Http http, String id) {
+        List<String> points = new java.util.ArrayList<>();
+        http.get(JOBS + "/" + id + "/metrics").json().forEach(point -> points.add(point.get("step") + " "
+                + point.get("trainLoss") + " " + point.get("metrics").get("loss")));
+        return points;
+    }
+
+    private static JsonNode await(Http http, String id, String status) {
+        long deadline = System.currentTimeMillis() + 180_000;
+        JsonNode job;
+        do {
+            job = http.get(JOBS + "/" + id).json();
+            if (job.get("status").stringValue().equals(status)) {
+                return job;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } while (System.currentTimeMillis() < deadline);
+        throw new AssertionError("job " + id + " did not become " + status + ": " + job);
+    }
+}
