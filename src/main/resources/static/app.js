@@ -115,9 +115,15 @@ function jobRow(job) {
     el("td", { class: "sps" }, p.samplesPerSecond ?? "–"),
     el("td", { class: "eta" }, p.etaSeconds != null && !FINAL.includes(job.status) ? Math.round(p.etaSeconds) + " s" : "–"),
     el("td", { class: "best" }, headline(best)),
+    el("td", { class: "where" }, where(job)),
     el("td", {}, FINAL.includes(job.status) ? "" : cancelButton(job.id)));
   row.addEventListener("click", () => showJob(job.id));
   return row;
+}
+
+// The node and device whose worker runs the job (or ran it last): a cluster has several.
+function where(job) {
+  return job.node ? `${job.node} · ${job.device}` : "–";
 }
 
 // The bar shows training steps; the label says the phase and, for counted phases, how far it is.
@@ -195,6 +201,8 @@ async function showJob(id) {
   const status = $("#detail-status");
   status.className = "status " + job.status;
   status.textContent = job.status;
+  $("#detail-where").textContent = job.node
+    ? `Attempt ${job.attempts} on node ${job.node}, device ${job.device}.` : "";
   const error = $("#detail-error");
   error.classList.toggle("hidden", !job.error);
   error.textContent = job.error ? `${job.error.type}: ${job.error.message}` : "";

@@ -107,9 +107,11 @@ class DashboardBrowserTest {
             throw new AssertionError("job did not succeed: " + new dev.attune.support.Http(port).get("/api/v1/jobs").body(), e);
         }
 
-        // The job's curves and confusion matrix.
+        // where it ran (a cluster has several nodes and devices), then the job's curves and confusion matrix.
+        wait.until(d -> d.findElement(By.cssSelector("#jobs-table tbody tr .where")).getText().endsWith("· cpu"));
         browser.findElement(By.cssSelector("#jobs-table tbody tr")).click();
         wait.until(d -> d.findElement(By.id("detail-status")).getText().equals("SUCCEEDED"));
+        assertThat(browser.findElement(By.id("detail-where")).getText()).startsWith("Attempt 1 on node ").endsWith("device cpu.");
         wait.until(d -> !d.findElements(By.cssSelector("#loss-chart canvas")).isEmpty()
                 && !d.findElements(By.cssSelector("#score-chart canvas")).isEmpty());
         List<WebElement> cells = browser.findElements(By.cssSelector("#confusion td"));
