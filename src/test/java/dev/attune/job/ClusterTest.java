@@ -103,8 +103,29 @@ class ClusterTest {
         assertThat(JobPolling.awaitStatus(restarted.http(), afterRestart, "SUCCEEDED").get("node").stringValue())
                 .isEqualTo(victimName);
 
+        // the survivor pauses (SIGSTOP) past its lease: the restarted node takes the job over; woken (SIGCONT),
+        // the paused worker finds its lease untrusted and stops without writing: one worker at a time
+        signal(survivor, "STOP");
+        JsonNode secondTakeOver = JobPolling.awaitJob(restarted.http(), longJob, job -> victimName.equals(
+                job.get("node").stringValue()) && "RUNNING".equals(job.get("status").stringValue()), "move back to " + victimName);
+        assertThat(secondTakeOver.get("attempts").intValue()).isEqualTo(3);
+        JobPolling.awaitLog(restarted.http(), longJob, "started (attempt 3)");
+        signal(survivor, "CONT");
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!survivor.output().contains("lost its lease") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(survivor.output()).contains("this worker lost its lease");
+        Thread.sleep(2_000);
+        JsonNode afterWake = survivor.http().get("/api/v1/jobs/" + longJob).json();
+        assertThat(afterWake.get("status").stringValue()).isEqualTo("RUNNING");
+        assertThat(afterWake.get("node").stringValue()).isEqualTo(victimName);
+        String logAfterWake = survivor.http().get("/api/v1/jobs/" + longJob + "/log").body();
+        assertThat(logAfterWake.substring(logAfterWake.indexOf("started (attempt 3)")))
+                .doesNotContain("cancelled", "stopped by shutdown", "failed");
+
         // cancel from the node that does not run it; nothing is left RUNNING; nothing was lost
-        assertThat(restarted.http().postJson("/api/v1/jobs/" + longJob + "/cancel", "").status()).isEqualTo(202);
+        assertThat(survivor.http().postJson("/api/v1/jobs/" + longJob + "/cancel", "").status()).isEqualTo(202);
         JobPolling.awaitStatus(survivor.http(), longJob, "CANCELLED");
         assertThat(survivor.http().get("/api/v1/jobs?status=RUNNING").json()).isEmpty();
         assertThat(survivor.http().get("/api/v1/jobs").json()).hasSize(6);
@@ -124,6 +145,10 @@ class ClusterTest {
                 "--attune.models.import-roots=" + Golden.dir("tiny-bert").getParent()));
         nodes.add(node);
         return node;
+    }
+
+    private static void signal(ServiceProcess node, String signal) throws Exception {
+        new ProcessBuilder("kill", "-" + signal, Long.toString(node.pid())).inheritIO().start().waitFor();
     }
 
     private static String job(String datasetId, int epochs) {

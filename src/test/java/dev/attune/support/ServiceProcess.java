@@ -67,6 +67,10 @@ public final class ServiceProcess {
         return port;
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     public Http http() {
         return new Http(port);
     }
