@@ -21,19 +21,22 @@ import tools.jackson.databind.JsonNode;
  * The cluster's figures (issue 10) with real processes on one embedded PostgreSQL and a shared data dir:
  * submit-to-RUNNING latency on an idle worker of another node, jobs/hour for tiny-model jobs with one and
  * with two worker nodes, and the failover time after kill -9. Prints markdown rows.
- * Keys: jobs=8, epochs=6, lease=10 (seconds), samples=5 (latency measurements).
+ * Keys: jobs=8, epochs=6, lease=10 (seconds), samples=5 (latency measurements), workerThreads (libtorch threads
+ * per worker node, OMP_NUM_THREADS; default libtorch's: one per core).
  */
 public final class ClusterBenchmark {
 
     private final Path sharedDir;
     private final String database;
     private final int lease;
+    private final Map<String, String> workerEnvironment;
     private final List<ServiceProcess> nodes = new ArrayList<>();
 
-    private ClusterBenchmark(Path sharedDir, int lease) {
+    private ClusterBenchmark(Path sharedDir, int lease, String workerThreads) {
         this.sharedDir = sharedDir;
         this.database = Postgres.newDatabase();
         this.lease = lease;
+        this.workerEnvironment = workerThreads == null ? Map.of() : Map.of("OMP_NUM_THREADS", workerThreads);
     }
 
     public static void main(String[] args) throws Exception {
@@ -43,7 +46,7 @@ public final class ClusterBenchmark {
         int lease = Integer.parseInt(arguments.getOrDefault("lease", "10"));
         int samples = Integer.parseInt(arguments.getOrDefault("samples", "5"));
         Path shared = Files.createTempDirectory("attune-cluster-bench");
-        ClusterBenchmark bench = new ClusterBenchmark(shared, lease);
+        ClusterBenchmark bench = new ClusterBenchmark(shared, lease, arguments.get("workerThreads"));
         try {
             bench.run(jobs, epochs, samples);
         } finally {
@@ -73,14 +76,16 @@ public final class ClusterBenchmark {
                 "median %.0f ms, max %.0f ms".formatted(latencies.get(latencies.size() / 2), latencies.get(latencies.size() - 1)),
                 "poll-interval 500 ms; the API node's own workers would be woken at once");
 
+        String threads = workerEnvironment.getOrDefault("OMP_NUM_THREADS", "default");
         Batch one = batch(http, datasetId, jobs, epochs);
         row(jobs + " tiny-bert jobs (" + epochs + " epochs), 1 worker node", "%.0f jobs/hour (%.0f s)"
-                .formatted(one.jobsPerHour(), one.seconds()), "");
+                .formatted(one.jobsPerHour(), one.seconds()), "libtorch threads per node: " + threads);
         ServiceProcess worker2 = start("worker-2", "worker");
+        batch(http, datasetId, 4, 1); // warm-up: the new node's first jobs load classes and compile kernels
         Batch two = batch(http, datasetId, jobs, epochs);
         row(jobs + " tiny-bert jobs (" + epochs + " epochs), 2 worker nodes", "%.0f jobs/hour (%.0f s), %.2fx"
                 .formatted(two.jobsPerHour(), two.seconds(), two.jobsPerHour() / one.jobsPerHour()),
-                "both busy at once: " + two.overlapped() + "; nodes " + two.nodes());
+                "both busy at once: " + two.overlapped() + "; nodes " + two.nodes() + "; libtorch threads per node: " + threads);
 
         String longJob = submit(http, datasetId, 400);
         JobPolling.awaitStatus(http, longJob, "RUNNING");
@@ -136,7 +141,8 @@ public final class ClusterBenchmark {
                 "--spring.datasource.url=" + database, "--spring.datasource.username=postgres",
                 "--spring.datasource.password=", "--attune.node.name=" + name, "--attune.node.roles=" + roles,
                 "--attune.jobs.lease-time=" + lease + "s",
-                "--attune.models.import-roots=" + Golden.dir("tiny-bert").getParent()));
+                "--attune.models.import-roots=" + Golden.dir("tiny-bert").getParent()),
+                roles.contains("worker") ? workerEnvironment : Map.of());
         nodes.add(node);
         return node;
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** attune as a real child process (the test's class path), for crash and cluster tests: kill -9 included. */
 public final class ServiceProcess {
@@ -22,14 +23,19 @@ public final class ServiceProcess {
     }
 
     /** Starts attune with these arguments (--key=value) on a free port and returns once its health answers. */
-    public static ServiceProcess start(Path logDir, List<String> arguments) {
-        ServiceProcess service = launch(logDir, freePort(), arguments);
+    public static ServiceProcess start(Path logDir, List<String> arguments, Map<String, String> environment) {
+        ServiceProcess service = launch(logDir, freePort(), arguments, environment);
         service.awaitHealthy();
         return service;
     }
 
     /** As {@link #start}, on a given port, without waiting (start several, then {@link #awaitHealthy} each). */
     public static ServiceProcess launch(Path logDir, int port, List<String> arguments) {
+        return launch(logDir, port, arguments, Map.of());
+    }
+
+    /** As {@link #launch(Path, int, List)}, with extra environment variables (e.g. OMP_NUM_THREADS). */
+    public static ServiceProcess launch(Path logDir, int port, List<String> arguments, Map<String, String> environment) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = logDir.resolve("service-" + port + "-" + System.nanoTime() + ".log");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-Dai.djl.offline=true", "-cp",
@@ -38,6 +44,7 @@ public final class ServiceProcess {
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().put("OPT_OUT_TRACKING", "true");
+            builder.environment().putAll(environment);
             return new ServiceProcess(builder.start(), log, port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
