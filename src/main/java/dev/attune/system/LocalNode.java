@@ -19,7 +19,7 @@ public class LocalNode {
     private final Set<NodeRole> roles;
     private final boolean sharedDatabase;
 
-    LocalNode(AttuneProperties properties, Environment environment) {
+    public LocalNode(AttuneProperties properties, Environment environment) {
         String configured = properties.node().name();
         this.name = configured != null && !configured.isBlank() ? configured
                 : hostName() + ":" + environment.getProperty("server.port", "8080");

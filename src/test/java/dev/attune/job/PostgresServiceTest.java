@@ -1,8 +1,10 @@
 package dev.attune.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -12,11 +14,15 @@ import dev.attune.support.Http;
 import dev.attune.support.Postgres;
 import dev.attune.support.TestDataDir;
 import dev.attune.support.TrainingData;
+import dev.attune.system.AttuneProperties;
+import dev.attune.system.LocalNode;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mock.env.MockEnvironment;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -116,6 +122,18 @@ class PostgresServiceTest {
         JsonNode cancelled = await(http, id, "CANCELLED");
         assertThat(cancelled.get("finishedAt").isNull()).isFalse();
         assertThat(http.get(JOBS + "/" + id + "/log").body()).contains("cancelled");
+    }
+
+    @Test
+    void aNodeWhoseDataDirIsNotTheSharedOneRefusesToStart(@org.junit.jupiter.api.io.TempDir Path localDir) {
+        Http http = new Http(port);
+        http.upload("/api/v1/datasets", "train.csv", TrainingData.csv(20, 3).getBytes(StandardCharsets.UTF_8), Map.of());
+        MockEnvironment elsewhere = new MockEnvironment().withProperty("spring.datasource.url", "jdbc:postgresql://db/attune")
+                .withProperty("attune.data-dir", localDir.toString());
+        AttuneProperties properties = Binder.get(elsewhere).bind("attune", AttuneProperties.class).get();
+        assertThatThrownBy(() -> new SharedDataDir(jdbc, new LocalNode(properties, elsewhere), properties))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not the cluster's shared volume");
     }
 
     private static String submit(Http http, String datasetId) {
