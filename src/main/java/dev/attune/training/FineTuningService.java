@@ -32,8 +32,9 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Runs one fine-tuning end to end: reads the data sets, loads the base model with a fresh head for
  * the data set's labels, trains, scores the best weights on the test set, and registers them as a
- * model with their metrics. Callers (the job executor) run one at a time: DJL allows a single
- * gradient collector per JVM.
+ * model with their metrics. Several runs may train at once, one per worker device: each records its
+ * gradients on its own thread ({@link ThreadGradients}) and takes turns on the shared random generator
+ * ({@link GlobalGenerator}).
  */
 @Service
 public class FineTuningService {

@@ -11,6 +11,7 @@ import java.util.Map;
 
 import dev.attune.support.Golden;
 import dev.attune.support.Http;
+import dev.attune.support.JobPolling;
 import dev.attune.support.Postgres;
 import dev.attune.support.TestDataDir;
 import dev.attune.support.TrainingData;
@@ -157,19 +158,6 @@ class PostgresServiceTest {
     }
 
     private static JsonNode await(Http http, String id, String status) {
-        long deadline = System.currentTimeMillis() + 180_000;
-        JsonNode job;
-        do {
-            job = http.get(JOBS + "/" + id).json();
-            if (job.get("status").stringValue().equals(status)) {
-                return job;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        } while (System.currentTimeMillis() < deadline);
-        throw new AssertionError("job " + id + " did not become " + status + ": " + job);
+        return JobPolling.awaitStatus(http, id, status);
     }
 }
