@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,6 +18,7 @@ import dev.attune.support.Http;
 import dev.attune.support.JobPolling;
 import dev.attune.support.Postgres;
 import dev.attune.support.ServiceProcess;
+import dev.attune.support.SseRecorder;
 import dev.attune.support.TrainingData;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -99,9 +101,14 @@ class ClusterTest {
         JsonNode nodeList = survivor.http().get("/api/v1/nodes").json();
         assertThat(nodeList.findValuesAsString("name")).containsExactlyInAnyOrder("node-a", "node-b");
         nodeList.forEach(node -> assertThat(node.get("alive").booleanValue()).as(node.toString()).isTrue());
-        String afterRestart = restarted.http().postJson("/api/v1/jobs", job(datasetId, 2)).json().get("id").stringValue();
+        String afterRestart = restarted.http().postJson("/api/v1/jobs", job(datasetId, 20)).json().get("id").stringValue();
+        // streamed by the survivor, which does not run it: followed through the database and the job's log
+        SseRecorder remote = new SseRecorder("http://localhost:" + survivor.port() + "/api/v1/jobs/" + afterRestart + "/events");
+        List<SseRecorder.Event> events = remote.awaitEnd(Duration.ofMinutes(2));
         assertThat(JobPolling.awaitStatus(restarted.http(), afterRestart, "SUCCEEDED").get("node").stringValue())
                 .isEqualTo(victimName);
+        assertThat(events.stream().map(SseRecorder.Event::name)).contains("progress", "evaluation", "log");
+        assertThat(events.get(events.size() - 1).data()).contains("SUCCEEDED");
 
         // the survivor pauses (SIGSTOP) past its lease: the restarted node takes the job over; woken (SIGCONT),
         // the paused worker finds its lease untrusted and stops without writing: one worker at a time
