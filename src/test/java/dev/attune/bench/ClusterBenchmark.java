@@ -101,9 +101,23 @@ public final class ClusterBenchmark {
         row("failover after kill -9 of " + victimName, "%.1f s".formatted(failover),
                 "lease %d s: goal ≤ lease + 5 s; resumed from its resume point".formatted(lease));
         http.postJson("/api/v1/jobs/" + longJob + "/cancel", "");
+        JobPolling.awaitStatus(http, longJob, "CANCELLED");
+
+        // two workers in one process (attune.jobs.devices=cpu,cpu) instead of two processes
+        nodes.stream().filter(node -> node != api).forEach(ServiceProcess::kill);
+        start("duo", "worker", "--attune.jobs.devices=cpu,cpu");
+        batch(http, datasetId, 4, 1);
+        Batch duo = batch(http, datasetId, jobs, epochs);
+        row(jobs + " tiny-bert jobs (" + epochs + " epochs), 1 node with 2 CPU workers", "%.0f jobs/hour (%.0f s), %.2fx"
+                .formatted(duo.jobsPerHour(), duo.seconds(), duo.jobsPerHour() / one.jobsPerHour()),
+                "both busy at once: " + duo.overlappedInProcess() + "; libtorch threads: " + threads);
     }
 
-    private record Batch(double seconds, int jobs, boolean overlapped, List<String> nodes) {
+    /**
+     * @param overlapped a job on one node ran while a job on another ran
+     * @param overlappedInProcess two jobs ran at the same time (any nodes)
+     */
+    private record Batch(double seconds, int jobs, boolean overlapped, boolean overlappedInProcess, List<String> nodes) {
 
         double jobsPerHour() {
             return jobs * 3600 / seconds;
@@ -119,14 +133,18 @@ public final class ClusterBenchmark {
         List<JsonNode> done = ids.stream().map(id -> JobPolling.awaitStatus(http, id, "SUCCEEDED")).toList();
         double seconds = (System.nanoTime() - start) / 1e9;
         boolean overlapped = false;
+        boolean any = false;
         for (JsonNode x : done) {
             for (JsonNode y : done) {
-                overlapped |= !x.get("node").equals(y.get("node"))
+                boolean both = x != y
                         && Instant.parse(x.get("startedAt").stringValue()).isBefore(Instant.parse(y.get("finishedAt").stringValue()))
                         && Instant.parse(y.get("startedAt").stringValue()).isBefore(Instant.parse(x.get("finishedAt").stringValue()));
+                any |= both;
+                overlapped |= both && !x.get("node").equals(y.get("node"));
             }
         }
-        return new Batch(seconds, jobs, overlapped, done.stream().map(j -> j.get("node").stringValue()).distinct().sorted().toList());
+        return new Batch(seconds, jobs, overlapped, any,
+                done.stream().map(j -> j.get("node").stringValue()).distinct().sorted().toList());
     }
 
     private static String submit(Http http, String datasetId, int epochs) {
@@ -136,12 +154,14 @@ public final class ClusterBenchmark {
                 .json().get("id").stringValue();
     }
 
-    private ServiceProcess start(String name, String roles) {
-        ServiceProcess node = ServiceProcess.start(sharedDir, List.of("--attune.data-dir=" + sharedDir,
+    private ServiceProcess start(String name, String roles, String... more) {
+        List<String> arguments = new ArrayList<>(List.of("--attune.data-dir=" + sharedDir,
                 "--spring.datasource.url=" + database, "--spring.datasource.username=postgres",
                 "--spring.datasource.password=", "--attune.node.name=" + name, "--attune.node.roles=" + roles,
                 "--attune.jobs.lease-time=" + lease + "s",
-                "--attune.models.import-roots=" + Golden.dir("tiny-bert").getParent()),
+                "--attune.models.import-roots=" + Golden.dir("tiny-bert").getParent()));
+        arguments.addAll(List.of(more));
+        ServiceProcess node = ServiceProcess.start(sharedDir, arguments,
                 roles.contains("worker") ? workerEnvironment : Map.of());
         nodes.add(node);
         return node;
