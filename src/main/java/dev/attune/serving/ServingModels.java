@@ -3,6 +3,7 @@ package dev.attune.serving;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -67,6 +68,7 @@ public class ServingModels implements DisposableBean {
         return thread;
     });
     private final boolean serving;
+    private volatile String lastFollowed;
 
     ServingModels(ModelService models, EngineInfo engine, AttuneProperties properties, MeterRegistry registry,
             LocalNode node) {
@@ -100,7 +102,13 @@ public class ServingModels implements DisposableBean {
             Optional<ServingChoice> next = ServingChoice.choose(models.list(), models.promotedId());
             String chosen = next.map(ServingChoice::modelId).orElse(null);
             ServingChoice now = choice;
-            if (!switching() && !java.util.Objects.equals(chosen, now == null ? null : now.modelId())) {
+            boolean differs = !Objects.equals(chosen, now == null ? null : now.modelId());
+            if (!differs) {
+                lastFollowed = null; // in step with the database
+            }
+            // once per new choice: a model that fails to load is not retried (and logged) every interval
+            if (!switching() && differs && !Objects.equals(chosen, lastFollowed)) {
+                lastFollowed = chosen;
                 log.info("The serving choice changed in the database (now {}): switching", chosen);
                 modelsChanged();
             }
