@@ -110,6 +110,17 @@ class JobEvents implements DisposableBean {
         }
     }
 
+    /** The body of an "evaluation" event, the same whether its worker runs here or elsewhere. */
+    static Map<String, Object> evaluation(long step, double epoch, double trainLoss, boolean best, Object metrics) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("step", step);
+        body.put("epoch", epoch);
+        body.put("trainLoss", trainLoss);
+        body.put("best", best);
+        body.put("metrics", metrics);
+        return body;
+    }
+
     private Seen seen(Job job) {
         return new Seen(job.status(), job.execution().progress(), repository.evaluations(job.id()).size(),
                 jobLog.length(job.id()));
@@ -134,13 +145,8 @@ class JobEvents implements DisposableBean {
                 List<JobRepository.EvaluationRow> evaluations = repository.evaluations(jobId);
                 for (JobRepository.EvaluationRow point : evaluations.subList(Math.min(before.evaluations(),
                         evaluations.size()), evaluations.size())) {
-                    Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("step", point.step());
-                    body.put("epoch", point.epoch());
-                    body.put("trainLoss", point.trainLoss());
-                    body.put("best", point.best());
-                    body.put("metrics", mapper.readTree(point.metrics()));
-                    send(jobId, "evaluation", body);
+                    send(jobId, "evaluation", evaluation(point.step(), point.epoch(), point.trainLoss(), point.best(),
+                            mapper.readTree(point.metrics())));
                 }
                 String newLines = jobLog.readFrom(jobId, before.logLength());
                 now = new Seen(now.status(), now.progress(), evaluations.size(),

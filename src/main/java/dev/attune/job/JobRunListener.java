@@ -1,8 +1,6 @@
 package dev.attune.job;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import dev.attune.training.EvaluationPoint;
@@ -104,13 +102,8 @@ final class JobRunListener implements TrainingListener {
             lease.lose();
             return;
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("step", point.step());
-        body.put("epoch", point.epoch());
-        body.put("trainLoss", point.trainLoss());
-        body.put("best", best);
-        body.put("metrics", point.metrics());
-        events.publish(jobId, "evaluation", body);
+        events.publish(jobId, "evaluation", JobEvents.evaluation(point.step(), point.epoch(), point.trainLoss(), best,
+                point.metrics()));
     }
 
     @Override
