@@ -20,8 +20,8 @@ start=$(date +%s.%N)
 train=$(curl -s -F file=@../shared/datasets/sst2_train.csv.gz $base/api/v1/datasets | jq -r .id)
 dev=$(curl -s -F file=@../shared/datasets/sst2_dev.csv $base/api/v1/datasets | jq -r .id)
 job=$(curl -s -H 'Content-Type: application/json' -d "{\"datasetId\": \"$train\", \"testDatasetId\": \"$dev\",
-  \"baseModel\": \"$SHARED/models/all-MiniLM-L6-v2\", \"epochs\": 1, \"maxTrainSamples\": 2000,
-  \"maxLength\": 64}" $base/api/v1/jobs | jq -r .id)
+  \"baseModel\": \"$SHARED/models/all-MiniLM-L6-v2\", \"epochs\": 1, \"maxTrainSamples\": 1500,
+  \"maxLength\": 64, \"learningRate\": 1e-4}" $base/api/v1/jobs | jq -r .id)
 until curl -s $base/api/v1/jobs/$job | jq -e '.status | test("SUCCEEDED|FAILED|CANCELLED")' >/dev/null; do sleep 2; done
 answer=$(curl -s -H 'Content-Type: application/json' -d '{"text": "a gorgeous, witty, seductive movie"}' $base/predict)
 # ---
