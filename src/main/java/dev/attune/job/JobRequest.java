@@ -64,8 +64,9 @@ import dev.attune.training.TrainingOptions.Strategy;
  *     stored with the model) or one probability for every label, such as 0.5
  * @param attention sdpa (default: libtorch's fused scaled-dot-product attention) or eager (the reference:
  *     separate matmul, softmax and matmul operations, as transformers' eager attention)
- * @param precision auto (default: bf16 on a GPU, fp32 on a CPU), fp32, or bf16: the linear layers' products in
- *     bfloat16, everything else in fp32 (on a CPU faster from about 256 tokens)
+ * @param precision auto (default: bf16 on a GPU, fp32 on a CPU), fp32, bf16: the linear layers' products in
+ *     bfloat16, everything else in fp32 (on a CPU faster from about 256 tokens), or fp16: the same in float16
+ *     with dynamic loss scaling (for GPUs without bf16)
  */
 record JobRequest(
         @Schema(example = "3f2b8c1e-5d7a-4e9b-8c2d-1a2b3c4d5e6f") String datasetId,
@@ -98,7 +99,7 @@ record JobRequest(
         @Schema(oneOf = {String.class, Map.class}, example = "balanced") Object classWeights,
         @Schema(oneOf = {String.class, Double.class}, example = "tuned") Object thresholds,
         @Schema(allowableValues = {"sdpa", "eager"}, example = "sdpa") String attention,
-        @Schema(allowableValues = {"auto", "fp32", "bf16"}, example = "auto") String precision) {
+        @Schema(allowableValues = {"auto", "fp32", "bf16", "fp16"}, example = "auto") String precision) {
 
     /**
      * The options asked for, defaults filled in; a misspelt name takes its default ({@link #nameProblems} says so).

@@ -26,6 +26,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class ClassifierModel implements AutoCloseable {
 
+    private volatile Precision precision = Precision.FP32;
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final List<String> TOKENIZER_FILES = List.of(CheckpointDir.TOKENIZER, CheckpointDir.TOKENIZER_CONFIG,
             "special_tokens_map.json", "vocab.txt", "vocab.json", "merges.txt", "sentencepiece.bpe.model");
@@ -143,7 +145,13 @@ public final class ClassifierModel implements AutoCloseable {
         Precision resolved = precision.on(manager.getDevice());
         ParameterNames.of(block).values().stream().map(ParameterNames.Slot::owner).filter(Linear.class::isInstance)
                 .map(Linear.class::cast).distinct().forEach(linear -> linear.usePrecision(resolved));
+        this.precision = resolved;
         return resolved;
+    }
+
+    /** The precision of the linear layers' products now (fp32 until {@link #usePrecision} says otherwise). */
+    public Precision precision() {
+        return precision;
     }
 
     public ProblemType problemType() {

@@ -28,7 +28,7 @@ public final class Linear extends HfBlock implements ExpectsShapes {
         NDArray x = inputs.singletonOrThrow(); // (..., in)
         NDArray w = store.getValue(weight, x.getDevice(), training); // (out, in)
         NDArray b = store.getValue(bias, x.getDevice(), training); // (out)
-        return precision == Precision.BF16 ? new NDList(Bf16Linear.linear(x, w, b)) // (..., out)
+        return precision != Precision.FP32 ? new NDList(CastLinear.linear(x, w, b, precision)) // (..., out)
                 : ai.djl.nn.core.Linear.linear(x, w, b);
     }
 

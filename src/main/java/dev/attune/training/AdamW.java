@@ -72,6 +72,15 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
+    /** Drops the accumulated gradients without a step (a skipped fp16 step). */
+    public void zeroGradients() {
+        for (Trainable parameter : parameters) {
+            try (NDArray grad = parameter.weight().getGradient()) {
+                grad.muli(0);
+            }
+        }
+    }
+
     /** Saves the moments and the step count (safetensors: m.NAME, v.NAME, and a one-element "steps"). */
     void save(Path file) throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();

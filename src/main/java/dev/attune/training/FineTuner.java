@@ -70,7 +70,7 @@ public final class FineTuner {
                 + trainable.stream().mapToLong(t -> t.weight().size()).sum() + " weights), strategy "
                 + options.strategy().id());
         try (AdamW optimizer = new AdamW(trainable, options.weightDecay(), model.manager())) {
-            RunState state = RunState.fresh(options.seed());
+            RunState state = RunState.fresh(options.seed(), model.precision().needsLossScaling());
             if (resume != null && resume.exists()) {
                 state = RunState.of(resume.readState());
                 resume.restoreOptimizer(optimizer);
@@ -116,21 +116,24 @@ public final class FineTuner {
                     throw new TrainingCancelledException(state.step);
                 }
                 int[] batch = batches.get(b);
-                double loss = backward(trainSource, objective, batch, accumulation, dropoutSeed(state.epoch, b));
-                if (!Double.isFinite(loss)) {
+                double loss = backward(trainSource, objective, batch, accumulation, dropoutSeed(state.epoch, b),
+                        state.lossScale.scale());
+                if (!Double.isFinite(loss) && !state.lossScale.isDynamic()) {
                     throw new TrainingFailedException("non_finite_loss", "The training loss became " + loss
                             + " at step " + state.step + " (epoch " + (state.epoch + 1) + "). Lower learningRate or "
                             + "maxGradNorm, or check the data.");
                 }
-                lossSinceEval += loss;
-                batchesSinceEval++;
+                if (Double.isFinite(loss)) { // under fp16 an overflowing batch is skipped with its step, below
+                    lossSinceEval += loss;
+                    batchesSinceEval++;
+                }
                 state.samples += batch.length;
                 boolean stepNow = (b + 1) % accumulation == 0 || b == batches.size() - 1;
                 if (!stepNow) {
                     continue;
                 }
                 double rate = schedule.rate(state.step);
-                optimizer.step(rate, clipFactor(optimizer));
+                applyStep(optimizer, rate, state.lossScale);
                 state.step++;
                 // the evaluation at this step, if any, comes after this report: count from the step before
                 double eta = clock.eta(state.step, totalSteps,
@@ -224,27 +227,47 @@ public final class FineTuner {
      * dropout draws) takes its turn on the shared generator, so workers training at once on other devices
      * cannot shift its masks; the backward pass draws nothing and runs outside that turn.
      */
-    private double backward(LogitsSource source, Objective objective, int[] batch, int accumulation, int seed) {
+    private double backward(LogitsSource source, Objective objective, int[] batch, int accumulation, int seed,
+            double lossScale) {
         try (NDManager scope = model.manager().newSubManager();
                 ThreadGradients gradients = new ThreadGradients()) {
             NDArray logits = GlobalGenerator.seeded(seed, () -> source.logits(scope, batch, true));
             NDArray loss = objective.loss(logits, source.targets().select(batch), scope);
-            gradients.backward(accumulation == 1 ? loss : loss.div(Scalars.of(loss, accumulation)));
+            NDArray scaled = lossScale != 1 ? loss.mul(Scalars.of(loss, (float) (lossScale / accumulation)))
+                    : accumulation == 1 ? loss : loss.div(Scalars.of(loss, accumulation));
+            gradients.backward(scaled);
             return loss.getFloat();
         }
     }
 
-    /** Global-norm clipping as torch.nn.utils.clip_grad_norm_: the factor that brings the norm to maxGradNorm. */
-    private double clipFactor(AdamW optimizer) {
-        if (options.maxGradNorm() <= 0) {
-            return 1;
+    /**
+     * The optimizer step from the accumulated gradients: unscaled (fp16's loss scale), clipped to
+     * maxGradNorm by global norm as torch.nn.utils.clip_grad_norm_, then applied. Under a dynamic loss scale
+     * a step whose gradients overflowed is skipped (the schedule still advances, as with GradScaler);
+     * otherwise non-finite gradients fail the run.
+     */
+    private void applyStep(AdamW optimizer, double rate, LossScale lossScale) {
+        if (options.maxGradNorm() <= 0 && !lossScale.isDynamic()) {
+            optimizer.step(rate, 1);
+            return;
         }
-        double norm = optimizer.gradientNorm();
+        double norm = optimizer.gradientNorm() / lossScale.scale();
+        if (!lossScale.update(Double.isFinite(norm))) {
+            optimizer.zeroGradients();
+            if (lossScale.scale() < LossScale.MINIMUM) {
+                throw new TrainingFailedException("non_finite_gradient", "The fp16 gradients stayed non-finite "
+                        + "down to a loss scale of " + lossScale.scale() + ". Use precision bf16 or fp32, or lower "
+                        + "learningRate.");
+            }
+            listener.log("fp16: gradients overflowed, step skipped, loss scale now " + lossScale.scale());
+            return;
+        }
         if (!Double.isFinite(norm)) {
             throw new TrainingFailedException("non_finite_gradient", "A gradient became " + norm
                     + ". Lower learningRate or check the data.");
         }
-        return Math.min(1.0, options.maxGradNorm() / (norm + 1e-6));
+        double clip = options.maxGradNorm() <= 0 ? 1 : Math.min(1.0, options.maxGradNorm() / (norm + 1e-6));
+        optimizer.step(rate, clip / lossScale.scale());
     }
 
     /** The parameters this strategy trains, marked to collect gradients; the others are frozen. */

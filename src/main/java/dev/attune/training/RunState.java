@@ -27,10 +27,12 @@ final class RunState {
     final List<EvaluationPoint> history = new ArrayList<>();
     Random random;
     byte[] epochStartRandom;
+    LossScale lossScale = LossScale.NONE;
 
-    static RunState fresh(long seed) {
+    static RunState fresh(long seed, boolean lossScaling) {
         RunState state = new RunState();
         state.random = new Random(seed);
+        state.lossScale = lossScaling ? LossScale.dynamic() : LossScale.NONE;
         return state;
     }
 
@@ -44,7 +46,8 @@ final class RunState {
         boolean endOfEpoch = batchIndex == batchCount - 1;
         return new Snapshot(endOfEpoch ? epoch + 1 : epoch, endOfEpoch ? 0 : batchIndex + 1, step, samples,
                 evaluationsWithoutGain, best, List.copyOf(history),
-                Base64.getEncoder().encodeToString(endOfEpoch ? serialize(random) : epochStartRandom));
+                Base64.getEncoder().encodeToString(endOfEpoch ? serialize(random) : epochStartRandom),
+                lossScale.isDynamic() ? lossScale.scale() : null, lossScale.isDynamic() ? lossScale.goodSteps() : null);
     }
 
     static RunState of(Snapshot snapshot) {
@@ -57,12 +60,19 @@ final class RunState {
         state.best = snapshot.best();
         state.history.addAll(snapshot.history());
         state.random = deserialize(Base64.getDecoder().decode(snapshot.random()));
+        state.lossScale = snapshot.lossScale() == null ? LossScale.NONE
+                : LossScale.restored(snapshot.lossScale(), snapshot.lossScaleGoodSteps());
         return state;
     }
 
-    /** The saved form of a run's state (JSON in the resume point). */
+    /**
+     * The saved form of a run's state (JSON in the resume point).
+     *
+     * @param lossScale fp16's dynamic loss scale; null for other precisions (and resume points from before it)
+     * @param lossScaleGoodSteps good steps since the scale last changed
+     */
     record Snapshot(int epoch, int nextBatch, long step, long samples, int evaluationsWithoutGain, EvaluationPoint best,
-            List<EvaluationPoint> history, String random) {
+            List<EvaluationPoint> history, String random, Double lossScale, Integer lossScaleGoodSteps) {
     }
 
     private static byte[] serialize(Random random) {

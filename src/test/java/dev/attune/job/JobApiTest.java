@@ -328,6 +328,18 @@ class JobApiTest {
     }
 
     @Test
+    void precisionAndAttentionAreStoredShownInTheLogAndValidated() {
+        String body = job(2, 0).replace("\"seed\": 3", "\"seed\": 3, \"precision\": \"fp16\", \"attention\": \"eager\"");
+        String id = submit(body).json().get("id").stringValue();
+        JsonNode done = awaitStatus(id, "SUCCEEDED");
+        assertThat(done.get("config").get("options").get("precision").stringValue()).isEqualTo("fp16");
+        assertThat(http.get(JOBS + "/" + id + "/log").body()).contains("attention eager, precision fp16");
+        Http.Response refused = submit(job(2, 0).replace("\"seed\": 3", "\"seed\": 3, \"precision\": \"fp8\""));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("fp8", "fp16");
+    }
+
+    @Test
     void deletingADatasetInUseByAQueuedJobIs409() {
         String blocker = submit(job(40, 0)).json().get("id").stringValue();
         awaitStatus(blocker, "RUNNING");

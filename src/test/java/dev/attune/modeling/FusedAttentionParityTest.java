@@ -59,6 +59,25 @@ class FusedAttentionParityTest {
                 .isCloseTo(norm, within(0.05f * norm + 1e-6f)));
     }
 
+    /**
+     * fp16 products against fp32: float16 keeps 11 bits of mantissa (finer than bf16's 8) in a narrow range,
+     * which these activations stay well inside: outputs within 0.5% and gradients within 1% of their scale.
+     * The gradients need the loss scaled (here by 1,024, undone after): unscaled, the smallest ones (attention
+     * keys, ~1e-5) fall into float16's subnormals and lose 15% — what training's dynamic loss scale prevents.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny-bert", "tiny-distilbert", "tiny-roberta"})
+    void fp16ProductsStayWithinFp16RoundingOfFp32(String name) {
+        Pass fp32 = pass(name, AttentionImplementation.SDPA, false);
+        Pass fp16 = pass(name, AttentionImplementation.SDPA, false, Precision.FP16, 1024f);
+        assertThat(Golden.maxAbsDiff(fp16.logits(), fp32.logits())).as("the fp16 path ran").isGreaterThan(0f);
+        assertThat(Golden.maxAbsDiff(fp16.hidden(), fp32.hidden())).isLessThan(0.005f * max(fp32.hidden()));
+        assertThat(Golden.maxAbsDiff(fp16.logits(), fp32.logits())).isLessThan(0.005f * Math.max(1f, max(fp32.logits())));
+        assertThat(fp16.loss()).isCloseTo(fp32.loss(), within(0.005f * fp32.loss()));
+        fp32.gradientNorms().forEach((parameter, norm) -> assertThat(fp16.gradientNorms().get(parameter)).as(parameter)
+                .isCloseTo(norm, within(0.01f * norm + 1e-6f)));
+    }
+
     private static float max(float[] values) {
         float max = 0;
         for (float v : values) {
@@ -94,6 +113,11 @@ class FusedAttentionParityTest {
     }
 
     private static Pass pass(String name, AttentionImplementation attention, boolean training, Precision precision) {
+        return pass(name, attention, training, precision, 1f);
+    }
+
+    private static Pass pass(String name, AttentionImplementation attention, boolean training, Precision precision,
+            float lossScale) {
         JsonNode golden = Golden.json(name);
         try (ClassifierModel model = ClassifierModel.load(Golden.dir(name), Device.cpu(), attention);
                 NDManager scope = model.manager().newSubManager()) {
@@ -107,10 +131,10 @@ class FusedAttentionParityTest {
                 outputs = model.forward(model.textEncoder().encode(Golden.strings(golden.get("texts")), 64).toNDList(scope),
                         training);
                 loss = GoldenParityTest.crossEntropy(outputs.get(0), golden.get("labels"), scope);
-                collector.backward(loss);
+                collector.backward(lossScale == 1f ? loss : loss.mul(Scalars.of(loss, lossScale)));
             }
             Map<String, Float> norms = new LinkedHashMap<>();
-            parameters.forEach((parameter, array) -> norms.put(parameter, array.getGradient().norm().getFloat()));
+            parameters.forEach((parameter, array) -> norms.put(parameter, array.getGradient().norm().getFloat() / lossScale));
             return new Pass(outputs.get(1).toFloatArray(), outputs.get(0).toFloatArray(), loss.getFloat(), norms);
         }
     }

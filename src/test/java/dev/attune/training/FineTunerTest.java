@@ -15,6 +15,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.Precision;
 import dev.attune.support.Golden;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,6 +96,47 @@ class FineTunerTest {
         assertThat(run.result.stoppedEarly()).isTrue();
         assertThat(run.result.history()).hasSize(3);
         assertThat(run.result.history().get(0).step()).isEqualTo(3);
+    }
+
+    @Test
+    void fp16TrainsWithDynamicLossScalingAndLearnsAsFp32Does() {
+        TrainingOptions options = options("full", 6, 3e-3, null);
+        List<String> lines = new ArrayList<>();
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void log(String message) {
+                lines.add(message);
+            }
+        };
+        Run fp32 = train("tiny-bert", options, TrainingListener.NONE);
+        Run fp16 = train("tiny-bert", options, listener, Precision.FP16);
+        assertThat(lines).noneMatch(line -> line.contains("step skipped")); // these gradients fit float16 at 65,536×
+        List<EvaluationPoint> history = fp16.result.history();
+        assertThat(history.get(history.size() - 1).trainLoss()).isLessThan(history.get(0).trainLoss() * 0.7);
+        assertThat(fp16.result.best().metrics().score(TrainingOptions.MetricForBest.ACCURACY))
+                .isGreaterThanOrEqualTo(fp32.result.best().metrics().score(TrainingOptions.MetricForBest.ACCURACY) - 0.1);
+    }
+
+    @Test
+    void fp16OverflowSkipsStepsAndHalvesTheScaleThenFailsWhenItRunsOut() {
+        List<String> lines = new ArrayList<>();
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void log(String message) {
+                lines.add(message);
+            }
+        };
+        try (ClassifierModel model = ClassifierModel.load(Golden.dir("tiny-bert"), Device.cpu(), LABELS)) {
+            model.usePrecision(Precision.FP16);
+            model.parameters().get("classifier.weight").muli(1e7f); // logits beyond float16's 65,504 on every batch
+            TokenizedExamples data = tokenized(model, examples(new Random(1), 64));
+            FineTuner tuner = new FineTuner(model, options("full", 5, 1e-3, 1000), listener);
+            assertThatThrownBy(() -> tuner.train(data, data, dir.resolve("best")))
+                    .isInstanceOf(TrainingFailedException.class).hasMessageContaining("fp16 gradients stayed non-finite")
+                    .extracting(e -> ((TrainingFailedException) e).reason()).isEqualTo("non_finite_gradient");
+        }
+        assertThat(lines).contains("fp16: gradients overflowed, step skipped, loss scale now 32768.0",
+                "fp16: gradients overflowed, step skipped, loss scale now 16384.0");
     }
 
     @Test
@@ -266,8 +308,13 @@ class FineTunerTest {
     }
 
     private Run train(String golden, TrainingOptions options, TrainingListener listener) {
+        return train(golden, options, listener, Precision.FP32);
+    }
+
+    private Run train(String golden, TrainingOptions options, TrainingListener listener, Precision precision) {
         Engine.getInstance().setRandomSeed((int) (long) options.seed());
         try (ClassifierModel model = ClassifierModel.load(Golden.dir(golden), Device.cpu(), LABELS)) {
+            model.usePrecision(precision);
             TokenizedExamples train = tokenized(model, examples(new Random(1), 64));
             TokenizedExamples validation = tokenized(model, examples(new Random(2), 32));
             Path bestDir = dir.resolve("best-" + System.nanoTime());
