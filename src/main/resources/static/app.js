@@ -96,7 +96,17 @@ const streams = new Map();
 let selectedJob = null;
 let detailPoints = [];
 
+// The nodes whose workers run the queue (one on a single machine; several in a cluster).
+async function loadNodes() {
+  const nodes = await json("/api/v1/nodes");
+  $("#nodes").replaceChildren("Workers: ", ...nodes.map(n => el("span", {
+    class: "node" + (n.alive ? "" : " silent"), title: `roles ${n.roles.join(", ")}; last heard from ${n.seenAt}`
+  }, `${n.name}${n.self ? " (this node)" : ""}: ${n.devices.length ? n.devices.join(", ") : "no workers"}, `
+    + (n.alive ? `${n.runningJobs} running` : "not heard from"))));
+}
+
 async function loadJobs() {
+  loadNodes();
   const jobs = await json("/api/v1/jobs");
   const body = $("#jobs-table tbody");
   body.replaceChildren(...jobs.map(jobRow));

@@ -109,6 +109,7 @@ class DashboardBrowserTest {
 
         // where it ran (a cluster has several nodes and devices), then the job's curves and confusion matrix.
         wait.until(d -> d.findElement(By.cssSelector("#jobs-table tbody tr .where")).getText().endsWith("· cpu"));
+        assertThat(browser.findElement(By.id("nodes")).getText()).startsWith("Workers: ").contains("(this node): cpu, ");
         browser.findElement(By.cssSelector("#jobs-table tbody tr")).click();
         wait.until(d -> d.findElement(By.id("detail-status")).getText().equals("SUCCEEDED"));
         assertThat(browser.findElement(By.id("detail-where")).getText()).startsWith("Attempt 1 on node ").endsWith("device cpu.");

@@ -135,10 +135,10 @@ class JobQueueTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
-    void aWorkerThatLostItsLeaseWritesNothingMore(String database) throws Exception {
+    void aWorkerThatLostItsLeaseWritesNothingMore(String database) {
         open(database);
         String id = submit(0, Instant.now());
-        Job claimed = queue.claim("a/cpu/1", "node-a", "cpu", Duration.ofMillis(200)).orElseThrow();
+        Job claimed = queue.claim("a/cpu/1", "node-a", "cpu", LEASE).orElseThrow();
         assertThat(jobs.recordProgress(id, "a/cpu/1", "{\"phase\":\"training\"}")).isTrue();
         assertThat(jobs.insertEvaluation(id, "a/cpu/1", 1, 10, 0.5, 0.7, "{\"accuracy\":0.6}", true)).isTrue();
         assertThat(jobs.insertEvaluation(id, "a/cpu/1", 1, 10, 0.5, 0.6, "{\"accuracy\":0.7}", true))
@@ -146,7 +146,8 @@ class JobQueueTest {
         assertThat(queue.renew(id, "b/cpu/1", LEASE)).as("only the owner renews").isFalse();
         assertThat(queue.expired()).isEmpty();
 
-        Thread.sleep(400); // node a stops renewing: its lease runs out
+        // node a stops renewing: its lease runs out (moved into the past rather than waited for)
+        jdbc.sql("UPDATE job SET lease_expires_at = CURRENT_TIMESTAMP - INTERVAL '1' SECOND WHERE id = ?").param(id).update();
         assertThat(queue.expired()).extracting(Job::id).containsExactly(id);
         assertThat(queue.takeBack(id, "node-b", true, JobStatus.QUEUED, null, null)).isTrue();
         assertThat(queue.takeBack(id, "node-c", true, JobStatus.QUEUED, null, null)).as("one node wins").isFalse();
@@ -175,6 +176,21 @@ class JobQueueTest {
         assertThat(done.execution().finishedAt()).isNotNull();
         assertThat(queue.expired()).isEmpty();
         assertThat(claimed.id()).isEqualTo(id);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aLeaseEndsAfterItsTimeOnTheDatabaseClockAndARenewalExtendsIt(String database) throws Exception {
+        open(database);
+        String id = submit(0, Instant.now());
+        queue.claim("a/cpu/1", "node-a", "cpu", Duration.ofMillis(1)).orElseThrow();
+        Thread.sleep(20);
+        assertThat(queue.expired()).extracting(Job::id).containsExactly(id);
+        assertThat(queue.renew(id, "a/cpu/1", LEASE)).as("not taken back yet: still its owner's to renew").isTrue();
+        assertThat(queue.expired()).isEmpty();
+        Instant end = jdbc.sql("SELECT lease_expires_at FROM job WHERE id = ?").param(id)
+                .query(java.time.OffsetDateTime.class).single().toInstant();
+        assertThat(end).isBetween(queue.databaseNow().plus(LEASE).minusSeconds(5), queue.databaseNow().plus(LEASE));
     }
 
     @ParameterizedTest
