@@ -138,9 +138,9 @@ class JobEvents implements DisposableBean {
                 if (before == null || job == null) {
                     continue;
                 }
-                Seen now = seen(job);
-                if (now.progress() != null && !now.progress().equals(before.progress())) {
-                    send(jobId, "progress", mapper.readTree(now.progress()));
+                String progress = job.execution().progress();
+                if (progress != null && !progress.equals(before.progress())) {
+                    send(jobId, "progress", mapper.readTree(progress));
                 }
                 List<JobRepository.EvaluationRow> evaluations = repository.evaluations(jobId);
                 for (JobRepository.EvaluationRow point : evaluations.subList(Math.min(before.evaluations(),
@@ -149,7 +149,7 @@ class JobEvents implements DisposableBean {
                             mapper.readTree(point.metrics())));
                 }
                 String newLines = jobLog.readFrom(jobId, before.logLength());
-                now = new Seen(now.status(), now.progress(), evaluations.size(),
+                Seen now = new Seen(job.status(), progress, evaluations.size(),
                         before.logLength() + newLines.getBytes(StandardCharsets.UTF_8).length);
                 for (String line : newLines.lines().toList()) {
                     int space = line.indexOf(' '); // the log file's lines start with their time

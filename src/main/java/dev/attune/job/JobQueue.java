@@ -3,11 +3,13 @@ package dev.attune.job;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -118,7 +120,7 @@ class JobQueue {
             try {
                 jdbc.sql("INSERT INTO node (name, roles, devices, started_at, seen_at) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)")
                         .params(node, roles, devices, Timestamp.from(startedAt)).update();
-            } catch (org.springframework.dao.DuplicateKeyException raced) {
+            } catch (DuplicateKeyException raced) {
                 // the same node's previous heartbeat inserted it a moment ago
             }
         }
@@ -130,14 +132,14 @@ class JobQueue {
                        (SELECT COUNT(*) FROM job j WHERE j.node = n.name AND j.status = 'RUNNING') AS running
                 FROM node n ORDER BY n.name""")
                 .query((rs, row) -> new NodeRecord(rs.getString("name"), rs.getString("roles"), rs.getString("devices"),
-                        rs.getObject("started_at", java.time.OffsetDateTime.class).toInstant(),
-                        rs.getObject("seen_at", java.time.OffsetDateTime.class).toInstant(), rs.getInt("running")))
+                        rs.getObject("started_at", OffsetDateTime.class).toInstant(),
+                        rs.getObject("seen_at", OffsetDateTime.class).toInstant(), rs.getInt("running")))
                 .list();
     }
 
     /** The database's clock, which leases and node heartbeats are measured against. */
     Instant databaseNow() {
-        return jdbc.sql("SELECT CURRENT_TIMESTAMP").query(java.time.OffsetDateTime.class).single().toInstant();
+        return jdbc.sql("SELECT CURRENT_TIMESTAMP").query(OffsetDateTime.class).single().toInstant();
     }
 
     /**

@@ -55,16 +55,13 @@ class JobRepository {
         return jdbc.sql("SELECT COUNT(*) FROM job WHERE status = ?").param(status.name()).query(Integer.class).single();
     }
 
-    /** Moves a job from one status to another if it is still in {@code from}; false when it was not. */
-    boolean transition(String id, JobStatus from, JobStatus to) {
-        from.checkMoveTo(to);
-        String timestamps = switch (to) {
-            case RUNNING -> ", started_at = CURRENT_TIMESTAMP, attempts = attempts + 1, error_type = NULL, error_message = NULL";
-            case SUCCEEDED, FAILED, CANCELLED -> ", finished_at = CURRENT_TIMESTAMP";
-            case QUEUED -> "";
-        };
-        return jdbc.sql("UPDATE job SET status = ?" + timestamps + " WHERE id = ? AND status = ?")
-                .params(to.name(), id, from.name()).update() == 1;
+    /**
+     * Cancels a job that is still QUEUED; false when a worker claimed it first (running jobs move through
+     * {@link JobQueue}, which knows their lease).
+     */
+    boolean cancelQueued(String id) {
+        return jdbc.sql("UPDATE job SET status = 'CANCELLED', finished_at = CURRENT_TIMESTAMP WHERE id = ? AND status = 'QUEUED'")
+                .param(id).update() == 1;
     }
 
     // A worker's writes below name its lease (owner): after another worker took the job over they change nothing

@@ -90,7 +90,7 @@ class JobService {
             throw new Conflict("Job already finished", "Job " + id + " is " + job.status()
                     + "; only QUEUED or RUNNING jobs can be cancelled.");
         }
-        if (job.status() == JobStatus.QUEUED && repository.transition(id, JobStatus.QUEUED, JobStatus.CANCELLED)) {
+        if (job.status() == JobStatus.QUEUED && repository.cancelQueued(id)) {
             executor.cancelled(id);
             return get(id);
         }
