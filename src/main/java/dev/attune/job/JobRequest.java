@@ -67,6 +67,9 @@ import dev.attune.training.TrainingOptions.Strategy;
  * @param precision auto (default: bf16 on a GPU, fp32 on a CPU), fp32, bf16: the linear layers' products in
  *     bfloat16, everything else in fp32 (on a CPU faster from about 256 tokens), or fp16: the same in float16
  *     with dynamic loss scaling (for GPUs without bf16)
+ * @param groupByLength true (default): training batches of similar-length texts, little padding, faster;
+ *     false: random batches, as transformers' Trainer by default (on short-text data a point or two more
+ *     accurate, 2-3x slower on CPU: bench/RESULTS.md)
  */
 record JobRequest(
         @Schema(example = "3f2b8c1e-5d7a-4e9b-8c2d-1a2b3c4d5e6f") String datasetId,
@@ -99,7 +102,8 @@ record JobRequest(
         @Schema(oneOf = {String.class, Map.class}, example = "balanced") Object classWeights,
         @Schema(oneOf = {String.class, Double.class}, example = "tuned") Object thresholds,
         @Schema(allowableValues = {"sdpa", "eager"}, example = "sdpa") String attention,
-        @Schema(allowableValues = {"auto", "fp32", "bf16", "fp16"}, example = "auto") String precision) {
+        @Schema(allowableValues = {"auto", "fp32", "bf16", "fp16"}, example = "auto") String precision,
+        @Schema(example = "true") Boolean groupByLength) {
 
     /**
      * The options asked for, defaults filled in; a misspelt name takes its default ({@link #nameProblems} says so).
@@ -113,6 +117,7 @@ record JobRequest(
                 .thresholds(Thresholds.parse(thresholds).orElse(null))
                 .attention(AttentionImplementation.parse(attention).orElse(null))
                 .precision(Precision.parse(precision).orElse(null))
+                .groupByLength(groupByLength)
                 .strategy(TrainingOptions.parse(Strategy.class, strategy).orElse(null))
                 .lastLayers(lastLayers)
                 .init(TrainingOptions.parse(Init.class, init).orElse(null))

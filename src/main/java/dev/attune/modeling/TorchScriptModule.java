@@ -19,6 +19,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
+import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 
@@ -32,7 +34,7 @@ import ai.djl.training.ParameterStore;
  * folder; {@code version}; {@code constants.pkl}, an empty tuple; {@code data.pkl}, the module object
  * (class {@code __torch__.NAME}, attribute {@code training}); {@code code/__torch__.py}, the class.
  */
-final class TorchScriptModule {
+public final class TorchScriptModule {
 
     /** @param recording whether autograd records the call (its outputs must not be inference tensors) */
     private record Key(Device device, String className, Object variant, boolean recording) {
@@ -60,6 +62,18 @@ final class TorchScriptModule {
         PtSymbolBlock module = MODULES.computeIfAbsent(new Key(first.getDevice(), className, variant, recording),
                 key -> load(MANAGERS.computeIfAbsent(key.device(), NDManager::newBaseManager), className, source.get()));
         return module.forward(new ParameterStore(first.getManager(), false), inputs, recording).singletonOrThrow();
+    }
+
+    /**
+     * Runs method {@code method} of a module with arguments other than tensors (tensor lists, floats,
+     * flags), compiling it on first use for this device. The call runs without autograd (DJL's inference
+     * mode), for kernels that update tensors in place, such as an optimizer step; the caller closes the result.
+     */
+    public static IValue run(Device device, String className, Supplier<String> source, String method,
+            IValue... arguments) {
+        PtSymbolBlock module = MODULES.computeIfAbsent(new Key(device, className, "", false),
+                key -> load(MANAGERS.computeIfAbsent(key.device(), NDManager::newBaseManager), className, source.get()));
+        return IValueUtils.runMethod(module, method, arguments);
     }
 
     /**

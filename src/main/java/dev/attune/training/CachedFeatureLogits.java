@@ -12,7 +12,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.attune.modeling.ClassifierModel;
 import java.util.Arrays;
-import java.util.Collections;
 
 /**
  * Head-only training: the frozen encoder runs once per example, and every head in attune reads only
@@ -60,9 +59,7 @@ final class CachedFeatureLogits implements LogitsSource {
 
     @Override
     public List<int[]> trainingBatches(int batchSize, Random random) {
-        List<Integer> order = new ArrayList<>(IntStream.range(0, size()).boxed().toList());
-        Collections.shuffle(order, random);
-        return cut(order, batchSize);
+        return LengthGroupedBatches.shuffled(size(), batchSize, random); // features have no padding
     }
 
     @Override

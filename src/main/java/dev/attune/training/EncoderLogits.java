@@ -7,15 +7,21 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.attune.modeling.ClassifierModel;
 
-/** Runs the whole classifier on dynamically padded, length-grouped batches. */
+/** Runs the whole classifier on dynamically padded batches: length-grouped, or random for training when asked. */
 final class EncoderLogits implements LogitsSource {
 
     private final ClassifierModel model;
     private final TokenizedExamples data;
+    private final boolean groupByLength;
 
     EncoderLogits(ClassifierModel model, TokenizedExamples data) {
+        this(model, data, true);
+    }
+
+    EncoderLogits(ClassifierModel model, TokenizedExamples data, boolean groupByLength) {
         this.model = model;
         this.data = data;
+        this.groupByLength = groupByLength;
     }
 
     @Override
@@ -30,7 +36,8 @@ final class EncoderLogits implements LogitsSource {
 
     @Override
     public List<int[]> trainingBatches(int batchSize, Random random) {
-        return LengthGroupedBatches.forTraining(data, batchSize, random);
+        return groupByLength ? LengthGroupedBatches.forTraining(data, batchSize, random)
+                : LengthGroupedBatches.shuffled(data.size(), batchSize, random);
     }
 
     @Override

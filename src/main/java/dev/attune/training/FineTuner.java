@@ -23,6 +23,12 @@ import dev.attune.modeling.Scalars;
  */
 public final class FineTuner {
 
+    /**
+     * Steps between reads of the loss and the skipped-step count from the device (also at the first step,
+     * each epoch's end and each evaluation); progress reports in between repeat the last read loss.
+     */
+    static final int READ_EVERY_STEPS = 10;
+
     private static final Pattern LAYER = Pattern.compile("\\.layer\\.(\\d+)\\.");
 
     private final ClassifierModel model;
@@ -56,7 +62,7 @@ public final class FineTuner {
             trainSource = CachedFeatureLogits.compute(model, train, evalBatch);
             validationSource = CachedFeatureLogits.compute(model, validation, evalBatch);
         } else {
-            trainSource = new EncoderLogits(model, train);
+            trainSource = new EncoderLogits(model, train, options.groupByLength());
             validationSource = new EncoderLogits(model, validation);
         }
         Objective objective = Objective.forTraining(model.problemType(), model.config().labels(), options,
@@ -69,15 +75,19 @@ public final class FineTuner {
         listener.log("training " + trainable.size() + " parameter tensors ("
                 + trainable.stream().mapToLong(t -> t.weight().size()).sum() + " weights), strategy "
                 + options.strategy().id());
-        try (AdamW optimizer = new AdamW(trainable, options.weightDecay(), model.manager())) {
-            RunState state = RunState.fresh(options.seed(), model.precision().needsLossScaling());
+        RunState state = RunState.fresh(options.seed(), model.precision().needsLossScaling());
+        if (resume != null && resume.exists()) {
+            state = RunState.of(resume.readState());
+        }
+        try (AdamW optimizer = new AdamW(trainable, options.weightDecay(), model.manager(), state.lossScale);
+                LossSum losses = new LossSum(model.manager())) {
             if (resume != null && resume.exists()) {
-                state = RunState.of(resume.readState());
                 resume.restoreOptimizer(optimizer);
                 listener.log("resumed from step " + state.step + " (epoch " + (state.epoch + 1) + ", batch "
                         + state.nextBatch + ")");
             }
-            return loop(trainSource, validationSource, objective, optimizer, evalBatch, bestDir, state, resume);
+            return loop(trainSource, validationSource, objective, optimizer, losses, evalBatch, bestDir, state,
+                    resume);
         } finally {
             trainable.forEach(t -> t.weight().setRequiresGradient(false));
         }
@@ -93,7 +103,7 @@ public final class FineTuner {
     }
 
     private TrainingResult loop(LogitsSource trainSource, LogitsSource validationSource, Objective objective,
-            AdamW optimizer, int evalBatch, Path bestDir, RunState state, ResumePoint resume) {
+            AdamW optimizer, LossSum losses, int evalBatch, Path bestDir, RunState state, ResumePoint resume) {
         int accumulation = options.gradientAccumulationSteps();
         int batchesPerEpoch = (trainSource.size() + options.batchSize() - 1) / options.batchSize();
         long stepsPerEpoch = (batchesPerEpoch + accumulation - 1) / accumulation;
@@ -103,6 +113,8 @@ public final class FineTuner {
         long startSamples = state.samples;
         double lossSinceEval = 0;
         int batchesSinceEval = 0;
+        double lastLoss = Double.NaN;
+        long skippedSeen = 0;
         RunClock clock = new RunClock(state.step);
         boolean stoppedEarly = false;
         listener.onPhase(TrainingListener.Phase.TRAINING, state.step, totalSteps);
@@ -116,33 +128,31 @@ public final class FineTuner {
                     throw new TrainingCancelledException(state.step);
                 }
                 int[] batch = batches.get(b);
-                double loss = backward(trainSource, objective, batch, accumulation, dropoutSeed(state.epoch, b),
-                        state.lossScale.scale());
-                if (!Double.isFinite(loss) && !state.lossScale.isDynamic()) {
-                    throw new TrainingFailedException("non_finite_loss", "The training loss became " + loss
-                            + " at step " + state.step + " (epoch " + (state.epoch + 1) + "). Lower learningRate or "
-                            + "maxGradNorm, or check the data.");
-                }
-                if (Double.isFinite(loss)) { // under fp16 an overflowing batch is skipped with its step, below
-                    lossSinceEval += loss;
-                    batchesSinceEval++;
-                }
+                backward(trainSource, objective, batch, accumulation, dropoutSeed(state.epoch, b), optimizer, losses);
                 state.samples += batch.length;
                 boolean stepNow = (b + 1) % accumulation == 0 || b == batches.size() - 1;
                 if (!stepNow) {
                     continue;
                 }
                 double rate = schedule.rate(state.step);
-                applyStep(optimizer, rate, state.lossScale);
+                optimizer.step(rate, options.maxGradNorm());
                 state.step++;
+                boolean endOfEpoch = b == batches.size() - 1;
+                boolean evaluateNow = (evalEvery > 0 && state.step % evalEvery == 0) || (evalEvery == 0 && endOfEpoch)
+                        || (evalEvery > 0 && state.step == totalSteps);
+                if (state.step == 1 || state.step % READ_EVERY_STEPS == 0 || endOfEpoch || evaluateNow) {
+                    LossSum.Window window = losses.take();
+                    skippedSeen = checkFinite(window, optimizer, skippedSeen, state);
+                    lastLoss = window.mean();
+                    lossSinceEval += window.sum();
+                    batchesSinceEval += window.finite();
+                }
                 // the evaluation at this step, if any, comes after this report: count from the step before
                 double eta = clock.eta(state.step, totalSteps,
                         RunClock.evaluationsAfter(state.step - 1, totalSteps, evalEvery, stepsPerEpoch));
                 listener.onStep(new TrainingListener.Progress(state.epoch + 1, state.step, totalSteps,
-                        (state.samples - startSamples) / clock.seconds(), eta, loss, rate));
-                boolean endOfEpoch = b == batches.size() - 1;
-                if ((evalEvery > 0 && state.step % evalEvery == 0) || (evalEvery == 0 && endOfEpoch)
-                        || (evalEvery > 0 && state.step == totalSteps)) {
+                        (state.samples - startSamples) / clock.seconds(), eta, lastLoss, rate));
+                if (evaluateNow) {
                     long evaluationStart = System.nanoTime();
                     double epochPosition = state.epoch + (double) (b + 1) / batches.size();
                     evaluate(validationSource, objective, evalBatch, state, epochPosition,
@@ -152,6 +162,7 @@ public final class FineTuner {
                     // after the last step nothing is left to resume: the run registers its best weights next
                     if (resume != null && state.step < totalSteps) {
                         listener.onPhase(TrainingListener.Phase.SAVING, 0, 0);
+                        state.lossScale = optimizer.lossScale();
                         resume.save(model, optimizer, state.snapshotAfter(b, batches.size()));
                     }
                     clock.evaluated(evaluationStart);
@@ -223,51 +234,56 @@ public final class FineTuner {
     }
 
     /**
-     * Forward and backward of one micro-batch; returns its (unscaled) mean loss. The forward pass (where
-     * dropout draws) takes its turn on the shared generator, so workers training at once on other devices
-     * cannot shift its masks; the backward pass draws nothing and runs outside that turn.
+     * Forward and backward of one micro-batch; its (unscaled) mean loss is added to {@code losses} on the
+     * device. The forward pass (where dropout draws) takes its turn on the shared generator, so workers
+     * training at once on other devices cannot shift its masks; the backward pass draws nothing and runs
+     * outside that turn. Nothing here waits for the device.
      */
-    private double backward(LogitsSource source, Objective objective, int[] batch, int accumulation, int seed,
-            double lossScale) {
+    private void backward(LogitsSource source, Objective objective, int[] batch, int accumulation, int seed,
+            AdamW optimizer, LossSum losses) {
         try (NDManager scope = model.manager().newSubManager();
                 ThreadGradients gradients = new ThreadGradients()) {
             NDArray logits = GlobalGenerator.seeded(seed, () -> source.logits(scope, batch, true));
             NDArray loss = objective.loss(logits, source.targets().select(batch), scope);
-            NDArray scaled = lossScale != 1 ? loss.mul(Scalars.of(loss, (float) (lossScale / accumulation)))
-                    : accumulation == 1 ? loss : loss.div(Scalars.of(loss, accumulation));
+            NDArray scaled = model.precision().needsLossScaling() ? loss.mul(optimizer.lossScaleTensor()) : loss;
+            if (accumulation > 1) {
+                scaled = scaled.div(Scalars.of(loss, accumulation));
+            }
             gradients.backward(scaled);
-            return loss.getFloat();
+            losses.add(loss);
         }
     }
 
     /**
-     * The optimizer step from the accumulated gradients: unscaled (fp16's loss scale), clipped to
-     * maxGradNorm by global norm as torch.nn.utils.clip_grad_norm_, then applied. Under a dynamic loss scale
-     * a step whose gradients overflowed is skipped (the schedule still advances, as with GradScaler);
-     * otherwise non-finite gradients fail the run.
+     * What the device did since the last read: a non-finite loss or a skipped step fails a run without loss
+     * scaling (the optimizer skipped that step, so the weights stay finite); under fp16 skipped steps are
+     * GradScaler's overflow handling, logged with the new scale, until the scale runs out. Returns the
+     * optimizer's skipped-step count now.
      */
-    private void applyStep(AdamW optimizer, double rate, LossScale lossScale) {
-        if (options.maxGradNorm() <= 0 && !lossScale.isDynamic()) {
-            optimizer.step(rate, 1);
-            return;
+    private long checkFinite(LossSum.Window window, AdamW optimizer, long skippedSeen, RunState state) {
+        boolean dynamic = model.precision().needsLossScaling();
+        if (window.nonFinite() > 0 && !dynamic) {
+            throw new TrainingFailedException("non_finite_loss", "The training loss became NaN or infinite by step "
+                    + state.step + " (epoch " + (state.epoch + 1) + "). Lower learningRate or maxGradNorm, or check "
+                    + "the data.");
         }
-        double norm = optimizer.gradientNorm() / lossScale.scale();
-        if (!lossScale.update(Double.isFinite(norm))) {
-            optimizer.zeroGradients();
-            if (lossScale.scale() < LossScale.MINIMUM) {
-                throw new TrainingFailedException("non_finite_gradient", "The fp16 gradients stayed non-finite "
-                        + "down to a loss scale of " + lossScale.scale() + ". Use precision bf16 or fp32, or lower "
-                        + "learningRate.");
-            }
-            listener.log("fp16: gradients overflowed, step skipped, loss scale now " + lossScale.scale());
-            return;
+        long skipped = optimizer.skippedSteps();
+        if (skipped == skippedSeen) {
+            return skipped;
         }
-        if (!Double.isFinite(norm)) {
-            throw new TrainingFailedException("non_finite_gradient", "A gradient became " + norm
-                    + ". Lower learningRate or check the data.");
+        if (!dynamic) {
+            throw new TrainingFailedException("non_finite_gradient", "A gradient became NaN or infinite by step "
+                    + state.step + " (that step was not applied). Lower learningRate or check the data.");
         }
-        double clip = options.maxGradNorm() <= 0 ? 1 : Math.min(1.0, options.maxGradNorm() / (norm + 1e-6));
-        optimizer.step(rate, clip / lossScale.scale());
+        state.lossScale = optimizer.lossScale();
+        if (state.lossScale.scale() < LossScale.MINIMUM) {
+            throw new TrainingFailedException("non_finite_gradient", "The fp16 gradients stayed non-finite "
+                    + "down to a loss scale of " + state.lossScale.scale() + ". Use precision bf16 or fp32, or lower "
+                    + "learningRate.");
+        }
+        listener.log("fp16: gradients overflowed, " + (skipped - skippedSeen) + " step(s) skipped by step "
+                + state.step + ", loss scale now " + state.lossScale.scale());
+        return skipped;
     }
 
     /** The parameters this strategy trains, marked to collect gradients; the others are frozen. */

@@ -215,7 +215,8 @@ public class FineTuningService {
             listener.log("base model " + request.baseModel() + " (" + model.config().modelType() + ", "
                     + (random ? "random init" : "pretrained") + ") on " + device + ", max length " + maxLength
                     + ", attention " + options.attention().id() + ", precision " + precision.id()
-                    + (options.precision() == Precision.AUTO ? " (auto)" : ""));
+                    + (options.precision() == Precision.AUTO ? " (auto)" : "") + ", "
+                    + (options.groupByLength() ? "length-grouped" : "random") + " batches");
             TokenizedExamples trainData = TokenizedExamples.of(train, model.textEncoder(), maxLength, padId);
             TokenizedExamples validationData = TokenizedExamples.of(validation, model.textEncoder(), maxLength, padId);
             result = new FineTuner(model, options, listener).train(trainData, validationData, bestDir, resume);

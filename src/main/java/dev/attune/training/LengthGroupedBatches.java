@@ -33,6 +33,13 @@ public final class LengthGroupedBatches {
         return batches;
     }
 
+    /** Random batches (transformers' Trainer default): a shuffle cut into batches, whatever the lengths. */
+    public static List<int[]> shuffled(int size, int batchSize, Random random) {
+        List<Integer> order = new ArrayList<>(IntStream.range(0, size).boxed().toList());
+        Collections.shuffle(order, random);
+        return cut(order, batchSize);
+    }
+
     /** Evaluation batches: sorted by length, no randomness; callers map results back by index. */
     public static List<int[]> forEvaluation(TokenizedExamples data, int batchSize) {
         List<Integer> order = new ArrayList<>(IntStream.range(0, data.size()).boxed().toList());

@@ -4,7 +4,9 @@ package dev.attune.training;
  * Dynamic loss scaling for float16 products, by torch.amp.GradScaler's rule: the loss is multiplied by
  * the scale before backward so that small gradients survive float16's range; a step whose gradients came
  * out non-finite is skipped and the scale halved; after {@link #GROWTH_INTERVAL} good steps in a row it is
- * doubled. {@link #NONE} (scale 1, never skips) is every other precision.
+ * doubled. The rule runs on the device, in {@link AdamW}'s step (libtorch's own _amp_update_scale_); this is
+ * its value as read back, saved in resume points and restored from them. {@link #NONE} (scale 1) is every
+ * other precision.
  */
 final class LossScale {
 
@@ -16,8 +18,8 @@ final class LossScale {
     static final LossScale NONE = new LossScale(false, 1, 0);
 
     private final boolean dynamic;
-    private double scale;
-    private int goodSteps;
+    private final double scale;
+    private final int goodSteps;
 
     private LossScale(boolean dynamic, double scale, int goodSteps) {
         this.dynamic = dynamic;
@@ -44,25 +46,5 @@ final class LossScale {
 
     int goodSteps() {
         return goodSteps;
-    }
-
-    /**
-     * Records how a step's gradients came out; true when the step may be applied. A fixed scale never
-     * skips: non-finite gradients are the caller's error to report.
-     */
-    boolean update(boolean finite) {
-        if (!dynamic) {
-            return true;
-        }
-        if (!finite) {
-            scale /= 2;
-            goodSteps = 0;
-            return false;
-        }
-        if (++goodSteps == GROWTH_INTERVAL) {
-            scale *= 2;
-            goodSteps = 0;
-        }
-        return true;
     }
 }

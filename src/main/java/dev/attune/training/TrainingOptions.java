@@ -46,6 +46,8 @@ import dev.attune.modeling.ProblemType;
  * @param attention sdpa (libtorch's fused kernel) or eager (the reference in separate operations)
  * @param precision auto (bf16 on a GPU, fp32 on a CPU), fp32, bf16 or fp16 products in the linear layers
  *     (weights, layer norm, softmax, loss in fp32; fp16 with dynamic loss scaling)
+ * @param groupByLength training batches of similar-length texts (less padding: faster on texts of mixed
+ *     length) instead of random ones (transformers' Trainer default, group_by_length=False)
  */
 public record TrainingOptions(
         Strategy strategy,
@@ -70,7 +72,8 @@ public record TrainingOptions(
         ClassWeights classWeights,
         Thresholds thresholds,
         AttentionImplementation attention,
-        Precision precision) {
+        Precision precision,
+        Boolean groupByLength) {
 
     /** Configurations stored before an option existed read it as its default. */
     public TrainingOptions {
@@ -78,6 +81,7 @@ public record TrainingOptions(
         thresholds = thresholds == null ? Thresholds.TUNED : thresholds;
         attention = attention == null ? AttentionImplementation.SDPA : attention;
         precision = precision == null ? Precision.AUTO : precision;
+        groupByLength = groupByLength == null ? Boolean.TRUE : groupByLength;
     }
 
     /** Enums written in lower case on the API and in stored configurations ("last_layers"). */
@@ -175,7 +179,7 @@ public record TrainingOptions(
                 .seed(seed).scheduler(scheduler).metricForBest(metricForBest).earlyStoppingPatience(earlyStoppingPatience)
                 .evalEverySteps(evalEverySteps).validationSplit(validationSplit).maxTrainSamples(maxTrainSamples)
                 .problemType(problemType).classWeights(classWeights).thresholds(thresholds).attention(attention)
-                .precision(precision);
+                .precision(precision).groupByLength(groupByLength);
     }
 
     /** Collects options; {@link #build()} fills every unset (null) one with its default. */
@@ -204,8 +208,14 @@ public record TrainingOptions(
         private Thresholds thresholds;
         private AttentionImplementation attention;
         private Precision precision;
+        private Boolean groupByLength;
 
         private Builder() {
+        }
+
+        public Builder groupByLength(Boolean value) {
+            groupByLength = value;
+            return this;
         }
 
         public Builder precision(Precision value) {
@@ -347,7 +357,8 @@ public record TrainingOptions(
                     classWeights == null ? ClassWeights.NONE : classWeights,
                     thresholds == null ? Thresholds.TUNED : thresholds,
                     attention,
-                    precision);
+                    precision,
+                    groupByLength);
         }
     }
 }

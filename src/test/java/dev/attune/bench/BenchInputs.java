@@ -19,13 +19,13 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 
 /** Reads the benchmarks' inputs: key=value arguments and the ../shared CSV data sets (optionally gzipped). */
-final class BenchInputs {
+public final class BenchInputs {
 
     private BenchInputs() {
     }
 
     /** key=value arguments as a map (a later key wins). */
-    static Map<String, String> arguments(String[] args) {
+    public static Map<String, String> arguments(String[] args) {
         Map<String, String> map = new HashMap<>();
         for (String arg : args) {
             map.put(arg.substring(0, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
@@ -34,12 +34,12 @@ final class BenchInputs {
     }
 
     /** The checkpoint the benchmarks fine-tune: model=..., default ../shared's MiniLM. */
-    static Path model(Map<String, String> arguments) {
+    public static Path model(Map<String, String> arguments) {
         return Path.of(arguments.getOrDefault("model", "../shared/models/all-MiniLM-L6-v2")).toAbsolutePath();
     }
 
     /** Rows of a CSV with a "text" column and {@code labelColumn}; a label cell may hold several labels joined by ",". */
-    static List<DatasetRow> read(Path file, String labelColumn) throws IOException {
+    public static List<DatasetRow> read(Path file, String labelColumn) throws IOException {
         List<DatasetRow> rows = new ArrayList<>();
         try (InputStream raw = Files.newInputStream(file);
                 InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;

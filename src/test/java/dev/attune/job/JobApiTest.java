@@ -328,15 +328,21 @@ class JobApiTest {
     }
 
     @Test
-    void precisionAndAttentionAreStoredShownInTheLogAndValidated() {
-        String body = job(2, 0).replace("\"seed\": 3", "\"seed\": 3, \"precision\": \"fp16\", \"attention\": \"eager\"");
+    void precisionAttentionAndBatchingAreStoredShownInTheLogAndValidated() {
+        String body = job(2, 0).replace("\"seed\": 3",
+                "\"seed\": 3, \"precision\": \"fp16\", \"attention\": \"eager\", \"groupByLength\": false");
         String id = submit(body).json().get("id").stringValue();
         JsonNode done = awaitStatus(id, "SUCCEEDED");
         assertThat(done.get("config").get("options").get("precision").stringValue()).isEqualTo("fp16");
-        assertThat(http.get(JOBS + "/" + id + "/log").body()).contains("attention eager, precision fp16");
+        assertThat(done.get("config").get("options").get("groupByLength").booleanValue()).isFalse();
+        assertThat(http.get(JOBS + "/" + id + "/log").body())
+                .contains("attention eager, precision fp16, random batches");
         Http.Response refused = submit(job(2, 0).replace("\"seed\": 3", "\"seed\": 3, \"precision\": \"fp8\""));
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.body()).contains("fp8", "fp16");
+        Http.Response notABoolean = submit(job(2, 0).replace("\"seed\": 3", "\"seed\": 3, \"groupByLength\": \"yes\""));
+        assertThat(notABoolean.status()).isEqualTo(400);
+        assertThat(notABoolean.body()).contains("groupByLength");
     }
 
     @Test

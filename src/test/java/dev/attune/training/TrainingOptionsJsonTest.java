@@ -41,6 +41,7 @@ class TrainingOptionsJsonTest {
         assertThat(options.classWeights()).isEqualTo(ClassWeights.NONE);
         assertThat(options.thresholds()).isEqualTo(Thresholds.TUNED);
         assertThat(options.attention()).isEqualTo(dev.attune.modeling.AttentionImplementation.SDPA);
+        assertThat(options.groupByLength()).isTrue();
     }
 
     @Test
