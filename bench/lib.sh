@@ -7,6 +7,6 @@ cp -r target/classes target/test-classes "$classes"/
 
 # bench_java MAIN ARGS...: runs a bench main class from the copy, offline, with warnings only.
 bench_java() {
-  OPT_OUT_TRACKING=true java $BENCH_JAVA_OPTS -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  OPT_OUT_TRACKING=true java ${BENCH_JAVA_OPTS:-} -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     -cp "$classes/classes:$classes/test-classes:$(cat target/bench.classpath)" "$@"
 }
