@@ -94,7 +94,10 @@ class JobQueue {
     /**
      * Takes a job back from a worker that is gone: to QUEUED (a worker resumes it), CANCELLED (a cancel was
      * asked) or FAILED (with this error). Only one caller wins when several nodes try at once; when
-     * {@code onlyIfExpired}, a lease renewed in the meantime wins over it.
+     * {@code onlyIfExpired}, a lease renewed in the meantime wins over it. A row another session holds locked
+     * is skipped, not waited for (the next round tries again): a node frozen in the middle of a transaction
+     * must not freeze the lease keeper of the node taking its job over (PostgreSQL ends such a transaction,
+     * see {@code PostgresSessions}).
      */
     boolean takeBack(String jobId, String node, boolean onlyIfExpired, JobStatus to, String errorType, String errorMessage) {
         JobStatus.RUNNING.checkMoveTo(to);
@@ -106,10 +109,18 @@ class JobQueue {
         if (!onlyIfExpired) {
             params.add(node);
         }
-        return jdbc.sql("UPDATE job SET status = ?, lease_owner = NULL, lease_expires_at = NULL"
-                + (to.isFinal() ? ", finished_at = CURRENT_TIMESTAMP, error_type = ?, error_message = ?" : "")
-                + " WHERE id = ? AND status = 'RUNNING'" + (onlyIfExpired ? " AND " + EXPIRED : " AND node = ?"))
-                .params(params).update() == 1;
+        String condition = "status = 'RUNNING'" + (onlyIfExpired ? " AND " + EXPIRED : " AND node = ?");
+        Boolean taken = transactions.execute(status -> {
+            List<Object> lockParams = params.subList(params.size() - (onlyIfExpired ? 1 : 2), params.size());
+            if (jdbc.sql("SELECT id FROM job WHERE id = ? AND " + condition + " FOR UPDATE SKIP LOCKED")
+                    .params(lockParams).query(String.class).optional().isEmpty()) {
+                return false;
+            }
+            return jdbc.sql("UPDATE job SET status = ?, lease_owner = NULL, lease_expires_at = NULL"
+                    + (to.isFinal() ? ", finished_at = CURRENT_TIMESTAMP, error_type = ?, error_message = ?" : "")
+                    + " WHERE id = ? AND " + condition).params(params).update() == 1;
+        });
+        return Boolean.TRUE.equals(taken);
     }
 
     /** Records that a node is alive, with what it does (the node list and health read it). */

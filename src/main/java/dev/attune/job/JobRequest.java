@@ -67,9 +67,9 @@ import dev.attune.training.TrainingOptions.Strategy;
  * @param precision auto (default: bf16 on a GPU, fp32 on a CPU), fp32, bf16: the linear layers' products in
  *     bfloat16, everything else in fp32 (on a CPU faster from about 256 tokens), or fp16: the same in float16
  *     with dynamic loss scaling (for GPUs without bf16)
- * @param groupByLength true (default): training batches of similar-length texts, little padding, faster;
- *     false: random batches, as transformers' Trainer by default (on short-text data a point or two more
- *     accurate, 2-3x slower on CPU: bench/RESULTS.md)
+ * @param groupByLength false (default): random batches, as transformers' Trainer; true: batches of
+ *     similar-length texts, little padding (on short texts about 2.4x faster on a CPU, about a point less
+ *     accurate on SST-2: bench/RESULTS.md)
  */
 record JobRequest(
         @Schema(example = "3f2b8c1e-5d7a-4e9b-8c2d-1a2b3c4d5e6f") String datasetId,
@@ -103,7 +103,7 @@ record JobRequest(
         @Schema(oneOf = {String.class, Double.class}, example = "tuned") Object thresholds,
         @Schema(allowableValues = {"sdpa", "eager"}, example = "sdpa") String attention,
         @Schema(allowableValues = {"auto", "fp32", "bf16", "fp16"}, example = "auto") String precision,
-        @Schema(example = "true") Boolean groupByLength) {
+        @Schema(example = "false") Boolean groupByLength) {
 
     /**
      * The options asked for, defaults filled in; a misspelt name takes its default ({@link #nameProblems} says so).

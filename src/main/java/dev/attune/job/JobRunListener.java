@@ -82,7 +82,8 @@ final class JobRunListener implements TrainingListener {
         JobProgress body = new JobProgress(phase.id(), phaseDone, phaseTotal, step == null ? null : step.epoch(),
                 step == null ? 0 : step.step(), step == null ? null : step.totalSteps(),
                 step == null ? null : round(step.samplesPerSecond()), step == null ? null : round(step.etaSeconds()),
-                step == null ? null : step.loss(), step == null ? null : step.learningRate());
+                step == null || !Double.isFinite(step.loss()) ? null : step.loss(), // none read yet, or fp16 overflow
+                step == null ? null : step.learningRate());
         try {
             if (!repository.recordProgress(jobId, lease.owner(), mapper.writeValueAsString(body))) {
                 lease.lose(); // another worker took the job over: stop at the next step

@@ -10,9 +10,10 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * The precision of the linear layers' matrix products: {@code fp32}, or {@code bf16} (inputs and weights
  * cast to bfloat16 for the product, the result back to fp32; master weights, layer norms, softmax and the
  * loss stay fp32, as under torch.autocast), {@code fp16} (the same in float16, whose narrow range needs
- * dynamic loss scaling in training, as torch.amp.GradScaler does: for GPUs without bf16), or {@code auto}: bf16 on a GPU, fp32 on a CPU (measured on a
- * 2-core AVX-512 BF16 CPU, bench/RESULTS.md: fp32 is faster for short texts, where most jobs are; bf16 pays
- * off from about 256 tokens and is there to ask for).
+ * dynamic loss scaling in training, as torch.amp.GradScaler does: for GPUs without bf16), or {@code auto}:
+ * bf16 on a GPU and on a CPU that multiplies bfloat16 natively (AVX-512 BF16 or AMX: measured 1.5-1.7x
+ * faster than fp32 at the same accuracy on the CPU recipe, bench/RESULTS.md), fp32 on other CPUs (whose
+ * bf16 products are emulated and slow).
  */
 public enum Precision {
     AUTO, FP32, BF16, FP16;
@@ -24,7 +25,7 @@ public enum Precision {
 
     /** The precision to run with on this device: {@code auto} resolved, the others as they are. */
     public Precision on(ai.djl.Device device) {
-        return this != AUTO ? this : device.isGpu() ? BF16 : FP32;
+        return this != AUTO ? this : device.isGpu() || CpuFeatures.fastBf16() ? BF16 : FP32;
     }
 
     @JsonValue

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -109,13 +110,15 @@ public final class AdamW implements AutoCloseable {
         this.dynamicScale = lossScale.isDynamic();
         this.stateManager = parent.newSubManager();
         for (Trainable parameter : parameters) {
-            means.add(stateManager.zeros(parameter.weight().getShape(), parameter.weight().getDataType()));
-            variances.add(stateManager.zeros(parameter.weight().getShape(), parameter.weight().getDataType()));
+            NDArray weight = parameter.weight();
+            means.add(stateManager.zeros(weight.getShape(), weight.getDataType(), weight.getDevice()));
+            variances.add(stateManager.zeros(weight.getShape(), weight.getDataType(), weight.getDevice()));
         }
-        steps = stateManager.zeros(new Shape(), DataType.FLOAT32);
-        scale = stateManager.full(new Shape(), (float) lossScale.scale(), DataType.FLOAT32);
-        growthTracker = stateManager.full(new Shape(), lossScale.goodSteps(), DataType.INT32);
-        skipped = stateManager.zeros(new Shape(), DataType.FLOAT32);
+        Device device = parameters.get(0).weight().getDevice(); // the fused kernel wants every tensor there
+        steps = stateManager.zeros(new Shape(), DataType.FLOAT32, device);
+        scale = stateManager.full(new Shape(), (float) lossScale.scale(), DataType.FLOAT32, device);
+        growthTracker = stateManager.full(new Shape(), lossScale.goodSteps(), DataType.INT32, device);
+        skipped = stateManager.zeros(new Shape(), DataType.FLOAT32, device);
     }
 
     public List<Trainable> parameters() {

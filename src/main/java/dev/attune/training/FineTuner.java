@@ -143,7 +143,7 @@ public final class FineTuner {
                 if (state.step == 1 || state.step % READ_EVERY_STEPS == 0 || endOfEpoch || evaluateNow) {
                     LossSum.Window window = losses.take();
                     skippedSeen = checkFinite(window, optimizer, skippedSeen, state);
-                    lastLoss = window.mean();
+                    lastLoss = window.finite() > 0 ? window.mean() : lastLoss;
                     lossSinceEval += window.sum();
                     batchesSinceEval += window.finite();
                 }

@@ -47,7 +47,8 @@ import dev.attune.modeling.ProblemType;
  * @param precision auto (bf16 on a GPU, fp32 on a CPU), fp32, bf16 or fp16 products in the linear layers
  *     (weights, layer norm, softmax, loss in fp32; fp16 with dynamic loss scaling)
  * @param groupByLength training batches of similar-length texts (less padding: faster on texts of mixed
- *     length) instead of random ones (transformers' Trainer default, group_by_length=False)
+ *     length) instead of random ones (the default, as transformers' Trainer: group_by_length=False; more
+ *     accurate on SST-2, bench/RESULTS.md); a configuration stored before the option existed reads true
  */
 public record TrainingOptions(
         Strategy strategy,
@@ -81,7 +82,7 @@ public record TrainingOptions(
         thresholds = thresholds == null ? Thresholds.TUNED : thresholds;
         attention = attention == null ? AttentionImplementation.SDPA : attention;
         precision = precision == null ? Precision.AUTO : precision;
-        groupByLength = groupByLength == null ? Boolean.TRUE : groupByLength;
+        groupByLength = groupByLength == null ? Boolean.TRUE : groupByLength; // what jobs before the option did
     }
 
     /** Enums written in lower case on the API and in stored configurations ("last_layers"). */
@@ -358,7 +359,7 @@ public record TrainingOptions(
                     thresholds == null ? Thresholds.TUNED : thresholds,
                     attention,
                     precision,
-                    groupByLength);
+                    groupByLength == null ? Boolean.FALSE : groupByLength);
         }
     }
 }

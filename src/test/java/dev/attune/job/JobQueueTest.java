@@ -17,6 +17,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
 import javax.sql.DataSource;
 
 import dev.attune.support.Postgres;
@@ -39,12 +43,13 @@ class JobQueueTest {
 
     private static final Duration LEASE = Duration.ofSeconds(30);
 
+    private DataSource dataSource;
     private JdbcClient jdbc;
     private JobRepository jobs;
     private JobQueue queue;
 
     private void open(String database) {
-        DataSource dataSource = database.equals("postgresql")
+        dataSource = database.equals("postgresql")
                 ? new DriverManagerDataSource(Postgres.newDatabase(), "postgres", "")
                 : new DriverManagerDataSource("jdbc:h2:mem:queue-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
         Flyway.configure().dataSource(dataSource)
@@ -53,6 +58,17 @@ class JobQueueTest {
         TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         jobs = new JobRepository(jdbc, JsonMapper.builder().build(), transactions);
         queue = new JobQueue(jdbc, transactions, jobs);
+    }
+
+    /** A connection in the middle of a transaction that updated the job row (and so holds its lock). */
+    private Connection lockedJobRow(String id) throws SQLException {
+        Connection connection = dataSource.getConnection();
+        connection.setAutoCommit(false);
+        try (PreparedStatement update = connection.prepareStatement("UPDATE job SET attempts = attempts WHERE id = ?")) {
+            update.setString(1, id);
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        }
+        return connection;
     }
 
     private String submit(int priority, Instant createdAt) {
@@ -176,6 +192,23 @@ class JobQueueTest {
         assertThat(done.execution().finishedAt()).isNotNull();
         assertThat(queue.expired()).isEmpty();
         assertThat(claimed.id()).isEqualTo(id);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aJobRowLockedByAFrozenNodeIsSkippedByTheTakeBackNotWaitedFor(String database) throws Exception {
+        open(database);
+        String id = submit(0, Instant.now());
+        queue.claim("a/cpu/1", "node-a", "cpu", LEASE).orElseThrow();
+        jdbc.sql("UPDATE job SET lease_expires_at = CURRENT_TIMESTAMP - INTERVAL '1' SECOND WHERE id = ?").param(id).update();
+        // node a froze between its update of the job row and the commit: the row stays locked
+        try (Connection frozen = lockedJobRow(id)) {
+            long start = System.nanoTime();
+            assertThat(queue.takeBack(id, "node-b", true, JobStatus.QUEUED, null, null)).isFalse();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+            frozen.rollback();
+        }
+        assertThat(queue.takeBack(id, "node-b", true, JobStatus.QUEUED, null, null)).as("the next round").isTrue();
     }
 
     @ParameterizedTest

@@ -41,7 +41,8 @@ class TrainingOptionsJsonTest {
         assertThat(options.classWeights()).isEqualTo(ClassWeights.NONE);
         assertThat(options.thresholds()).isEqualTo(Thresholds.TUNED);
         assertThat(options.attention()).isEqualTo(dev.attune.modeling.AttentionImplementation.SDPA);
-        assertThat(options.groupByLength()).isTrue();
+        assertThat(options.groupByLength()).as("as such jobs were trained").isTrue();
+        assertThat(TrainingOptions.builder().build().groupByLength()).as("a new job: random batches").isFalse();
     }
 
     @Test
