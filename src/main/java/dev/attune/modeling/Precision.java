@@ -11,8 +11,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * cast to bfloat16 for the product, the result back to fp32; master weights, layer norms, softmax and the
  * loss stay fp32, as under torch.autocast), {@code fp16} (the same in float16, whose narrow range needs
  * dynamic loss scaling in training, as torch.amp.GradScaler does: for GPUs without bf16), or {@code auto}:
- * bf16 on a GPU and on a CPU that multiplies bfloat16 natively (AVX-512 BF16 or AMX: measured 1.5-1.7x
- * faster than fp32 at the same accuracy on the CPU recipe, bench/RESULTS.md), fp32 on other CPUs (whose
+ * bf16 on a GPU and on a CPU that multiplies bfloat16 natively (AVX-512 BF16 or AMX: the CPU recipe trained
+ * 2.1x faster than in fp32 to the same accuracy, bench/RESULTS.md), fp32 on other CPUs (whose
  * bf16 products are emulated and slow).
  */
 public enum Precision {

@@ -72,10 +72,6 @@ public final class AdamW implements AutoCloseable {
                     if len(plain) > 0:
                         torch._foreach_zero_(plain_grads)
                     return norm
-
-                def zero(self: __torch__.AdamWStep, grads: List[Tensor]) -> Tensor:
-                    torch._foreach_zero_(grads)
-                    return grads[0]
             """.formatted(LossScale.GROWTH_INTERVAL);
 
     /** A trainable parameter: its weight array and whether weight decay applies to it. */
@@ -121,10 +117,6 @@ public final class AdamW implements AutoCloseable {
         skipped = stateManager.zeros(new Shape(), DataType.FLOAT32, device);
     }
 
-    public List<Trainable> parameters() {
-        return parameters;
-    }
-
     /**
      * One step from the accumulated gradients, then zeroes them; no host synchronisation. A step whose
      * gradients are non-finite changes no weight and counts in {@link #skippedSteps}.
@@ -158,17 +150,6 @@ public final class AdamW implements AutoCloseable {
         } finally {
             decayedGrads.forEach(NDArray::close); // handles to the gradients, which stay with their parameters
             plainGrads.forEach(NDArray::close);
-        }
-    }
-
-    /** Drops the accumulated gradients without a step. */
-    public void zeroGradients() {
-        List<PtNDArray> grads = new ArrayList<>();
-        try {
-            parameters.forEach(p -> grads.add((PtNDArray) p.weight().getGradient()));
-            run("zero", list(grads)).close();
-        } finally {
-            grads.forEach(NDArray::close);
         }
     }
 

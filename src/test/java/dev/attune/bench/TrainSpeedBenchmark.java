@@ -9,6 +9,7 @@ import java.util.Map;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import dev.attune.dataset.DatasetRow;
 import dev.attune.modeling.AttentionImplementation;
 import dev.attune.modeling.ClassifierModel;
@@ -25,7 +26,9 @@ import dev.attune.training.TrainingOptions;
  * Training throughput of each attention implementation side by side in one JVM: the same rows, the same
  * steps (forward, backward, AdamW), eager first, then sdpa; one markdown row each with the ratio to eager.
  * Run with bench/train-speed.sh. Arguments (key=value): model, train, steps, batch, maxLength, variants
- * (comma-separated attention[+precision], default eager,sdpa,sdpa+bf16), warmupSteps (untimed first, default 2).
+ * (comma-separated attention[+precision], default eager,sdpa,sdpa+bf16), warmupSteps (untimed first, default 2),
+ * groupByLength (default false, as a job), peakTflops (the device's peak for the batch's precision: adds model
+ * FLOP utilisation, 6 × parameters × tokens per sample, as shared/bench/ANCHORS.md counts it).
  */
 public final class TrainSpeedBenchmark {
 
@@ -41,24 +44,31 @@ public final class TrainSpeedBenchmark {
         List<String> labels = LabelledData.labelsOf(rows);
         List<Example> examples = LabelledData.toExamples(rows, labels);
         Device device = Engine.getInstance().defaultDevice();
+        boolean grouped = Boolean.parseBoolean(a.getOrDefault("groupByLength", "false"));
+        double peakTeraflops = Double.parseDouble(a.getOrDefault("peakTflops", "0"));
         Double eagerRate = null;
         for (String variant : a.getOrDefault("variants", "eager,sdpa,sdpa+bf16").split(",")) {
             String[] parts = variant.split("\\+");
             AttentionImplementation attention = AttentionImplementation.of(parts[0]);
             Precision precision = parts.length > 1 ? Precision.of(parts[1]) : Precision.FP32;
-            run(model, device, labels, examples.subList(0, warmup * batch), batch, maxLength, attention, precision);
+            run(model, device, labels, examples.subList(0, warmup * batch), batch, maxLength, attention, precision,
+                    grouped);
             Run timed = run(model, device, labels, examples.subList(warmup * batch, (warmup + steps) * batch), batch,
-                    maxLength, attention, precision);
+                    maxLength, attention, precision, grouped);
             if (eagerRate == null && attention == AttentionImplementation.EAGER && precision == Precision.FP32) {
                 eagerRate = timed.rate();
             }
-            System.out.printf("| %s | %s | %s | %s | %d x %d | %d | %.1f | %.2f | %s |%n", device, file.getFileName(),
-                    attention.id(), precision.id(), batch, maxLength, steps, timed.rate(), timed.meanTokens(),
-                    eagerRate == null ? "" : "%.2fx".formatted(timed.rate() / eagerRate));
+            // model FLOPs as shared/bench/ANCHORS.md counts them: 6 × parameters × tokens (the texts' own)
+            double teraflops = 6.0 * timed.parameters() * timed.meanTokens() * timed.rate() / 1e12;
+            System.out.printf("| %s | %s | %s | %s | %s | %d x %d | %d | %.1f | %.2f | %s | %.2f | %s |%n", device,
+                    file.getFileName(), attention.id(), precision.id(), grouped ? "length-grouped" : "random", batch,
+                    maxLength, steps, timed.rate(), timed.meanTokens(),
+                    eagerRate == null ? "" : "%.2fx".formatted(timed.rate() / eagerRate), teraflops,
+                    peakTeraflops > 0 ? "%.1f%%".formatted(100 * teraflops / peakTeraflops) : "");
         }
     }
 
-    private record Run(double rate, double meanTokens) {
+    private record Run(double rate, double meanTokens, long parameters) {
     }
 
     /**
@@ -66,9 +76,9 @@ public final class TrainSpeedBenchmark {
      * so loading, the (8-row) evaluation and saving the checkpoint are not in it.
      */
     private static Run run(Path model, Device device, List<String> labels, List<Example> rows, int batch, int maxLength,
-            AttentionImplementation attention, Precision precision) throws IOException {
+            AttentionImplementation attention, Precision precision, boolean grouped) throws IOException {
         TrainingOptions options = TrainingOptions.builder().epochs(1).batchSize(batch).maxLength(maxLength)
-                .attention(attention).precision(precision).warmupRatio(0.0).build();
+                .attention(attention).precision(precision).warmupRatio(0.0).groupByLength(grouped).build();
         Engine.getInstance().setRandomSeed(42);
         try (ClassifierModel m = ClassifierModel.load(model, device, labels, ProblemType.SINGLE_LABEL_CLASSIFICATION,
                 false, attention)) {
@@ -89,7 +99,8 @@ public final class TrainSpeedBenchmark {
                 }
             }).train(train, validation, best);
             double seconds = (stepEnds.get(stepEnds.size() - 1) - stepEnds.get(0)) / 1e9;
-            return new Run(seconds > 0 ? (stepEnds.size() - 1) * batch / seconds : 0, tokens / train.size());
+            long parameters = m.parameters().values().stream().mapToLong(NDArray::size).sum();
+            return new Run(seconds > 0 ? (stepEnds.size() - 1) * batch / seconds : 0, tokens / train.size(), parameters);
         }
     }
 }
