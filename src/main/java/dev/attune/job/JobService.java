@@ -47,8 +47,9 @@ class JobService {
         ProblemType suggested = fineTuning.suggestedProblemType(request.datasetId());
         problems.addAll(fineTuning.problems(request.fineTuneRequest(suggested)));
         if (!problems.isEmpty()) {
-            throw new InvalidInput("Invalid job", "The job cannot run: " + String.join("; ", problems)
-                    + ". Correct these fields and submit again.").with("errors", problems);
+            String listed = String.join("; ", problems);
+            throw new InvalidInput("Invalid job", "The job cannot run: " + listed + (listed.endsWith(".") ? "" : ".")
+                    + " Correct these fields and submit again.").with("errors", problems);
         }
         if (repository.count(JobStatus.QUEUED) >= maxQueued) {
             throw new Overloaded("Queue full", "There are already " + maxQueued

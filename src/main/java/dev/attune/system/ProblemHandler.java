@@ -119,8 +119,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         List<String> errors = ex.getBindingResult().getFieldErrors().stream()
                 .map(error -> error.getField() + ": " + error.getDefaultMessage())
                 .toList();
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                "Invalid request: " + String.join("; ", errors) + ". Correct these fields and retry.");
+        String listed = String.join("; ", errors);
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "Invalid request: " + listed
+                + (listed.endsWith(".") ? "" : ".") + " Correct these fields and retry.");
         body.setTitle("Invalid request");
         body.setProperty("errors", errors);
         return ResponseEntity.badRequest().body(body);
