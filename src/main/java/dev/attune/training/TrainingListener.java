@@ -25,7 +25,11 @@ public interface TrainingListener {
     default void onPhase(Phase phase, long done, long total) {
     }
 
-    /** After each optimizer step. */
+    /**
+     * After each optimizer step. {@link Progress#loss} is the mean training loss since the previous read
+     * from the device (every {@link FineTuner#READ_EVERY_STEPS} steps, the first step, each epoch's end and
+     * each evaluation); in between it repeats the last read value, NaN before the first.
+     */
     default void onStep(Progress progress) {
     }
 
