@@ -44,7 +44,7 @@ import dev.attune.modeling.ProblemType;
  * @param classWeights none, balanced or a label → weight map (see {@link ClassWeights})
  * @param thresholds multi-label decisions: tuned per label on validation, or one fixed probability
  * @param attention sdpa (libtorch's fused kernel) or eager (the reference in separate operations)
- * @param precision auto (bf16 on a GPU and on a CPU with native bf16 products, else fp32), fp32, bf16 or fp16 products in the linear layers
+ * @param precision auto (bf16 on a GPU from Ampere on, else fp16; on a CPU bf16 where native, else fp32), fp32, bf16 or fp16 products in the linear layers
  *     (weights, layer norm, softmax, loss in fp32; fp16 with dynamic loss scaling)
  * @param groupByLength training batches of similar-length texts (less padding: faster on texts of mixed
  *     length) instead of random ones (the default, as transformers' Trainer: group_by_length=False; more
