@@ -65,8 +65,9 @@ import dev.attune.training.TrainingOptions.Strategy;
  * @param attention sdpa (default: libtorch's fused scaled-dot-product attention) or eager (the reference:
  *     separate matmul, softmax and matmul operations, as transformers' eager attention)
  * @param precision auto (default: bf16 on a GPU from Ampere on, fp16 on older ones; on a CPU bf16 where
- *     its products are native, AVX-512 BF16 or AMX, else fp32), fp32, bf16: the linear layers' products in bfloat16, everything else in fp32, or fp16: the
- *     same in float16 with dynamic loss scaling (for GPUs without bf16)
+ *     its products are native, AVX-512 BF16 or AMX, else fp32), fp32, bf16: the linear layers' products in
+ *     bfloat16, everything else in fp32, or fp16: the same in float16 with dynamic loss scaling (for GPUs
+ *     without bf16)
  * @param groupByLength false (default): random batches, as transformers' Trainer; true: batches of
  *     similar-length texts, little padding (on short texts about 2.4x faster on a CPU, about a point less
  *     accurate on SST-2: bench/RESULTS.md)
