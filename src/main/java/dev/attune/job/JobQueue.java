@@ -101,24 +101,21 @@ class JobQueue {
      */
     boolean takeBack(String jobId, String node, boolean onlyIfExpired, JobStatus to, String errorType, String errorMessage) {
         JobStatus.RUNNING.checkMoveTo(to);
+        String which = "id = ? AND status = 'RUNNING' AND " + (onlyIfExpired ? EXPIRED : "node = ?");
+        List<Object> whichParams = onlyIfExpired ? List.of(jobId) : List.of(jobId, node);
         List<Object> params = new ArrayList<>(List.of(to.name()));
         if (to.isFinal()) {
             params.addAll(Arrays.asList(errorType, errorMessage));
         }
-        params.add(jobId);
-        if (!onlyIfExpired) {
-            params.add(node);
-        }
-        String condition = "status = 'RUNNING'" + (onlyIfExpired ? " AND " + EXPIRED : " AND node = ?");
+        params.addAll(whichParams);
         Boolean taken = transactions.execute(status -> {
-            List<Object> lockParams = params.subList(params.size() - (onlyIfExpired ? 1 : 2), params.size());
-            if (jdbc.sql("SELECT id FROM job WHERE id = ? AND " + condition + " FOR UPDATE SKIP LOCKED")
-                    .params(lockParams).query(String.class).optional().isEmpty()) {
+            if (jdbc.sql("SELECT id FROM job WHERE " + which + " FOR UPDATE SKIP LOCKED").params(whichParams)
+                    .query(String.class).optional().isEmpty()) {
                 return false;
             }
             return jdbc.sql("UPDATE job SET status = ?, lease_owner = NULL, lease_expires_at = NULL"
                     + (to.isFinal() ? ", finished_at = CURRENT_TIMESTAMP, error_type = ?, error_message = ?" : "")
-                    + " WHERE id = ? AND " + condition).params(params).update() == 1;
+                    + " WHERE " + which).params(params).update() == 1;
         });
         return Boolean.TRUE.equals(taken);
     }
