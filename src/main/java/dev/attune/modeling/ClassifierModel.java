@@ -24,7 +24,7 @@ import tools.jackson.databind.node.ObjectNode;
  * A Hugging Face sequence classifier loaded into DJL: the block tree with its weights, the
  * tokenizer, and the config. Owns native memory: close it (try-with-resources).
  */
-public final class ClassifierModel implements AutoCloseable {
+public final class ClassifierModel implements TextClassifier {
 
     private volatile Precision precision = Precision.FP32;
 
@@ -111,6 +111,7 @@ public final class ClassifierModel implements AutoCloseable {
         }
     }
 
+    @Override
     public ModelConfig config() {
         return block.config();
     }
@@ -119,6 +120,7 @@ public final class ClassifierModel implements AutoCloseable {
         return block;
     }
 
+    @Override
     public TextEncoder textEncoder() {
         return textEncoder;
     }
@@ -159,6 +161,7 @@ public final class ClassifierModel implements AutoCloseable {
     }
 
     /** A multi-label model's threshold per label, in label order; null for other models or before tuning. */
+    @Override
     public List<Double> thresholds() {
         return thresholds;
     }
@@ -183,23 +186,26 @@ public final class ClassifierModel implements AutoCloseable {
         };
     }
 
-    /**
-     * Per text: softmax probabilities (single label), per-label sigmoid probabilities (multi-label) or the
-     * predicted value (regression), as {@link #outputsOf}; inference, in a scope freed at once.
-     */
-    public float[][] probabilities(List<String> texts, int maxLength) {
-        EncodedBatch batch = textEncoder.encode(texts, maxLength);
+    /** (B, C) logits of an encoded batch: inference, in a scope freed at once. */
+    @Override
+    public float[][] logits(EncodedBatch batch) {
         try (NDManager scope = manager.newSubManager()) {
-            NDList outputs = forward(batch.toNDList(scope), false);
-            NDArray probs = outputsOf(outputs.get(0), problemType()); // (B, C)
-            float[] flat = probs.toFloatArray();
-            int classes = config().numLabels();
-            float[][] rows = new float[texts.size()][classes];
-            for (int i = 0; i < rows.length; i++) {
-                System.arraycopy(flat, i * classes, rows[i], 0, classes);
-            }
-            return rows;
+            float[] flat = forward(batch.toNDList(scope), false).get(0).toFloatArray();
+            return ModelOutputs.rows(flat, batch.batchSize(), config().numLabels());
         }
+    }
+
+    /** The checkpoint directory this model was loaded from (its tokenizer files). */
+    public CheckpointDir source() {
+        return source;
+    }
+
+    /** Every parameter by its Hugging Face name, copied to the host as float32 (export, ONNX). */
+    public Map<String, Tensor> tensors() {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        parameters().forEach((name, array) -> tensors.put(name,
+                new Tensor("F32", array.getShape().getShape(), array.toFloatArray())));
+        return tensors;
     }
 
     /** Every parameter by its Hugging Face name. */
@@ -215,10 +221,7 @@ public final class ClassifierModel implements AutoCloseable {
      */
     public void save(Path dir) throws IOException {
         Files.createDirectories(dir);
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        parameters().forEach((name, array) -> tensors.put(name,
-                new Tensor("F32", array.getShape().getShape(), array.toFloatArray())));
-        Safetensors.writeF32(dir.resolve(CheckpointDir.WEIGHTS), tensors);
+        Safetensors.writeF32(dir.resolve(CheckpointDir.WEIGHTS), tensors());
         Files.writeString(dir.resolve(CheckpointDir.CONFIG), JSON.writerWithDefaultPrettyPrinter()
                 .writeValueAsString(exportConfig()));
         for (String file : TOKENIZER_FILES) {
@@ -251,6 +254,11 @@ public final class ClassifierModel implements AutoCloseable {
         }
         json.put("dtype", "float32");
         return json;
+    }
+
+    @Override
+    public String engine() {
+        return "libtorch " + precision.id();
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.attune.modeling.ModelOutputs;
 
 /**
  * Evaluation figures for a multi-label classifier (a sigmoid per label, a label predicted when its
@@ -85,7 +86,7 @@ public record MultiLabelMetrics(
             }
         }
         double[] half = new double[labels];
-        Arrays.fill(half, 0.5);
+        Arrays.fill(half, ModelOutputs.DEFAULT_THRESHOLD);
         Counts atHalf = Counts.of(scores, truth, half);
         Counts counts = Counts.of(scores, truth, chosen);
 
@@ -131,7 +132,7 @@ public record MultiLabelMetrics(
             positives += p ? 1 : 0;
         }
         if (positives == 0) {
-            return 0.5;
+            return ModelOutputs.DEFAULT_THRESHOLD;
         }
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {

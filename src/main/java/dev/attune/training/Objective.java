@@ -5,6 +5,7 @@ import java.util.List;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.attune.modeling.ModelOutputs;
 import dev.attune.modeling.ProblemType;
 
 /**
@@ -40,7 +41,7 @@ sealed interface Objective {
         return switch (type) {
             case SINGLE_LABEL_CLASSIFICATION -> new SingleLabel(labels, null);
             case MULTI_LABEL_CLASSIFICATION -> new MultiLabel(labels, null, thresholds == null
-                    ? filled(labels.size(), 0.5) : thresholds.stream().mapToDouble(Double::doubleValue).toArray());
+                    ? filled(labels.size(), ModelOutputs.DEFAULT_THRESHOLD) : thresholds.stream().mapToDouble(Double::doubleValue).toArray());
             case REGRESSION -> new Regression();
         };
     }

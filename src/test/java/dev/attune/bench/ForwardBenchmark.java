@@ -26,12 +26,14 @@ public final class ForwardBenchmark {
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 32;
         int tokens = args.length > 2 ? Integer.parseInt(args[2]) : 128;
         double seconds = args.length > 3 ? Double.parseDouble(args[3]) : 20;
+        dev.attune.modeling.Precision precision = dev.attune.modeling.Precision.of(args.length > 4 ? args[4] : "fp32");
         Device device = Engine.getInstance().defaultDevice();
 
         ClassifierModel.load(dir, device).close();
         long loadStart = System.nanoTime();
         try (ClassifierModel model = ClassifierModel.load(dir, device)) {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+            model.usePrecision(precision);
             double batchedMs = timeForward(model, batch, tokens, seconds);
             double[] single = latencies(model, 32, Math.max(50, (int) (seconds * 20)));
             System.out.printf("| device | model | load s | B x T | texts/s | batch-1 T=32 p50 ms | p99 ms |%n");

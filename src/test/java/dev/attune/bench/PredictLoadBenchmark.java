@@ -39,20 +39,20 @@ public final class PredictLoadBenchmark {
         double bareP50;
         try (ClassifierModel model = ClassifierModel.load(modelDir, ai.djl.engine.Engine.getInstance().defaultDevice())) {
             for (int i = 0; i < 5; i++) {
-                model.probabilities(texts.subList(0, 32), model.textEncoder().defaultMaxLength());
+                model.outputs(texts.subList(0, 32), model.textEncoder().defaultMaxLength());
             }
             int done = 0;
             long start = System.nanoTime();
             while (System.nanoTime() - start < seconds * 1e9) {
                 int from = (done * 32) % (texts.size() - 32);
-                model.probabilities(texts.subList(from, from + 32), model.textEncoder().defaultMaxLength());
+                model.outputs(texts.subList(from, from + 32), model.textEncoder().defaultMaxLength());
                 done++;
             }
             inProcess = done * 32 / ((System.nanoTime() - start) / 1e9);
             List<Double> single = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
                 long s = System.nanoTime();
-                model.probabilities(List.of(texts.get(i % texts.size())), model.textEncoder().defaultMaxLength());
+                model.outputs(List.of(texts.get(i % texts.size())), model.textEncoder().defaultMaxLength());
                 single.add((System.nanoTime() - s) / 1e6);
             }
             Collections.sort(single);

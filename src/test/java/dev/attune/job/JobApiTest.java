@@ -110,7 +110,7 @@ class JobApiTest {
         assertThat(model.get("metrics").get("validation").get("accuracy").doubleValue()).isGreaterThan(0.5);
         try (ClassifierModel trained = ClassifierModel.load(models.directoryOf(modelId), Device.cpu())) {
             assertThat(trained.config().labels()).containsExactly("negative", "positive");
-            float[][] p = trained.probabilities(List.of("a great and charming film", "a dull and boring mess"), 32);
+            float[][] p = trained.outputs(List.of("a great and charming film", "a dull and boring mess"), 32);
             assertThat(p[0][1]).isGreaterThan(p[1][1]);
         }
         assertThat(http.get(JOBS + "?status=SUCCEEDED").json().findValuesAsString("id")).contains(id);

@@ -251,7 +251,7 @@ class ProblemTypesApiTest {
         assertThat(config.get("num_labels").intValue()).isEqualTo(1);
         assertThat(config.get("id2label").get("0").stringValue()).isEqualTo("stars");
         try (ClassifierModel reloaded = ClassifierModel.load(export, Device.cpu())) {
-            float[][] values = reloaded.probabilities(texts, 32);
+            float[][] values = reloaded.outputs(texts, 32);
             for (int i = 0; i < texts.size(); i++) {
                 assertThat((double) values[i][0]).isEqualTo(predictions.get(i).get("score").doubleValue(), within(1e-5));
             }
@@ -305,7 +305,7 @@ class ProblemTypesApiTest {
 
     private void assertReloadedExportGivesTheServedOutputs(Path export, JsonNode predictions, List<String> texts) {
         try (ClassifierModel reloaded = ClassifierModel.load(export, Device.cpu())) {
-            float[][] probabilities = reloaded.probabilities(texts, 32);
+            float[][] probabilities = reloaded.outputs(texts, 32);
             List<String> labels = reloaded.config().labels();
             for (int i = 0; i < texts.size(); i++) {
                 for (int c = 0; c < labels.size(); c++) {

@@ -98,7 +98,7 @@ class ModelApiTest {
 
         JsonNode golden = Golden.json(name);
         try (ClassifierModel reloaded = ClassifierModel.load(unzipped, Device.cpu())) {
-            float[][] probabilities = reloaded.probabilities(Golden.strings(golden.get("texts")), golden.get("max_length").intValue());
+            float[][] probabilities = reloaded.outputs(Golden.strings(golden.get("texts")), golden.get("max_length").intValue());
             float[] flat = new float[probabilities.length * probabilities[0].length];
             for (int i = 0; i < probabilities.length; i++) {
                 System.arraycopy(probabilities[i], 0, flat, i * probabilities[i].length, probabilities[i].length);

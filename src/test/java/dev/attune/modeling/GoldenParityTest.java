@@ -98,7 +98,7 @@ class GoldenParityTest {
         JsonNode golden = Golden.json(name);
         try (ClassifierModel model = ClassifierModel.load(Golden.dir(name), Device.cpu())) {
             List<String> texts = Golden.strings(golden.get("texts"));
-            float[][] probabilities = model.probabilities(texts, golden.get("max_length").intValue());
+            float[][] probabilities = model.outputs(texts, golden.get("max_length").intValue());
             float[] flat = new float[probabilities.length * probabilities[0].length];
             for (int i = 0; i < probabilities.length; i++) {
                 System.arraycopy(probabilities[i], 0, flat, i * probabilities[i].length, probabilities[i].length);

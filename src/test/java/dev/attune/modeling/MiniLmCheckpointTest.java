@@ -29,7 +29,7 @@ class MiniLmCheckpointTest {
                     "bert.pooler.dense.bias", "classifier.weight", "classifier.bias");
             assertThat(model.textEncoder().defaultMaxLength()).isEqualTo(512);
 
-            float[][] probabilities = model.probabilities(List.of("a gorgeous, witty movie", "dull and lifeless"), 128);
+            float[][] probabilities = model.outputs(List.of("a gorgeous, witty movie", "dull and lifeless"), 128);
             assertThat(probabilities).hasDimensions(2, 2);
             assertThat(probabilities[0][0] + probabilities[0][1]).isCloseTo(1f, org.assertj.core.api.Assertions.within(1e-5f));
         }

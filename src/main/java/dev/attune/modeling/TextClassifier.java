@@ -1,0 +1,39 @@
+package dev.attune.modeling;
+
+import java.util.List;
+
+/**
+ * A loaded sequence classifier, whatever engine runs it (libtorch through DJL, or ONNX Runtime on the
+ * exported graph). The one inference path: /predict, batch scoring and the golden-parity tests all call
+ * {@link #logits} (or {@link #outputs}, which turns logits into what the problem type means).
+ */
+public interface TextClassifier extends AutoCloseable {
+
+    ModelConfig config();
+
+    TextEncoder textEncoder();
+
+    /** A multi-label model's threshold per label, in label order; null for other models or before tuning. */
+    List<Double> thresholds();
+
+    /** (B, C) logits for an encoded batch, no gradients. */
+    float[][] logits(EncodedBatch batch);
+
+    /** What runs the model, for logs and the serving status: "onnxruntime int8", "libtorch bf16"... */
+    String engine();
+
+    default ProblemType problemType() {
+        return config().problemType();
+    }
+
+    /**
+     * Per text: softmax probabilities (single label), per-label sigmoid probabilities (multi-label) or the
+     * predicted value (regression), as {@link ModelOutputs#of}.
+     */
+    default float[][] outputs(List<String> texts, int maxLength) {
+        return ModelOutputs.of(logits(textEncoder().encode(texts, maxLength)), problemType());
+    }
+
+    @Override
+    void close();
+}

@@ -1,0 +1,120 @@
+package dev.attune.modeling.onnx;
+
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.EncodedBatch;
+import dev.attune.modeling.ModelConfig;
+import dev.attune.modeling.TextClassifier;
+import dev.attune.modeling.TextEncoder;
+
+/**
+ * A classifier served by ONNX Runtime (CPU) from the graph {@link OnnxExport} writes: fp32, or int8 with the
+ * encoder's linear layers dynamically quantized. Its own tokenizer, no libtorch memory once built.
+ * Thread-safe: ONNX Runtime sessions run concurrently.
+ */
+public final class OnnxClassifier implements TextClassifier {
+
+    private final ModelConfig config;
+    private final List<Double> thresholds;
+    private final TextEncoder textEncoder;
+    private final OnnxExport.Weights weights;
+    private final OrtSession session;
+    private final List<String> inputNames;
+
+    private OnnxClassifier(ModelConfig config, List<Double> thresholds, TextEncoder textEncoder,
+            OnnxExport.Weights weights, OrtSession session) {
+        this.config = config;
+        this.thresholds = thresholds;
+        this.textEncoder = textEncoder;
+        this.weights = weights;
+        this.session = session;
+        this.inputNames = OnnxExport.inputNames(config);
+    }
+
+    /**
+     * Exports {@code model} and opens the graph in ONNX Runtime with every graph optimization on, one
+     * intra-op thread per core. The libtorch model stays its caller's to close.
+     */
+    public static OnnxClassifier of(ClassifierModel model, OnnxExport.Weights weights) {
+        byte[] graph = OnnxExport.export(model.config(), model.tensors(), weights);
+        TextEncoder textEncoder = new TextEncoder(model.source(), model.textEncoder().positionLimit(),
+                model.config().padTokenId());
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
+            OrtSession session = OrtEnvironment.getEnvironment().createSession(graph, options);
+            return new OnnxClassifier(model.config(), model.thresholds(), textEncoder, weights, session);
+        } catch (OrtException | RuntimeException e) {
+            textEncoder.close();
+            throw new IllegalStateException("ONNX Runtime could not open the exported graph: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config;
+    }
+
+    @Override
+    public TextEncoder textEncoder() {
+        return textEncoder;
+    }
+
+    @Override
+    public List<Double> thresholds() {
+        return thresholds;
+    }
+
+    @Override
+    public String engine() {
+        return "onnxruntime " + weights.name().toLowerCase();
+    }
+
+    @Override
+    public float[][] logits(EncodedBatch batch) {
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        long[] shape = {batch.batchSize(), batch.tokens()};
+        long[][] columns = {batch.inputIds(), batch.attentionMask(), batch.tokenTypeIds()};
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        try {
+            for (int i = 0; i < inputNames.size(); i++) {
+                inputs.put(inputNames.get(i), OnnxTensor.createTensor(environment, LongBuffer.wrap(columns[i]), shape));
+            }
+            try (OrtSession.Result result = session.run(inputs)) {
+                FloatBuffer flat = ((OnnxTensor) result.get(0)).getFloatBuffer(); // (B, C)
+                int classes = config.numLabels();
+                float[][] rows = new float[batch.batchSize()][classes];
+                for (float[] row : rows) {
+                    flat.get(row);
+                }
+                return rows;
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed on a batch of " + batch.batchSize() + ": "
+                    + e.getMessage(), e);
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            textEncoder.close();
+        }
+    }
+}
