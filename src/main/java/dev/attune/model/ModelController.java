@@ -9,7 +9,10 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import dev.attune.errors.InvalidInput;
+import dev.attune.modeling.onnx.OnnxExport;
 import dev.attune.system.ProblemResponses;
+import dev.attune.system.Problems;
 import jakarta.validation.Valid;
 
 import org.springframework.http.ContentDisposition;
@@ -23,6 +26,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
@@ -77,16 +81,37 @@ class ModelController {
         models.delete(id);
     }
 
-    @Operation(operationId = "downloadModel", summary = "Download as a Hugging Face checkpoint (zip)", description = "config.json (architectures, "
-            + "id2label, label2id), model.safetensors (F32, HF names) and the tokenizer files: loads with "
-            + "transformers' AutoModelForSequenceClassification.from_pretrained on the unzipped directory.")
+    @Operation(operationId = "downloadModel", summary = "Download as a Hugging Face checkpoint or an ONNX graph (zip)",
+            description = "format=checkpoint (default): config.json (architectures, id2label, label2id), model.safetensors "
+                    + "(F32, HF names) and the tokenizer files: loads with transformers' "
+                    + "AutoModelForSequenceClassification.from_pretrained on the unzipped directory. format=onnx: model.onnx "
+                    + "(opset 17; inputs input_ids, attention_mask and, for BERT, token_type_ids, as optimum names them; "
+                    + "dynamic batch and sequence axes; output logits) with config.json and the tokenizer files; "
+                    + "format=onnx-int8: the same graph with the encoder's linear layers dynamically quantized to int8.")
     @GetMapping(path = "/{id}/download", produces = "application/zip")
     @ApiResponse(responseCode = "200", description = "A zip of the checkpoint's files.", content = @Content(
             mediaType = "application/zip", schema = @Schema(type = "string", format = "binary")))
-    ResponseEntity<StreamingResponseBody> download(@PathVariable String id) {
+    @ProblemResponses(400)
+    ResponseEntity<StreamingResponseBody> download(@PathVariable String id,
+            @RequestParam(defaultValue = "checkpoint") String format) {
         RegisteredModel model = models.get(id);
-        String fileName = model.name().replaceAll("[^A-Za-z0-9._-]+", "-") + ".zip";
-        StreamingResponseBody body = out -> models.writeZip(id, out);
+        String baseName = model.name().replaceAll("[^A-Za-z0-9._-]+", "-");
+        StreamingResponseBody body;
+        String fileName;
+        switch (format) {
+            case "checkpoint" -> {
+                body = out -> models.writeZip(id, out);
+                fileName = baseName + ".zip";
+            }
+            case "onnx", "onnx-int8" -> {
+                byte[] graph = models.exportOnnx(id, format.equals("onnx") ? OnnxExport.Weights.FP32
+                        : OnnxExport.Weights.INT8);
+                body = out -> models.writeOnnxZip(id, graph, out);
+                fileName = baseName + "-" + format + ".zip";
+            }
+            default -> throw new InvalidInput("Unknown download format", "format '" + Problems.echo(format)
+                    + "' is not one of checkpoint, onnx, onnx-int8. Ask for one of those (default checkpoint).");
+        }
         return ResponseEntity.ok()
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(fileName).build().toString())
                 .contentType(MediaType.parseMediaType("application/zip"))

@@ -67,6 +67,23 @@ public class ModelFiles {
         }
     }
 
+    /** A zip of {@code extra} (as {@code name}) and the model's files other than its weights. */
+    void zipWith(String id, String name, byte[] extra, OutputStream out) throws IOException {
+        Path root = dir.resolve(id);
+        try (ZipOutputStream zip = new ZipOutputStream(out); Stream<Path> files = Files.list(root)) {
+            zip.putNextEntry(new ZipEntry(name));
+            zip.write(extra);
+            zip.closeEntry();
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                if (!file.getFileName().toString().endsWith(".safetensors")) {
+                    zip.putNextEntry(new ZipEntry(file.getFileName().toString()));
+                    Files.copy(file, zip);
+                    zip.closeEntry();
+                }
+            }
+        }
+    }
+
     /** Removes temporary and unregistered directories left by a crash. */
     void removeOrphans(Set<String> known) throws IOException {
         try (Stream<Path> entries = Files.list(dir)) {

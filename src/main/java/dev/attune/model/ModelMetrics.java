@@ -13,8 +13,11 @@ import tools.jackson.databind.JsonNode;
  * @param bestEpoch its position in epochs
  * @param validation every validation figure of the best evaluation, as the job reported them
  * @param test the test data set's figures with the best weights; null without a test set
+ * @param quantization what int8 serving costs on the validation rows (fp32 vs int8); null when not measured
+ *     (regression models, models trained before it was measured)
  */
 public record ModelMetrics(String metricForBest, double score, long bestStep, double bestEpoch,
         @Schema(ref = "#/components/schemas/EvaluationMetrics") JsonNode validation,
-        @Schema(ref = "#/components/schemas/EvaluationMetrics") JsonNode test) {
+        @Schema(ref = "#/components/schemas/EvaluationMetrics") JsonNode test,
+        QuantizationCheck quantization) {
 }

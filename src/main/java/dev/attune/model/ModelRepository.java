@@ -78,8 +78,11 @@ class ModelRepository {
         String metric = node.path("metricForBest").asString("accuracy");
         double score = node.has("score") ? node.get("score").asDouble() : legacyScore(metric, node.path("validation"));
         JsonNode test = node.get("test");
+        JsonNode quantization = node.get("quantization");
         return new ModelMetrics(metric, score, node.path("bestStep").asLong(), node.path("bestEpoch").asDouble(),
-                node.get("validation"), test == null || test.isNull() ? null : test);
+                node.get("validation"), test == null || test.isNull() ? null : test,
+                quantization == null || quantization.isNull() ? null
+                        : mapper.treeToValue(quantization, QuantizationCheck.class));
     }
 
     private static double legacyScore(String metric, JsonNode validation) {

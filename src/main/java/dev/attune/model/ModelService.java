@@ -11,6 +11,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import dev.attune.files.FileTrees;
 import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.onnx.OnnxExport;
 import dev.attune.errors.Conflict;
 import dev.attune.errors.InvalidInput;
 import dev.attune.errors.NotFound;
@@ -142,6 +143,21 @@ public class ModelService {
 
     void writeZip(String id, OutputStream out) throws IOException {
         files.zip(get(id).id(), out);
+    }
+
+    /**
+     * The model as an ONNX graph ({@link OnnxExport}: fp32, or int8 with the encoder's linear layers quantized),
+     * exported before anything is sent so a failure is still a problem answer.
+     */
+    byte[] exportOnnx(String id, OnnxExport.Weights weights) {
+        try (ClassifierModel model = ClassifierModel.load(directoryOf(get(id).id()), Device.cpu())) {
+            return OnnxExport.export(model.config(), model.tensors(), weights);
+        }
+    }
+
+    /** model.onnx beside the checkpoint's config.json and tokenizer files (its safetensors left out). */
+    void writeOnnxZip(String id, byte[] graph, OutputStream out) throws IOException {
+        files.zipWith(id, "model.onnx", graph, out);
     }
 
     @EventListener(ApplicationReadyEvent.class)

@@ -12,7 +12,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import dev.attune.checkpoint.CheckpointDir;
 import dev.attune.checkpoint.Safetensors;
@@ -172,18 +171,6 @@ public final class ClassifierModel implements TextClassifier {
             throw new IllegalArgumentException(perLabel.size() + " thresholds for " + config().numLabels() + " labels");
         }
         this.thresholds = perLabel == null ? null : List.copyOf(perLabel);
-    }
-
-    /**
-     * What (B, C) logits mean for this model's problem type: softmax probabilities (single label), a
-     * sigmoid per label (multi-label), or the logits themselves (regression: C = 1, the value).
-     */
-    public static NDArray outputsOf(NDArray logits, ProblemType problemType) {
-        return switch (problemType) {
-            case SINGLE_LABEL_CLASSIFICATION -> logits.softmax(-1);
-            case MULTI_LABEL_CLASSIFICATION -> Activation.sigmoid(logits);
-            case REGRESSION -> logits;
-        };
     }
 
     /** (B, C) logits of an encoded batch: inference, in a scope freed at once. */

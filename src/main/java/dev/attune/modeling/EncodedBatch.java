@@ -41,6 +41,28 @@ public record EncodedBatch(int batchSize, int tokens, long[] inputIds, long[] at
         return new EncodedBatch(batch, tokens, ids, mask, new long[batch * tokens], new boolean[batch]);
     }
 
+    /** Texts' tokens padded to the longest, with their token types and truncation flags. */
+    public static EncodedBatch of(List<TextEncoder.Tokens> texts, long padId) {
+        int tokens = 1;
+        for (TextEncoder.Tokens text : texts) {
+            tokens = Math.max(tokens, text.ids().length);
+        }
+        int batch = texts.size();
+        long[] ids = new long[batch * tokens];
+        long[] mask = new long[batch * tokens];
+        long[] types = new long[batch * tokens];
+        boolean[] truncated = new boolean[batch];
+        Arrays.fill(ids, padId);
+        for (int i = 0; i < batch; i++) {
+            TextEncoder.Tokens text = texts.get(i);
+            System.arraycopy(text.ids(), 0, ids, i * tokens, text.ids().length);
+            System.arraycopy(text.typeIds(), 0, types, i * tokens, text.typeIds().length);
+            Arrays.fill(mask, i * tokens, i * tokens + text.ids().length, 1L);
+            truncated[i] = text.truncated();
+        }
+        return new EncodedBatch(batch, tokens, ids, mask, types, truncated);
+    }
+
     /** Real (non-padding) tokens in the batch. */
     public long realTokens() {
         long count = 0;

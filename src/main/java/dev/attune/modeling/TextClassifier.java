@@ -1,5 +1,6 @@
 package dev.attune.modeling;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,7 +32,26 @@ public interface TextClassifier extends AutoCloseable {
      * predicted value (regression), as {@link ModelOutputs#of}.
      */
     default float[][] outputs(List<String> texts, int maxLength) {
-        return ModelOutputs.of(logits(textEncoder().encode(texts, maxLength)), problemType());
+        return outputs(textEncoder().tokens(texts, maxLength));
+    }
+
+    /**
+     * As {@link #outputs(List, int)} for tokenized texts, in their order. They run in batches of similar
+     * length ({@link LengthGroups}): each padded to its own longest text, little padding computed.
+     */
+    default float[][] outputs(List<TextEncoder.Tokens> texts) {
+        float[][] outputs = new float[texts.size()][];
+        for (int[] group : LengthGroups.of(texts)) {
+            List<TextEncoder.Tokens> members = new ArrayList<>(group.length);
+            for (int index : group) {
+                members.add(texts.get(index));
+            }
+            float[][] rows = ModelOutputs.of(logits(EncodedBatch.of(members, textEncoder().padId())), problemType());
+            for (int i = 0; i < group.length; i++) {
+                outputs[group[i]] = rows[i];
+            }
+        }
+        return outputs;
     }
 
     @Override

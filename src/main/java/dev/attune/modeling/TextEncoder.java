@@ -85,6 +85,30 @@ public final class TextEncoder implements AutoCloseable {
         return new EncodedBatch(batch, tokens, ids, mask, types, truncated);
     }
 
+    /** One text's tokens, unpadded: ids (with special tokens), token types, and whether it was cut to maxLength. */
+    public record Tokens(long[] ids, long[] typeIds, boolean truncated) {
+    }
+
+    /** Each text's tokens, unpadded (the caller batches them): what {@link #encode} pads, text by text. */
+    public List<Tokens> tokens(List<String> texts, int maxLength) {
+        if (maxLength < 2 || maxLength > positionLimit) {
+            throw new IllegalArgumentException("maxLength " + maxLength + " is outside 2.." + positionLimit);
+        }
+        Encoding[] encodings = tokenizer(maxLength).batchEncode(texts);
+        List<Tokens> tokens = new ArrayList<>(encodings.length);
+        for (int i = 0; i < encodings.length; i++) {
+            long[] ids = encodings[i].getIds();
+            tokens.add(new Tokens(ids, encodings[i].getTypeIds(),
+                    ids.length >= maxLength && fullLength(texts.get(i)) > maxLength));
+        }
+        return tokens;
+    }
+
+    /** The model's padding token id. */
+    public long padId() {
+        return padId;
+    }
+
     /** Token ids per text (with special tokens, truncated to maxLength), unpadded. */
     public List<long[]> tokenize(List<String> texts, int maxLength) {
         if (maxLength < 2 || maxLength > positionLimit) {

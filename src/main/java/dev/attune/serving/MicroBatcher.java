@@ -11,25 +11,24 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import dev.attune.modeling.ClassifierModel;
-import dev.attune.modeling.EncodedBatch;
+import dev.attune.modeling.ModelOutputs;
 import dev.attune.modeling.ProblemType;
+import dev.attune.modeling.TextClassifier;
+import dev.attune.modeling.TextEncoder;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Collects texts from concurrent requests into micro-batches (up to {@code batchSize} texts, the first
- * waiting at most {@code maxWait}), runs each batch once, dynamically padded, and hands every request
- * its own rows back. One daemon thread per loaded model.
+ * Collects tokenized texts from concurrent requests into micro-batches (up to {@code batchSize} texts, the
+ * first waiting at most {@code maxWait}), runs each through {@link TextClassifier#outputs(List)} (texts of
+ * similar length together, each group padded to its own longest) and hands every request its own rows back.
+ * One daemon thread per loaded model.
  */
 final class MicroBatcher implements AutoCloseable {
 
-    private record Pending(String text, CompletableFuture<Prediction> result) {
+    private record Pending(TextEncoder.Tokens tokens, CompletableFuture<Prediction> result) {
     }
 
-    private final ClassifierModel model;
+    private final TextClassifier model;
     private final int batchSize;
     private final long maxWaitNanos;
     private final IntConsumer batchSizes;
@@ -39,7 +38,7 @@ final class MicroBatcher implements AutoCloseable {
     private final Thread worker;
     private volatile boolean open = true;
 
-    MicroBatcher(ClassifierModel model, int batchSize, Duration maxWait, IntConsumer batchSizes, String name) {
+    MicroBatcher(TextClassifier model, int batchSize, Duration maxWait, IntConsumer batchSizes, String name) {
         this.model = model;
         this.batchSize = batchSize;
         this.maxWaitNanos = maxWait.toNanos();
@@ -54,13 +53,14 @@ final class MicroBatcher implements AutoCloseable {
         unanswered.addAndGet(texts);
     }
 
-    CompletableFuture<Prediction> submit(String text) {
+    /** Submits a text tokenized by the caller (tokenization runs on request threads, off the model's thread). */
+    CompletableFuture<Prediction> submit(TextEncoder.Tokens tokens) {
         CompletableFuture<Prediction> result = new CompletableFuture<>();
         if (!open) {
             result.completeExceptionally(new IllegalStateException("model unloaded"));
             return result;
         }
-        queue.add(new Pending(text, result));
+        queue.add(new Pending(tokens, result));
         return result;
     }
 
@@ -100,17 +100,10 @@ final class MicroBatcher implements AutoCloseable {
 
     private void run(List<Pending> batch) {
         batchSizes.accept(batch.size());
-        List<String> texts = batch.stream().map(Pending::text).toList();
-        EncodedBatch encoded = model.textEncoder().encode(texts, model.textEncoder().defaultMaxLength());
-        int classes = model.config().numLabels();
-        float[] outputs;
-        try (NDManager scope = model.manager().newSubManager()) {
-            NDArray logits = model.forward(encoded.toNDList(scope), false).get(0); // (B, C)
-            outputs = ClassifierModel.outputsOf(logits, model.problemType()).toFloatArray();
-        }
+        List<TextEncoder.Tokens> texts = batch.stream().map(Pending::tokens).toList();
+        float[][] outputs = model.outputs(texts); // length-grouped: each group padded to its own longest text
         for (int i = 0; i < batch.size(); i++) {
-            float[] row = java.util.Arrays.copyOfRange(outputs, i * classes, (i + 1) * classes);
-            batch.get(i).result().complete(prediction(row, encoded.truncated()[i]));
+            batch.get(i).result().complete(prediction(outputs[i], texts.get(i).truncated()));
         }
     }
 
@@ -128,16 +121,8 @@ final class MicroBatcher implements AutoCloseable {
                 best = c;
             }
         }
-        List<String> chosen = null;
-        if (model.problemType() == ProblemType.MULTI_LABEL_CLASSIFICATION) {
-            List<Double> thresholds = model.thresholds();
-            chosen = new ArrayList<>();
-            for (int c = 0; c < outputs.length; c++) {
-                if (outputs[c] >= (thresholds == null ? 0.5 : thresholds.get(c))) {
-                    chosen.add(labels.get(c));
-                }
-            }
-        }
+        List<String> chosen = model.problemType() != ProblemType.MULTI_LABEL_CLASSIFICATION ? null
+                : ModelOutputs.chosen(outputs, model.thresholds()).stream().map(labels::get).toList();
         return new Prediction(labels.get(best), outputs[best], byLabel, chosen, truncated);
     }
 

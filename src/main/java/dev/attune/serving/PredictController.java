@@ -50,8 +50,11 @@ class PredictController {
      * @param reason why it serves: promoted, best validation score among fine-tuned models, most recently imported
      * @param state "serving", or "switching" while a change of models (import, promotion, deletion) is
      *     applied: the model named may be about to be replaced
+     * @param engine what runs it: "onnxruntime int8", "onnxruntime fp32", "libtorch bf16"...; null while loading
+     * @param engineReason why that engine and precision (attune.predict.precision, and for auto the model's
+     *     measured int8 cost)
      */
-    record ServingStatus(String modelId, String reason, String state) {
+    record ServingStatus(String modelId, String reason, String state, String engine, String engineReason) {
     }
 
     @Operation(operationId = "getServing", summary = "Which model serves /predict, and why")
@@ -63,7 +66,9 @@ class PredictController {
             throw new NotFound("No model to serve", "No classifier is registered. "
                     + "Import one or fine-tune one.");
         }
-        return choice == null ? new ServingStatus(null, "loading", "switching")
-                : new ServingStatus(choice.modelId(), choice.reason(), switching ? "switching" : "serving");
+        String[] engine = serving.servingEngine();
+        return choice == null ? new ServingStatus(null, "loading", "switching", null, null)
+                : new ServingStatus(choice.modelId(), choice.reason(), switching ? "switching" : "serving",
+                        engine == null ? null : engine[0], engine == null ? null : engine[1]);
     }
 }

@@ -6,7 +6,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
-import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.TextClassifier;
+import dev.attune.modeling.TextEncoder;
 
 /**
  * A loaded model serving predictions, reference-counted so that a swap never closes it under a
@@ -15,18 +16,31 @@ import dev.attune.modeling.ClassifierModel;
 final class Predictor {
 
     private final String modelId;
-    private final ClassifierModel model;
+    private final TextClassifier model;
+    private final String engineReason;
     private final MicroBatcher batcher;
     private final AtomicInteger references = new AtomicInteger(1);
 
-    Predictor(String modelId, ClassifierModel model, int batchSize, Duration maxWait, IntConsumer batchSizes) {
+    /** @param engineReason why this engine and precision serve the model (the serving status shows it) */
+    Predictor(String modelId, TextClassifier model, String engineReason, int batchSize, Duration maxWait,
+            IntConsumer batchSizes) {
         this.modelId = modelId;
         this.model = model;
+        this.engineReason = engineReason;
         this.batcher = new MicroBatcher(model, batchSize, maxWait, batchSizes, modelId.substring(0, 8));
     }
 
     String modelId() {
         return modelId;
+    }
+
+    /** What runs the model ("onnxruntime int8"...). */
+    String engine() {
+        return model.engine();
+    }
+
+    String engineReason() {
+        return engineReason;
     }
 
     int maxLength() {
@@ -54,8 +68,9 @@ final class Predictor {
 
     /** Predictions for the texts, in order; waits for their micro-batches. */
     List<Prediction> predict(List<String> texts) {
+        List<TextEncoder.Tokens> tokens = model.textEncoder().tokens(texts, maxLength()); // on this request's thread
         batcher.expect(texts.size());
-        List<CompletableFuture<Prediction>> futures = texts.stream().map(batcher::submit).toList();
+        List<CompletableFuture<Prediction>> futures = tokens.stream().map(batcher::submit).toList();
         return futures.stream().map(CompletableFuture::join).toList();
     }
 }

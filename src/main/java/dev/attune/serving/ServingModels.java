@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.attune.engine.EngineInfo;
 import dev.attune.model.ModelService;
 import dev.attune.model.ModelsChangedEvent;
+import dev.attune.model.RegisteredModel;
 import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.TextClassifier;
 import dev.attune.system.AttuneProperties;
 import dev.attune.system.LocalNode;
 import dev.attune.system.NodeRole;
@@ -279,8 +281,27 @@ public class ServingModels implements DisposableBean {
     }
 
     private Predictor load(String modelId) {
+        RegisteredModel record = models.get(modelId);
         ClassifierModel model = ClassifierModel.load(models.directoryOf(modelId), engine.defaultDevice());
-        return new Predictor(modelId, model, settings.batchSize(), settings.maxWait(), batchSizes::record);
+        ServingEngine.Choice choice;
+        TextClassifier classifier;
+        try {
+            choice = ServingEngine.choose(settings.precision(),
+                    record.metrics() == null ? null : record.metrics().quantization(), engine.defaultDevice());
+            classifier = ServingEngine.open(model, choice);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        log.info("Model {} serves through {} ({})", modelId, classifier.engine(), choice.reason());
+        return new Predictor(modelId, classifier, choice.reason(), settings.batchSize(), settings.maxWait(),
+                batchSizes::record);
+    }
+
+    /** The engine serving the chosen model and why, or null while none is loaded. */
+    String[] servingEngine() {
+        Predictor serving = current.get();
+        return serving == null ? null : new String[] {serving.engine(), serving.engineReason()};
     }
 
     private void swap(Predictor next) {

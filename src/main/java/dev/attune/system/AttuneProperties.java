@@ -1,5 +1,7 @@
 package dev.attune.system;
 
+import dev.attune.modeling.ServingPrecision;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -97,12 +99,15 @@ public record AttuneProperties(
      * @param maxBodySize largest request body accepted by the predict endpoints
      * @param refreshInterval how often the serving choice is re-read from the database, so that every serving
      *        replica follows a promotion, a new model or a deletion made through another node
+     * @param precision how models are served: auto (int8 on a CPU when the model's validation rows lost at most
+     *        0.5 points to it, else fp32; a GPU's half precision), fp32, int8 (ONNX Runtime) or bf16 (libtorch)
      */
     public record Predict(@Min(1) @DefaultValue("256") int maxBatch,
             @Min(1) @DefaultValue("32") int batchSize,
             @NotNull @DefaultValue("5ms") Duration maxWait,
             @NotNull @DefaultValue("1MB") DataSize maxBodySize,
-            @NotNull @DefaultValue("2s") Duration refreshInterval) {
+            @NotNull @DefaultValue("2s") Duration refreshInterval,
+            @NotNull @DefaultValue("auto") ServingPrecision precision) {
     }
 
     /**

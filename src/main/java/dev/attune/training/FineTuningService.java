@@ -13,6 +13,7 @@ import dev.attune.dataset.Dataset;
 import dev.attune.dataset.DatasetRow;
 import dev.attune.dataset.DatasetService;
 import dev.attune.model.ModelMetrics;
+import dev.attune.model.QuantizationCheck;
 import dev.attune.model.ModelService;
 import dev.attune.model.ModelSources;
 import dev.attune.model.Origin;
@@ -234,11 +235,12 @@ public class FineTuningService {
                         best.config().padTokenId()), options.batchSize() * 2, listener);
                 listener.log("test on %d examples: %s".formatted(test.count(), test.summary()));
             }
+            QuantizationCheck quantization = Int8Check.measure(best, validation, options.maxLength(), listener);
             String name = request.name() != null && !request.name().isBlank() ? request.name()
                     : "fine-tuned " + baseName(request.baseModel()) + " on " + dataset.name();
             listener.onPhase(TrainingListener.Phase.SAVING, 0, 0);
             RegisteredModel registered = models.register(best, name, request.baseModel(), Origin.JOB, jobId,
-                    metricsOf(result, test, options));
+                    metricsOf(result, test, quantization, options));
             resume.delete();
             return new FineTuneOutcome(registered, result, test);
         }
@@ -274,10 +276,12 @@ public class FineTuningService {
         return trimmed.substring(Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\')) + 1);
     }
 
-    private ModelMetrics metricsOf(TrainingResult result, EvaluationMetrics test, TrainingOptions options) {
+    private ModelMetrics metricsOf(TrainingResult result, EvaluationMetrics test, QuantizationCheck quantization,
+            TrainingOptions options) {
         EvaluationPoint best = result.best();
         return new ModelMetrics(options.metricForBest().id(), best.metrics().score(options.metricForBest()), best.step(),
-                best.epoch(), mapper.valueToTree(best.metrics()), test == null ? null : mapper.valueToTree(test));
+                best.epoch(), mapper.valueToTree(best.metrics()), test == null ? null : mapper.valueToTree(test),
+                quantization);
     }
 
     private static List<Example> examplesOf(List<DatasetRow> rows, List<String> labels, ProblemType type, String role) {

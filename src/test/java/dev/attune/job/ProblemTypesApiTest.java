@@ -36,7 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
  * model: upload → job → model → /predict → export, and the export reloads with the same outputs.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"attune.jobs.progress-interval=0s"})
+        // fp32 serving: the export's reloaded outputs are compared with the served ones to 1e-5 (int8 would differ)
+        properties = {"attune.jobs.progress-interval=0s", "attune.predict.precision=fp32"})
 class ProblemTypesApiTest {
 
     private static final String JOBS = "/api/v1/jobs";

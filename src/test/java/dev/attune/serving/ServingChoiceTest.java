@@ -64,7 +64,7 @@ class ServingChoiceTest {
     }
 
     private static RegisteredModel job(String id, String metric, double score) {
-        return model(id, Origin.JOB, new ModelMetrics(metric, score, 10, 1.0, null, null));
+        return model(id, Origin.JOB, new ModelMetrics(metric, score, 10, 1.0, null, null, null));
     }
 
     private static RegisteredModel imported(String id) {

@@ -1,0 +1,61 @@
+package dev.attune.serving;
+
+import ai.djl.Device;
+import dev.attune.model.QuantizationCheck;
+import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.Precision;
+import dev.attune.modeling.ServingPrecision;
+import dev.attune.modeling.TextClassifier;
+import dev.attune.modeling.onnx.OnnxClassifier;
+import dev.attune.modeling.onnx.OnnxExport;
+
+/**
+ * Which engine and precision serve a model, and why. On a CPU, ONNX Runtime on the exported graph:
+ * bench/serving.sh measured it faster than libtorch at every batch size on the same MiniLM (fp32 and int8; bf16
+ * products in libtorch came second to int8). On a GPU, libtorch (the ONNX Runtime build bundled is CPU-only).
+ */
+final class ServingEngine {
+
+    /** The precision chosen and the reason the serving status shows. */
+    record Choice(ServingPrecision precision, String reason) {
+    }
+
+    private ServingEngine() {
+    }
+
+    static Choice choose(ServingPrecision setting, QuantizationCheck check, Device device) {
+        if (setting != ServingPrecision.AUTO) {
+            return new Choice(setting, "attune.predict.precision is " + setting.id());
+        }
+        if (device.isGpu()) {
+            return new Choice(ServingPrecision.BF16, "auto on a GPU: libtorch in the GPU's half precision");
+        }
+        if (check == null) {
+            return new Choice(ServingPrecision.FP32, "auto: int8 was never measured on this model's validation rows "
+                    + "(an import, a regression, or trained before the check existed)");
+        }
+        String measured = "int8 changes %s by %+.2f points on %d validation rows".formatted(check.metric(),
+                -100 * check.loss(), check.examples());
+        return check.int8KeepsAccuracy() ? new Choice(ServingPrecision.INT8, "auto: " + measured)
+                : new Choice(ServingPrecision.FP32, "auto: " + measured + ", more than the 0.5 allowed");
+    }
+
+    /**
+     * The classifier serving {@code model} in the chosen precision. ONNX Runtime builds its own copy and
+     * the libtorch model is closed; libtorch serves the model itself.
+     */
+    static TextClassifier open(ClassifierModel model, Choice choice) {
+        Device device = model.manager().getDevice();
+        if (device.isGpu() || choice.precision() == ServingPrecision.BF16) {
+            model.usePrecision(switch (choice.precision()) {
+                case BF16 -> device.isGpu() ? Precision.AUTO : Precision.BF16;
+                default -> Precision.FP32;
+            });
+            return model;
+        }
+        try (model) {
+            return OnnxClassifier.of(model, choice.precision() == ServingPrecision.INT8 ? OnnxExport.Weights.INT8
+                    : OnnxExport.Weights.FP32);
+        }
+    }
+}

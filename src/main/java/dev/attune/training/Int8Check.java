@@ -1,0 +1,83 @@
+package dev.attune.training;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import dev.attune.model.QuantizationCheck;
+import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.ModelOutputs;
+import dev.attune.modeling.ProblemType;
+import dev.attune.modeling.ServingPrecision;
+import dev.attune.modeling.onnx.OnnxClassifier;
+import dev.attune.modeling.onnx.OnnxExport;
+
+/**
+ * Measures what int8 serving costs a freshly trained model: its validation rows scored by the served fp32
+ * graph and by the int8 one (ONNX Runtime, the engine /predict uses), the metric of each. Stored with the
+ * model; serving's {@code auto} refuses int8 when it loses more than {@link ServingPrecision#MAX_INT8_LOSS}.
+ */
+final class Int8Check {
+
+    private static final int BATCH = 64;
+
+    private Int8Check() {
+    }
+
+    /** The check, or null for regressions, an empty validation set, or when it could not run (logged). */
+    static QuantizationCheck measure(ClassifierModel best, List<Example> validation, Integer maxLength,
+            TrainingListener listener) {
+        if (best.problemType() == ProblemType.REGRESSION || validation.isEmpty()) {
+            return null;
+        }
+        int length = maxLength != null ? maxLength : best.textEncoder().defaultMaxLength();
+        try (OnnxClassifier fp32 = OnnxClassifier.of(best, OnnxExport.Weights.FP32);
+                OnnxClassifier int8 = OnnxClassifier.of(best, OnnxExport.Weights.INT8)) {
+            String metric = best.problemType() == ProblemType.SINGLE_LABEL_CLASSIFICATION ? "accuracy"
+                    : "subset_accuracy";
+            QuantizationCheck check = new QuantizationCheck(metric, score(fp32, validation, length),
+                    score(int8, validation, length), validation.size());
+            listener.log("int8 serving check on %d validation examples: %s fp32 %.4f, int8 %.4f (%+.2f points): auto "
+                    .formatted(check.examples(), metric, check.fp32(), check.int8(), -100 * check.loss())
+                    + (check.int8KeepsAccuracy() ? "serves int8" : "serves fp32 (int8 loses over 0.5 points)"));
+            return check;
+        } catch (RuntimeException e) {
+            listener.log("int8 serving check skipped: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** The fraction of examples whose decision (the top label, or the labels over threshold) is right. */
+    private static double score(OnnxClassifier classifier, List<Example> examples, int maxLength) {
+        // similar lengths together: little padding
+        int[] order = IntStream.range(0, examples.size()).boxed()
+                .sorted(Comparator.comparingInt(i -> examples.get(i).text().length())).mapToInt(i -> i).toArray();
+        int right = 0;
+        for (int from = 0; from < order.length; from += BATCH) {
+            int[] indices = Arrays.copyOfRange(order, from, Math.min(order.length, from + BATCH));
+            List<String> texts = Arrays.stream(indices).mapToObj(i -> examples.get(i).text()).toList();
+            float[][] outputs = classifier.outputs(texts, maxLength);
+            for (int i = 0; i < indices.length; i++) {
+                int[] labels = examples.get(indices[i]).labels();
+                if (classifier.problemType() == ProblemType.SINGLE_LABEL_CLASSIFICATION) {
+                    right += argmax(outputs[i]) == labels[0] ? 1 : 0;
+                } else {
+                    List<Integer> chosen = ModelOutputs.chosen(outputs[i], classifier.thresholds());
+                    right += chosen.equals(Arrays.stream(labels).sorted().boxed().toList()) ? 1 : 0;
+                }
+            }
+        }
+        return (double) right / examples.size();
+    }
+
+    private static int argmax(float[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}
