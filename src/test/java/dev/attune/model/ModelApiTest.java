@@ -17,6 +17,11 @@ import dev.attune.support.FakeHub;
 import dev.attune.support.Golden;
 import dev.attune.support.Http;
 import dev.attune.support.ModelDownload;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import java.nio.LongBuffer;
+import org.junit.jupiter.params.provider.CsvSource;
 import dev.attune.support.TestDataDir;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -105,6 +110,59 @@ class ModelApiTest {
             }
             assertThat(Golden.maxAbsDiff(flat, Golden.flatFloats(golden.get("probabilities")))).isLessThan(1e-4f);
         }
+    }
+
+    /** An ONNX download, run as a user would: ONNX Runtime's Java API on model.onnx, the golden padded ids. */
+    @ParameterizedTest
+    @CsvSource({"tiny-bert-sst2,onnx", "tiny-distilbert-sst2,onnx", "tiny-roberta-sst2,onnx", "tiny-bert-sst2,onnx-int8",
+            "tiny-roberta-sst2,onnx-int8"})
+    void onnxDownloadRunsInOnnxRuntimeWithTransformersLogits(String name, String format) throws Exception {
+        String id = importModel(Golden.dir(name).toString(), name).json().get("id").stringValue();
+        Path unzipped = ModelDownload.unzip(port, id, dataDir, format);
+        assertThat(Files.list(unzipped).map(p -> p.getFileName().toString()).toList())
+                .contains("model.onnx", "config.json", "tokenizer.json").doesNotContain("model.safetensors");
+
+        JsonNode golden = Golden.json(name);
+        long[] ids = Golden.flatLongs(golden.get("input_ids"));
+        int batch = golden.get("input_ids").size();
+        long[] shape = {batch, ids.length / batch};
+        long pad = tools.jackson.databind.json.JsonMapper.builder().build()
+                .readTree(Files.readString(unzipped.resolve("config.json"))).get("pad_token_id").asLong();
+        long[] mask = new long[ids.length];
+        for (int row = 0; row < batch; row++) { // real tokens up to the last non-padding one
+            int last = (int) shape[1] - 1;
+            while (ids[row * (int) shape[1] + last] == pad) {
+                last--;
+            }
+            java.util.Arrays.fill(mask, row * (int) shape[1], row * (int) shape[1] + last + 1, 1L);
+        }
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        try (OrtSession session = environment.createSession(unzipped.resolve("model.onnx").toString());
+                OnnxTensor inputIds = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
+                OnnxTensor attentionMask = OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape);
+                OnnxTensor tokenTypes = OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[ids.length]), shape)) {
+            Map<String, OnnxTensor> inputs = new java.util.HashMap<>(Map.of("input_ids", inputIds,
+                    "attention_mask", attentionMask));
+            if (name.startsWith("tiny-bert")) { // optimum: only BERT has token types
+                inputs.put("token_type_ids", tokenTypes);
+            }
+            assertThat(session.getInputNames()).containsExactlyInAnyOrderElementsOf(inputs.keySet());
+            assertThat(session.getOutputNames()).containsExactly("logits");
+            try (OrtSession.Result result = session.run(inputs)) {
+                java.nio.FloatBuffer out = ((OnnxTensor) result.get("logits").orElseThrow()).getFloatBuffer();
+                float[] logits = new float[out.remaining()];
+                out.get(logits);
+                float diff = Golden.maxAbsDiff(logits, Golden.flatFloats(golden.get("logits")));
+                // int8: quantization noise, measured 0.004-0.01 on these models
+                assertThat(diff).isLessThan(format.equals("onnx") ? 1e-4f : 0.05f);
+            }
+        }
+    }
+
+    @Test
+    void unknownDownloadFormatIs400() {
+        String id = importModel(Golden.dir("tiny-bert-sst2").toString(), "tiny").json().get("id").stringValue();
+        assertProblem(http.get(MODELS + "/" + id + "/download?format=tflite"), 400, "Unknown download format");
     }
 
     @Test

@@ -269,7 +269,11 @@ class PredictApiTest {
         }
         assertThat(http.postJson("/api/v1/models/" + keep + "/promote", "").status()).isEqualTo(200);
         awaitServing(keep);
-        assertThat(http.get("/api/v1/serving").json().get("state").stringValue()).isEqualTo("serving");
+        JsonNode status = http.get("/api/v1/serving").json();
+        assertThat(status.get("state").stringValue()).isEqualTo("serving");
+        // an import has no int8 measurement: auto serves it in fp32 through ONNX Runtime, and says why
+        assertThat(status.get("engine").stringValue()).isEqualTo("onnxruntime fp32");
+        assertThat(status.get("engineReason").stringValue()).contains("int8 was never measured");
         assertThat(http.postJson("/predict", body("great fun")).status()).isEqualTo(200);
     }
 

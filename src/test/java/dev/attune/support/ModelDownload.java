@@ -21,8 +21,13 @@ public final class ModelDownload {
 
     /** GET /api/v1/models/{id}/download, unzipped into a new directory under {@code parent}. */
     public static Path unzip(int port, String modelId, Path parent) throws IOException {
+        return unzip(port, modelId, parent, "checkpoint");
+    }
+
+    /** As {@link #unzip(int, String, Path)} in a format: checkpoint, onnx or onnx-int8. */
+    public static Path unzip(int port, String modelId, Path parent, String format) throws IOException {
         ResponseEntity<Resource> response = RestClient.create("http://localhost:" + port).get()
-                .uri("/api/v1/models/" + modelId + "/download").retrieve().toEntity(Resource.class);
+                .uri("/api/v1/models/" + modelId + "/download?format=" + format).retrieve().toEntity(Resource.class);
         assertThat(response.getStatusCode().value()).isEqualTo(200);
         assertThat(response.getHeaders().getContentDisposition().getFilename()).endsWith(".zip");
         Path target = Files.createTempDirectory(parent, "unzipped-");

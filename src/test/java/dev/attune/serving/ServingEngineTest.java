@@ -1,0 +1,48 @@
+package dev.attune.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import dev.attune.model.QuantizationCheck;
+import dev.attune.modeling.ServingPrecision;
+import org.junit.jupiter.api.Test;
+
+class ServingEngineTest {
+
+    @Test
+    void autoServesInt8WhenTheValidationRowsLostAtMostHalfAPoint() {
+        ServingEngine.Choice choice = ServingEngine.choose(ServingPrecision.AUTO,
+                new QuantizationCheck("accuracy", 0.850, 0.846, 1000), Device.cpu());
+        assertThat(choice.precision()).isEqualTo(ServingPrecision.INT8);
+        assertThat(choice.reason()).contains("-0.40 points on 1000 validation rows");
+    }
+
+    @Test
+    void autoServesFp32WhenInt8LosesMoreThanHalfAPoint() {
+        ServingEngine.Choice choice = ServingEngine.choose(ServingPrecision.AUTO,
+                new QuantizationCheck("accuracy", 0.850, 0.844, 1000), Device.cpu());
+        assertThat(choice.precision()).isEqualTo(ServingPrecision.FP32);
+        assertThat(choice.reason()).contains("more than the 0.5 allowed");
+    }
+
+    @Test
+    void autoServesFp32WithoutAMeasurement() {
+        assertThat(ServingEngine.choose(ServingPrecision.AUTO, null, Device.cpu()).precision())
+                .isEqualTo(ServingPrecision.FP32);
+    }
+
+    @Test
+    void anExplicitPrecisionIsKeptWhateverTheMeasurement() {
+        QuantizationCheck lossy = new QuantizationCheck("accuracy", 0.9, 0.5, 10);
+        assertThat(ServingEngine.choose(ServingPrecision.INT8, lossy, Device.cpu()).precision())
+                .isEqualTo(ServingPrecision.INT8);
+        assertThat(ServingEngine.choose(ServingPrecision.BF16, null, Device.cpu()).reason())
+                .isEqualTo("attune.predict.precision is bf16");
+    }
+
+    @Test
+    void autoOnAGpuServesLibtorchInHalfPrecision() {
+        assertThat(ServingEngine.choose(ServingPrecision.AUTO, null, Device.gpu()).precision())
+                .isEqualTo(ServingPrecision.BF16);
+    }
+}
