@@ -33,3 +33,81 @@ echo "## In-process, sst2_dev sentences ($seconds s per figure)"
 OPT_OUT_TRACKING=true java ${BENCH_JAVA_OPTS:-} -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "$classes/classes:$classes/test-classes:$(cat target/bench.classpath):$(cat "$work/anchor.classpath")" \
   dev.attune.bench.ServingBenchmark model="$work/models/minilm-headed" seconds="$seconds" 2>&1 | grep '^|'
+
+# --- over HTTP: train the quick start's job once, then serve it in each precision ---
+mvn -q -B package -DskipTests >/dev/null
+shared=$(cd ../shared && pwd); port=${PORT:-18090}; base=localhost:$port
+start_service() { # $1: serving precision
+  MALLOC_ARENA_MAX=2 OPT_OUT_TRACKING=true java -Xms512m -Xmx512m -XX:+AlwaysPreTouch -Dai.djl.offline=true \
+    -jar target/attune-0.1.0-SNAPSHOT.jar --server.port=$port --attune.data-dir="$work/data" \
+    --attune.models.import-roots="$shared/models" --attune.predict.precision="$1" >> "$work/service.log" 2>&1 &
+  pid=$!
+  until curl -sf $base/actuator/health >/dev/null; do sleep 0.5; done
+}
+start_service auto
+train=$(curl -s -F file=@../shared/datasets/sst2_train.csv.gz $base/api/v1/datasets | jq -r .id)
+dev=$(curl -s -F file=@../shared/datasets/sst2_dev.csv $base/api/v1/datasets | jq -r .id)
+job=$(curl -s -H 'Content-Type: application/json' -d "{\"datasetId\": \"$train\", \"testDatasetId\": \"$dev\",
+  \"baseModel\": \"$shared/models/all-MiniLM-L6-v2\", \"epochs\": 1, \"maxTrainSamples\": ${TRAIN_ROWS:-1500},
+  \"maxLength\": 64, \"learningRate\": 1e-4}" $base/api/v1/jobs | jq -r .id)
+until curl -s $base/api/v1/jobs/$job | jq -e '.status | test("SUCCEEDED|FAILED|CANCELLED")' >/dev/null; do sleep 2; done
+model=$(curl -s $base/api/v1/jobs/$job | jq -r .modelId)
+curl -s $base/api/v1/models/$model | jq -c '{test: .metrics.test.accuracy, int8check: .metrics.quantization}'
+
+# wrk sends one sst2_dev sentence per request, cycling through all of them
+python3 - "$work/predict.lua" <<'PY'
+import csv, json, sys
+texts = [row["text"] for row in csv.DictReader(open("../shared/datasets/sst2_dev.csv"))]
+with open(sys.argv[1], "w") as lua:
+    lua.write("local bodies = {\n" + ",\n".join("[==[" + json.dumps({"text": t}) + "]==]" for t in texts) + "}\n")
+    lua.write('local i = 0\nrequest = function()\n  i = i % #bodies + 1\n'
+              '  return wrk.format("POST", "/predict", {["Content-Type"] = "application/json"}, bodies[i])\nend\n')
+PY
+served_accuracy() { # every sst2_dev sentence through /predict, in requests of 64 texts
+  python3 - "$base" <<'PY'
+import csv, json, sys, urllib.request
+rows = list(csv.DictReader(open("../shared/datasets/sst2_dev.csv")))
+right = 0
+for i in range(0, len(rows), 64):
+    chunk = rows[i:i + 64]
+    request = urllib.request.Request("http://" + sys.argv[1] + "/predict", json.dumps({"texts": [r["text"] for r in chunk]}).encode(),
+                                     {"Content-Type": "application/json"})
+    answer = json.load(urllib.request.urlopen(request))
+    right += sum(p["label"] == r["label"] for p, r in zip(answer["predictions"], chunk))
+print("%.2f" % (100 * right / len(rows)))
+PY
+}
+wrk_figures() { # $1 connections -> "requests/s p50 p99"
+  wrk -t$(( $1 < 2 ? 1 : 2 )) -c$1 -d${seconds}s --latency -s "$work/predict.lua" http://$base/predict 2>&1 |
+    awk '/Requests\/sec/ {rps=$2} / 50%/ {p50=$2} / 99%/ {p99=$2} END {print rps, p50, p99}'
+}
+
+echo
+echo "## /predict over HTTP (wrk, one sst2_dev sentence per request, $seconds s per figure); job test accuracy $(curl -s $base/api/v1/models/$model | jq -r '.metrics.test.accuracy * 100 | . * 100 | round / 100')%"
+echo "| attune.predict.precision | engine | served sst2_dev accuracy | 1 connection req/s | p50 | p99 | 32 connections req/s | p50 | p99 | RSS MB after |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+for precision in $precisions; do
+  kill $pid 2>/dev/null; wait $pid 2>/dev/null || true
+  start_service $precision
+  until curl -s $base/api/v1/serving | jq -e '.engine != null' >/dev/null; do sleep 0.5; done
+  engine=$(curl -s $base/api/v1/serving | jq -r .engine)
+  accuracy=$(served_accuracy)
+  wrk -t1 -c8 -d3s -s "$work/predict.lua" http://$base/predict >/dev/null 2>&1 # warm-up
+  read -r one_rps one_p50 one_p99 <<< "$(wrk_figures 1)"
+  read -r many_rps many_p50 many_p99 <<< "$(wrk_figures 32)"
+  rss=$(( $(awk '/VmRSS/ {print $2}' /proc/$pid/status) / 1024 ))
+  echo "| $precision | $engine | $accuracy% | $one_rps | $one_p50 | $one_p99 | $many_rps | $many_p50 | $many_p99 | $rss |"
+done
+
+# optional soak: SOAK_SECONDS=600 bench/serving.sh -> RSS every 30 s at 32 connections (last precision)
+if [ "${SOAK_SECONDS:-0}" -gt 0 ]; then
+  echo; echo "## Soak: 32 connections for $SOAK_SECONDS s, RSS (MB) every 30 s"
+  wrk -t2 -c32 -d${SOAK_SECONDS}s --latency -s "$work/predict.lua" http://$base/predict > "$work/soak.txt" 2>&1 &
+  soak=$!
+  samples=""
+  while kill -0 $soak 2>/dev/null; do
+    samples="$samples $(( $(awk '/VmRSS/ {print $2}' /proc/$pid/status) / 1024 ))"; sleep 30
+  done
+  echo "RSS:$samples"
+  grep -E 'Requests/sec| 50%| 99%|Non-2xx|Socket errors' "$work/soak.txt" || true
+fi

@@ -307,7 +307,7 @@ class PredictApiTest {
         long deadline = System.currentTimeMillis() + 30_000;
         while (System.currentTimeMillis() < deadline) {
             Http.Response serving = http.get("/api/v1/serving");
-            if (serving.status() == 200 && serving.json().get("modelId").stringValue().equals(id)) {
+            if (serving.status() == 200 && serving.json().path("modelId").asString("").equals(id)) { // null while loading
                 return;
             }
             try {
