@@ -7,6 +7,7 @@
 #     sentence per request at 1 and 32 connections; the served accuracy on all of sst2_dev beside the job's own
 #     test figure, for each serving precision.
 # Usage: bench/serving.sh [seconds per measurement, default 15] [precisions, default "auto fp32 int8 bf16"]
+# Environment: IN_PROCESS=0 skips part 1; TRAIN_ROWS (default 1500) sizes the job; SOAK_SECONDS adds a soak.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-15}; precisions=${2:-auto fp32 int8 bf16}
@@ -29,16 +30,18 @@ POM
 mvn -q -B -f "$work/anchor/pom.xml" dependency:build-classpath -Dmdep.outputFile="$work/anchor.classpath" >/dev/null
 bench_java dev.attune.bench.ExportCheckpoint ../shared/models/all-MiniLM-L6-v2 "$work/models/minilm-headed" >/dev/null 2>&1
 
+if [ "${IN_PROCESS:-1}" = 1 ]; then # IN_PROCESS=0 skips this half
 echo "## In-process, sst2_dev sentences ($seconds s per figure)"
 OPT_OUT_TRACKING=true java ${BENCH_JAVA_OPTS:-} -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "$classes/classes:$classes/test-classes:$(cat target/bench.classpath):$(cat "$work/anchor.classpath")" \
   dev.attune.bench.ServingBenchmark model="$work/models/minilm-headed" seconds="$seconds" 2>&1 | grep '^|'
+fi
 
 # --- over HTTP: train the quick start's job once, then serve it in each precision ---
 mvn -q -B package -DskipTests >/dev/null
 shared=$(cd ../shared && pwd); port=${PORT:-18090}; base=localhost:$port
 start_service() { # $1: serving precision
-  MALLOC_ARENA_MAX=2 OPT_OUT_TRACKING=true java -Xms512m -Xmx512m -XX:+AlwaysPreTouch -Dai.djl.offline=true \
+  MALLOC_ARENA_MAX=2 OPT_OUT_TRACKING=true java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Dai.djl.offline=true \
     -jar target/attune-0.1.0-SNAPSHOT.jar --server.port=$port --attune.data-dir="$work/data" \
     --attune.models.import-roots="$shared/models" --attune.predict.precision="$1" >> "$work/service.log" 2>&1 &
   pid=$!

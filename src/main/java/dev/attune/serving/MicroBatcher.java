@@ -9,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 
 import dev.attune.modeling.ModelOutputs;
@@ -36,6 +37,8 @@ final class MicroBatcher implements AutoCloseable {
     /** Texts announced by requests and not answered yet: when all are in the batch, waiting is pointless. */
     private final AtomicInteger unanswered = new AtomicInteger();
     private final Thread worker;
+    /** Held while a batch runs, by the batcher thread or by a request running alone: one batch at a time. */
+    private final ReentrantLock running = new ReentrantLock();
     private volatile boolean open = true;
 
     MicroBatcher(TextClassifier model, int batchSize, Duration maxWait, IntConsumer batchSizes, String name) {
@@ -64,6 +67,27 @@ final class MicroBatcher implements AutoCloseable {
         return result;
     }
 
+    /**
+     * When no other text is queued, announced or running, the calling request runs its own texts on its own
+     * thread: an idle service answers without two thread hand-offs. Null when it must queue instead.
+     */
+    List<Prediction> runAloneIfIdle(List<TextEncoder.Tokens> texts) {
+        if (!open || !queue.isEmpty() || unanswered.get() > 0 || !running.tryLock()) {
+            return null;
+        }
+        try {
+            batchSizes.accept(texts.size());
+            float[][] outputs = model.outputs(texts);
+            List<Prediction> predictions = new ArrayList<>(texts.size());
+            for (int i = 0; i < texts.size(); i++) {
+                predictions.add(prediction(outputs[i], texts.get(i).truncated()));
+            }
+            return predictions;
+        } finally {
+            running.unlock();
+        }
+    }
+
     private void loop() {
         List<Pending> batch = new ArrayList<>(batchSize);
         while (open) {
@@ -85,7 +109,12 @@ final class MicroBatcher implements AutoCloseable {
                     }
                     batch.add(next);
                 }
-                run(batch);
+                running.lock();
+                try {
+                    run(batch);
+                } finally {
+                    running.unlock();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -69,6 +69,10 @@ final class Predictor {
     /** Predictions for the texts, in order; waits for their micro-batches. */
     List<Prediction> predict(List<String> texts) {
         List<TextEncoder.Tokens> tokens = model.textEncoder().tokens(texts, maxLength()); // on this request's thread
+        List<Prediction> alone = batcher.runAloneIfIdle(tokens);
+        if (alone != null) {
+            return alone;
+        }
         batcher.expect(texts.size());
         List<CompletableFuture<Prediction>> futures = tokens.stream().map(batcher::submit).toList();
         return futures.stream().map(CompletableFuture::join).toList();

@@ -24,9 +24,12 @@ import dev.attune.modeling.onnx.OnnxExport;
  * (tokenization included) and one text's p50/p99. Run with bench/serving.sh; prints a markdown table.
  *
  * <p>Arguments (key=value): model=DIR (a headed MiniLM, default from bench/serving.sh), seconds=N per
- * measurement (default 15), engines=comma list (default all).
+ * measurement (default 15), engines=comma list (default all), pauseMs=N idle between single-text calls (default 0).
  */
 public final class ServingBenchmark {
+
+    /** Idle time between single-text calls (pauseMs=N): a served model waits between requests too. */
+    private static long pauseMillis;
 
     private record Figures(String engine, double textsPerSecond, double p50, double p99) {
     }
@@ -35,6 +38,7 @@ public final class ServingBenchmark {
         Map<String, String> arguments = BenchInputs.arguments(args);
         Path model = Path.of(arguments.get("model")).toAbsolutePath();
         double seconds = Double.parseDouble(arguments.getOrDefault("seconds", "15"));
+        pauseMillis = Long.parseLong(arguments.getOrDefault("pauseMs", "0"));
         List<String> engines = Arrays.asList(arguments.getOrDefault("engines",
                 "ort-fp32,ort-int8,attune-libtorch-fp32,attune-libtorch-bf16,attune-onnx-fp32,attune-onnx-int8").split(","));
         List<String> texts = BenchInputs.read(Path.of("../shared/datasets/sst2_dev.csv"), "label").stream()
@@ -119,6 +123,14 @@ public final class ServingBenchmark {
             long one = System.nanoTime();
             run.accept(List.of(texts.get(i % texts.size())));
             latencies.add((System.nanoTime() - one) / 1e6);
+            if (pauseMillis > 0) {
+                try {
+                    Thread.sleep(pauseMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
         }
         double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return new Figures(engine, textsPerSecond, sorted[sorted.length / 2],

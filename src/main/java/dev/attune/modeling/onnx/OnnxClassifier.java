@@ -52,6 +52,8 @@ public final class OnnxClassifier implements TextClassifier {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
+            // idle kernel threads sleep instead of spinning: the cores stay free for request threads
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
             OrtSession session = OrtEnvironment.getEnvironment().createSession(graph, options);
             return new OnnxClassifier(model.config(), model.thresholds(), textEncoder, weights, session);
         } catch (OrtException | RuntimeException e) {
