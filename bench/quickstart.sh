@@ -9,7 +9,7 @@ port=${PORT:-18080}
 data=$(mktemp -d)
 trap 'kill $service 2>/dev/null || true; rm -rf "$data"' EXIT
 mvn -q -B package -DskipTests >/dev/null
-ATTUNE_MODELS_IMPORT_ROOTS=$SHARED/models ATTUNE_DATA_DIR=$data SERVER_PORT=$port OPT_OUT_TRACKING=true \
+ATTUNE_DATA_DIR=$data SERVER_PORT=$port OPT_OUT_TRACKING=true \
   java -Dai.djl.offline=true -jar target/attune-*.jar > target/quickstart-service.log 2>&1 &
 service=$!
 until curl -sf localhost:$port/actuator/health >/dev/null; do sleep 0.5; done
@@ -21,8 +21,8 @@ train=$(curl -s -F file=@../shared/datasets/sst2_train.csv.gz $base/api/v1/datas
 dev=$(curl -s -F file=@../shared/datasets/sst2_dev.csv $base/api/v1/datasets | jq -r .id)
 job=$(curl -s -H 'Content-Type: application/json' -d "{\"datasetId\": \"$train\", \"testDatasetId\": \"$dev\",
   \"baseModel\": \"$SHARED/models/all-MiniLM-L6-v2\", \"epochs\": 1, \"maxTrainSamples\": 1500,
-  \"maxLength\": 64, \"learningRate\": 1e-4}" $base/api/v1/jobs | jq -r .id)
-until curl -s $base/api/v1/jobs/$job | jq -e '.status | test("SUCCEEDED|FAILED|CANCELLED")' >/dev/null; do sleep 2; done
+  \"maxLength\": 64, \"learningRate\": 1e-4}" $base/api/v1/jobs | jq -r '.id // ("refused: " + .detail | halt_error)')
+while s=$(curl -s $base/api/v1/jobs/$job | jq -r '.status // .detail'); [[ $s == QUEUED || $s == RUNNING ]]; do sleep 2; done; echo "$s"
 answer=$(curl -s -H 'Content-Type: application/json' -d '{"text": "a gorgeous, witty, seductive movie"}' $base/predict)
 # ---
 

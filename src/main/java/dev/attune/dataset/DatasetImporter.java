@@ -127,7 +127,7 @@ class DatasetImporter {
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         BufferedReader reader = new BufferedReader(
-                BoundedInput.lineLength(new InputStreamReader(content, decoder), MAX_LINE_CHARS), 65536);
+                BoundedInput.lineLength(new InputStreamReader(new Utf8Check(content), decoder), MAX_LINE_CHARS), 65536);
         return switch (format) {
             case CSV -> new DelimitedRowSource(reader, ',', options.textColumn(), options.labelColumn());
             case TSV -> new DelimitedRowSource(reader, '\t', options.textColumn(), options.labelColumn());

@@ -56,6 +56,13 @@ final class DatasetProblems {
     /** A failure while decoding: bad UTF-8, a broken gzip stream, or a CSV syntax error. */
     static AttuneException readFailure(RuntimeException e, long line, String message) {
         Throwable cause = e.getCause();
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof Utf8Check.InvalidUtf8 invalid) {
+                return new InvalidInput("Invalid UTF-8", "Line %d is not valid UTF-8 (a byte of another encoding, such "
+                        .formatted(invalid.line()) + "as Latin-1). Save the file as UTF-8 and upload again.")
+                        .with("line", invalid.line());
+            }
+        }
         if (cause instanceof CharacterCodingException) {
             return new InvalidInput("Invalid UTF-8",
                     "The file is not valid UTF-8 near line %d. Save it as UTF-8 and upload again.".formatted(line))

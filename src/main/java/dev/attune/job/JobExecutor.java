@@ -53,8 +53,11 @@ class JobExecutor implements SmartLifecycle {
     private ScheduledExecutorService keeper;
     private volatile boolean running;
 
+    private final JobDirectories directories;
+
     JobExecutor(JobQueue queue, JobRunner runner, JobEvents events, JobLog jobLog, LocalNode node,
-            AttuneProperties properties, EngineInfo engine) {
+            AttuneProperties properties, EngineInfo engine, JobDirectories directories) {
+        this.directories = directories;
         this.queue = queue;
         this.runner = runner;
         this.events = events;
@@ -210,6 +213,7 @@ class JobExecutor implements SmartLifecycle {
         if (cancel) {
             if (queue.takeBack(id, node.name(), onlyIfExpired, JobStatus.CANCELLED, null, null)) {
                 jobLog.append(id, why + " during attempt " + job.attempts() + "; a cancel was asked: cancelled");
+                directories.run(id).deleteWorkFiles(); // an ended job needs no resume point; its model is a copy
                 events.finish(id, Map.of("status", JobStatus.CANCELLED));
             }
             return false;
@@ -218,6 +222,7 @@ class JobExecutor implements SmartLifecycle {
             if (queue.takeBack(id, node.name(), onlyIfExpired, JobStatus.FAILED, "interrupted", "The job was interrupted "
                     + job.attempts() + " times (last: " + why + "); it will not be retried. Submit it again to retry.")) {
                 jobLog.append(id, why + ": interrupted " + job.attempts() + " times: failed");
+                directories.run(id).deleteWorkFiles();
                 events.finish(id, Map.of("status", JobStatus.FAILED));
             }
             return false;

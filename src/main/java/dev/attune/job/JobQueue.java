@@ -59,11 +59,15 @@ class JobQueue {
                 .params(lease.toMillis(), jobId, owner).update() == 1;
     }
 
-    /** Ends a run: the job moves to {@code to} (QUEUED when a shutdown stopped it) if this owner still holds it. */
+    /**
+     * Ends a run: the job moves to {@code to} (QUEUED when a shutdown stopped it) if this owner still holds it.
+     * A graceful hand-back does not use up an attempt: only crashes and lost nodes count towards the limit.
+     */
     boolean release(String jobId, String owner, JobStatus to, String modelId) {
         JobStatus.RUNNING.checkMoveTo(to);
         return jdbc.sql("UPDATE job SET status = ?, lease_owner = NULL, lease_expires_at = NULL, model_id = ?"
                 + (to.isFinal() ? ", finished_at = CURRENT_TIMESTAMP" : "")
+                + (to == JobStatus.QUEUED ? ", attempts = attempts - 1" : "")
                 + " WHERE id = ? AND status = 'RUNNING' AND lease_owner = ?")
                 .params(to.name(), modelId, jobId, owner).update() == 1;
     }

@@ -111,10 +111,13 @@ class JobRepository {
                 .list();
     }
 
-    /** A new attempt starts with no progress; earlier attempts' evaluation points stay in job_metric. */
+    /**
+     * A new attempt starts with no progress; earlier attempts' evaluation points stay in job_metric, and the
+     * latest and best metrics stay too: a resumed run continues from its last evaluation's resume point, so
+     * they are still its own (a run that had no evaluation yet starts afresh with none).
+     */
     void resetProgress(String id, String owner) {
-        jdbc.sql("UPDATE job SET progress = NULL, latest_metrics = NULL, best_metrics = NULL WHERE id = ? AND lease_owner = ?")
-                .params(id, owner).update();
+        jdbc.sql("UPDATE job SET progress = NULL WHERE id = ? AND lease_owner = ?").params(id, owner).update();
     }
 
     record EvaluationRow(int attempt, long step, double epoch, double trainLoss, String metrics, boolean best) {

@@ -14,6 +14,7 @@ import dev.attune.checkpoint.HubSettings;
 import dev.attune.system.AttuneProperties;
 import dev.attune.errors.Forbidden;
 import dev.attune.errors.InvalidInput;
+import dev.attune.system.Problems;
 
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -41,7 +42,7 @@ public class ModelSources {
 
     /** The checkpoint directory when {@code source} is a local path (checked as {@link #resolve} does), else null. */
     public Path localDirectory(String source) {
-        String value = source == null ? "" : source.trim();
+        String value = source == null ? "" : refuseControlCharacters(source).trim();
         return !value.isEmpty() && isPath(value) ? local(value) : null;
     }
 
@@ -50,7 +51,7 @@ public class ModelSources {
      * starts); anything that is not a Hub id is refused as {@link #resolve} would.
      */
     public JsonNode hubConfig(String source) {
-        String value = source == null ? "" : source.trim();
+        String value = source == null ? "" : refuseControlCharacters(source).trim();
         int at = value.indexOf('@');
         String repo = at > 0 ? value.substring(0, at) : value;
         if (value.isEmpty() || isPath(value) || !HubClient.REPO_ID.matcher(repo).matches()) {
@@ -65,17 +66,35 @@ public class ModelSources {
         }
     }
 
+    /**
+     * NUL and other control characters never belong in a path or a Hub id (and NUL breaks file APIs); checked
+     * before trimming, which would hide a trailing one that the stored value still has.
+     */
+    private static String refuseControlCharacters(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                throw new InvalidInput("Invalid characters", "The model source has a control character (code "
+                        + (int) value.charAt(i) + ") at position " + i + ". Give a plain absolute path or Hub id.");
+            }
+        }
+        return value;
+    }
+
     private static boolean isPath(String value) {
         return value.startsWith("/") || value.startsWith("~") || value.startsWith(".") || value.contains("\\");
     }
 
     public Resolved resolve(String source, String revision) {
-        String value = source == null ? "" : source.trim();
+        String value = source == null ? "" : refuseControlCharacters(source).trim();
         if (value.isEmpty()) {
             throw new InvalidInput("Missing source",
                     "Give source: an absolute path under attune.models.import-roots, or a Hub id like org/name.");
         }
         if (isPath(value)) {
+            if (revision != null && !revision.isBlank()) {
+                throw new InvalidInput("Revision of a local path", "revision '" + Problems.echo(revision) + "' applies "
+                        + "to Hub ids only; a local checkpoint has no revisions. Leave revision out, or give a Hub id.");
+            }
             return new Resolved(local(value), value);
         }
         String repo = value;
@@ -136,6 +155,11 @@ public class ModelSources {
                     + "are configured, so no local path may be imported. Add the checkpoint's parent directory there.");
         }
         if (!Files.isDirectory(path)) {
+            // outside the roots a missing path is refused exactly as an existing one: no probing what exists
+            if (importRoots.stream().noneMatch(root -> path.normalize().startsWith(root.toAbsolutePath().normalize()))) {
+                throw new Forbidden("Outside import roots", "'" + Problems.echo(value) + "' is not under the configured "
+                        + "import roots. Move the checkpoint there or add a root to attune.models.import-roots.");
+            }
             throw new InvalidInput("No such directory", "'" + value + "' is not an existing directory.");
         }
         try {

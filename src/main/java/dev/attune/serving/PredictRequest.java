@@ -16,7 +16,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * @param texts several texts to classify, answered in order
  * @param model on /predict, the id of a registered model to use instead of the serving one
  */
-@Schema(example = "{\"text\": \"a gorgeous, witty, seductive movie\"}")
+@Schema(example = "{\"text\": \"a gorgeous, witty, seductive movie\"}", description = "Send exactly one of "
+        + "\"text\" (one string) or \"texts\" (a non-empty array of strings); both, or neither, is a 400.")
 record PredictRequest(
         @Schema(example = "a gorgeous, witty, seductive movie") String text,
         @Schema(example = "[\"great fun\", \"a dull mess\"]") List<@NotBlank(message = "is empty; send the text to classify") String> texts,

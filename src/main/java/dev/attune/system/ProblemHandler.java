@@ -116,8 +116,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        // an @AssertTrue rule is a method (isTextNonBlankWhenGiven): its message names the JSON fields, the
+        // method's name means nothing to a caller
         List<String> errors = ex.getBindingResult().getFieldErrors().stream()
-                .map(error -> error.getField() + ": " + error.getDefaultMessage())
+                .map(error -> "AssertTrue".equals(error.getCode()) ? error.getDefaultMessage()
+                        : error.getField() + ": " + error.getDefaultMessage())
                 .toList();
         String listed = String.join("; ", errors);
         ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "Invalid request: " + listed
@@ -150,13 +153,20 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         String field = null;
         String expected = null;
         for (Throwable cause = ex; cause != null && field == null; cause = cause.getCause()) {
-            if (cause instanceof tools.jackson.databind.DatabindException bind && !bind.getPath().isEmpty()) {
+            if (cause instanceof tools.jackson.core.JacksonException bind && !bind.getPath().isEmpty()) {
                 String path = bind.getPath().stream().map(ref -> ref.getPropertyName() != null
                         ? "." + ref.getPropertyName() : "[" + ref.getIndex() + "]").collect(Collectors.joining());
                 field = path.startsWith(".") ? path.substring(1) : path;
                 if (bind instanceof tools.jackson.databind.exc.MismatchedInputException mismatch) {
                     expected = describe(mismatch.getTargetType());
                 }
+            }
+            if (cause instanceof tools.jackson.core.exc.InputCoercionException outOfRange) {
+                // a number too large for its field: the parser still knows which field it was reading
+                if (field == null && outOfRange.processor() != null) {
+                    field = outOfRange.processor().streamReadContext().currentName();
+                }
+                expected = describe(outOfRange.getTargetType()) + " within its range";
             }
         }
         ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, field != null

@@ -22,6 +22,7 @@ import dev.attune.modeling.Architectures;
 import dev.attune.checkpoint.CheckpointException;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.modeling.ModelConfig;
+import dev.attune.modeling.TextEncoder;
 import dev.attune.modeling.Precision;
 import dev.attune.modeling.ProblemType;
 import dev.attune.errors.AttuneException;
@@ -297,11 +298,16 @@ public class FineTuningService {
      * weights' headers; for a Hub id only config.json is fetched (the job downloads the weights).
      */
     private ModelConfig baseConfig(String baseModel) {
-        if (REGISTERED_ID.matcher(baseModel).matches()) {
-            return ModelConfig.of(CheckpointDir.open(models.directoryOf(baseModel)));
+        Path local = REGISTERED_ID.matcher(baseModel).matches() ? models.directoryOf(baseModel)
+                : sources.localDirectory(baseModel);
+        if (local == null) {
+            return ModelConfig.parse(sources.hubConfig(baseModel));
         }
-        Path local = sources.localDirectory(baseModel);
-        return local != null ? ModelConfig.of(CheckpointDir.open(local)) : ModelConfig.parse(sources.hubConfig(baseModel));
+        CheckpointDir checkpoint = CheckpointDir.open(local);
+        ModelConfig config = ModelConfig.of(checkpoint);
+        // a broken tokenizer.json is refused now, as an import refuses it, not when the job runs
+        new TextEncoder(checkpoint, config.maxPositions(), config.padTokenId()).close();
+        return config;
     }
 
     /** A registered model's directory, or a source resolved through the import roots or the Hub. */

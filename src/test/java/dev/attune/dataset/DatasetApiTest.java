@@ -176,6 +176,15 @@ class DatasetApiTest {
     }
 
     @Test
+    void aLatin1ByteIsReportedOnItsOwnLine() {
+        byte[] content = "text,label\ngood,a\nfine,b\ncaf\u00e9 ok,a\nmore,b\n".getBytes(StandardCharsets.ISO_8859_1);
+        Http.Response response = http.upload(DATASETS, "x.csv", content, Map.of());
+        assertProblem(response, 400, "Invalid UTF-8");
+        assertThat(response.json().get("line").intValue()).isEqualTo(4);
+        assertThat(response.json().get("detail").stringValue()).startsWith("Line 4 is not valid UTF-8");
+    }
+
+    @Test
     void fileWithOnlyEmptyTextsHasNoUsableRows() {
         assertProblem(upload("x.csv", "text,label\n,a\n  ,b\n"), 400, "No usable rows");
     }

@@ -75,6 +75,41 @@ class CrashRecoveryTest {
         }
     }
 
+    /**
+     * Issue 26: graceful stops hand the job back without using up an attempt (three SIGTERM restarts and one
+     * kill -9 used to fail it as "interrupted 4 times"), a resumed job keeps its best metrics, and an ended
+     * job's work files (base copy, best weights, resume point) are removed.
+     */
+    @Test
+    void gracefulRestartsUseNoAttemptsAndAResumedJobKeepsItsBestMetrics() throws Exception {
+        int port = ServiceProcess.freePort();
+        service = start(port);
+        Http http = new Http(port);
+        String datasetId = http.upload("/api/v1/datasets", "train.csv",
+                TrainingData.csv(80, 5).getBytes(StandardCharsets.UTF_8), Map.of()).json().get("id").stringValue();
+        String id = http.postJson("/api/v1/jobs", job(datasetId, 120)).json().get("id").stringValue();
+        JobPolling.awaitStatus(http, id, "RUNNING");
+        JobPolling.awaitMetrics(http, id, 2);
+        for (int restart = 1; restart <= 3; restart++) {
+            service.stop(); // SIGTERM: the job goes back to the queue with its resume point
+            service = start(port);
+            JobPolling.awaitStatus(http, id, "RUNNING");
+            assertThat(http.get("/api/v1/jobs/" + id).json().get("attempts").intValue()).isEqualTo(1);
+            JobPolling.awaitMetrics(http, id, 2 + restart);
+        }
+        service.kill(); // a crash: this one counts
+        service = start(port);
+        JsonNode done = JobPolling.awaitStatus(http, id, "SUCCEEDED");
+        assertThat(done.get("attempts").intValue()).isEqualTo(2);
+        assertThat(done.get("bestMetrics").isNull()).as(done.toString()).isFalse();
+        assertThat(done.get("bestMetrics").get("step").longValue()).isPositive();
+        assertThat(http.get("/api/v1/jobs/" + id + "/log").body()).contains("stopped by shutdown").contains("resumed from step");
+        Path run = dataDir.resolve("jobs").resolve(id);
+        for (String workFolder : new String[] {"base", "best", "resume"}) {
+            assertThat(run.resolve(workFolder)).doesNotExist();
+        }
+    }
+
     private ServiceProcess start(int port) {
         return ServiceProcess.launch(dataDir, port, List.of("--attune.data-dir=" + dataDir,
                 "--attune.models.import-roots=" + Golden.dir("tiny-bert").getParent(),

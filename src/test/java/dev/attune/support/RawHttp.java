@@ -29,14 +29,24 @@ public final class RawHttp {
     }
 
     public static Response send(int port, String method, String target, String... headers) {
+        return sendBody(port, method, target, null, headers);
+    }
+
+    /** As {@link #send}, with a body (its Content-Length added). */
+    public static Response sendBody(int port, String method, String target, String body, String... headers) {
         try (Socket socket = new Socket("localhost", port)) {
             socket.setSoTimeout(10_000);
             StringBuilder request = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
             for (String header : headers) {
                 request.append(header).append("\r\n");
             }
+            byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+            if (body != null) {
+                request.append("Content-Length: ").append(content.length).append("\r\n");
+            }
             OutputStream out = socket.getOutputStream();
             out.write(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.write(content);
             out.flush();
             InputStream in = socket.getInputStream();
             ByteArrayOutputStream all = new ByteArrayOutputStream();
@@ -44,12 +54,12 @@ public final class RawHttp {
             String text = all.toString(StandardCharsets.UTF_8);
             int split = text.indexOf("\r\n\r\n");
             String head = split < 0 ? text : text.substring(0, split);
-            String body = split < 0 ? "" : text.substring(split + 4);
+            String answer = split < 0 ? "" : text.substring(split + 4);
             int status = Integer.parseInt(head.split(" ")[1]);
-            if ("chunked".equalsIgnoreCase(new Response(status, head, body).header("Transfer-Encoding"))) {
-                body = unchunk(body);
+            if ("chunked".equalsIgnoreCase(new Response(status, head, answer).header("Transfer-Encoding"))) {
+                answer = unchunk(answer);
             }
-            return new Response(status, head, body);
+            return new Response(status, head, answer);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -82,6 +82,18 @@ public final class ServiceProcess {
         return new Http(port);
     }
 
+    /** SIGTERM, as Ctrl-C or an orchestrator stops a service: graceful, waits for the process to end. */
+    public void stop() {
+        try {
+            process.destroy();
+            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the service did not stop within 60 s of SIGTERM:\n" + output());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** SIGKILL: no shutdown hooks, no flush, no lease given back. */
     public void kill() {
         try {

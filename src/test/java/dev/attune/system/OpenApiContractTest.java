@@ -81,6 +81,20 @@ class OpenApiContractTest {
     }
 
     @Test
+    void successBodiesAreJsonAndPredictSaysExactlyOneOfTextAndTexts() {
+        List<String> anyType = new ArrayList<>();
+        spec.get("paths").properties().forEach(path -> path.getValue().properties().forEach(operation ->
+                operation.getValue().path("responses").properties().forEach(response -> {
+                    if (response.getKey().startsWith("2") && response.getValue().path("content").has("*/*")) {
+                        anyType.add(operation.getKey() + " " + path.getKey() + " " + response.getKey());
+                    }
+                })));
+        assertThat(anyType).isEmpty();
+        assertThat(spec.get("components").get("schemas").get("PredictRequest").get("description").stringValue())
+                .contains("exactly one of");
+    }
+
+    @Test
     void bodiesAreTypedNotJsonInternalsAndNamesAreEnums() {
         JsonNode schemas = spec.get("components").get("schemas");
         assertThat(schemas.get("PredictRequest").get("properties").propertyNames()).contains("text", "texts", "model");

@@ -15,9 +15,18 @@ import tools.jackson.databind.JsonNode;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ServiceSmokeTest {
 
+    private static java.nio.file.Path dataDir;
+
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) {
-        TestDataDir.register(registry);
+        dataDir = TestDataDir.register(registry);
+    }
+
+    @Test
+    void healthWatchesTheDataDirsDisk() {
+        JsonNode disk = new Http(port).get("/actuator/health").json().get("components").get("diskSpace");
+        assertThat(disk.get("details").get("path").stringValue()).isEqualTo(dataDir.toAbsolutePath().toString());
+        assertThat(disk.get("details").get("threshold").longValue()).isEqualTo(100L * 1024 * 1024);
     }
 
     @LocalServerPort
