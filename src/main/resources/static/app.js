@@ -28,8 +28,16 @@ async function api(path, options = {}) {
   if (key) headers["X-API-Key"] = key;
   const response = await fetch(path, Object.assign({}, options, { headers }));
   if (response.status === 401) {
-    await askForKey();
+    await askForKey("This attune needs an API key.");
     return api(path, options);
+  }
+  if (response.status === 403 && !options.scopeAsked) {
+    // a key without the scope this needs (a predict-only key, say): ask once for one that has it
+    const problem = await response.clone().json().catch(() => null);
+    if (problem?.title === "Missing scope") {
+      await askForKey(`${problem.detail} Enter a key with the scope '${problem.scope}'.`);
+      return api(path, Object.assign({}, options, { scopeAsked: true }));
+    }
   }
   return response;
 }
@@ -41,8 +49,9 @@ async function json(path, options) {
   return body;
 }
 
-function askForKey() {
+function askForKey(reason) {
   const dialog = $("#key-dialog");
+  $("#key-reason").textContent = reason;
   return new Promise(resolve => {
     dialog.addEventListener("close", () => {
       sessionStorage.setItem("attune-api-key", dialog.querySelector("input").value);
@@ -217,7 +226,9 @@ async function showJob(id) {
   error.classList.toggle("hidden", !job.error);
   error.textContent = job.error ? `${job.error.type}: ${job.error.message}` : "";
   $("#detail-model").replaceChildren(job.modelId
-    ? el("a", { href: `/api/v1/models/${job.modelId}/download`, id: "download-model" }, "Download the model (Hugging Face checkpoint)")
+    ? el("span", {}, el("a", { href: `/api/v1/models/${job.modelId}/download`, id: "download-model" }, "Download the model (Hugging Face checkpoint)"),
+      " · ", el("a", { href: `/api/v1/models/${job.modelId}/download?format=onnx` }, "ONNX"),
+      " · ", el("a", { href: `/api/v1/models/${job.modelId}/download?format=onnx-int8` }, "ONNX int8"))
     : "");
   const test = job.testMetrics;
   $("#detail-test").textContent = !test ? ""
@@ -239,15 +250,19 @@ function drawCurves() {
   const [a, b] = kind === REGRESSION ? [["mae", "MAE"], ["rmse", "RMSE"]]
     : kind === MULTI ? [["f1Macro", "macro F1"], ["f1Micro", "micro F1"]] : [["accuracy", "accuracy"], ["f1Macro", "macro F1"]];
   chart("score-chart", [steps, detailPoints.map(p => p.metrics[a[0]]), detailPoints.map(p => p.metrics[b[0]])],
-    [a[1], b[1]], ["#12805c", "#b54708"]);
+    [a[1], b[1]], ["#12805c", "#b54708"], kind === REGRESSION ? null : [0, 1]);
 }
 
-function chart(id, data, names, colors) {
+/** yRange: fixed [min, max] (scores between 0 and 1), else fitted to the data. */
+function chart(id, data, names, colors, yRange) {
   const container = document.getElementById(id);
   const width = Math.max(260, container.clientWidth || 320);
   if (charts[id]) charts[id].destroy();
+  // one evaluation is one step: pad the axis around it instead of uPlot's 0-to-value default
+  const xRange = (u, min, max) => min === max ? [Math.max(0, min - 1), max + 1] : [min, max];
   charts[id] = new uPlot({
-    width, height: 220, scales: { x: { time: false } },
+    width, height: 220,
+    scales: { x: { time: false, range: xRange }, y: yRange ? { range: () => yRange } : {} },
     series: [{ label: "step" }, ...names.map((n, i) => ({ label: n, stroke: colors[i], width: 2, points: { show: true } }))],
     axes: [{ label: "step" }, {}],
   }, data, container);
@@ -313,7 +328,10 @@ function deleteButton(path, what, messageId, reload) {
 
 async function loadDatasets() {
   const datasets = await json("/api/v1/datasets");
-  $("#job-form select[name=datasetId]").replaceChildren(...datasets.map(d => el("option", { value: d.id }, `${d.name} (${d.rowCount})`)));
+  // preselect the largest data set: the newest is often a test set (the quick start uploads train, then dev)
+  const largest = datasets.reduce((a, d) => (!a || d.rowCount > a.rowCount ? d : a), null);
+  $("#job-form select[name=datasetId]").replaceChildren(...datasets.map(d =>
+    el("option", d === largest ? { value: d.id, selected: "" } : { value: d.id }, `${d.name} (${d.rowCount})`)));
   $("#datasets-list").replaceChildren(el("table", {},
     el("tr", {}, el("th", {}, "Name"), el("th", {}, "Rows"), el("th", {}, "Labels"), el("th", {}, "Format"), el("th", {}, "")),
     ...datasets.map(d => {
@@ -361,7 +379,7 @@ $("#upload-form").addEventListener("submit", event => {
   request.upload.onprogress = e => { if (e.lengthComputable) progress.value = 100 * e.loaded / e.total; };
   request.onload = async () => {
     progress.classList.add("hidden");
-    if (request.status === 401) { await askForKey(); return; }
+    if (request.status === 401) { await askForKey("This attune needs an API key."); return; }
     const body = JSON.parse(request.responseText || "{}");
     message.className = request.status === 201 ? "message" : "message bad";
     message.textContent = request.status === 201 ? `Stored ${body.rowCount} rows as ${body.name}.` : body.detail;

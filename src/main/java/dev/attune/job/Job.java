@@ -6,11 +6,11 @@ import java.time.Instant;
  * A fine-tuning job as stored: what was asked ({@link JobConfig}) and how its execution went
  * ({@link Execution}). Progress and metrics stay JSON strings: written by the run, embedded by the API.
  */
-record Job(String id, JobStatus status, JobConfig config, Instant createdAt, Execution execution) {
+record Job(String id, JobStatus status, JobConfig config, Instant createdAt, Execution execution, String submittedBy) {
 
     /** A job just submitted: queued, nothing run yet. */
-    static Job submitted(String id, JobConfig config, Instant now) {
-        return new Job(id, JobStatus.QUEUED, config, now, Execution.NOT_STARTED);
+    static Job submitted(String id, JobConfig config, Instant now, String submittedBy) {
+        return new Job(id, JobStatus.QUEUED, config, now, Execution.NOT_STARTED, submittedBy);
     }
 
     String name() {

@@ -31,11 +31,12 @@ class JobRepository {
     void insert(Job job) {
         jdbc.sql("""
                 INSERT INTO job (id, name, status, dataset_id, validation_dataset_id, test_dataset_id, base_model,
-                                 priority, config, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                 priority, config, created_at, submitted_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(job.id(), job.name(), job.status().name(), job.config().datasetId(),
                         job.config().validationDatasetId(), job.config().testDatasetId(), job.config().baseModel(),
-                        job.config().priority(), mapper.writeValueAsString(job.config()), ts(job.createdAt()))
+                        job.config().priority(), mapper.writeValueAsString(job.config()), ts(job.createdAt()),
+                        job.submittedBy())
                 .update();
     }
 
@@ -131,7 +132,8 @@ class JobRepository {
                 rs.getString("model_id"), errorType == null ? null : new Job.Failure(errorType, rs.getString("error_message")),
                 rs.getInt("attempts"), rs.getString("node"), rs.getString("device"));
         return new Job(rs.getString("id"), JobStatus.valueOf(rs.getString("status")),
-                mapper.readValue(rs.getString("config"), JobConfig.class), instant(rs, "created_at"), execution);
+                mapper.readValue(rs.getString("config"), JobConfig.class), instant(rs, "created_at"), execution,
+                rs.getString("submitted_by"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -1,5 +1,7 @@
 package dev.attune.job;
 
+import dev.attune.system.Callers;
+
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -59,7 +61,8 @@ class JobService {
         JobConfig config = new JobConfig(request.datasetId(), request.baseModel(), blankToNull(request.validationDatasetId()),
                 blankToNull(request.testDatasetId()), request.name(), request.priority() == null ? 0 : request.priority(),
                 request.options(suggested));
-        Job job = Job.submitted(UUID.randomUUID().toString(), config, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        Job job = Job.submitted(UUID.randomUUID().toString(), config, Instant.now().truncatedTo(ChronoUnit.MILLIS),
+                Callers.keyName());
         try {
             repository.insert(job);
         } catch (DataIntegrityViolationException e) {

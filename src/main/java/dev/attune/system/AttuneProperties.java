@@ -49,12 +49,28 @@ public record AttuneProperties(
             @Min(1) @DefaultValue("1000") int maxPreviewRows) {
     }
 
-    /** @param apiKeys when non-empty, every /api/** and /predict call needs one of these in X-API-Key */
-    public record Security(@DefaultValue List<String> apiKeys) {
+    /**
+     * @param apiKeys when non-empty, every /api/** and /predict call needs one of these in X-API-Key; each has
+     *        every scope (the single-list form)
+     * @param keys named keys with scopes, each stored as the SHA-256 of the key (never the key itself)
+     */
+    public record Security(@DefaultValue List<String> apiKeys, @Valid @DefaultValue List<NamedKey> keys) {
 
         public boolean enabled() {
-            return apiKeys != null && apiKeys.stream().anyMatch(key -> key != null && !key.isBlank());
+            return (apiKeys != null && apiKeys.stream().anyMatch(key -> key != null && !key.isBlank()))
+                    || (keys != null && !keys.isEmpty());
         }
+    }
+
+    /**
+     * @param name who holds it (shown in job records and the access log)
+     * @param sha256 the key's SHA-256 as hex: {@code printf %s "$KEY" | sha256sum}
+     * @param scopes what it may do: predict, read, write, admin
+     */
+    public record NamedKey(@jakarta.validation.constraints.NotBlank String name,
+            @NotNull @jakarta.validation.constraints.Pattern(regexp = "[0-9a-fA-F]{64}",
+                    message = "must be the key's SHA-256 as 64 hex digits") String sha256,
+            @NotNull @jakarta.validation.constraints.NotEmpty Set<ApiScope> scopes) {
     }
 
     /**

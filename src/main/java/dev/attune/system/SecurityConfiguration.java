@@ -2,8 +2,6 @@ package dev.attune.system;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.List;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
@@ -11,6 +9,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.slf4j.MDC;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpStatus;
@@ -29,14 +28,17 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Optional API keys: when {@code attune.security.api-keys} lists keys, /api/** and /predict need a
- * matching {@code X-API-Key} header, and so do the actuator's endpoints except health, whose details
- * (disk path, engine) only a key holder sees. The OpenAPI docs stay public. Off when the list is empty.
+ * Optional API keys: when {@code attune.security.api-keys} or {@code attune.security.keys} lists keys, /api/**
+ * and /predict need a matching {@code X-API-Key} header, and so do the actuator's endpoints except health, whose
+ * details (disk path, engine) only a key holder sees; a named key may do only what its scopes allow. The OpenAPI
+ * docs and the dashboard's files stay public. Off when no key is configured.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
     static final String HEADER = "X-API-Key";
+    /** The principal of every request while API keys are off. */
+    static final String LOCAL = "local";
 
     @Bean
     SecurityFilterChain apiKeyChain(HttpSecurity http, AttuneProperties properties) throws Exception {
@@ -46,7 +48,7 @@ class SecurityConfiguration {
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .headers(headers -> headers.frameOptions(frame -> frame.sameOrigin()));
         if (properties.security().enabled()) {
-            http.addFilterBefore(new ApiKeyFilter(properties.security().apiKeys()), AnonymousAuthenticationFilter.class)
+            http.addFilterBefore(new ApiKeyFilter(ApiKeys.of(properties.security())), AnonymousAuthenticationFilter.class)
                     .authorizeHttpRequests(auth -> auth
                             // async (SSE, downloads) and error dispatches belong to a request already checked
                             .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
@@ -92,39 +94,65 @@ class SecurityConfiguration {
         protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                 throws ServletException, IOException {
             SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
-                    "local", null, AuthorityUtils.createAuthorityList("ROLE_API")));
+                    LOCAL, null, AuthorityUtils.createAuthorityList("ROLE_API")));
             chain.doFilter(request, response);
         }
     }
 
-    /** Authenticates a request whose X-API-Key equals a configured key (constant-time compare). */
+    /**
+     * Authenticates a request whose X-API-Key is a configured key, then checks the key's scopes against what
+     * the request needs ({@link ApiScope#required}): a missing scope is a 403 naming it. The key's name goes
+     * into the logging MDC ({@code apiKey}) and the request attribute the access log prints.
+     */
     static final class ApiKeyFilter extends OncePerRequestFilter {
 
-        private final List<byte[]> keys;
+        static final String NAME_ATTRIBUTE = "attune.apiKey";
 
-        ApiKeyFilter(List<String> keys) {
-            this.keys = keys.stream().filter(key -> key != null && !key.isBlank())
-                    .map(key -> key.getBytes(StandardCharsets.UTF_8)).toList();
+        private final ApiKeys keys;
+
+        ApiKeyFilter(ApiKeys keys) {
+            this.keys = keys;
         }
 
         @Override
         protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                 throws ServletException, IOException {
             String presented = request.getHeader(HEADER);
-            if (presented != null && matches(presented.getBytes(StandardCharsets.UTF_8))) {
-                var token = UsernamePasswordAuthenticationToken.authenticated("api-key", null,
-                        AuthorityUtils.createAuthorityList("ROLE_API"));
-                SecurityContextHolder.getContext().setAuthentication(token);
+            ApiKeys.Key key = presented == null ? null : keys.find(presented);
+            if (key == null) {
+                chain.doFilter(request, response); // anonymous: the rules answer 401 where a key is needed
+                return;
             }
-            chain.doFilter(request, response);
+            ApiScope needed = ApiScope.required(request.getMethod(), request.getRequestURI());
+            if (needed != null && !key.allows(needed)) {
+                writeMissingScope(response, key, needed);
+                return;
+            }
+            SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
+                    key.name(), null, AuthorityUtils.createAuthorityList("ROLE_API")));
+            request.setAttribute(NAME_ATTRIBUTE, key.name());
+            MDC.put("apiKey", key.name());
+            try {
+                chain.doFilter(request, response);
+            } finally {
+                MDC.remove("apiKey");
+            }
         }
+    }
 
-        private boolean matches(byte[] presented) {
-            boolean found = false;
-            for (byte[] key : keys) {
-                found |= MessageDigest.isEqual(key, presented);
-            }
-            return found;
-        }
+    private static void writeMissingScope(HttpServletResponse response, ApiKeys.Key key, ApiScope needed)
+            throws IOException {
+        response.setStatus(HttpStatus.FORBIDDEN.value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        var body = new java.util.LinkedHashMap<String, Object>();
+        body.put("type", "about:blank");
+        body.put("title", "Missing scope");
+        body.put("status", 403);
+        body.put("detail", "The key '" + Problems.echo(key.name()) + "' may not do this: it needs the scope '" + needed.id()
+                + "' and has " + key.scopeIds() + ". Use a key with that scope, or ask the operator to add it "
+                + "(attune.security.keys).");
+        body.put("scope", needed.id());
+        response.getWriter().write(tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(body));
     }
 }

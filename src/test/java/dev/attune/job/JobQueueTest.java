@@ -74,7 +74,7 @@ class JobQueueTest {
     private String submit(int priority, Instant createdAt) {
         String id = UUID.randomUUID().toString();
         jobs.insert(new Job(id, JobStatus.QUEUED, new JobConfig(null, "base", null, null, "job", priority,
-                TrainingOptions.defaults()), createdAt.truncatedTo(ChronoUnit.MILLIS), Job.Execution.NOT_STARTED));
+                TrainingOptions.defaults()), createdAt.truncatedTo(ChronoUnit.MILLIS), Job.Execution.NOT_STARTED, null));
         return id;
     }
 
