@@ -3,6 +3,9 @@ package dev.attune.dataset;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import dev.attune.files.DiskFull;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -66,8 +69,10 @@ class DatasetImporter {
         LabelStatistics labels = new LabelStatistics(maxLabels, options.labelColumn());
         int rows = 0;
         int skipped = 0;
+        // the file's own stream is a resource of its own: closed even when flushing the writer fails (a full disk)
         try (RowSource source = open(format, content, options);
-                BufferedWriter out = Files.newBufferedWriter(tempFile, StandardCharsets.UTF_8)) {
+                OutputStream file = Files.newOutputStream(tempFile);
+                BufferedWriter out = new BufferedWriter(new OutputStreamWriter(file, StandardCharsets.UTF_8), 65536)) {
             for (LabelledRow row = source.next(); row != null; row = source.next()) {
                 if (row.text() == null || row.text().isBlank()) {
                     skipped++;
@@ -82,8 +87,14 @@ class DatasetImporter {
                 rows++;
             }
         } catch (UncheckedIOException e) {
+            if (DiskFull.causedBy(e)) {
+                throw e; // not the file's fault: answered as a full disk (507)
+            }
             throw DatasetProblems.readFailure(e, rows + skipped + 1, e.getMessage());
         } catch (IOException e) {
+            if (DiskFull.causedBy(e)) {
+                throw new UncheckedIOException(e);
+            }
             throw DatasetProblems.readFailure(new UncheckedIOException(e), rows + skipped + 1, e.getMessage());
         }
         if (rows == 0) {

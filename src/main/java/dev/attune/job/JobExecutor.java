@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 
 import dev.attune.engine.EngineInfo;
 import dev.attune.system.AttuneProperties;
+import dev.attune.system.DataDiskGuard;
 import dev.attune.system.LocalNode;
 import dev.attune.system.NodeRole;
 
@@ -42,7 +43,10 @@ class JobExecutor implements SmartLifecycle {
     private final JobEvents events;
     private final JobLog jobLog;
     private final LocalNode node;
-    private final List<WorkerDevices.WorkerDevice> devices;
+    /** Resolved when the workers start (the engine loads in the background until then). */
+    private volatile List<WorkerDevices.WorkerDevice> devices = List.of();
+    private final List<String> configuredDevices;
+    private final EngineInfo engine;
     private final Duration leaseTime;
     private final Duration pollInterval;
     private final Set<String> cancelRequests = ConcurrentHashMap.newKeySet();
@@ -54,16 +58,19 @@ class JobExecutor implements SmartLifecycle {
     private volatile boolean running;
 
     private final JobDirectories directories;
+    private final DataDiskGuard disk;
 
     JobExecutor(JobQueue queue, JobRunner runner, JobEvents events, JobLog jobLog, LocalNode node,
-            AttuneProperties properties, EngineInfo engine, JobDirectories directories) {
+            AttuneProperties properties, EngineInfo engine, JobDirectories directories, DataDiskGuard disk) {
         this.directories = directories;
+        this.disk = disk;
         this.queue = queue;
         this.runner = runner;
         this.events = events;
         this.jobLog = jobLog;
         this.node = node;
-        this.devices = node.has(NodeRole.WORKER) ? WorkerDevices.resolve(properties.jobs().devices(), engine) : List.of();
+        this.configuredDevices = properties.jobs().devices();
+        this.engine = engine;
         this.leaseTime = properties.jobs().leaseTime();
         this.pollInterval = properties.jobs().pollInterval();
     }
@@ -71,6 +78,7 @@ class JobExecutor implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
+        devices = node.has(NodeRole.WORKER) ? WorkerDevices.resolve(configuredDevices, engine) : List.of();
         if (!devices.isEmpty()) {
             recoverInterrupted();
         }
@@ -139,8 +147,13 @@ class JobExecutor implements SmartLifecycle {
     }
 
     private void work(WorkerDevices.WorkerDevice device, String owner) {
+        int failures = 0; // in a row: the database unreachable, or its disk full
         while (running) {
             try {
+                if (disk.full()) { // no database writes while the disk is full (DataDiskGuard says why)
+                    sleepQuietly(pollInterval);
+                    continue;
+                }
                 long claimedAt = System.nanoTime();
                 Optional<Job> next = queue.claim(owner, node.name(), device.name(), leaseTime);
                 if (next.isPresent()) {
@@ -158,18 +171,33 @@ class JobExecutor implements SmartLifecycle {
                         signal.wait(pollInterval.toMillis());
                     }
                 }
+                if (failures > 0) {
+                    log.info("Worker {} works again after {} failed round(s)", device.name(), failures);
+                    failures = 0;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                log.error("Worker {} error", device.name(), e);
-                sleepQuietly(pollInterval);
+                failures++;
+                // back off, doubling up to a minute; the full stack once, then one line per round
+                Duration pause = backOff(failures);
+                if (failures == 1) {
+                    log.error("Worker {} error; retrying in {} s", device.name(), pause.toSeconds(), e);
+                } else {
+                    log.warn("Worker {} failed again ({} in a row: {}); retrying in {} s", device.name(), failures,
+                            e.getMessage(), pause.toSeconds());
+                }
+                sleepQuietly(pause);
             }
         }
     }
 
     /** The lease keeper's round: renew, pick up cancels, say this node is alive, take back orphaned jobs. */
     private void keep() {
+        if (disk.full()) {
+            return; // no writes: a running job's lease lapses and it is taken back once space is freed
+        }
         try {
             for (JobLease lease : leases.values()) {
                 long sentAt = System.nanoTime();
@@ -233,6 +261,12 @@ class JobExecutor implements SmartLifecycle {
         jobLog.append(id, why + " during attempt " + job.attempts() + ": re-queued");
         log.warn("Job {}: {}; re-queued", id, why);
         return true;
+    }
+
+    /** The poll interval, doubled per failure in a row, at most a minute. */
+    private Duration backOff(int failures) {
+        long millis = pollInterval.toMillis() << Math.min(failures, 16);
+        return Duration.ofMillis(Math.max(pollInterval.toMillis(), Math.min(millis, 60_000)));
     }
 
     private String rolesText() {

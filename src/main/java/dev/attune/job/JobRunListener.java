@@ -34,8 +34,12 @@ final class JobRunListener implements TrainingListener {
     private long phaseTotal;
     private Progress lastStep;
 
+    /** True while the data dir's disk is full: nothing is written to the database (see DataDiskGuard). */
+    private final BooleanSupplier diskFull;
+
     JobRunListener(JobLease lease, int attempt, JobRepository repository, JobEvents events, JobLog jobLog, JobMetrics metrics,
-            ObjectMapper mapper, BooleanSupplier cancelled, Duration progressInterval) {
+            ObjectMapper mapper, BooleanSupplier cancelled, Duration progressInterval, BooleanSupplier diskFull) {
+        this.diskFull = diskFull;
         this.jobId = lease.jobId();
         this.lease = lease;
         this.attempt = attempt;
@@ -85,6 +89,9 @@ final class JobRunListener implements TrainingListener {
                 step == null || !Double.isFinite(step.loss()) ? null : step.loss(), // none read yet, or fp16 overflow
                 step == null ? null : step.learningRate());
         try {
+            if (diskFull.getAsBoolean()) {
+                return; // progress is not worth a database write that would fail (and close H2)
+            }
             if (!repository.recordProgress(jobId, lease.owner(), mapper.writeValueAsString(body))) {
                 lease.lose(); // another worker took the job over: stop at the next step
                 return;
@@ -98,6 +105,13 @@ final class JobRunListener implements TrainingListener {
     @Override
     public void onEvaluation(EvaluationPoint point, boolean best) {
         String metricsJson = mapper.writeValueAsString(point.metrics());
+        if (diskFull.getAsBoolean()) {
+            // nothing can be recorded: the run stops; its lease lapses and it resumes once space is freed
+            log.warn("job {}: the data dir's disk is full at step {}: stopping; it resumes once space is freed", jobId,
+                    point.step());
+            lease.lose();
+            return;
+        }
         if (!lease.held() || !repository.insertEvaluation(jobId, lease.owner(), attempt, point.step(), point.epoch(),
                 point.trainLoss(), metricsJson, best)) {
             lease.lose();

@@ -9,6 +9,7 @@ import ai.djl.Device;
 
 import dev.attune.model.ModelService;
 import dev.attune.system.AttuneProperties;
+import dev.attune.system.DataDiskGuard;
 import dev.attune.training.FineTuneOutcome;
 import dev.attune.training.FineTuningService;
 import dev.attune.training.TrainingCancelledException;
@@ -42,9 +43,12 @@ class JobRunner {
     private final JobDirectories directories;
     private final String dataDir;
 
+    private final DataDiskGuard disk;
+
     JobRunner(JobRepository repository, JobQueue queue, FineTuningService fineTuning, ModelService models,
             JobEvents events, JobLog jobLog, JobMetrics metrics, ObjectMapper mapper, AttuneProperties properties,
-            JobDirectories directories) {
+            JobDirectories directories, DataDiskGuard disk) {
+        this.disk = disk;
         this.repository = repository;
         this.queue = queue;
         this.fineTuning = fineTuning;
@@ -73,7 +77,7 @@ class JobRunner {
         events.runningHere(id);
         JobRunListener listener = new JobRunListener(lease, job.attempts(), repository, events, jobLog, metrics, mapper,
                 () -> !lease.held() || lease.cancelRequested() || cancelled.getAsBoolean() || stopping.getAsBoolean(),
-                progressInterval);
+                progressInterval, disk::full);
         try {
             events.publish(id, "status", Map.of("status", JobStatus.RUNNING));
             listener.log("started (attempt " + job.attempts() + ") on node " + job.execution().node() + ", device "
@@ -110,6 +114,14 @@ class JobRunner {
 
     private void finish(JobLease lease, JobStatus outcome, String modelId, long start) {
         String id = lease.jobId();
+        if (disk.full() && outcome != JobStatus.SUCCEEDED) {
+            // writing the end would fail (and close H2): the job stays RUNNING, its lease lapses, and it is taken
+            // back and resumed from its last resume point once space is freed
+            log.warn("Job {}: the data dir's disk is full; the run's end ({}) is not recorded, the job resumes once "
+                    + "space is freed", id, outcome);
+            events.finish(id, Map.of("status", JobStatus.QUEUED));
+            return;
+        }
         if (!queue.release(id, lease.owner(), outcome, outcome == JobStatus.SUCCEEDED ? modelId : null)) {
             // another worker holds the job now: what this run produced is not the job's
             log.warn("Job {}: this worker lost its lease (its node was presumed dead); another worker runs the job, "
@@ -127,6 +139,9 @@ class JobRunner {
     }
 
     private void fail(JobLease lease, String type, String message, JobRunListener listener) {
+        if (disk.full()) {
+            return; // the failure is the full disk's: nothing is recorded, the job resumes later (see finish)
+        }
         message = message.replace(dataDir, "<data-dir>"); // users need not know the server's file system
         repository.recordError(lease.jobId(), lease.owner(), type, message);
         listener.log("failed (" + type + "): " + message);

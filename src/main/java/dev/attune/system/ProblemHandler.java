@@ -14,6 +14,7 @@ import dev.attune.errors.TooLarge;
 import dev.attune.errors.Unavailable;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.attune.checkpoint.CheckpointException;
+import dev.attune.files.DiskFull;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -181,6 +182,22 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest().body(body);
     }
 
+    /**
+     * 507: the data dir's disk is full. Whatever the request was writing was removed (uploads, models and
+     * checkpoints are written to a temporary name first); the service recovers once space is freed.
+     */
+    private ResponseEntity<ProblemDetail> diskFull() {
+        long free = DiskFull.usableBytes(properties.dataDir());
+        log.warn("A request failed: the data dir's disk is full ({} bytes free)", free);
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.INSUFFICIENT_STORAGE, "The disk holding the "
+                + "data directory is full (" + (free < 0 ? "free space unknown" : free + " bytes free") + "). Nothing was "
+                + "kept of this request. Free space there (delete unused data sets or models, or grow the volume), then "
+                + "retry.");
+        body.setTitle("Disk full");
+        body.setProperty("freeBytes", free);
+        return ResponseEntity.status(HttpStatus.INSUFFICIENT_STORAGE).body(body);
+    }
+
     /** A JSON type in words, for "it must be ...". */
     private static String describe(Class<?> type) {
         if (type == null) {
@@ -223,6 +240,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> handleUnexpected(Exception ex) {
+        if (DiskFull.causedBy(ex)) {
+            return diskFull();
+        }
         log.error("Unexpected error", ex);
         ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
                 "An unexpected error occurred (" + ex.getClass().getSimpleName()
