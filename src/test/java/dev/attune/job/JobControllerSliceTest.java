@@ -34,9 +34,9 @@ import org.springframework.test.web.servlet.MockMvc;
 @Import(JobControllerSliceTest.WebEdge.class)
 class JobControllerSliceTest {
 
-    /** What the slice's problem handler and filters need: the operator's configuration, this node's roles. */
+    /** What the slice's problem handler and filters need: the operator's configuration, this node's roles, the disk guard. */
     @EnableConfigurationProperties(AttuneProperties.class)
-    @Import(LocalNode.class)
+    @Import({LocalNode.class, dev.attune.system.DataDiskGuard.class})
     static class WebEdge {
     }
 
