@@ -3,9 +3,13 @@
 # (with OpenJDK 17's JRE and curl), imported into podman, the jar built on the host, docker/Dockerfile built with
 # that base and the prebuilt jar; then the container starts with a volume, trains a tiny job (the golden tiny BERT
 # mounted read-only as an import root) and answers /predict. Prints what worked and the timings. Needs root,
-# podman and debootstrap (Debian packages) and Debian's mirror. Usage: bench/container.sh
+# podman, runc and debootstrap (Debian packages) and Debian's mirror. Usage: bench/container.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# These sandboxes mount cgroups in hybrid mode (crun refuses it: runc with cgroupfs works) and lack
+# CAP_SYS_RESOURCE (podman's default nofile/nproc limits cannot be set: none are set).
+export CONTAINERS_CONF=$(mktemp)
+printf '[containers]\ndefault_ulimits = []\n\n[engine]\ncgroup_manager = "cgroupfs"\nruntime = "runc"\n' > "$CONTAINERS_CONF"
 base=localhost/attune-debian:bookworm; image=localhost/attune:cpu; port=${PORT:-18098}
 step() { printf '| %s | %s |\n' "$1" "$2"; }
 echo "| step | result |"; echo "|---|---|"
@@ -20,7 +24,7 @@ if ! podman image exists $base; then
 fi
 mvn -q -B package -DskipTests >/dev/null
 start=$(date +%s)
-podman build -q -f docker/Dockerfile --ignorefile docker/Dockerfile.dockerignore --build-arg BUILD_IMAGE=$base \
+podman build -q --format docker -f docker/Dockerfile --ignorefile docker/Dockerfile.dockerignore --build-arg BUILD_IMAGE=$base \
   --build-arg RUNTIME_IMAGE=$base --build-arg JAR_SOURCE=prebuilt -t $image . >/dev/null
 step "podman build" "$image, $(( $(date +%s) - start )) s, $(podman image inspect $image --format '{{.Size}}' | awk '{printf "%.0f MB", $1/1e6}')"
 
@@ -29,7 +33,7 @@ podman volume rm -f attune-bench-data >/dev/null 2>&1 || true
 golden=$(pwd)/src/test/resources/golden
 start=$(date +%s.%N)
 podman run -d --name attune-bench -p $port:8080 -v attune-bench-data:/data -v "$golden":/models:ro \
-  -e ATTUNE_MODELS_IMPORT_ROOTS=/models $image >/dev/null
+  -e ATTUNE_MODELS_IMPORT_ROOTS=/models $image >/dev/null 2>&1 # (podman's systemd health-check timers: none here)
 trap 'podman rm -f attune-bench >/dev/null 2>&1; podman volume rm -f attune-bench-data >/dev/null 2>&1' EXIT
 for _ in $(seq 240); do curl -sf localhost:$port/actuator/health >/dev/null && break; sleep 0.25; done
 step "container healthy" "$(echo "$(date +%s.%N) - $start" | bc | cut -c1-4) s after podman run"
@@ -41,9 +45,9 @@ job=$(curl -s -H 'Content-Type: application/json' -d "{\"datasetId\": \"$dataset
 while s=$(curl -s localhost:$port/api/v1/jobs/$job | jq -r '.status // .detail'); [[ $s == QUEUED || $s == RUNNING ]]; do sleep 1; done
 step "tiny job in the container" "$s"
 for _ in $(seq 60); do curl -s localhost:$port/api/v1/serving | jq -e '.engine != null' >/dev/null 2>&1 && break; sleep 0.5; done
-step "/predict" "$(curl -s -H 'Content-Type: application/json' -d '{"text": "a great film"}' localhost:$port/predict | jq -c '.predictions[0] | {label, score}')"
+step "/predict" "$(curl -s -H 'Content-Type: application/json' -d '{"text": "a great film"}' localhost:$port/predict | jq -c '.predictions[0] | {label: .label, score: .score}')"
 step "serving engine" "$(curl -s localhost:$port/api/v1/serving | jq -r '.engine + " (" + .engineReason + ")"')"
-podman restart attune-bench >/dev/null
+podman restart attune-bench >/dev/null 2>&1
 start=$(date +%s.%N)
 for _ in $(seq 240); do curl -sf localhost:$port/actuator/health >/dev/null && break; sleep 0.25; done
 step "restart: healthy again, data kept" "$(echo "$(date +%s.%N) - $start" | bc | cut -c1-4) s, $(curl -s localhost:$port/api/v1/models | jq length) model(s)"

@@ -43,10 +43,7 @@ class JobExecutor implements SmartLifecycle {
     private final JobEvents events;
     private final JobLog jobLog;
     private final LocalNode node;
-    /** Resolved when the workers start (the engine loads in the background until then). */
-    private volatile List<WorkerDevices.WorkerDevice> devices = List.of();
-    private final List<String> configuredDevices;
-    private final EngineInfo engine;
+    private final List<WorkerDevices.WorkerDevice> devices;
     private final Duration leaseTime;
     private final Duration pollInterval;
     private final Set<String> cancelRequests = ConcurrentHashMap.newKeySet();
@@ -69,8 +66,9 @@ class JobExecutor implements SmartLifecycle {
         this.events = events;
         this.jobLog = jobLog;
         this.node = node;
-        this.configuredDevices = properties.jobs().devices();
-        this.engine = engine;
+        // resolving the devices loads the engine: at construction, so a wrong device list stops the start (and the
+        // Docker image's class-data-sharing run, which stops after the context is built, unpacks libtorch)
+        this.devices = node.has(NodeRole.WORKER) ? WorkerDevices.resolve(properties.jobs().devices(), engine) : List.of();
         this.leaseTime = properties.jobs().leaseTime();
         this.pollInterval = properties.jobs().pollInterval();
     }
@@ -78,7 +76,6 @@ class JobExecutor implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
-        devices = node.has(NodeRole.WORKER) ? WorkerDevices.resolve(configuredDevices, engine) : List.of();
         if (!devices.isEmpty()) {
             recoverInterrupted();
         }
