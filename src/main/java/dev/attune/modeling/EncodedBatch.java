@@ -43,7 +43,12 @@ public record EncodedBatch(int batchSize, int tokens, long[] inputIds, long[] at
 
     /** Texts' tokens padded to the longest, with their token types and truncation flags. */
     public static EncodedBatch of(List<TextEncoder.Tokens> texts, long padId) {
-        int tokens = 1;
+        return of(texts, padId, 1);
+    }
+
+    /** As {@link #of(List, long)}, padded to at least {@code minTokens} (a fixed length). */
+    public static EncodedBatch of(List<TextEncoder.Tokens> texts, long padId, int minTokens) {
+        int tokens = minTokens;
         for (TextEncoder.Tokens text : texts) {
             tokens = Math.max(tokens, text.ids().length);
         }

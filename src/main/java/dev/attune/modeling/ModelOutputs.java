@@ -48,7 +48,8 @@ public final class ModelOutputs {
         return rows;
     }
 
-    private static float[] softmax(float[] logits) {
+    /** Softmax of one row of logits, computed in double precision. */
+    public static float[] softmax(float[] logits) {
         double max = Double.NEGATIVE_INFINITY;
         for (float logit : logits) {
             max = Math.max(max, logit);

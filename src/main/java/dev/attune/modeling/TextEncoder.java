@@ -10,7 +10,6 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.attune.checkpoint.CheckpointDir;
 import java.util.ArrayList;
-import java.util.Arrays;
 import dev.attune.checkpoint.CheckpointException;
 
 /**
@@ -59,30 +58,7 @@ public final class TextEncoder implements AutoCloseable {
     }
 
     public EncodedBatch encode(List<String> texts, int maxLength, Padding padding) {
-        if (maxLength < 2 || maxLength > positionLimit) {
-            throw new IllegalArgumentException("maxLength " + maxLength + " is outside 2.." + positionLimit
-                    + " (the model's positions)");
-        }
-        Encoding[] encodings = tokenizer(maxLength).batchEncode(texts);
-        int tokens = padding == Padding.MAX_LENGTH ? maxLength : 1;
-        for (Encoding encoding : encodings) {
-            tokens = Math.max(tokens, encoding.getIds().length);
-        }
-        int batch = encodings.length;
-        long[] ids = new long[batch * tokens];
-        long[] mask = new long[batch * tokens];
-        long[] types = new long[batch * tokens];
-        boolean[] truncated = new boolean[batch];
-        Arrays.fill(ids, padId);
-        for (int i = 0; i < batch; i++) {
-            Encoding encoding = encodings[i];
-            long[] row = encoding.getIds();
-            System.arraycopy(row, 0, ids, i * tokens, row.length);
-            System.arraycopy(encoding.getAttentionMask(), 0, mask, i * tokens, row.length);
-            System.arraycopy(encoding.getTypeIds(), 0, types, i * tokens, row.length);
-            truncated[i] = row.length >= maxLength && fullLength(texts.get(i)) > maxLength;
-        }
-        return new EncodedBatch(batch, tokens, ids, mask, types, truncated);
+        return EncodedBatch.of(tokens(texts, maxLength), padId, padding == Padding.MAX_LENGTH ? maxLength : 1);
     }
 
     /** One text's tokens, unpadded: ids (with special tokens), token types, and whether it was cut to maxLength. */
@@ -92,7 +68,8 @@ public final class TextEncoder implements AutoCloseable {
     /** Each text's tokens, unpadded (the caller batches them): what {@link #encode} pads, text by text. */
     public List<Tokens> tokens(List<String> texts, int maxLength) {
         if (maxLength < 2 || maxLength > positionLimit) {
-            throw new IllegalArgumentException("maxLength " + maxLength + " is outside 2.." + positionLimit);
+            throw new IllegalArgumentException("maxLength " + maxLength + " is outside 2.." + positionLimit
+                    + " (the model's positions)");
         }
         Encoding[] encodings = tokenizer(maxLength).batchEncode(texts);
         List<Tokens> tokens = new ArrayList<>(encodings.length);

@@ -69,27 +69,9 @@ sealed interface Objective {
         public EvaluationMetrics metrics(float[][] logits, Targets targets, double meanLoss) {
             float[][] probabilities = new float[logits.length][];
             for (int i = 0; i < logits.length; i++) {
-                probabilities[i] = softmax(logits[i]);
+                probabilities[i] = ModelOutputs.softmax(logits[i]);
             }
             return ClassificationMetrics.of(targets.singleLabels(), probabilities, meanLoss, labels);
-        }
-
-        private static float[] softmax(float[] logits) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (float v : logits) {
-                max = Math.max(max, v);
-            }
-            double sum = 0;
-            double[] exp = new double[logits.length];
-            for (int c = 0; c < logits.length; c++) {
-                exp[c] = Math.exp(logits[c] - max);
-                sum += exp[c];
-            }
-            float[] p = new float[logits.length];
-            for (int c = 0; c < logits.length; c++) {
-                p[c] = (float) (exp[c] / sum);
-            }
-            return p;
         }
     }
 
