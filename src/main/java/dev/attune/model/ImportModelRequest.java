@@ -1,5 +1,7 @@
 package dev.attune.model;
 
+import dev.attune.modeling.ServingPrecision;
+
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
@@ -10,10 +12,13 @@ import jakarta.validation.constraints.Size;
  * @param source an absolute path under attune.models.import-roots, or a Hub id org/name[@revision]
  * @param name a display name (default: the directory or repository name)
  * @param revision a Hub branch, tag or commit (default main)
+ * @param servingPrecision this model's own serving precision (auto, fp32, int8, bf16); default: the node's
+ *     attune.predict.precision
  */
 record ImportModelRequest(
         @Schema(example = "distilbert/distilbert-base-uncased-finetuned-sst-2-english") @NotBlank @Size(max = 1024)
         String source,
         @Schema(example = "sst2") @Size(max = 255) String name,
-        @Schema(example = "main") @Size(max = 255) String revision) {
+        @Schema(example = "main") @Size(max = 255) String revision,
+        @Schema(example = "int8") ServingPrecision servingPrecision) {
 }

@@ -10,6 +10,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import dev.attune.errors.InvalidInput;
+import dev.attune.modeling.ServingPrecision;
 import dev.attune.modeling.onnx.OnnxExport;
 import dev.attune.system.ProblemResponses;
 import dev.attune.system.Problems;
@@ -24,6 +25,7 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -49,7 +51,8 @@ class ModelController {
     @ResponseStatus(HttpStatus.CREATED)
     @ProblemResponses({403, 422, 502})
     ResponseEntity<ModelResponse> importModel(@Valid @RequestBody ImportModelRequest request) throws IOException {
-        RegisteredModel model = models.importModel(request.source(), request.name(), request.revision());
+        RegisteredModel model = models.importModel(request.source(), request.name(), request.revision(),
+                request.servingPrecision());
         return ResponseEntity.created(URI.create("/api/v1/models/" + model.id())).body(ModelResponse.of(model));
     }
 
@@ -63,6 +66,23 @@ class ModelController {
     @GetMapping("/{id}")
     ModelResponse get(@PathVariable String id) {
         return ModelResponse.of(models.get(id));
+    }
+
+    /**
+     * A model's own serving precision.
+     *
+     * @param precision auto, fp32, int8 or bf16; null: follow the node's attune.predict.precision again
+     */
+    record ServingPrecisionRequest(@Schema(example = "int8") ServingPrecision precision) {
+    }
+
+    @Operation(operationId = "setServingPrecision", summary = "Serve this model in a precision of its own",
+            description = "Overrides attune.predict.precision for this model (e.g. int8 for a fine-tuned model whose "
+                    + "metrics.quantization shows what int8 costs it); null returns it to the node's setting. A serving "
+                    + "node reloads it in the background.")
+    @PutMapping(path = "/{id}/serving-precision", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ModelResponse setServingPrecision(@PathVariable String id, @Valid @RequestBody ServingPrecisionRequest request) {
+        return ModelResponse.of(models.setServingPrecision(id, request.precision()));
     }
 
     @Operation(operationId = "promoteModel", summary = "Serve this model", description = "Makes the model the one POST /predict answers from, "

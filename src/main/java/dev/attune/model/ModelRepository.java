@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.attune.modeling.ProblemType;
+import dev.attune.modeling.ServingPrecision;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -30,12 +31,13 @@ class ModelRepository {
     void insert(RegisteredModel model) {
         jdbc.sql("""
                 INSERT INTO model (id, name, architecture, labels, source, origin, job_id, metrics, max_length,
-                                   parameters, size_bytes, created_at, problem_type)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                   parameters, size_bytes, created_at, problem_type, serving_precision)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(model.id(), model.name(), model.architecture(), mapper.writeValueAsString(model.labels()),
                         model.source(), model.origin().name(), model.jobId(),
                         model.metrics() == null ? null : mapper.writeValueAsString(model.metrics()), model.maxLength(),
-                        model.parameters(), model.sizeBytes(), Timestamp.from(model.createdAt()), model.problemType().id())
+                        model.parameters(), model.sizeBytes(), Timestamp.from(model.createdAt()), model.problemType().id(),
+                        model.servingPrecision() == null ? null : model.servingPrecision().id())
                 .update();
     }
 
@@ -52,6 +54,12 @@ class ModelRepository {
     }
 
     /** Marks a model as the one to serve; earlier promotions are cleared. */
+    /** Sets (or, with null, clears) a model's own serving precision; false when there is no such model. */
+    boolean setServingPrecision(String id, ServingPrecision precision) {
+        return jdbc.sql("UPDATE model SET serving_precision = ? WHERE id = ?")
+                .params(precision == null ? null : precision.id(), id).update() == 1;
+    }
+
     void promote(String id) {
         jdbc.sql("UPDATE model SET promoted_at = NULL WHERE promoted_at IS NOT NULL AND id <> ?").param(id).update();
         jdbc.sql("UPDATE model SET promoted_at = CURRENT_TIMESTAMP WHERE id = ?").param(id).update();
@@ -99,6 +107,7 @@ class ModelRepository {
                 }), rs.getString("source"), Origin.valueOf(rs.getString("origin")), rs.getString("job_id"),
                 metrics(rs.getString("metrics")),
                 rs.getInt("max_length"), rs.getLong("parameters"), rs.getLong("size_bytes"),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant());
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                rs.getString("serving_precision") == null ? null : ServingPrecision.of(rs.getString("serving_precision")));
     }
 }

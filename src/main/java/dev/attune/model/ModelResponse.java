@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import dev.attune.modeling.ProblemType;
+import dev.attune.modeling.ServingPrecision;
 
 
 /**
@@ -23,13 +24,15 @@ import dev.attune.modeling.ProblemType;
  * @param parameters number of weights
  * @param sizeBytes size of its files
  * @param createdAt when it was registered
+ * @param servingPrecision its own serving precision; null: the node's attune.predict.precision
  */
 record ModelResponse(String id, String name, String architecture, ProblemType problemType, List<String> labels,
         String source, Origin origin,
-        String jobId, ModelMetrics metrics, int maxLength, long parameters, long sizeBytes, Instant createdAt) {
+        String jobId, ModelMetrics metrics, int maxLength, long parameters, long sizeBytes, Instant createdAt,
+        ServingPrecision servingPrecision) {
 
     static ModelResponse of(RegisteredModel m) {
         return new ModelResponse(m.id(), m.name(), m.architecture(), m.problemType(), m.labels(), m.source(), m.origin(), m.jobId(),
-                m.metrics(), m.maxLength(), m.parameters(), m.sizeBytes(), m.createdAt());
+                m.metrics(), m.maxLength(), m.parameters(), m.sizeBytes(), m.createdAt(), m.servingPrecision());
     }
 }

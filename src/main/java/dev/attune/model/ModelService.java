@@ -11,6 +11,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import dev.attune.files.FileTrees;
 import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.ServingPrecision;
 import dev.attune.modeling.onnx.OnnxExport;
 import dev.attune.errors.Conflict;
 import dev.attune.errors.InvalidInput;
@@ -48,7 +49,8 @@ public class ModelService {
     }
 
     /** Imports an already fine-tuned classifier: loaded once to prove it works, then stored as F32 safetensors. */
-    RegisteredModel importModel(String source, String name, String revision) throws IOException {
+    RegisteredModel importModel(String source, String name, String revision, ServingPrecision servingPrecision)
+            throws IOException {
         ModelSources.Resolved resolved = sources.resolve(source, revision);
         try (ClassifierModel model = ClassifierModel.load(resolved.dir(), Device.cpu())) {
             if (!model.config().hasLabels() || !model.loadReport().initialised().isEmpty()) {
@@ -58,13 +60,19 @@ public class ModelService {
                         + "model as a fine-tuning job's baseModel instead.");
             }
             String displayName = name != null && !name.isBlank() ? name.trim() : resolved.dir().getFileName().toString();
-            return register(model, displayName, resolved.description(), Origin.IMPORT, null, null);
+            return register(model, displayName, resolved.description(), Origin.IMPORT, null, null, servingPrecision);
         }
     }
 
     /** Saves a loaded classifier as a new registered model (atomically: temp directory, then rename and row). */
     public RegisteredModel register(ClassifierModel model, String name, String source, Origin origin, String jobId,
             ModelMetrics metrics) throws IOException {
+        return register(model, name, source, origin, jobId, metrics, null);
+    }
+
+    /** As {@link #register(ClassifierModel, String, String, Origin, String, ModelMetrics)}, with its own serving precision. */
+    RegisteredModel register(ClassifierModel model, String name, String source, Origin origin, String jobId,
+            ModelMetrics metrics, ServingPrecision servingPrecision) throws IOException {
         String id = UUID.randomUUID().toString();
         name = name.length() > 255 ? name.substring(0, 255) : name;
         Path temp = files.newTempDir();
@@ -75,7 +83,7 @@ public class ModelService {
             RegisteredModel record = new RegisteredModel(id, name, model.config().modelType(), model.problemType(),
                     model.config().labels(),
                     source, origin, jobId, metrics, model.textEncoder().defaultMaxLength(), parameters, size,
-                    Instant.now().truncatedTo(ChronoUnit.MILLIS));
+                    Instant.now().truncatedTo(ChronoUnit.MILLIS), servingPrecision);
             files.publish(temp, id);
             try {
                 repository.insert(record);
@@ -110,6 +118,17 @@ public class ModelService {
     }
 
     /** Makes this model the one /predict serves. */
+    /**
+     * Gives a model its own serving precision (null: the node's attune.predict.precision again); a serving
+     * node reloads it in that precision.
+     */
+    RegisteredModel setServingPrecision(String id, ServingPrecision precision) {
+        get(id);
+        repository.setServingPrecision(id, precision);
+        events.publishEvent(new ModelsChangedEvent(id));
+        return get(id);
+    }
+
     void promote(String id) {
         get(id);
         repository.promote(id);

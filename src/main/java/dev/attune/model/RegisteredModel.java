@@ -4,13 +4,15 @@ import java.time.Instant;
 import java.util.List;
 
 import dev.attune.modeling.ProblemType;
+import dev.attune.modeling.ServingPrecision;
 
 /**
  * A classifier attune can serve: its files are a Hugging Face checkpoint under
- * {@code <data-dir>/models/<id>}. {@code metrics} is null for imports.
+ * {@code <data-dir>/models/<id>}. {@code metrics} is null for imports; {@code servingPrecision} is null unless the
+ * model was given its own (else the node's attune.predict.precision applies).
  */
 public record RegisteredModel(String id, String name, String architecture, ProblemType problemType, List<String> labels,
         String source,
         Origin origin, String jobId, ModelMetrics metrics, int maxLength, long parameters, long sizeBytes,
-        Instant createdAt) {
+        Instant createdAt, ServingPrecision servingPrecision) {
 }

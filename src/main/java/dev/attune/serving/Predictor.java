@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
+import dev.attune.modeling.ServingPrecision;
 import dev.attune.modeling.TextClassifier;
 import dev.attune.modeling.TextEncoder;
 
@@ -18,12 +19,15 @@ final class Predictor {
     private final String modelId;
     private final TextClassifier model;
     private final String engineReason;
+    /** The model's own serving precision when it was loaded (a change reloads it). */
+    private final ServingPrecision ownPrecision;
     private final MicroBatcher batcher;
     private final AtomicInteger references = new AtomicInteger(1);
 
     /** @param engineReason why this engine and precision serve the model (the serving status shows it) */
-    Predictor(String modelId, TextClassifier model, String engineReason, int batchSize, Duration maxWait,
-            IntConsumer batchSizes) {
+    Predictor(String modelId, ServingPrecision ownPrecision, TextClassifier model, String engineReason, int batchSize,
+            Duration maxWait, IntConsumer batchSizes) {
+        this.ownPrecision = ownPrecision;
         this.modelId = modelId;
         this.model = model;
         this.engineReason = engineReason;
@@ -37,6 +41,10 @@ final class Predictor {
     /** What runs the model ("onnxruntime int8"...). */
     String engine() {
         return model.engine();
+    }
+
+    ServingPrecision ownPrecision() {
+        return ownPrecision;
     }
 
     String engineReason() {

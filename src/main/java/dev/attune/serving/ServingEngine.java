@@ -23,6 +23,14 @@ final class ServingEngine {
     private ServingEngine() {
     }
 
+    /** With the model's own precision (null: none) before the node's setting. */
+    static Choice choose(ServingPrecision own, ServingPrecision setting, QuantizationCheck check, Device device) {
+        if (own != null && own != ServingPrecision.AUTO) {
+            return new Choice(own, "the model's own serving precision is " + own.id());
+        }
+        return choose(own == null ? setting : ServingPrecision.AUTO, check, device);
+    }
+
     static Choice choose(ServingPrecision setting, QuantizationCheck check, Device device) {
         if (setting != ServingPrecision.AUTO) {
             return new Choice(setting, "attune.predict.precision is " + setting.id());

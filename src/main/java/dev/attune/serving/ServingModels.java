@@ -2,6 +2,7 @@ package dev.attune.serving;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,6 +22,7 @@ import dev.attune.model.ModelService;
 import dev.attune.model.ModelsChangedEvent;
 import dev.attune.model.RegisteredModel;
 import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.ServingPrecision;
 import dev.attune.modeling.TextClassifier;
 import dev.attune.system.AttuneProperties;
 import dev.attune.system.LocalNode;
@@ -101,10 +103,15 @@ public class ServingModels implements DisposableBean {
      */
     private void followDatabase() {
         try {
-            Optional<ServingChoice> next = ServingChoice.choose(models.list(), models.promotedId());
+            List<RegisteredModel> all = models.list();
+            Optional<ServingChoice> next = ServingChoice.choose(all, models.promotedId());
             String chosen = next.map(ServingChoice::modelId).orElse(null);
             ServingChoice now = choice;
-            boolean differs = !Objects.equals(chosen, now == null ? null : now.modelId());
+            Predictor serving = current.get();
+            ServingPrecision stored = all.stream().filter(m -> m.id().equals(chosen)).findFirst()
+                    .map(RegisteredModel::servingPrecision).orElse(null);
+            boolean differs = !Objects.equals(chosen, now == null ? null : now.modelId())
+                    || (serving != null && serving.modelId().equals(chosen) && !Objects.equals(serving.ownPrecision(), stored));
             if (!differs) {
                 lastFollowed = null; // in step with the database
             }
@@ -134,6 +141,15 @@ public class ServingModels implements DisposableBean {
         }, loader);
     }
 
+    /** A model asked for by id and kept loaded is dropped when it changes (a new serving precision, a deletion). */
+    @EventListener(ModelsChangedEvent.class)
+    synchronized void forgetKept(ModelsChangedEvent event) {
+        Predictor kept = event.modelId() == null ? null : others.remove(event.modelId());
+        if (kept != null) {
+            kept.release();
+        }
+    }
+
     /** What serves /predict now and why (null when there is no model). */
     public ServingChoice choice() {
         return choice;
@@ -154,7 +170,8 @@ public class ServingModels implements DisposableBean {
                 swap(null);
                 return;
             }
-            if (serving == null || !serving.modelId().equals(next.get().modelId())) {
+            if (serving == null || !serving.modelId().equals(next.get().modelId())
+                    || !Objects.equals(serving.ownPrecision(), ownPrecision(next.get().modelId()))) {
                 long start = System.nanoTime();
                 Predictor loaded = load(next.get().modelId());
                 swap(loaded);
@@ -165,6 +182,11 @@ public class ServingModels implements DisposableBean {
         } catch (RuntimeException e) {
             log.error("Could not load the serving model", e);
         }
+    }
+
+    /** The model's own serving precision as stored now (null: none, or no such model). */
+    private ServingPrecision ownPrecision(String modelId) {
+        return models.find(modelId).map(RegisteredModel::servingPrecision).orElse(null);
     }
 
     /** A reference to the serving model (or the model with this id); the caller must release it. */
@@ -286,7 +308,7 @@ public class ServingModels implements DisposableBean {
         ServingEngine.Choice choice;
         TextClassifier classifier;
         try {
-            choice = ServingEngine.choose(settings.precision(),
+            choice = ServingEngine.choose(record.servingPrecision(), settings.precision(),
                     record.metrics() == null ? null : record.metrics().quantization(), engine.defaultDevice());
             classifier = ServingEngine.open(model, choice);
         } catch (RuntimeException e) {
@@ -294,8 +316,8 @@ public class ServingModels implements DisposableBean {
             throw e;
         }
         log.info("Model {} serves through {} ({})", modelId, classifier.engine(), choice.reason());
-        return new Predictor(modelId, classifier, choice.reason(), settings.batchSize(), settings.maxWait(),
-                batchSizes::record);
+        return new Predictor(modelId, record.servingPrecision(), classifier, choice.reason(), settings.batchSize(),
+                settings.maxWait(), batchSizes::record);
     }
 
     /** The engine serving the chosen model and why, or null while none is loaded. */

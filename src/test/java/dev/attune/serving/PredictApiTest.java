@@ -284,6 +284,48 @@ class PredictApiTest {
         assertThat(response.json().get("detail").stringValue()).contains(detail);
     }
 
+    @Test
+    void aModelsOwnServingPrecisionOverridesTheNodesAndAChangeReloadsIt() {
+        Http.Response created = http.postJson("/api/v1/models/import", """
+                {"source": "%s", "servingPrecision": "int8"}""".formatted(Golden.dir("tiny-roberta-sst2")));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().get("servingPrecision").stringValue()).isEqualTo("int8");
+        String id = created.json().get("id").stringValue();
+        assertThat(http.postJson("/api/v1/models/" + id + "/promote", "").status()).isEqualTo(200);
+        awaitEngine("onnxruntime int8", "the model's own serving precision is int8");
+        assertThat(http.postJson("/predict", body("great fun")).status()).isEqualTo(200);
+
+        Http.Response changed = http.putJson("/api/v1/models/" + id + "/serving-precision", "{\"precision\": \"fp32\"}");
+        assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+        awaitEngine("onnxruntime fp32", "the model's own serving precision is fp32");
+        http.putJson("/api/v1/models/" + id + "/serving-precision", "{\"precision\": null}");
+        awaitEngine("onnxruntime fp32", "int8 was never measured"); // back to the node's auto: an import, fp32
+        assertThat(http.get("/api/v1/models/" + id).json().get("servingPrecision").isNull()).isTrue();
+
+        assertThat(http.putJson("/api/v1/models/" + id + "/serving-precision", "{\"precision\": \"int4\"}").status())
+                .isEqualTo(400);
+        assertThat(http.putJson("/api/v1/models/nope/serving-precision", "{\"precision\": \"int8\"}").status())
+                .isEqualTo(404);
+    }
+
+    private void awaitEngine(String engine, String reason) {
+        long deadline = System.currentTimeMillis() + 30_000;
+        JsonNode status = null;
+        while (System.currentTimeMillis() < deadline) {
+            status = http.get("/api/v1/serving").json();
+            if (engine.equals(status.path("engine").asString("")) && status.path("engineReason").asString("").contains(reason)
+                    && "serving".equals(status.path("state").asString(""))) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        throw new AssertionError("serving status never said " + engine + " (" + reason + "): " + status);
+    }
+
     private String importModel(String name) {
         Http.Response response = http.postJson("/api/v1/models/import",
                 "{\"source\": \"%s\", \"name\": \"%s\"}".formatted(Golden.dir(name), name));

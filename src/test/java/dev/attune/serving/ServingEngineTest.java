@@ -41,6 +41,18 @@ class ServingEngineTest {
     }
 
     @Test
+    void aModelsOwnPrecisionComesBeforeTheNodesSetting() {
+        QuantizationCheck lossy = new QuantizationCheck("accuracy", 0.9, 0.5, 1000);
+        assertThat(ServingEngine.choose(ServingPrecision.INT8, ServingPrecision.FP32, lossy, Device.cpu()).reason())
+                .isEqualTo("the model's own serving precision is int8");
+        // its own auto: decided by its measurement even where the node forces a precision
+        assertThat(ServingEngine.choose(ServingPrecision.AUTO, ServingPrecision.INT8, lossy, Device.cpu()).precision())
+                .isEqualTo(ServingPrecision.FP32);
+        assertThat(ServingEngine.choose(null, ServingPrecision.INT8, lossy, Device.cpu()).precision())
+                .isEqualTo(ServingPrecision.INT8);
+    }
+
+    @Test
     void autoOnAGpuServesLibtorchInHalfPrecision() {
         assertThat(ServingEngine.choose(ServingPrecision.AUTO, null, Device.gpu()).precision())
                 .isEqualTo(ServingPrecision.BF16);

@@ -48,6 +48,11 @@ public final class Http {
                 .retrieve().toEntity(String.class));
     }
 
+    public Response putJson(String path, String json) {
+        return wrap(client.put().uri(path).contentType(MediaType.APPLICATION_JSON).body(json)
+                .retrieve().toEntity(String.class));
+    }
+
     public Response upload(String path, Path file, Map<String, String> fields) {
         return upload(path, new FileSystemResource(file), fields);
     }
