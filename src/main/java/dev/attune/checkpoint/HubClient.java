@@ -56,7 +56,7 @@ public final class HubClient {
     public Path snapshot(String repoId, String revision) {
         String rev = checkedRevision(repoId, revision);
         Path repoDir = repoDir(repoId);
-        Path cached = cachedSnapshot(repoDir, rev);
+        Path cached = HubCache.completeSnapshot(repoDir, rev);
         if (settings.offline()) {
             return cachedOrRefuse(cached, repoId, rev);
         }
@@ -80,7 +80,7 @@ public final class HubClient {
      */
     public JsonNode config(String repoId, String revision) {
         String rev = checkedRevision(repoId, revision);
-        Path cached = cachedSnapshot(repoDir(repoId), rev);
+        Path cached = HubCache.completeSnapshot(repoDir(repoId), rev);
         if (cached != null || settings.offline()) {
             return CheckpointDir.readJson(cachedOrRefuse(cached, repoId, rev).resolve(CheckpointDir.CONFIG));
         }
@@ -168,7 +168,7 @@ public final class HubClient {
             }
         }
         if (available.contains(CheckpointDir.WEIGHTS_INDEX)) {
-            for (String shard : shardsOf(snapshot.resolve(CheckpointDir.WEIGHTS_INDEX))) {
+            for (String shard : HubCache.shardsOf(snapshot.resolve(CheckpointDir.WEIGHTS_INDEX))) {
                 if (!Files.exists(snapshot.resolve(shard))) {
                     fetchFile(repoId, commit, shard, repoDir, snapshot);
                 }
@@ -266,31 +266,6 @@ public final class HubClient {
             builder.header("Authorization", "Bearer " + settings.token());
         }
         return builder.GET().build();
-    }
-
-    /** A snapshot already in the cache for this revision (a ref or a commit hash) with config and weights. */
-    private static Path cachedSnapshot(Path repoDir, String rev) {
-        try {
-            String commit = rev;
-            Path ref = repoDir.resolve("refs").resolve(rev);
-            if (Files.isRegularFile(ref)) {
-                commit = Files.readString(ref).trim();
-            }
-            Path snapshot = repoDir.resolve("snapshots").resolve(commit);
-            boolean complete = Files.isRegularFile(snapshot.resolve(CheckpointDir.CONFIG))
-                    && Files.isRegularFile(snapshot.resolve(CheckpointDir.TOKENIZER))
-                    && (Files.isRegularFile(snapshot.resolve(CheckpointDir.WEIGHTS))
-                            || Files.isRegularFile(snapshot.resolve(CheckpointDir.WEIGHTS_INDEX)));
-            return complete ? snapshot : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static Set<String> shardsOf(Path index) {
-        Set<String> shards = new LinkedHashSet<>();
-        CheckpointDir.readJson(index).path("weight_map").forEach(node -> shards.add(node.asString()));
-        return shards;
     }
 
     private static String encode(String value) {

@@ -15,7 +15,7 @@ import dev.attune.errors.InvalidInput;
 import dev.attune.errors.NotFound;
 import dev.attune.errors.Overloaded;
 import dev.attune.modeling.ProblemType;
-import dev.attune.training.FineTuningService;
+import dev.attune.training.FineTuneChecks;
 
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
@@ -26,16 +26,16 @@ import java.util.ArrayList;
 class JobService {
 
     private final JobRepository repository;
-    private final FineTuningService fineTuning;
+    private final FineTuneChecks checks;
     private final JobExecutor executor;
     private final int maxQueued;
     private final Validator validator;
 
-    JobService(JobRepository repository, FineTuningService fineTuning, JobExecutor executor,
+    JobService(JobRepository repository, FineTuneChecks checks, JobExecutor executor,
             AttuneProperties properties, Validator validator) {
         this.validator = validator;
         this.repository = repository;
-        this.fineTuning = fineTuning;
+        this.checks = checks;
         this.executor = executor;
         this.maxQueued = properties.jobs().maxQueued();
     }
@@ -46,8 +46,8 @@ class JobService {
                 .map(v -> v.getPropertyPath() + ": " + v.getMessage() + ", was " + v.getInvalidValue())
                 .sorted().forEach(problems::add);
         problems.addAll(request.nameProblems());
-        ProblemType suggested = fineTuning.suggestedProblemType(request.datasetId());
-        problems.addAll(fineTuning.problems(request.fineTuneRequest(suggested)));
+        ProblemType suggested = checks.suggestedProblemType(request.datasetId());
+        problems.addAll(checks.problems(request.fineTuneRequest(suggested)));
         if (!problems.isEmpty()) {
             String listed = String.join("; ", problems);
             throw new InvalidInput("Invalid job", "The job cannot run: " + listed + (listed.endsWith(".") ? "" : ".")

@@ -76,13 +76,7 @@ final class MicroBatcher implements AutoCloseable {
             return null;
         }
         try {
-            batchSizes.accept(texts.size());
-            float[][] outputs = model.outputs(texts);
-            List<Prediction> predictions = new ArrayList<>(texts.size());
-            for (int i = 0; i < texts.size(); i++) {
-                predictions.add(prediction(outputs[i], texts.get(i).truncated()));
-            }
-            return predictions;
+            return predictions(texts);
         } finally {
             running.unlock();
         }
@@ -128,12 +122,21 @@ final class MicroBatcher implements AutoCloseable {
     }
 
     private void run(List<Pending> batch) {
-        batchSizes.accept(batch.size());
-        List<TextEncoder.Tokens> texts = batch.stream().map(Pending::tokens).toList();
-        float[][] outputs = model.outputs(texts); // length-grouped: each group padded to its own longest text
+        List<Prediction> predictions = predictions(batch.stream().map(Pending::tokens).toList());
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).result().complete(prediction(outputs[i], texts.get(i).truncated()));
+            batch.get(i).result().complete(predictions.get(i));
         }
+    }
+
+    /** One batch through the model (length-grouped: each group padded to its own longest text), in order. */
+    private List<Prediction> predictions(List<TextEncoder.Tokens> texts) {
+        batchSizes.accept(texts.size());
+        float[][] outputs = model.outputs(texts);
+        List<Prediction> predictions = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            predictions.add(prediction(outputs[i], texts.get(i).truncated()));
+        }
+        return predictions;
     }
 
     /** One text's answer from its outputs: probabilities (and, multi-label, the labels over threshold) or a value. */

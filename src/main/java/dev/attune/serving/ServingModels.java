@@ -1,7 +1,6 @@
 package dev.attune.serving;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,19 +16,14 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.attune.engine.EngineInfo;
 import dev.attune.model.ModelService;
 import dev.attune.model.ModelsChangedEvent;
 import dev.attune.model.RegisteredModel;
-import dev.attune.modeling.ClassifierModel;
 import dev.attune.modeling.ServingPrecision;
-import dev.attune.modeling.TextClassifier;
 import dev.attune.system.AttuneProperties;
 import dev.attune.system.LocalNode;
 import dev.attune.system.NodeRole;
 import dev.attune.errors.Unavailable;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.MeterRegistry;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,14 +46,13 @@ public class ServingModels implements DisposableBean {
     private static final Duration FIRST_LOAD_WAIT = Duration.ofSeconds(20);
 
     private final ModelService models;
-    private final EngineInfo engine;
+    private final PredictorFactory predictors;
     private final AttuneProperties.Predict settings;
-    private final DistributionSummary batchSizes;
     private final AtomicReference<Predictor> current = new AtomicReference<>();
     private volatile ServingChoice choice;
     private final AtomicInteger pendingRefreshes = new AtomicInteger();
     private volatile CompletableFuture<Void> latestRefresh;
-    private final Map<String, Predictor> others = new LinkedHashMap<>();
+    private final KeptPredictors others = new KeptPredictors(OTHERS_KEPT);
     private final Map<String, CompletableFuture<Void>> loadingOthers = new ConcurrentHashMap<>();
     private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "attune-model-loader");
@@ -74,14 +67,11 @@ public class ServingModels implements DisposableBean {
     private final boolean serving;
     private volatile String lastFollowed;
 
-    ServingModels(ModelService models, EngineInfo engine, AttuneProperties properties, MeterRegistry registry,
-            LocalNode node) {
+    ServingModels(ModelService models, PredictorFactory predictors, AttuneProperties properties, LocalNode node) {
         this.serving = node.has(NodeRole.SERVING);
         this.models = models;
-        this.engine = engine;
+        this.predictors = predictors;
         this.settings = properties.predict();
-        this.batchSizes = DistributionSummary.builder("attune.predict.batch.size")
-                .description("texts per forward pass").publishPercentileHistogram().register(registry);
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -143,10 +133,9 @@ public class ServingModels implements DisposableBean {
 
     /** A model asked for by id and kept loaded is dropped when it changes (a new serving precision, a deletion). */
     @EventListener(ModelsChangedEvent.class)
-    synchronized void forgetKept(ModelsChangedEvent event) {
-        Predictor kept = event.modelId() == null ? null : others.remove(event.modelId());
-        if (kept != null) {
-            kept.release();
+    void forgetKept(ModelsChangedEvent event) {
+        if (event.modelId() != null) {
+            others.forget(event.modelId());
         }
     }
 
@@ -173,7 +162,7 @@ public class ServingModels implements DisposableBean {
             if (serving == null || !serving.modelId().equals(next.get().modelId())
                     || !Objects.equals(serving.ownPrecision(), ownPrecision(next.get().modelId()))) {
                 long start = System.nanoTime();
-                Predictor loaded = load(next.get().modelId());
+                Predictor loaded = predictors.load(next.get().modelId());
                 swap(loaded);
                 log.info("Serving model {} ({}), loaded in {} ms", next.get().modelId(), next.get().reason(),
                         (System.nanoTime() - start) / 1_000_000);
@@ -257,12 +246,12 @@ public class ServingModels implements DisposableBean {
     private Predictor acquireOther(String modelId) {
         models.get(modelId); // 404 for an unknown (or deleted) id
         for (int attempt = 0; attempt < 3; attempt++) {
-            Predictor kept = takeKept(modelId);
+            Predictor kept = others.take(modelId);
             if (kept != null) {
                 return kept;
             }
             CompletableFuture<Void> loading = loadingOthers.computeIfAbsent(modelId, id -> CompletableFuture
-                    .runAsync(() -> keep(id, load(id)), loader)
+                    .runAsync(() -> others.keep(id, predictors.load(id)), loader)
                     .whenComplete((ignored, error) -> loadingOthers.remove(id)));
             try {
                 loading.get(FIRST_LOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -278,46 +267,6 @@ public class ServingModels implements DisposableBean {
         }
         throw new Unavailable("Model loading", "Model '" + modelId + "' is still loading. Retry in a few seconds.")
                 .retryAfter(5);
-    }
-
-    /** A reference to a kept model, marked most recently used; null when it is not kept (or closing). */
-    private synchronized Predictor takeKept(String modelId) {
-        Predictor kept = others.remove(modelId);
-        if (kept == null) {
-            return null;
-        }
-        others.put(modelId, kept); // most recently used last
-        return kept.tryAcquire() ? kept : null;
-    }
-
-    /** Keeps a freshly loaded model, closing the least recently used beyond the few kept. */
-    private synchronized void keep(String modelId, Predictor loaded) {
-        Predictor previous = others.put(modelId, loaded);
-        if (previous != null) {
-            previous.release();
-        }
-        while (others.size() > OTHERS_KEPT) {
-            String eldest = others.keySet().iterator().next();
-            others.remove(eldest).release();
-        }
-    }
-
-    private Predictor load(String modelId) {
-        RegisteredModel record = models.get(modelId);
-        ClassifierModel model = ClassifierModel.load(models.directoryOf(modelId), engine.defaultDevice());
-        ServingEngine.Choice choice;
-        TextClassifier classifier;
-        try {
-            choice = ServingEngine.choose(record.servingPrecision(), settings.precision(),
-                    record.metrics() == null ? null : record.metrics().quantization(), engine.defaultDevice());
-            classifier = ServingEngine.open(model, choice);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
-        log.info("Model {} serves through {} ({})", modelId, classifier.engine(), choice.reason());
-        return new Predictor(modelId, record.servingPrecision(), classifier, choice.reason(), settings.batchSize(),
-                settings.maxWait(), batchSizes::record);
     }
 
     /** The engine serving the chosen model and why, or null while none is loaded. */
@@ -338,7 +287,6 @@ public class ServingModels implements DisposableBean {
         watcher.shutdownNow();
         loader.shutdownNow();
         swap(null);
-        others.values().forEach(Predictor::release);
-        others.clear();
+        others.releaseAll();
     }
 }

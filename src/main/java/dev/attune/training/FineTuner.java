@@ -1,17 +1,11 @@
 package dev.attune.training;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.attune.modeling.ClassifierModel;
-import dev.attune.modeling.LayerNorm;
-import dev.attune.modeling.ParameterNames;
 import dev.attune.modeling.ProblemType;
 import dev.attune.modeling.Scalars;
 
@@ -29,7 +23,6 @@ public final class FineTuner {
      */
     static final int READ_EVERY_STEPS = 10;
 
-    private static final Pattern LAYER = Pattern.compile("\\.layer\\.(\\d+)\\.");
 
     private final ClassifierModel model;
     private final TrainingOptions options;
@@ -71,7 +64,7 @@ public final class FineTuner {
             listener.log((model.problemType() == ProblemType.MULTI_LABEL_CLASSIFICATION ? "pos_weight" : "class weights")
                     + " " + weightsByLabel(objective.weights()));
         }
-        List<AdamW.Trainable> trainable = selectTrainable();
+        List<AdamW.Trainable> trainable = TrainableParameters.select(model, options);
         listener.log("training " + trainable.size() + " parameter tensors ("
                 + trainable.stream().mapToLong(t -> t.weight().size()).sum() + " weights), strategy "
                 + options.strategy().id());
@@ -284,36 +277,6 @@ public final class FineTuner {
         listener.log("fp16: gradients overflowed, " + (skipped - skippedSeen) + " step(s) skipped by step "
                 + state.step + ", loss scale now " + state.lossScale.scale());
         return skipped;
-    }
-
-    /** The parameters this strategy trains, marked to collect gradients; the others are frozen. */
-    private List<AdamW.Trainable> selectTrainable() {
-        int layers = model.config().numLayers();
-        int firstTrainedLayer = options.strategy() == TrainingOptions.Strategy.LAST_LAYERS
-                ? Math.max(0, layers - options.lastLayers()) : 0;
-        List<AdamW.Trainable> trainable = new ArrayList<>();
-        for (Map.Entry<String, ParameterNames.Slot> entry : ParameterNames.of(model.block()).entrySet()) {
-            String name = entry.getKey();
-            boolean head = model.block().isHeadParameter(name);
-            boolean train = switch (options.strategy()) {
-                case FULL -> true;
-                case HEAD -> head;
-                case LAST_LAYERS -> head || layerIndex(name) >= firstTrainedLayer;
-            };
-            NDArray weight = entry.getValue().parameter().getArray();
-            weight.setRequiresGradient(train);
-            if (train) {
-                boolean decay = !(name.endsWith(".bias") || entry.getValue().owner() instanceof LayerNorm);
-                trainable.add(new AdamW.Trainable(name, weight, decay));
-            }
-        }
-        return trainable;
-    }
-
-    /** The encoder layer a parameter belongs to, or -1 (embeddings). */
-    static int layerIndex(String name) {
-        Matcher matcher = LAYER.matcher(name);
-        return matcher.find() ? Integer.parseInt(matcher.group(1)) : -1;
     }
 
     /** Replaces bestDir with the current weights, atomically. */

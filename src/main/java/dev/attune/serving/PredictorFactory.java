@@ -1,0 +1,51 @@
+package dev.attune.serving;
+
+import dev.attune.engine.EngineInfo;
+import dev.attune.model.ModelService;
+import dev.attune.model.RegisteredModel;
+import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.TextClassifier;
+import dev.attune.system.AttuneProperties;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/** Loads a registered model for serving: the engine and precision {@link ServingEngine} chooses, its micro-batcher. */
+@Component
+class PredictorFactory {
+
+    private static final Logger log = LoggerFactory.getLogger(PredictorFactory.class);
+
+    private final ModelService models;
+    private final EngineInfo engine;
+    private final AttuneProperties.Predict settings;
+    private final DistributionSummary batchSizes;
+
+    PredictorFactory(ModelService models, EngineInfo engine, AttuneProperties properties, MeterRegistry registry) {
+        this.models = models;
+        this.engine = engine;
+        this.settings = properties.predict();
+        this.batchSizes = DistributionSummary.builder("attune.predict.batch.size")
+                .description("texts per forward pass").publishPercentileHistogram().register(registry);
+    }
+
+    Predictor load(String modelId) {
+        RegisteredModel record = models.get(modelId);
+        ClassifierModel model = ClassifierModel.load(models.directoryOf(modelId), engine.defaultDevice());
+        ServingEngine.Choice choice;
+        TextClassifier classifier;
+        try {
+            choice = ServingEngine.choose(record.servingPrecision(), settings.precision(),
+                    record.metrics() == null ? null : record.metrics().quantization(), engine.defaultDevice());
+            classifier = ServingEngine.open(model, choice);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        log.info("Model {} serves through {} ({})", modelId, classifier.engine(), choice.reason());
+        return new Predictor(modelId, record.servingPrecision(), classifier, choice.reason(), settings.batchSize(),
+                settings.maxWait(), batchSizes::record);
+    }
+}
