@@ -35,7 +35,6 @@ class OnnxExportParityTest {
             float[] logits = flat(onnx.logits(encode(onnx, golden)));
             float[] expected = Golden.flatFloats(golden.get("logits"));
             float diff = Golden.maxAbsDiff(logits, expected);
-            System.out.println(name + " int8 max diff " + diff);
             assertThat(diff).isLessThan(0.05f).isGreaterThan(0f); // quantized: close, but not the fp32 graph
         }
     }
