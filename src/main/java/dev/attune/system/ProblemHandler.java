@@ -153,6 +153,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         }
         String field = null;
         String expected = null;
+        String refusal = null; // a value a creator refused (an unknown enum name): its own message says why
+        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+            if (cause instanceof IllegalArgumentException refused && refusal == null) {
+                refusal = refused.getMessage();
+            }
+        }
         for (Throwable cause = ex; cause != null && field == null; cause = cause.getCause()) {
             if (cause instanceof tools.jackson.core.JacksonException bind && !bind.getPath().isEmpty()) {
                 String path = bind.getPath().stream().map(ref -> ref.getPropertyName() != null
@@ -170,7 +176,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 expected = describe(outOfRange.getTargetType()) + " within its range";
             }
         }
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, field != null
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, field != null && refusal != null
+                ? "The field '" + Problems.echo(field) + "' is invalid: " + Problems.echo(refusal) + ". Send one of "
+                        + "the values the API docs (/swagger-ui.html) show."
+                : field != null
                 ? "The field '" + Problems.echo(field) + "' has the wrong type" + (expected == null ? "" : ": it must be "
                         + expected) + ". Send it as the API docs (/swagger-ui.html) show."
                 : "The request body is not readable JSON of the expected shape. Check the syntax and the field types; "

@@ -302,8 +302,9 @@ class PredictApiTest {
         awaitEngine("onnxruntime fp32", "int8 was never measured"); // back to the node's auto: an import, fp32
         assertThat(http.get("/api/v1/models/" + id).json().get("servingPrecision").isNull()).isTrue();
 
-        assertThat(http.putJson("/api/v1/models/" + id + "/serving-precision", "{\"precision\": \"int4\"}").status())
-                .isEqualTo(400);
+        Http.Response unknown = http.putJson("/api/v1/models/" + id + "/serving-precision", "{\"precision\": \"int4\"}");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.json().get("detail").stringValue()).contains("'precision' is invalid: 'int4' is not one of");
         assertThat(http.putJson("/api/v1/models/nope/serving-precision", "{\"precision\": \"int8\"}").status())
                 .isEqualTo(404);
     }
