@@ -11,10 +11,17 @@ import dev.attune.modeling.ProblemType;
  * @param labels rows per label (empty for a numeric column with too many distinct values to count)
  * @param multiLabelRows rows with more than one label
  * @param numericLabels a summary when every row's label is one number; else null
+ * @param textPairColumn the column of each row's second text in a sentence-pair data set; null for single texts
  */
 public record Dataset(String id, String name, String format, String textColumn, String labelColumn,
         int rowCount, int skippedRows, long sizeBytes, String fileName, SortedMap<String, Integer> labels,
-        int multiLabelRows, String labelDelimiter, NumericLabels numericLabels, Instant createdAt) {
+        int multiLabelRows, String labelDelimiter, NumericLabels numericLabels, Instant createdAt,
+        String textPairColumn) {
+
+    /** Whether its rows are sentence pairs (a job on it trains a pair classifier). */
+    public boolean hasTextPairs() {
+        return textPairColumn != null;
+    }
 
     /** Distinct whole numbers up to this many read as classes (0/1, 1–5 stars); more, or fractions, as scores. */
     static final int MAX_NUMERIC_CLASSES = 10;

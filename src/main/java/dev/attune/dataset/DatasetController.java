@@ -49,6 +49,10 @@ class DatasetController {
     ResponseEntity<DatasetResponse> upload(@RequestPart("file") MultipartFile file,
             @RequestParam(required = false) String name,
             @RequestParam(required = false) String textColumn,
+            @Parameter(description = "The column (JSONL: field) of each row's second text, for sentence-pair "
+                    + "classification (entailment, paraphrase): a job on the data set then trains a pair classifier. "
+                    + "Every row needs both texts.")
+            @RequestParam(required = false) String textPairColumn,
             @RequestParam(required = false) String labelColumn,
             @RequestParam(required = false) String format,
             @Parameter(description = "Splits a label cell into several labels for multi-label data (default \",\"; "
@@ -58,7 +62,7 @@ class DatasetController {
             throw DatasetProblems.emptyFile();
         }
         UploadOptions options = new UploadOptions(name, textColumn, labelColumn, DatasetFormat.parse(format).orElse(null),
-                labelDelimiter);
+                labelDelimiter, textPairColumn);
         Dataset dataset;
         try (InputStream in = file.getInputStream()) {
             dataset = datasets.create(in, file.getOriginalFilename(), options);

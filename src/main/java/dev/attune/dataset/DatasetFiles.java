@@ -79,16 +79,9 @@ class DatasetFiles {
         return rows;
     }
 
-    /**
-     * One stored line: JSONL {"text","label"}, or {"text","labels":[...]} for a row with several labels
-     * (the only place that knows the format besides its writer).
-     */
+    /** One stored line ({@link StoredRow} knows its format). */
     private DatasetRow row(long index, String line) {
-        JsonNode node = mapper.readTree(line);
-        JsonNode several = node.get("labels");
-        List<String> labels = several == null ? List.of(node.get("label").stringValue())
-                : several.valueStream().map(JsonNode::stringValue).toList();
-        return new DatasetRow(index, node.get("text").stringValue(), labels);
+        return mapper.readValue(line, StoredRow.class).toRow(index);
     }
 
     /** Rows [offset, offset + limit) of a data set's file. */

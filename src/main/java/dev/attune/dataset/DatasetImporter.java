@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -28,7 +27,7 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * Reads an upload once, streaming: detects gzip and format, checks every row, counts labels and
- * writes the rows as normalised JSONL ({"text","label"}, or {"text","labels"} for several) to a temporary file. Any problem deletes
+ * writes the rows as normalised JSONL ({@link StoredRow}) to a temporary file. Any problem deletes
  * the temporary file and throws, so a bad upload leaves nothing behind.
  */
 @Component
@@ -78,11 +77,12 @@ class DatasetImporter {
                     skipped++;
                     continue;
                 }
+                if (options.textPairColumn() != null && (row.textPair() == null || row.textPair().isBlank())) {
+                    throw DatasetProblems.emptyTextPair(row.line(), options.textPairColumn());
+                }
                 List<String> rowLabels = labelsOf(row, options);
                 labels.add(rowLabels);
-                out.write(mapper.writeValueAsString(rowLabels.size() == 1
-                        ? Map.of("text", row.text(), "label", rowLabels.get(0))
-                        : Map.of("text", row.text(), "labels", rowLabels)));
+                out.write(mapper.writeValueAsString(StoredRow.of(row.text(), row.textPair(), rowLabels)));
                 out.write('\n');
                 rows++;
             }
@@ -140,9 +140,9 @@ class DatasetImporter {
         BufferedReader reader = new BufferedReader(
                 BoundedInput.lineLength(new InputStreamReader(new Utf8Check(content), decoder), MAX_LINE_CHARS), 65536);
         return switch (format) {
-            case CSV -> new DelimitedRowSource(reader, ',', options.textColumn(), options.labelColumn());
-            case TSV -> new DelimitedRowSource(reader, '\t', options.textColumn(), options.labelColumn());
-            case JSONL -> new JsonLinesRowSource(reader, mapper, options.textColumn(), options.labelColumn());
+            case CSV -> new DelimitedRowSource(reader, ',', options.columns());
+            case TSV -> new DelimitedRowSource(reader, '\t', options.columns());
+            case JSONL -> new JsonLinesRowSource(reader, mapper, options.columns());
         };
     }
 

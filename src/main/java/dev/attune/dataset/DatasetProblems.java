@@ -18,11 +18,20 @@ final class DatasetProblems {
     private DatasetProblems() {
     }
 
-    static AttuneException missingColumns(String textColumn, String labelColumn, List<String> found) {
+    static AttuneException missingColumns(Columns columns, List<String> found) {
+        String pair = columns.textPair() == null ? "" : ", a text pair column '%s'".formatted(columns.textPair());
         return new InvalidInput("Missing column",
-                "The file needs a text column '%s' and a label column '%s' but has %s. Rename the columns or pass textColumn and labelColumn."
-                        .formatted(textColumn, labelColumn, found))
+                "The file needs a text column '%s'%s and a label column '%s' but has %s. Rename the columns or pass textColumn%s and labelColumn."
+                        .formatted(columns.text(), pair, columns.label(), found,
+                                columns.textPair() == null ? "" : ", textPairColumn"))
                 .with("columnsFound", found);
+    }
+
+    static AttuneException emptyTextPair(long line, String column) {
+        return new InvalidInput("Empty text pair",
+                "Line %d has a text but an empty '%s': in a sentence-pair data set every row needs both texts. Fill it in or remove the row, and upload again."
+                        .formatted(line, column))
+                .with("line", line);
     }
 
     static AttuneException duplicateColumn(String column, List<String> found) {

@@ -33,13 +33,14 @@ class DatasetRepository {
         jdbc.sql("""
                 INSERT INTO dataset (id, name, format, text_column, label_column, row_count, skipped_rows,
                                      size_bytes, file_name, created_at, multi_label_rows, label_delimiter,
-                                     numeric_min, numeric_max, numeric_mean, numeric_integers)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                     numeric_min, numeric_max, numeric_mean, numeric_integers, text_pair_column)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(dataset.id(), dataset.name(), dataset.format(), dataset.textColumn(), dataset.labelColumn(),
                         dataset.rowCount(), dataset.skippedRows(), dataset.sizeBytes(), dataset.fileName(),
                         Timestamp.from(dataset.createdAt()), dataset.multiLabelRows(), dataset.labelDelimiter(),
                         numeric == null ? null : numeric.min(), numeric == null ? null : numeric.max(),
-                        numeric == null ? null : numeric.mean(), numeric == null ? null : numeric.integers())
+                        numeric == null ? null : numeric.mean(), numeric == null ? null : numeric.integers(),
+                        dataset.textPairColumn())
                 .update();
         dataset.labels().forEach((label, count) -> jdbc
                 .sql("INSERT INTO dataset_label (dataset_id, label, row_count) VALUES (?, ?, ?)")
@@ -70,7 +71,7 @@ class DatasetRepository {
         return new Dataset(rs.getString("id"), rs.getString("name"), rs.getString("format"), rs.getString("text_column"),
                 rs.getString("label_column"), rs.getInt("row_count"), rs.getInt("skipped_rows"), rs.getLong("size_bytes"),
                 rs.getString("file_name"), labels, rs.getInt("multi_label_rows"), rs.getString("label_delimiter"), numeric,
-                rs.getObject("created_at", OffsetDateTime.class).toInstant());
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getString("text_pair_column"));
     }
 
     boolean delete(String id) {

@@ -1,5 +1,6 @@
 package dev.attune.dataset;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.SortedMap;
 
@@ -12,6 +13,7 @@ import dev.attune.modeling.ProblemType;
  * @param name a display name (default: the file name)
  * @param format csv, tsv or jsonl
  * @param textColumn the column the texts came from
+ * @param textPairColumn the column of the second texts of sentence pairs; absent for single texts
  * @param labelColumn the column the labels came from
  * @param rowCount rows stored
  * @param skippedRows rows skipped because their text was empty
@@ -26,12 +28,14 @@ import dev.attune.modeling.ProblemType;
  * @param sizeBytes size of the stored rows
  * @param createdAt when it was uploaded
  */
-record DatasetResponse(String id, String name, String format, String textColumn, String labelColumn,
+record DatasetResponse(String id, String name, String format, String textColumn,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String textPairColumn, String labelColumn,
         int rowCount, int skippedRows, SortedMap<String, Integer> labels, int multiLabelRows, String labelDelimiter,
         NumericLabels numericLabels, ProblemType suggestedProblemType, long sizeBytes, Instant createdAt) {
 
     static DatasetResponse of(Dataset d) {
-        return new DatasetResponse(d.id(), d.name(), d.format(), d.textColumn(), d.labelColumn(), d.rowCount(),
+        return new DatasetResponse(d.id(), d.name(), d.format(), d.textColumn(), d.textPairColumn(), d.labelColumn(),
+                d.rowCount(),
                 d.skippedRows(), d.labels(), d.multiLabelRows(), d.labelDelimiter(), d.numericLabels(),
                 d.suggestedProblemType(), d.sizeBytes(), d.createdAt());
     }

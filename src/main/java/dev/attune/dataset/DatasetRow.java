@@ -2,6 +2,7 @@ package dev.attune.dataset;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -11,16 +12,22 @@ import io.swagger.v3.oas.annotations.media.Schema;
  *
  * @param index its position, from 0 in upload order (skipped rows excluded)
  * @param text the text
+ * @param textPair the second text of a sentence pair; null (left out) in a data set of single texts
  * @param labels its labels: one, or several in a multi-label data set
  */
-public record DatasetRow(long index, String text, List<String> labels) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DatasetRow(long index, String text, String textPair, List<String> labels) {
 
     public DatasetRow {
         labels = List.copyOf(labels);
     }
 
     public DatasetRow(long index, String text, String label) {
-        this(index, text, List.of(label));
+        this(index, text, null, List.of(label));
+    }
+
+    public DatasetRow(long index, String text, List<String> labels) {
+        this(index, text, null, labels);
     }
 
     /** The label cell: the label, or several joined with ",". */

@@ -42,7 +42,7 @@ public class DatasetService {
         Dataset dataset = new Dataset(id, name, rows.format().name().toLowerCase(), options.textColumn(),
                 options.labelColumn(), rows.rowCount(), rows.skippedRows(), rows.sizeBytes(), fileName,
                 rows.labels(), rows.multiLabelRows(), options.labelDelimiter(), rows.numericLabels(),
-                DatasetRepository.now());
+                DatasetRepository.now(), options.textPairColumn());
         files.publish(rows.tempFile(), fileName);
         try {
             repository.insert(dataset);

@@ -18,10 +18,9 @@ final class DelimitedRowSource implements RowSource {
     private final CSVParser parser;
     private final Iterator<CSVRecord> records;
     private final List<String> columns;
-    private final String textColumn;
-    private final String labelColumn;
+    private final Columns wanted;
 
-    DelimitedRowSource(Reader reader, char delimiter, String textColumn, String labelColumn) throws IOException {
+    DelimitedRowSource(Reader reader, char delimiter, Columns wanted) throws IOException {
         CSVFormat format = (delimiter == '\t' ? CSVFormat.TDF : CSVFormat.RFC4180).builder()
                 .setHeader().setSkipHeaderRecord(true).setIgnoreEmptyLines(true)
                 .setAllowMissingColumnNames(true).setDuplicateHeaderMode(DuplicateHeaderMode.ALLOW_ALL)
@@ -33,12 +32,11 @@ final class DelimitedRowSource implements RowSource {
         }
         this.columns = parser.getHeaderNames();
         this.records = parser.iterator();
-        this.textColumn = textColumn;
-        this.labelColumn = labelColumn;
-        if (!columns.contains(textColumn) || !columns.contains(labelColumn)) {
-            throw DatasetProblems.missingColumns(textColumn, labelColumn, columns);
+        this.wanted = wanted;
+        if (!columns.containsAll(wanted.required())) {
+            throw DatasetProblems.missingColumns(wanted, columns);
         }
-        for (String column : List.of(textColumn, labelColumn)) {
+        for (String column : wanted.required()) {
             if (Collections.frequency(columns, column) > 1) {
                 throw DatasetProblems.duplicateColumn(column, columns);
             }
@@ -62,11 +60,12 @@ final class DelimitedRowSource implements RowSource {
             throw DatasetProblems.readFailure(e, parser.getCurrentLineNumber() + 1, rootMessage(e));
         }
         long line = parser.getCurrentLineNumber();
-        if (!record.isSet(textColumn) || !record.isSet(labelColumn)) {
+        if (!wanted.required().stream().allMatch(record::isSet)) {
             throw DatasetProblems.malformed("line " + line, line, "it has " + record.size()
                     + " fields but the header has " + columns.size());
         }
-        return LabelledRow.cell(line, record.get(textColumn), record.get(labelColumn));
+        return LabelledRow.cell(line, record.get(wanted.text()),
+                wanted.textPair() == null ? null : record.get(wanted.textPair()), record.get(wanted.label()));
     }
 
     private static String rootMessage(Throwable e) {

@@ -15,25 +15,23 @@ final class JsonLinesRowSource implements RowSource {
 
     private final BufferedReader reader;
     private final ObjectMapper mapper;
-    private final String textColumn;
-    private final String labelColumn;
+    private final Columns wanted;
     private List<String> columns = List.of();
     private JsonNode first;
     private long lineNumber;
     private long firstLine;
 
-    JsonLinesRowSource(BufferedReader reader, ObjectMapper mapper, String textColumn, String labelColumn) {
+    JsonLinesRowSource(BufferedReader reader, ObjectMapper mapper, Columns wanted) {
         this.reader = reader;
         this.mapper = mapper;
-        this.textColumn = textColumn;
-        this.labelColumn = labelColumn;
+        this.wanted = wanted;
         this.first = readObject();
         this.firstLine = lineNumber;
         if (first != null) {
             List<String> names = new ArrayList<>(first.propertyNames());
             this.columns = names;
-            if (!names.contains(textColumn) || !names.contains(labelColumn)) {
-                throw DatasetProblems.missingColumns(textColumn, labelColumn, names);
+            if (!names.containsAll(wanted.required())) {
+                throw DatasetProblems.missingColumns(wanted, names);
             }
         }
     }
@@ -58,6 +56,7 @@ final class JsonLinesRowSource implements RowSource {
         if (object == null) {
             return null;
         }
+        String labelColumn = wanted.label();
         JsonNode label = object.get(labelColumn);
         if (label == null || label.isNull() || label.isObject()) {
             throw DatasetProblems.malformed("line " + line, line,
@@ -71,13 +70,19 @@ final class JsonLinesRowSource implements RowSource {
             }
             labels.add(value.isString() ? value.stringValue() : value.asString());
         }
-        JsonNode text = object.get(textColumn);
+        String textValue = text(object, wanted.text(), line);
+        String pairValue = wanted.textPair() == null ? null : text(object, wanted.textPair(), line);
+        return new LabelledRow(line, textValue, pairValue, labels, label.isArray());
+    }
+
+    /** A text field: a string (a number reads as its digits); null when missing. */
+    private static String text(JsonNode object, String field, long line) {
+        JsonNode text = object.get(field);
         if (text != null && text.isContainer()) {
-            throw DatasetProblems.malformed("line " + line, line, "field '" + textColumn + "' is a JSON "
+            throw DatasetProblems.malformed("line " + line, line, "field '" + field + "' is a JSON "
                     + (text.isArray() ? "array" : "object") + "; it must be one string (join the parts yourself)");
         }
-        String textValue = text == null || text.isNull() ? null : text.isString() ? text.stringValue() : text.toString();
-        return new LabelledRow(line, textValue, labels, label.isArray());
+        return text == null || text.isNull() ? null : text.isString() ? text.stringValue() : text.toString();
     }
 
     private JsonNode readObject() {

@@ -7,8 +7,11 @@ import dev.attune.errors.InvalidInput;
  *
  * @param labelDelimiter splits a label cell into several labels (multi-label data); default ",";
  *     "" keeps every cell whole
+ * @param textPairColumn the column (JSONL: field) of each row's second text, for sentence-pair data (entailment,
+ *     paraphrase); null: single texts
  */
-record UploadOptions(String name, String textColumn, String labelColumn, DatasetFormat format, String labelDelimiter) {
+record UploadOptions(String name, String textColumn, String labelColumn, DatasetFormat format, String labelDelimiter,
+        String textPairColumn) {
 
     static final String DEFAULT_LABEL_DELIMITER = ",";
 
@@ -16,6 +19,7 @@ record UploadOptions(String name, String textColumn, String labelColumn, Dataset
         textColumn = textColumn == null || textColumn.isBlank() ? "text" : textColumn.trim();
         labelColumn = labelColumn == null || labelColumn.isBlank() ? "label" : labelColumn.trim();
         labelDelimiter = labelDelimiter == null ? DEFAULT_LABEL_DELIMITER : labelDelimiter;
+        textPairColumn = textPairColumn == null || textPairColumn.isBlank() ? null : textPairColumn.trim();
         if (name != null && name.length() > 255) {
             throw new InvalidInput("Name too long",
                     "The name has " + name.length() + " characters; use at most 255.");
@@ -29,9 +33,21 @@ record UploadOptions(String name, String textColumn, String labelColumn, Dataset
         if (textColumn.equals(labelColumn)) {
             throw DatasetProblems.sameColumn(textColumn);
         }
+        if (textColumn.equals(textPairColumn) || labelColumn.equals(textPairColumn)) {
+            throw DatasetProblems.sameColumn(textPairColumn);
+        }
+    }
+
+    UploadOptions(String name, String textColumn, String labelColumn, DatasetFormat format, String labelDelimiter) {
+        this(name, textColumn, labelColumn, format, labelDelimiter, null);
+    }
+
+    /** The columns rows are read from. */
+    Columns columns() {
+        return new Columns(textColumn, textPairColumn, labelColumn);
     }
 
     UploadOptions(String name, String textColumn, String labelColumn, DatasetFormat format) {
-        this(name, textColumn, labelColumn, format, null);
+        this(name, textColumn, labelColumn, format, null, null);
     }
 }

@@ -1,10 +1,12 @@
 package dev.attune.job;
 
-import dev.attune.training.FineTuneRequest;
+import dev.attune.checkpoint.ModelReference;
+import dev.attune.modeling.ProblemType;
+import dev.attune.training.FineTuneSpec;
 import dev.attune.training.TrainingOptions;
 
 /**
- * The complete configuration of a job, defaults filled in, as stored and shown.
+ * The complete configuration of a job, every default resolved at submission, as stored and shown.
  *
  * @param datasetId the training data set
  * @param baseModel a registered model id, a path under the import roots, or a Hub id
@@ -14,10 +16,30 @@ import dev.attune.training.TrainingOptions;
  * @param priority higher runs first; equal priorities in submission order
  * @param options every training option
  */
-record JobConfig(String datasetId, String baseModel, String validationDatasetId, String testDatasetId, String name,
-        int priority, TrainingOptions options) {
+record JobConfig(String datasetId, ModelReference baseModel, String validationDatasetId, String testDatasetId,
+        String name, int priority, TrainingOptions options) {
 
-    FineTuneRequest fineTuneRequest() {
-        return new FineTuneRequest(datasetId, baseModel, validationDatasetId, testDatasetId, name, options);
+    /**
+     * A configuration stored before an option existed lacks it: it reads as what such jobs did. Before problem
+     * types, every job was a single-label classifier; before groupByLength, batches were length-grouped.
+     */
+    JobConfig {
+        if (options.problemType() == null || options.groupByLength() == null) {
+            TrainingOptions stored = options;
+            options = new TrainingOptions(stored.strategy(), stored.lastLayers(), stored.init(), stored.epochs(),
+                    stored.learningRate(), stored.batchSize(), stored.maxLength(), stored.warmupRatio(),
+                    stored.weightDecay(), stored.gradientAccumulationSteps(), stored.maxGradNorm(), stored.seed(),
+                    stored.scheduler(), stored.metricForBest(), stored.earlyStoppingPatience(), stored.evalEverySteps(),
+                    stored.validationSplit(), stored.maxTrainSamples(),
+                    stored.problemType() == null ? ProblemType.SINGLE_LABEL_CLASSIFICATION : stored.problemType(),
+                    stored.classWeights(), stored.thresholds(), stored.attention(), stored.precision(),
+                    stored.groupByLength() == null ? Boolean.TRUE : stored.groupByLength());
+        }
+        options = options.withDefaults(options.problemType(), options.maxLength());
+    }
+
+    /** What the run needs of it. */
+    FineTuneSpec spec() {
+        return new FineTuneSpec(datasetId, validationDatasetId, testDatasetId, options);
     }
 }

@@ -2,7 +2,6 @@ package dev.attune.job;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
@@ -110,17 +109,6 @@ class JobEvents implements DisposableBean {
         }
     }
 
-    /** The body of an "evaluation" event, the same whether its worker runs here or elsewhere. */
-    static Map<String, Object> evaluation(long step, double epoch, double trainLoss, boolean best, Object metrics) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("step", step);
-        body.put("epoch", epoch);
-        body.put("trainLoss", trainLoss);
-        body.put("best", best);
-        body.put("metrics", metrics);
-        return body;
-    }
-
     private Seen seen(Job job) {
         return new Seen(job.status(), job.execution().progress(), repository.evaluations(job.id()).size(),
                 jobLog.length(job.id()));
@@ -145,8 +133,8 @@ class JobEvents implements DisposableBean {
                 List<JobRepository.EvaluationRow> evaluations = repository.evaluations(jobId);
                 for (JobRepository.EvaluationRow point : evaluations.subList(Math.min(before.evaluations(),
                         evaluations.size()), evaluations.size())) {
-                    send(jobId, "evaluation", evaluation(point.step(), point.epoch(), point.trainLoss(), point.best(),
-                            mapper.readTree(point.metrics())));
+                    send(jobId, "evaluation", new JobEvaluation(point.step(), point.epoch(), point.trainLoss(),
+                            point.best(), mapper.readTree(point.metrics())));
                 }
                 String newLines = jobLog.readFrom(jobId, before.logLength());
                 Seen now = new Seen(job.status(), progress, evaluations.size(),

@@ -40,13 +40,15 @@ class JobQueue {
 
     /** Claims the next queued job (highest priority, then submission order) for this lease; empty when none. */
     Optional<Job> claim(String owner, String node, String device, Duration lease) {
+        JobStatus.QUEUED.checkMoveTo(JobStatus.RUNNING);
         Optional<String> claimed = transactions.execute(status -> {
-            Optional<String> id = jdbc.sql("SELECT id FROM job WHERE status = 'QUEUED' "
-                    + "ORDER BY priority DESC, created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED").query(String.class).optional();
-            id.ifPresent(jobId -> jdbc.sql("UPDATE job SET status = 'RUNNING', started_at = CURRENT_TIMESTAMP, "
+            Optional<String> id = jdbc.sql("SELECT id FROM job WHERE status = ? "
+                    + "ORDER BY priority DESC, created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED").param(JobStatus.QUEUED.name())
+                    .query(String.class).optional();
+            id.ifPresent(jobId -> jdbc.sql("UPDATE job SET status = ?, started_at = CURRENT_TIMESTAMP, "
                     + "attempts = attempts + 1, error_type = NULL, error_message = NULL, node = ?, device = ?, "
                     + "lease_owner = ?, lease_expires_at = " + LEASE_END + " WHERE id = ?")
-                    .params(node, device, owner, lease.toMillis(), jobId).update());
+                    .params(JobStatus.RUNNING.name(), node, device, owner, lease.toMillis(), jobId).update());
             return id;
         });
         return claimed.flatMap(jobs::findById);

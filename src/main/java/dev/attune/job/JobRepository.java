@@ -34,7 +34,7 @@ class JobRepository {
                                  priority, config, created_at, submitted_by)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(job.id(), job.name(), job.status().name(), job.config().datasetId(),
-                        job.config().validationDatasetId(), job.config().testDatasetId(), job.config().baseModel(),
+                        job.config().validationDatasetId(), job.config().testDatasetId(), job.config().baseModel().text(),
                         job.config().priority(), mapper.writeValueAsString(job.config()), ts(job.createdAt()),
                         job.submittedBy())
                 .update();
@@ -61,8 +61,9 @@ class JobRepository {
      * {@link JobQueue}, which knows their lease).
      */
     boolean cancelQueued(String id) {
-        return jdbc.sql("UPDATE job SET status = 'CANCELLED', finished_at = CURRENT_TIMESTAMP WHERE id = ? AND status = 'QUEUED'")
-                .param(id).update() == 1;
+        JobStatus.QUEUED.checkMoveTo(JobStatus.CANCELLED);
+        return jdbc.sql("UPDATE job SET status = ?, finished_at = CURRENT_TIMESTAMP WHERE id = ? AND status = ?")
+                .params(JobStatus.CANCELLED.name(), id, JobStatus.QUEUED.name()).update() == 1;
     }
 
     // A worker's writes below name its lease (owner): after another worker took the job over they change nothing
@@ -84,10 +85,11 @@ class JobRepository {
     }
 
     /** An evaluation point; the job row's update comes first and locks it, so the lease cannot pass meanwhile. */
-    boolean insertEvaluation(String id, String owner, int attempt, long step, double epoch, double trainLoss,
-            String metricsJson, boolean best) {
-        String pointJson = "{\"step\":%d,\"epoch\":%s,\"trainLoss\":%s,\"metrics\":%s}"
-                .formatted(step, epoch, trainLoss, metricsJson);
+    boolean insertEvaluation(String id, String owner, int attempt, JobEvaluation evaluation) {
+        String pointJson = mapper.writeValueAsString(evaluation.stored());
+        String metricsJson = mapper.writeValueAsString(evaluation.metrics());
+        boolean best = Boolean.TRUE.equals(evaluation.best());
+        long step = evaluation.step();
         return Boolean.TRUE.equals(transactions.execute(status -> {
             int held = jdbc.sql("UPDATE job SET latest_metrics = ?" + (best ? ", best_metrics = ?" : "")
                     + " WHERE id = ? AND lease_owner = ?")
@@ -100,7 +102,7 @@ class JobRepository {
                     .update();
             jdbc.sql("INSERT INTO job_metric (job_id, attempt, step, epoch, train_loss, metrics, is_best, created_at) "
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP)")
-                    .params(id, attempt, step, epoch, trainLoss, metricsJson, best).update();
+                    .params(id, attempt, step, evaluation.epoch(), evaluation.trainLoss(), metricsJson, best).update();
             return true;
         }));
     }

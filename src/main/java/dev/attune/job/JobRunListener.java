@@ -104,7 +104,6 @@ final class JobRunListener implements TrainingListener {
 
     @Override
     public void onEvaluation(EvaluationPoint point, boolean best) {
-        String metricsJson = mapper.writeValueAsString(point.metrics());
         if (diskFull.getAsBoolean()) {
             // nothing can be recorded: the run stops; its lease lapses and it resumes once space is freed
             log.warn("job {}: the data dir's disk is full at step {}: stopping; it resumes once space is freed", jobId,
@@ -112,13 +111,13 @@ final class JobRunListener implements TrainingListener {
             lease.lose();
             return;
         }
-        if (!lease.held() || !repository.insertEvaluation(jobId, lease.owner(), attempt, point.step(), point.epoch(),
-                point.trainLoss(), metricsJson, best)) {
+        JobEvaluation evaluation = new JobEvaluation(point.step(), point.epoch(), point.trainLoss(), best,
+                mapper.valueToTree(point.metrics()));
+        if (!lease.held() || !repository.insertEvaluation(jobId, lease.owner(), attempt, evaluation)) {
             lease.lose();
             return;
         }
-        events.publish(jobId, "evaluation", JobEvents.evaluation(point.step(), point.epoch(), point.trainLoss(), best,
-                point.metrics()));
+        events.publish(jobId, "evaluation", evaluation);
     }
 
     @Override

@@ -10,7 +10,9 @@ import ai.djl.Device;
 import dev.attune.model.ModelService;
 import dev.attune.system.AttuneProperties;
 import dev.attune.system.DataDiskGuard;
+import dev.attune.training.BaseCheckpoint;
 import dev.attune.training.FineTuneOutcome;
+import dev.attune.training.TrainingListener;
 import dev.attune.training.FineTuningService;
 import dev.attune.training.TrainingCancelledException;
 import dev.attune.training.TrainingFailedException;
@@ -44,10 +46,12 @@ class JobRunner {
     private final String dataDir;
 
     private final DataDiskGuard disk;
+    private final TrainedModels trainedModels;
 
     JobRunner(JobRepository repository, JobQueue queue, FineTuningService fineTuning, ModelService models,
             JobEvents events, JobLog jobLog, JobMetrics metrics, ObjectMapper mapper, AttuneProperties properties,
-            JobDirectories directories, DataDiskGuard disk) {
+            JobDirectories directories, DataDiskGuard disk, TrainedModels trainedModels) {
+        this.trainedModels = trainedModels;
         this.disk = disk;
         this.repository = repository;
         this.queue = queue;
@@ -82,9 +86,12 @@ class JobRunner {
             events.publish(id, "status", Map.of("status", JobStatus.RUNNING));
             listener.log("started (attempt " + job.attempts() + ") on node " + job.execution().node() + ", device "
                     + job.execution().device());
-            FineTuneOutcome result = fineTuning.run(job.config().fineTuneRequest(), id, directories.run(id), device,
-                    listener);
-            modelId = result.model().id();
+            JobConfig config = job.config();
+            BaseCheckpoint base = new BaseCheckpoint(config.baseModel().text(),
+                    () -> models.checkpointOf(config.baseModel()));
+            FineTuneOutcome result = fineTuning.run(config.spec(), base, directories.run(id), device, listener);
+            listener.onPhase(TrainingListener.Phase.SAVING, 0, 0);
+            modelId = trainedModels.register(id, config, result).id();
             if (result.test() != null) {
                 repository.recordTestMetrics(id, lease.owner(), mapper.writeValueAsString(result.test()));
             }

@@ -7,33 +7,26 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
-import jakarta.validation.Validator;
 
 import dev.attune.system.AttuneProperties;
 import dev.attune.errors.Conflict;
-import dev.attune.errors.InvalidInput;
 import dev.attune.errors.NotFound;
 import dev.attune.errors.Overloaded;
-import dev.attune.modeling.ProblemType;
-import dev.attune.training.FineTuneChecks;
 
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
-import java.util.ArrayList;
 
 /** Submits, lists, reads and cancels jobs; the executor runs them. */
 @Service
 class JobService {
 
     private final JobRepository repository;
-    private final FineTuneChecks checks;
+    private final SubmissionChecks checks;
     private final JobExecutor executor;
     private final int maxQueued;
-    private final Validator validator;
 
-    JobService(JobRepository repository, FineTuneChecks checks, JobExecutor executor,
-            AttuneProperties properties, Validator validator) {
-        this.validator = validator;
+    JobService(JobRepository repository, SubmissionChecks checks, JobExecutor executor,
+            AttuneProperties properties) {
         this.repository = repository;
         this.checks = checks;
         this.executor = executor;
@@ -41,26 +34,12 @@ class JobService {
     }
 
     Job submit(JobRequest request) {
-        List<String> problems = new ArrayList<>();
-        validator.validate(request).stream()
-                .map(v -> v.getPropertyPath() + ": " + v.getMessage() + ", was " + v.getInvalidValue())
-                .sorted().forEach(problems::add);
-        problems.addAll(request.nameProblems());
-        ProblemType suggested = checks.suggestedProblemType(request.datasetId());
-        problems.addAll(checks.problems(request.fineTuneRequest(suggested)));
-        if (!problems.isEmpty()) {
-            String listed = String.join("; ", problems);
-            throw new InvalidInput("Invalid job", "The job cannot run: " + listed + (listed.endsWith(".") ? "" : ".")
-                    + " Correct these fields and submit again.").with("errors", problems);
-        }
+        JobConfig config = checks.resolve(request);
         if (repository.count(JobStatus.QUEUED) >= maxQueued) {
             throw new Overloaded("Queue full", "There are already " + maxQueued
                     + " queued jobs (attune.jobs.max-queued). Retry later, or cancel queued jobs.")
                     .retryAfter(60);
         }
-        JobConfig config = new JobConfig(request.datasetId(), request.baseModel(), blankToNull(request.validationDatasetId()),
-                blankToNull(request.testDatasetId()), request.name(), request.priority() == null ? 0 : request.priority(),
-                request.options(suggested));
         Job job = Job.submitted(UUID.randomUUID().toString(), config, Instant.now().truncatedTo(ChronoUnit.MILLIS),
                 Callers.keyName());
         try {
@@ -102,7 +81,4 @@ class JobService {
         return get(id);
     }
 
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value;
-    }
 }

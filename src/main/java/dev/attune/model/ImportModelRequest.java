@@ -14,11 +14,14 @@ import jakarta.validation.constraints.Size;
  * @param revision a Hub branch, tag or commit (default main)
  * @param servingPrecision this model's own serving precision (auto, fp32, int8, bf16); default: the node's
  *     attune.predict.precision
+ * @param textPair true for a sentence-pair classifier (an NLI or paraphrase cross-encoder): /predict then takes
+ *     each text's pair; default false
  */
 record ImportModelRequest(
         @Schema(example = "distilbert/distilbert-base-uncased-finetuned-sst-2-english") @NotBlank @Size(max = 1024)
         String source,
         @Schema(example = "sst2") @Size(max = 255) String name,
         @Schema(example = "main") @Size(max = 255) String revision,
-        @Schema(example = "int8") ServingPrecision servingPrecision) {
+        @Schema(example = "int8") ServingPrecision servingPrecision,
+        @Schema(example = "false") Boolean textPair) {
 }

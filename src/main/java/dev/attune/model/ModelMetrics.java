@@ -1,5 +1,6 @@
 package dev.attune.model;
 
+import dev.attune.modeling.QuantizationCheck;
 import io.swagger.v3.oas.annotations.media.Schema;
 import tools.jackson.databind.JsonNode;
 

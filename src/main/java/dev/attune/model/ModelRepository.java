@@ -1,5 +1,6 @@
 package dev.attune.model;
 
+import dev.attune.modeling.QuantizationCheck;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -31,13 +32,13 @@ class ModelRepository {
     void insert(RegisteredModel model) {
         jdbc.sql("""
                 INSERT INTO model (id, name, architecture, labels, source, origin, job_id, metrics, max_length,
-                                   parameters, size_bytes, created_at, problem_type, serving_precision)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                   parameters, size_bytes, created_at, problem_type, serving_precision, text_pair)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(model.id(), model.name(), model.architecture(), mapper.writeValueAsString(model.labels()),
                         model.source(), model.origin().name(), model.jobId(),
                         model.metrics() == null ? null : mapper.writeValueAsString(model.metrics()), model.maxLength(),
                         model.parameters(), model.sizeBytes(), Timestamp.from(model.createdAt()), model.problemType().id(),
-                        model.servingPrecision() == null ? null : model.servingPrecision().id())
+                        model.servingPrecision() == null ? null : model.servingPrecision().id(), model.textPair())
                 .update();
     }
 
@@ -108,6 +109,7 @@ class ModelRepository {
                 metrics(rs.getString("metrics")),
                 rs.getInt("max_length"), rs.getLong("parameters"), rs.getLong("size_bytes"),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                rs.getString("serving_precision") == null ? null : ServingPrecision.of(rs.getString("serving_precision")));
+                rs.getString("serving_precision") == null ? null : ServingPrecision.of(rs.getString("serving_precision")),
+                rs.getBoolean("text_pair"));
     }
 }

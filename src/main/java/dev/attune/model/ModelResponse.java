@@ -25,14 +25,16 @@ import dev.attune.modeling.ServingPrecision;
  * @param sizeBytes size of its files
  * @param createdAt when it was registered
  * @param servingPrecision its own serving precision; null: the node's attune.predict.precision
+ * @param textPair whether it classifies sentence pairs: /predict then takes "textPair" (or "pairs")
  */
 record ModelResponse(String id, String name, String architecture, ProblemType problemType, List<String> labels,
         String source, Origin origin,
         String jobId, ModelMetrics metrics, int maxLength, long parameters, long sizeBytes, Instant createdAt,
-        ServingPrecision servingPrecision) {
+        ServingPrecision servingPrecision, boolean textPair) {
 
     static ModelResponse of(RegisteredModel m) {
         return new ModelResponse(m.id(), m.name(), m.architecture(), m.problemType(), m.labels(), m.source(), m.origin(), m.jobId(),
-                m.metrics(), m.maxLength(), m.parameters(), m.sizeBytes(), m.createdAt(), m.servingPrecision());
+                m.metrics(), m.maxLength(), m.parameters(), m.sizeBytes(), m.createdAt(), m.servingPrecision(),
+                m.textPair());
     }
 }

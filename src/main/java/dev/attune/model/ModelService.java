@@ -1,5 +1,7 @@
 package dev.attune.model;
 
+import dev.attune.checkpoint.ModelReference;
+import tools.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -49,8 +51,8 @@ public class ModelService {
     }
 
     /** Imports an already fine-tuned classifier: loaded once to prove it works, then stored as F32 safetensors. */
-    RegisteredModel importModel(String source, String name, String revision, ServingPrecision servingPrecision)
-            throws IOException {
+    RegisteredModel importModel(String source, String name, String revision, ServingPrecision servingPrecision,
+            boolean textPair) throws IOException {
         ModelSources.Resolved resolved = sources.resolve(source, revision);
         try (ClassifierModel model = ClassifierModel.load(resolved.dir(), Device.cpu())) {
             if (!model.config().hasLabels() || !model.loadReport().initialised().isEmpty()) {
@@ -60,19 +62,20 @@ public class ModelService {
                         + "model as a fine-tuning job's baseModel instead.");
             }
             String displayName = name != null && !name.isBlank() ? name.trim() : resolved.dir().getFileName().toString();
-            return register(model, displayName, resolved.description(), Origin.IMPORT, null, null, servingPrecision);
+            return register(model, displayName, resolved.description(), Origin.IMPORT, null, null, servingPrecision,
+                    textPair);
         }
     }
 
     /** Saves a loaded classifier as a new registered model (atomically: temp directory, then rename and row). */
     public RegisteredModel register(ClassifierModel model, String name, String source, Origin origin, String jobId,
-            ModelMetrics metrics) throws IOException {
-        return register(model, name, source, origin, jobId, metrics, null);
+            ModelMetrics metrics, boolean textPair) throws IOException {
+        return register(model, name, source, origin, jobId, metrics, null, textPair);
     }
 
-    /** As {@link #register(ClassifierModel, String, String, Origin, String, ModelMetrics)}, with its own serving precision. */
+    /** As {@link #register(ClassifierModel, String, String, Origin, String, ModelMetrics, boolean)}, with its own serving precision. */
     RegisteredModel register(ClassifierModel model, String name, String source, Origin origin, String jobId,
-            ModelMetrics metrics, ServingPrecision servingPrecision) throws IOException {
+            ModelMetrics metrics, ServingPrecision servingPrecision, boolean textPair) throws IOException {
         String id = UUID.randomUUID().toString();
         name = name.length() > 255 ? name.substring(0, 255) : name;
         Path temp = files.newTempDir();
@@ -83,7 +86,7 @@ public class ModelService {
             RegisteredModel record = new RegisteredModel(id, name, model.config().modelType(), model.problemType(),
                     model.config().labels(),
                     source, origin, jobId, metrics, model.textEncoder().defaultMaxLength(), parameters, size,
-                    Instant.now().truncatedTo(ChronoUnit.MILLIS), servingPrecision);
+                    Instant.now().truncatedTo(ChronoUnit.MILLIS), servingPrecision, textPair);
             files.publish(temp, id);
             try {
                 repository.insert(record);
@@ -111,6 +114,36 @@ public class ModelService {
     /** The model's checkpoint directory (a Hugging Face layout), for serving and fine-tuning. */
     public Path directoryOf(String id) {
         return files.pathOf(get(id).id());
+    }
+
+    /**
+     * The checkpoint directory a job's base model names: a registered model's, a path's (under the import
+     * roots) or a Hub snapshot's (downloaded if need be).
+     */
+    public Path checkpointOf(ModelReference reference) {
+        return reference instanceof ModelReference.Registered registered ? directoryOf(registered.id())
+                : sources.resolve(reference).dir();
+    }
+
+    /** As {@link #checkpointOf} without downloading anything: null for a Hub id. */
+    public Path localCheckpointOf(ModelReference reference) {
+        if (reference instanceof ModelReference.Registered registered) {
+            return directoryOf(registered.id());
+        }
+        return reference instanceof ModelReference.LocalPath path ? sources.local(path.path()) : null;
+    }
+
+    /** A Hub model's config.json, without its weights. */
+    public JsonNode hubConfig(ModelReference.HubRepo hub) {
+        return sources.hubConfig(hub.text());
+    }
+
+    /** How a model made from this base is named by default: a registered model's name, else the path's or id's last part. */
+    public String displayName(ModelReference reference) {
+        if (reference instanceof ModelReference.Registered registered) {
+            return find(registered.id()).map(RegisteredModel::name).orElse(registered.id());
+        }
+        return reference.shortName();
     }
 
     public List<RegisteredModel> list() {

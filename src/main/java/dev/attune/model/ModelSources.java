@@ -11,6 +11,7 @@ import dev.attune.checkpoint.CheckpointDir;
 import dev.attune.checkpoint.HubClient;
 import dev.attune.checkpoint.HubException;
 import dev.attune.checkpoint.HubSettings;
+import dev.attune.checkpoint.ModelReference;
 import dev.attune.system.AttuneProperties;
 import dev.attune.errors.Forbidden;
 import dev.attune.errors.InvalidInput;
@@ -81,7 +82,13 @@ public class ModelSources {
     }
 
     private static boolean isPath(String value) {
-        return value.startsWith("/") || value.startsWith("~") || value.startsWith(".") || value.contains("\\");
+        return ModelReference.isPath(value);
+    }
+
+    /** A job's base model when it is not a registered one: a local path (under the roots) or a Hub snapshot. */
+    public Resolved resolve(ModelReference reference) {
+        return reference instanceof ModelReference.HubRepo hub ? resolve(hub.repo(), hub.revision())
+                : resolve(reference.text(), null);
     }
 
     public Resolved resolve(String source, String revision) {

@@ -9,10 +9,11 @@ import dev.attune.modeling.ServingPrecision;
 /**
  * A classifier attune can serve: its files are a Hugging Face checkpoint under
  * {@code <data-dir>/models/<id>}. {@code metrics} is null for imports; {@code servingPrecision} is null unless the
- * model was given its own (else the node's attune.predict.precision applies).
+ * model was given its own (else the node's attune.predict.precision applies). {@code textPair}: it classifies
+ * sentence pairs (trained on a pair data set, or imported as one): /predict then needs each text's pair.
  */
 public record RegisteredModel(String id, String name, String architecture, ProblemType problemType, List<String> labels,
         String source,
         Origin origin, String jobId, ModelMetrics metrics, int maxLength, long parameters, long sizeBytes,
-        Instant createdAt, ServingPrecision servingPrecision) {
+        Instant createdAt, ServingPrecision servingPrecision, boolean textPair) {
 }

@@ -20,6 +20,8 @@ public final class Architectures {
             "xlm-roberta", RobertaForSequenceClassification::new,
             "camembert", RobertaForSequenceClassification::new);
 
+    private static final List<String> ROBERTA_FAMILY = List.of("roberta", "xlm-roberta", "camembert");
+
     public static final List<String> SUPPORTED = BY_TYPE.keySet().stream().sorted().toList();
 
     private Architectures() {
@@ -31,8 +33,13 @@ public final class Architectures {
     }
 
     public static SequenceClassifier create(ModelConfig config) {
-        var factory = BY_TYPE.get(config.modelType());
-        if (factory == null) {
+        check(config);
+        return BY_TYPE.get(config.modelType()).apply(config);
+    }
+
+    /** Refuses a configuration no supported architecture can build, without building anything. */
+    public static void check(ModelConfig config) {
+        if (!BY_TYPE.containsKey(config.modelType())) {
             throw new CheckpointException("Unsupported model_type '" + config.modelType() + "'; supported: " + SUPPORTED);
         }
         if (!List.of("gelu", "relu").contains(config.activation())) {
@@ -42,7 +49,15 @@ public final class Architectures {
             throw new CheckpointException("hidden size " + config.hiddenSize() + " is not a multiple of the "
                     + config.numHeads() + " attention heads");
         }
-        return factory.apply(config);
+    }
+
+    /**
+     * The most tokens a sequence can have: the position table's size, less RoBERTa's offset (its positions
+     * start after the padding id).
+     */
+    public static int maxTokens(ModelConfig config) {
+        return ROBERTA_FAMILY.contains(config.modelType()) ? config.maxPositions() - (int) config.padTokenId() - 1
+                : config.maxPositions();
     }
 
     /** The HF class name written to config.json "architectures" on export. */

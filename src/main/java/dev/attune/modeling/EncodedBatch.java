@@ -23,24 +23,6 @@ public record EncodedBatch(int batchSize, int tokens, long[] inputIds, long[] at
         return new NDList(ids, mask, types);
     }
 
-    /** Pads token-id rows to the longest (single-segment texts: token types all 0). */
-    public static EncodedBatch padded(List<long[]> rows, long padId) {
-        int tokens = 1;
-        for (long[] row : rows) {
-            tokens = Math.max(tokens, row.length);
-        }
-        int batch = rows.size();
-        long[] ids = new long[batch * tokens];
-        long[] mask = new long[batch * tokens];
-        Arrays.fill(ids, padId);
-        for (int i = 0; i < batch; i++) {
-            long[] row = rows.get(i);
-            System.arraycopy(row, 0, ids, i * tokens, row.length);
-            Arrays.fill(mask, i * tokens, i * tokens + row.length, 1L);
-        }
-        return new EncodedBatch(batch, tokens, ids, mask, new long[batch * tokens], new boolean[batch]);
-    }
-
     /** Texts' tokens padded to the longest, with their token types and truncation flags. */
     public static EncodedBatch of(List<TextEncoder.Tokens> texts, long padId) {
         return of(texts, padId, 1);

@@ -35,6 +35,11 @@ public interface TextClassifier extends AutoCloseable {
         return outputs(textEncoder().tokens(texts, maxLength));
     }
 
+    /** As {@link #outputs(List, int)} for text pairs (pairs: each text's second text; null for single texts). */
+    default float[][] outputs(List<String> texts, List<String> pairs, int maxLength) {
+        return outputs(textEncoder().tokens(texts, pairs, maxLength));
+    }
+
     /**
      * As {@link #outputs(List, int)} for tokenized texts, in their order. They run in batches of similar
      * length ({@link LengthGroups}): each padded to its own longest text, little padding computed.

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.util.PairList;
 import dev.attune.checkpoint.CheckpointDir;
 import java.util.ArrayList;
 import dev.attune.checkpoint.CheckpointException;
@@ -67,16 +68,31 @@ public final class TextEncoder implements AutoCloseable {
 
     /** Each text's tokens, unpadded (the caller batches them): what {@link #encode} pads, text by text. */
     public List<Tokens> tokens(List<String> texts, int maxLength) {
+        return tokens(texts, null, maxLength);
+    }
+
+    /**
+     * Each text's (or text pair's) tokens, unpadded. A pair is encoded as the checkpoint's tokenizer encodes
+     * pairs (BERT {@code [CLS] a [SEP] b [SEP]} with token types 0 then 1; RoBERTa {@code <s> a </s></s> b </s>})
+     * and cut to maxLength longest side first, as transformers' {@code truncation=True} ({@code longest_first}).
+     *
+     * @param pairs each text's second text; null for single texts
+     */
+    public List<Tokens> tokens(List<String> texts, List<String> pairs, int maxLength) {
         if (maxLength < 2 || maxLength > positionLimit) {
             throw new IllegalArgumentException("maxLength " + maxLength + " is outside 2.." + positionLimit
                     + " (the model's positions)");
         }
-        Encoding[] encodings = tokenizer(maxLength).batchEncode(texts);
+        if (pairs != null && pairs.size() != texts.size()) {
+            throw new IllegalArgumentException(texts.size() + " texts but " + pairs.size() + " pairs");
+        }
+        Encoding[] encodings = pairs == null ? tokenizer(maxLength).batchEncode(texts)
+                : tokenizer(maxLength).batchEncode(new PairList<>(texts, pairs));
         List<Tokens> tokens = new ArrayList<>(encodings.length);
         for (int i = 0; i < encodings.length; i++) {
             long[] ids = encodings[i].getIds();
-            tokens.add(new Tokens(ids, encodings[i].getTypeIds(),
-                    ids.length >= maxLength && fullLength(texts.get(i)) > maxLength));
+            tokens.add(new Tokens(ids, encodings[i].getTypeIds(), ids.length >= maxLength
+                    && fullLength(texts.get(i), pairs == null ? null : pairs.get(i)) > maxLength));
         }
         return tokens;
     }
@@ -86,22 +102,9 @@ public final class TextEncoder implements AutoCloseable {
         return padId;
     }
 
-    /** Token ids per text (with special tokens, truncated to maxLength), unpadded. */
-    public List<long[]> tokenize(List<String> texts, int maxLength) {
-        if (maxLength < 2 || maxLength > positionLimit) {
-            throw new IllegalArgumentException("maxLength " + maxLength + " is outside 2.." + positionLimit);
-        }
-        Encoding[] encodings = tokenizer(maxLength).batchEncode(texts);
-        List<long[]> ids = new ArrayList<>(encodings.length);
-        for (Encoding encoding : encodings) {
-            ids.add(encoding.getIds());
-        }
-        return ids;
-    }
-
-    /** Tokens the text has without truncation (checked only for texts that reach the limit). */
-    private int fullLength(String text) {
-        return tokenizer(0).encode(text).getIds().length;
+    /** Tokens the text (or pair) has without truncation (checked only for those that reach the limit). */
+    private int fullLength(String text, String pair) {
+        return (pair == null ? tokenizer(0).encode(text) : tokenizer(0).encode(text, pair)).getIds().length;
     }
 
     /** A tokenizer truncating to maxLength; 0 means no truncation. */

@@ -27,7 +27,8 @@ class PredictController {
     }
 
     @Operation(operationId = "predict", summary = "Classify text with the serving model", description = "Body {\"text\": \"...\"} or "
-            + "{\"texts\": [\"...\", ...]}, optional \"model\": \"<id>\". One prediction per text, in order; "
+            + "{\"texts\": [\"...\", ...]}; for a sentence-pair model (\"textPair\": true) {\"text\": \"...\", \"textPair\": \"...\"} "
+            + "or {\"pairs\": [[\"...\", \"...\"], ...]}; optional \"model\": \"<id>\". One prediction per text, in order; "
             + "texts longer than the model's maxLength tokens are truncated (\"truncated\": true). "
             + "Concurrent requests are batched together. 503 when no model exists.")
     @PostMapping(path = "/predict", consumes = MediaType.APPLICATION_JSON_VALUE)

@@ -6,28 +6,37 @@ import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
- * A predict request: one text or several (exactly one of the two). How many texts one request may
- * hold is the operator's {@code attune.predict.max-batch}, checked by the service.
+ * A predict request: one text, several, or (for a sentence-pair model) one text with its pair or several
+ * pairs: exactly one of "text", "texts" and "pairs". How many texts one request may hold is the
+ * operator's {@code attune.predict.max-batch}, checked by the service.
  *
  * @param text the text to classify
+ * @param textPair for a sentence-pair model, the second text of {@code text} (a hypothesis, a candidate answer)
  * @param texts several texts to classify, answered in order
+ * @param pairs for a sentence-pair model, several [text, textPair] pairs, answered in order
  * @param model on /predict, the id of a registered model to use instead of the serving one
  */
 @Schema(example = "{\"text\": \"a gorgeous, witty, seductive movie\"}", description = "Send exactly one of "
-        + "\"text\" (one string) or \"texts\" (a non-empty array of strings); both, or neither, is a 400.")
+        + "\"text\" (one string, with \"textPair\" for a pair model), \"texts\" (a non-empty array of strings) or "
+        + "\"pairs\" (a non-empty array of [text, textPair] arrays, for a pair model); more than one, or none, is a 400.")
 record PredictRequest(
         @Schema(example = "a gorgeous, witty, seductive movie") String text,
+        @Schema(example = "The movie is good.") String textPair,
         @Schema(example = "[\"great fun\", \"a dull mess\"]") List<@NotBlank(message = "is empty; send the text to classify") String> texts,
+        @ArraySchema(arraySchema = @Schema(example = "[[\"A man plays a guitar.\", \"Someone makes music.\"]]"))
+        List<List<String>> pairs,
         @Schema(example = "3f2b8c1e-5d7a-4e9b-8c2d-1a2b3c4d5e6f") String model) {
 
-    /** An empty {@code texts} beside {@code text} counts as absent: generated clients send [] for unset lists. */
+    /** Empty lists count as absent: generated clients send [] for unset lists. */
     @JsonIgnore
-    @AssertTrue(message = "send exactly one of \"text\" (a string) or \"texts\" (a non-empty array of strings)")
-    boolean isExactlyOneOfTextAndTexts() {
-        return (text != null) != hasTexts();
+    @AssertTrue(message = "send exactly one of \"text\" (a string), \"texts\" (a non-empty array of strings) or "
+            + "\"pairs\" (a non-empty array of [text, textPair] arrays)")
+    boolean isExactlyOneOfTextTextsAndPairs() {
+        return (text != null ? 1 : 0) + (hasTexts() ? 1 : 0) + (hasPairs() ? 1 : 0) == 1;
     }
 
     @JsonIgnore
@@ -36,12 +45,35 @@ record PredictRequest(
         return text == null || !text.isBlank();
     }
 
-    /** The texts to classify, in order. */
+    @JsonIgnore
+    @AssertTrue(message = "\"textPair\" goes with \"text\" and must not be empty; for several pairs send \"pairs\"")
+    boolean isTextPairBesideText() {
+        return textPair == null || text != null && !textPair.isBlank();
+    }
+
+    @JsonIgnore
+    @AssertTrue(message = "each entry of \"pairs\" must be [text, textPair]: two non-empty strings")
+    boolean isEveryPairTwoTexts() {
+        return !hasPairs() || pairs.stream().allMatch(pair -> pair != null && pair.size() == 2
+                && pair.stream().allMatch(t -> t != null && !t.isBlank()));
+    }
+
+    /** The (first) texts to classify, in order. */
     List<String> allTexts() {
-        return text != null ? List.of(text) : texts;
+        return text != null ? List.of(text) : hasPairs() ? pairs.stream().map(pair -> pair.get(0)).toList() : texts;
+    }
+
+    /** Each text's pair, in order; null when the request has single texts. */
+    List<String> allPairs() {
+        return textPair != null ? List.of(textPair) : hasPairs() ? pairs.stream().map(pair -> pair.get(1)).toList()
+                : null;
     }
 
     private boolean hasTexts() {
         return texts != null && !texts.isEmpty();
+    }
+
+    private boolean hasPairs() {
+        return pairs != null && !pairs.isEmpty();
     }
 }

@@ -33,14 +33,15 @@ class PredictService {
         long start = System.nanoTime();
         try {
             List<String> texts = request.allTexts();
+            List<String> pairs = request.allPairs();
             if (texts.size() > maxTexts) {
-                throw new InvalidInput("Invalid predict request", "\"texts\" has " + texts.size() + " entries; at most "
+                throw new InvalidInput("Invalid predict request", (request.pairs() != null ? "\"pairs\"" : "\"texts\"") + " has " + texts.size() + " entries; at most "
                         + maxTexts + " per request (attune.predict.max-batch). Split the request.");
             }
             String modelId = modelIdFromPath != null ? modelIdFromPath : request.model();
             Predictor predictor = serving.acquire(modelId);
             try {
-                List<Prediction> predictions = predictor.predict(texts);
+                List<Prediction> predictions = predictor.predict(texts, pairs);
                 return new PredictResponse(predictor.modelId(), predictor.maxLength(), predictions);
             } finally {
                 predictor.release();

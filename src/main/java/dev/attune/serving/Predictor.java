@@ -8,6 +8,7 @@ import java.util.function.IntConsumer;
 
 import dev.attune.modeling.ServingPrecision;
 import dev.attune.modeling.TextClassifier;
+import dev.attune.errors.InvalidInput;
 import dev.attune.modeling.TextEncoder;
 
 /**
@@ -23,10 +24,13 @@ final class Predictor {
     private final ServingPrecision ownPrecision;
     private final MicroBatcher batcher;
     private final AtomicInteger references = new AtomicInteger(1);
+    /** Whether the model classifies sentence pairs (every request must then bring each text's pair). */
+    private final boolean textPair;
 
     /** @param engineReason why this engine and precision serve the model (the serving status shows it) */
-    Predictor(String modelId, ServingPrecision ownPrecision, TextClassifier model, String engineReason, int batchSize,
-            Duration maxWait, IntConsumer batchSizes) {
+    Predictor(String modelId, ServingPrecision ownPrecision, boolean textPair, TextClassifier model, String engineReason,
+            int batchSize, Duration maxWait, IntConsumer batchSizes) {
+        this.textPair = textPair;
         this.ownPrecision = ownPrecision;
         this.modelId = modelId;
         this.model = model;
@@ -74,9 +78,22 @@ final class Predictor {
         }
     }
 
-    /** Predictions for the texts, in order; waits for their micro-batches. */
-    List<Prediction> predict(List<String> texts) {
-        List<TextEncoder.Tokens> tokens = model.textEncoder().tokens(texts, maxLength()); // on this request's thread
+    /**
+     * Predictions for the texts (or text pairs), in order; waits for their micro-batches.
+     *
+     * @param pairs each text's second text for a pair model; null for a single-text model (else a 400 says so)
+     */
+    List<Prediction> predict(List<String> texts, List<String> pairs) {
+        if (textPair && pairs == null) {
+            throw new InvalidInput("Text pair required", "Model " + modelId + " classifies text pairs: send \"textPair\" "
+                    + "beside \"text\", or \"pairs\": [[text, textPair], ...].");
+        }
+        if (!textPair && pairs != null) {
+            throw new InvalidInput("Single texts only", "Model " + modelId + " classifies single texts, not pairs: "
+                    + "send \"text\" or \"texts\" without \"textPair\" or \"pairs\".");
+        }
+        // tokenized on this request's thread
+        List<TextEncoder.Tokens> tokens = model.textEncoder().tokens(texts, pairs, maxLength());
         List<Prediction> alone = batcher.runAloneIfIdle(tokens);
         if (alone != null) {
             return alone;

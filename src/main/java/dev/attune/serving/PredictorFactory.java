@@ -45,7 +45,8 @@ class PredictorFactory {
             throw e;
         }
         log.info("Model {} serves through {} ({})", modelId, classifier.engine(), choice.reason());
-        return new Predictor(modelId, record.servingPrecision(), classifier, choice.reason(), settings.batchSize(),
+        return new Predictor(modelId, record.servingPrecision(), record.textPair(), classifier, choice.reason(),
+                settings.batchSize(),
                 settings.maxWait(), batchSizes::record);
     }
 }

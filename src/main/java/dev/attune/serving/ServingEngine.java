@@ -1,7 +1,7 @@
 package dev.attune.serving;
 
 import ai.djl.Device;
-import dev.attune.model.QuantizationCheck;
+import dev.attune.modeling.QuantizationCheck;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.modeling.Precision;
 import dev.attune.modeling.ServingPrecision;

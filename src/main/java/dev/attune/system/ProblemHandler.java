@@ -145,7 +145,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             if (cause instanceof UnrecognizedPropertyException unknown) {
                 ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "The field '"
                         + Problems.echo(unknown.getPropertyName()) + "' is not part of this request. Remove it or fix its "
-                        + "spelling; the known fields are " + unknown.getKnownPropertyIds() + ".");
+                        + "spelling; the known fields are " + JsonFields.of(unknown.getReferringClass(), unknown.getKnownPropertyIds())
+                        + ".");
                 body.setTitle("Unknown field");
                 body.setProperty("field", Problems.echo(unknown.getPropertyName()));
                 return ResponseEntity.badRequest().body(body);
@@ -186,8 +187,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                         + "the API docs (/swagger-ui.html) show each body.");
         if (field != null) {
             body.setProperty("field", field);
+            if (refusal != null) { // the same "errors" list as every other invalid field
+                body.setProperty("errors", List.of(Problems.echo(field) + ": " + Problems.echo(refusal)));
+            }
         }
-        body.setTitle("Unreadable request body");
+        body.setTitle(refusal != null && field != null ? "Invalid field" : "Unreadable request body");
         return ResponseEntity.badRequest().body(body);
     }
 

@@ -1,7 +1,18 @@
 package dev.attune.training;
 
-import dev.attune.model.RegisteredModel;
+import java.nio.file.Path;
 
-/** A finished run: the registered best model, the training history, and the test figures (null without a test set). */
-public record FineTuneOutcome(RegisteredModel model, TrainingResult result, EvaluationMetrics test) {
+import dev.attune.modeling.QuantizationCheck;
+
+/**
+ * A finished run, for the job layer to register as a model.
+ *
+ * @param bestDir the best weights as a checkpoint directory (in the run's directory until the job registers it)
+ * @param result the training history and its best evaluation
+ * @param test the test data set's figures with the best weights; null without a test set
+ * @param quantization what int8 serving costs on the validation rows; null when not measured (regression)
+ * @param textPairs whether it was trained on sentence pairs (the model then classifies pairs)
+ */
+public record FineTuneOutcome(Path bestDir, TrainingResult result, EvaluationMetrics test,
+        QuantizationCheck quantization, boolean textPairs) {
 }

@@ -5,7 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
 
-import dev.attune.model.QuantizationCheck;
+import dev.attune.modeling.QuantizationCheck;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.modeling.ModelOutputs;
 import dev.attune.modeling.ProblemType;
@@ -57,7 +57,9 @@ final class Int8Check {
         for (int from = 0; from < order.length; from += BATCH) {
             int[] indices = Arrays.copyOfRange(order, from, Math.min(order.length, from + BATCH));
             List<String> texts = Arrays.stream(indices).mapToObj(i -> examples.get(i).text()).toList();
-            float[][] outputs = classifier.outputs(texts, maxLength);
+            List<String> pairs = examples.get(0).textPair() == null ? null
+                    : Arrays.stream(indices).mapToObj(i -> examples.get(i).textPair()).toList();
+            float[][] outputs = classifier.outputs(texts, pairs, maxLength);
             for (int i = 0; i < indices.length; i++) {
                 int[] labels = examples.get(indices[i]).labels();
                 if (classifier.problemType() == ProblemType.SINGLE_LABEL_CLASSIFICATION) {

@@ -47,15 +47,16 @@ public final class LabelledData {
         List<Example> examples = new ArrayList<>(rows.size());
         for (DatasetRow row : rows) {
             examples.add(switch (type) {
-                case REGRESSION -> Example.scored(row.text(), number(row));
+                case REGRESSION -> new Example(row.text(), row.textPair(), new int[0], number(row));
                 case SINGLE_LABEL_CLASSIFICATION -> {
                     if (row.labels().size() > 1) {
                         throw new IllegalArgumentException("row " + row.index() + " with several labels " + row.labels()
                                 + "; train it with problemType multi_label_classification");
                     }
-                    yield new Example(row.text(), id(ids, row.labels().get(0), labels));
+                    yield new Example(row.text(), row.textPair(), new int[] {id(ids, row.labels().get(0), labels)},
+                            Float.NaN);
                 }
-                case MULTI_LABEL_CLASSIFICATION -> new Example(row.text(),
+                case MULTI_LABEL_CLASSIFICATION -> new Example(row.text(), row.textPair(),
                         row.labels().stream().mapToInt(l -> id(ids, l, labels)).sorted().toArray(), Float.NaN);
             });
         }

@@ -6,36 +6,46 @@ import java.util.List;
 import dev.attune.modeling.EncodedBatch;
 import dev.attune.modeling.TextEncoder;
 
-/** Examples tokenised once, so every epoch only pads and batches ids. */
+/**
+ * Examples tokenised once, so every epoch only pads and batches ids. Sentence pairs keep their token types
+ * (BERT's segment ids); single texts need none (all 0).
+ */
 public final class TokenizedExamples {
 
     private static final int CHUNK = 1024;
 
-    private final List<long[]> ids;
+    private final List<TextEncoder.Tokens> tokens;
     private final Targets targets;
     private final long padId;
 
-    private TokenizedExamples(List<long[]> ids, Targets targets, long padId) {
-        this.ids = ids;
+    private TokenizedExamples(List<TextEncoder.Tokens> tokens, Targets targets, long padId) {
+        this.tokens = tokens;
         this.targets = targets;
         this.padId = padId;
     }
 
     public static TokenizedExamples of(List<Example> examples, TextEncoder encoder, int maxLength, long padId) {
-        List<long[]> ids = new ArrayList<>(examples.size());
+        List<TextEncoder.Tokens> tokens = new ArrayList<>(examples.size());
+        boolean pairs = !examples.isEmpty() && examples.get(0).textPair() != null;
         for (int start = 0; start < examples.size(); start += CHUNK) {
             List<Example> chunk = examples.subList(start, Math.min(examples.size(), start + CHUNK));
-            ids.addAll(encoder.tokenize(chunk.stream().map(Example::text).toList(), maxLength));
+            for (TextEncoder.Tokens encoded : encoder.tokens(chunk.stream().map(Example::text).toList(),
+                    pairs ? chunk.stream().map(Example::textPair).toList() : null, maxLength)) {
+                tokens.add(pairs ? encoded : new TextEncoder.Tokens(encoded.ids(), NO_TYPES, false));
+            }
         }
-        return new TokenizedExamples(ids, Targets.of(examples), padId);
+        return new TokenizedExamples(tokens, Targets.of(examples), padId);
     }
 
+    /** Single texts' token types are all 0: none kept (padding fills zeros). */
+    private static final long[] NO_TYPES = new long[0];
+
     public int size() {
-        return ids.size();
+        return tokens.size();
     }
 
     public int length(int index) {
-        return ids.get(index).length;
+        return tokens.get(index).ids().length;
     }
 
     /** What every example should produce, in example order. */
@@ -45,10 +55,10 @@ public final class TokenizedExamples {
 
     /** The examples at {@code indices}, padded to the longest of them. */
     public EncodedBatch batch(int[] indices) {
-        List<long[]> rows = new ArrayList<>(indices.length);
+        List<TextEncoder.Tokens> rows = new ArrayList<>(indices.length);
         for (int index : indices) {
-            rows.add(ids.get(index));
+            rows.add(tokens.get(index));
         }
-        return EncodedBatch.padded(rows, padId);
+        return EncodedBatch.of(rows, padId);
     }
 }

@@ -26,6 +26,12 @@ class LayeringTest {
                     "dev.attune.system..", "dev.attune.training..", "dev.attune.dataset..", "dev.attune.model..")
             .because("encoders and checkpoint files are a library the service uses, not the other way round");
 
+    /** A run trains and reports its outcome; the job layer registers the model (issue 24). */
+    @ArchTest
+    static final ArchRule trainingKnowsNoModelRegistry = noClasses().that().resideInAPackage("dev.attune.training..")
+            .should().dependOnClassesThat().resideInAPackage("dev.attune.model..")
+            .because("registering what a run produced is the job's business, not the trainer's");
+
     @ArchTest
     static final ArchRule noCyclesBetweenFeatures = slices().matching("dev.attune.(*)..").should().beFreeOfCycles();
 

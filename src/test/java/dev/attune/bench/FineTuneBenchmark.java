@@ -18,6 +18,7 @@ import dev.attune.training.FineTuner;
 import dev.attune.training.LabelledData;
 import dev.attune.training.TokenizedExamples;
 import dev.attune.training.TrainingListener;
+import dev.attune.training.Options;
 import dev.attune.training.TrainingOptions;
 import dev.attune.training.TrainingResult;
 
@@ -37,17 +38,15 @@ public final class FineTuneBenchmark {
         if (limit > 0 && limit < trainRows.size()) {
             trainRows = trainRows.subList(0, limit);
         }
-        TrainingOptions options = TrainingOptions.builder()
-                .strategy(TrainingOptions.Strategy.of(a.getOrDefault("strategy", "full")))
-                .lastLayers(a.containsKey("lastLayers") ? Integer.valueOf(a.get("lastLayers")) : null)
-                .init(TrainingOptions.Init.of(a.getOrDefault("init", "pretrained")))
-                .epochs(Integer.valueOf(a.getOrDefault("epochs", "1"))).learningRate(Double.valueOf(a.getOrDefault("lr", "5e-5")))
-                .batchSize(Integer.valueOf(a.getOrDefault("batch", "32"))).maxLength(Integer.valueOf(a.getOrDefault("maxLength", "64")))
-                .warmupRatio(Double.valueOf(a.getOrDefault("warmup", "0.06"))).seed(Long.valueOf(a.getOrDefault("seed", "42")))
-                .validationSplit(Double.valueOf(a.getOrDefault("validationSplit", "0.1")))
-                .attention(AttentionImplementation.of(a.getOrDefault("attention", "sdpa")))
-                .precision(Precision.of(a.getOrDefault("precision", "auto")))
-                .groupByLength(a.containsKey("groupByLength") ? Boolean.valueOf(a.get("groupByLength")) : null).build();
+        TrainingOptions options = Options.of("strategy", a.getOrDefault("strategy", "full"),
+                "lastLayers", a.containsKey("lastLayers") ? Integer.valueOf(a.get("lastLayers")) : null,
+                "init", a.getOrDefault("init", "pretrained"),
+                "epochs", Integer.valueOf(a.getOrDefault("epochs", "1")), "learningRate", Double.valueOf(a.getOrDefault("lr", "5e-5")),
+                "batchSize", Integer.valueOf(a.getOrDefault("batch", "32")), "maxLength", Integer.valueOf(a.getOrDefault("maxLength", "64")),
+                "warmupRatio", Double.valueOf(a.getOrDefault("warmup", "0.06")), "seed", Long.valueOf(a.getOrDefault("seed", "42")),
+                "validationSplit", Double.valueOf(a.getOrDefault("validationSplit", "0.1")),
+                "attention", a.getOrDefault("attention", "sdpa"), "precision", a.getOrDefault("precision", "auto"),
+                "groupByLength", a.containsKey("groupByLength") ? Boolean.valueOf(a.get("groupByLength")) : null);
         List<String> labels = LabelledData.labelsOf(trainRows);
         List<Example> train = LabelledData.toExamples(trainRows, labels);
         List<Example> eval;

@@ -19,6 +19,7 @@ import dev.attune.training.LabelledData;
 import dev.attune.training.MultiLabelMetrics;
 import dev.attune.training.TokenizedExamples;
 import dev.attune.training.TrainingListener;
+import dev.attune.training.Options;
 import dev.attune.training.TrainingOptions;
 import dev.attune.training.TrainingResult;
 
@@ -38,13 +39,12 @@ public final class MultiLabelBenchmark {
         List<DatasetRow> trainRows = BenchInputs.read(trainFile, "labels");
         List<DatasetRow> devRows = BenchInputs.read(Path.of(a.getOrDefault("dev", "../shared/datasets/goemotions_group_dev.csv.gz")), "labels");
         int limit = Integer.parseInt(a.getOrDefault("trainRows", "0"));
-        TrainingOptions options = TrainingOptions.builder()
-                .problemType(ProblemType.MULTI_LABEL_CLASSIFICATION)
-                .classWeights(ClassWeights.fromJson(a.getOrDefault("classWeights", "none")))
-                .epochs(Integer.valueOf(a.getOrDefault("epochs", "1"))).learningRate(Double.valueOf(a.getOrDefault("lr", "1e-4")))
-                .batchSize(Integer.valueOf(a.getOrDefault("batch", "32"))).maxLength(Integer.valueOf(a.getOrDefault("maxLength", "64")))
-                .seed(Long.valueOf(a.getOrDefault("seed", "42")))
-                .validationSplit(Double.valueOf(a.getOrDefault("validationSplit", "0.1"))).build();
+        TrainingOptions options = Options.of("problemType", "multi_label_classification",
+                "classWeights", ClassWeights.fromJson(a.getOrDefault("classWeights", "none")),
+                "epochs", Integer.valueOf(a.getOrDefault("epochs", "1")), "learningRate", Double.valueOf(a.getOrDefault("lr", "1e-4")),
+                "batchSize", Integer.valueOf(a.getOrDefault("batch", "32")), "maxLength", Integer.valueOf(a.getOrDefault("maxLength", "64")),
+                "seed", Long.valueOf(a.getOrDefault("seed", "42")),
+                "validationSplit", Double.valueOf(a.getOrDefault("validationSplit", "0.1")));
         List<String> labels = LabelledData.labelsOf(trainRows);
         List<Example> all = LabelledData.toExamples(trainRows, labels, ProblemType.MULTI_LABEL_CLASSIFICATION);
         LabelledData.Split split = LabelledData.split(all, options.validationSplit(), options.seed(),

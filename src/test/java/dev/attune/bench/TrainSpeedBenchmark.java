@@ -20,6 +20,7 @@ import dev.attune.training.FineTuner;
 import dev.attune.training.LabelledData;
 import dev.attune.training.TokenizedExamples;
 import dev.attune.training.TrainingListener;
+import dev.attune.training.Options;
 import dev.attune.training.TrainingOptions;
 
 /**
@@ -77,8 +78,8 @@ public final class TrainSpeedBenchmark {
      */
     private static Run run(Path model, Device device, List<String> labels, List<Example> rows, int batch, int maxLength,
             AttentionImplementation attention, Precision precision, boolean grouped) throws IOException {
-        TrainingOptions options = TrainingOptions.builder().epochs(1).batchSize(batch).maxLength(maxLength)
-                .attention(attention).precision(precision).warmupRatio(0.0).groupByLength(grouped).build();
+        TrainingOptions options = Options.of("epochs", 1, "batchSize", batch, "maxLength", maxLength,
+                "attention", attention, "precision", precision, "warmupRatio", 0.0, "groupByLength", grouped);
         Engine.getInstance().setRandomSeed(42);
         try (ClassifierModel m = ClassifierModel.load(model, device, labels, ProblemType.SINGLE_LABEL_CLASSIFICATION,
                 false, attention)) {

@@ -24,6 +24,7 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 
 import dev.attune.support.Postgres;
+import dev.attune.checkpoint.ModelReference;
 import dev.attune.training.TrainingOptions;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,8 +74,8 @@ class JobQueueTest {
 
     private String submit(int priority, Instant createdAt) {
         String id = UUID.randomUUID().toString();
-        jobs.insert(new Job(id, JobStatus.QUEUED, new JobConfig(null, "base", null, null, "job", priority,
-                TrainingOptions.defaults()), createdAt.truncatedTo(ChronoUnit.MILLIS), Job.Execution.NOT_STARTED, null));
+        jobs.insert(new Job(id, JobStatus.QUEUED, new JobConfig(null, ModelReference.parse("org/base"), null, null, "job", priority,
+                TrainingOptions.none()), createdAt.truncatedTo(ChronoUnit.MILLIS), Job.Execution.NOT_STARTED, null));
         return id;
     }
 
@@ -156,8 +157,8 @@ class JobQueueTest {
         String id = submit(0, Instant.now());
         Job claimed = queue.claim("a/cpu/1", "node-a", "cpu", LEASE).orElseThrow();
         assertThat(jobs.recordProgress(id, "a/cpu/1", "{\"phase\":\"training\"}")).isTrue();
-        assertThat(jobs.insertEvaluation(id, "a/cpu/1", 1, 10, 0.5, 0.7, "{\"accuracy\":0.6}", true)).isTrue();
-        assertThat(jobs.insertEvaluation(id, "a/cpu/1", 1, 10, 0.5, 0.6, "{\"accuracy\":0.7}", true))
+        assertThat(jobs.insertEvaluation(id, "a/cpu/1", 1, evaluation(10, 0.5, 0.7, "{\"accuracy\":0.6}"))).isTrue();
+        assertThat(jobs.insertEvaluation(id, "a/cpu/1", 1, evaluation(10, 0.5, 0.6, "{\"accuracy\":0.7}")))
                 .as("the same point again replaces it").isTrue();
         assertThat(queue.renew(id, "b/cpu/1", LEASE)).as("only the owner renews").isFalse();
         assertThat(queue.expired()).isEmpty();
@@ -174,7 +175,7 @@ class JobQueueTest {
         // node a wakes up: every write of its old lease changes nothing
         assertThat(queue.renew(id, "a/cpu/1", LEASE)).isFalse();
         assertThat(jobs.recordProgress(id, "a/cpu/1", "{\"phase\":\"stale\"}")).isFalse();
-        assertThat(jobs.insertEvaluation(id, "a/cpu/1", 1, 20, 1.0, 0.1, "{\"accuracy\":0.9}", true)).isFalse();
+        assertThat(jobs.insertEvaluation(id, "a/cpu/1", 1, evaluation(20, 1.0, 0.1, "{\"accuracy\":0.9}"))).isFalse();
         assertThat(jobs.recordError(id, "a/cpu/1", "x", "y")).isFalse();
         assertThat(queue.release(id, "a/cpu/1", JobStatus.SUCCEEDED, null)).isFalse();
         Job now = jobs.findById(id).orElseThrow();
@@ -250,5 +251,9 @@ class JobQueueTest {
         assertThat(queue.nodes()).extracting(JobQueue.NodeRecord::name, JobQueue.NodeRecord::devices)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("node-a", "cpu,cpu"),
                         org.assertj.core.groups.Tuple.tuple("node-b", "gpu0,gpu1"));
+    }
+
+    private static JobEvaluation evaluation(long step, double epoch, double trainLoss, String metricsJson) {
+        return new JobEvaluation(step, epoch, trainLoss, true, JsonMapper.builder().build().readTree(metricsJson));
     }
 }

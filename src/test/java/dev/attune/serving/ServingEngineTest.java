@@ -3,7 +3,7 @@ package dev.attune.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
-import dev.attune.model.QuantizationCheck;
+import dev.attune.modeling.QuantizationCheck;
 import dev.attune.modeling.ServingPrecision;
 import org.junit.jupiter.api.Test;
 

@@ -73,8 +73,8 @@ class FineTunerTest {
     @Test
     void lastLayersStrategyFreezesTheLowerLayersAndEmbeddings() {
         Map<String, float[]> before = weights("tiny-bert");
-        TrainingOptions options = TrainingOptions.builder().strategy(TrainingOptions.Strategy.LAST_LAYERS).lastLayers(1)
-                .epochs(2).learningRate(3e-3).batchSize(8).seed(7L).build();
+        TrainingOptions options = Options.of("strategy", "last_layers", "lastLayers", 1, "epochs", 2,
+                "learningRate", 3e-3, "batchSize", 8, "seed", 7L);
         Run run = train("tiny-bert", options, TrainingListener.NONE);
         Map<String, float[]> after = weightsOf(run.bestDir);
 
@@ -89,9 +89,8 @@ class FineTunerTest {
     @Test
     void earlyStoppingEndsTheRunAfterPatienceEvaluationsWithoutGain() {
         // learning rate 0: nothing ever improves after the first evaluation
-        TrainingOptions options = TrainingOptions.builder().epochs(10).learningRate(1e-12).batchSize(8).warmupRatio(0.0)
-                .seed(7L).metricForBest(TrainingOptions.MetricForBest.LOSS).earlyStoppingPatience(2).evalEverySteps(3)
-                .build();
+        TrainingOptions options = Options.of("epochs", 10, "learningRate", 1e-12, "batchSize", 8, "warmupRatio", 0.0,
+                "seed", 7L, "metricForBest", "loss", "earlyStoppingPatience", 2, "evalEverySteps", 3);
         Run run = train("tiny-bert", options, TrainingListener.NONE);
         assertThat(run.result.stoppedEarly()).isTrue();
         assertThat(run.result.history()).hasSize(3);
@@ -328,9 +327,9 @@ class FineTunerTest {
     }
 
     private static TrainingOptions options(String strategy, int epochs, double lr, Integer evalEvery) {
-        return TrainingOptions.builder().strategy(TrainingOptions.Strategy.of(strategy)).epochs(epochs).learningRate(lr)
-                .batchSize(8).maxLength(32).warmupRatio(0.1).weightDecay(0.01).maxGradNorm(1.0).seed(7L)
-                .evalEverySteps(evalEvery).build();
+        return Options.of("strategy", strategy, "epochs", epochs, "learningRate", lr, "batchSize", 8,
+                "maxLength", 32, "warmupRatio", 0.1, "weightDecay", 0.01, "maxGradNorm", 1.0, "seed", 7L,
+                "evalEverySteps", evalEvery);
     }
 
     /** Short reviews whose label is decided by the sentiment words in them. */

@@ -54,8 +54,8 @@ class GradientMemorySafetyTest {
 
     /** Loss after every optimizer step of one short run (tiny-bert, 200 examples, batch 16, lr 1e-3). */
     private List<Double> stepLosses(int run) {
-        TrainingOptions options = TrainingOptions.builder().epochs(1).learningRate(1e-3).batchSize(16).maxLength(32)
-                .gradientAccumulationSteps(2).seed(42L).build();
+        TrainingOptions options = Options.of("epochs", 1, "learningRate", 1e-3, "batchSize", 16, "maxLength", 32,
+                "gradientAccumulationSteps", 2, "seed", 42L);
         List<Double> losses = new ArrayList<>();
         TrainingListener recorder = new TrainingListener() {
             @Override

@@ -28,7 +28,7 @@ class LearningRateScheduleTest {
 
     @Test
     void warmupStepsAreTheRatioOfAllStepsRoundedUp() {
-        TrainingOptions options = TrainingOptions.builder().learningRate(2e-5).warmupRatio(0.06).build();
+        TrainingOptions options = Options.of("learningRate", 2e-5, "warmupRatio", 0.06);
         assertThat(LearningRateSchedule.of(options, 250).warmupSteps()).isEqualTo(15);
     }
 }

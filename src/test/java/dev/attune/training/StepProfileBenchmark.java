@@ -47,7 +47,7 @@ public final class StepProfileBenchmark {
         List<String> labels = LabelledData.labelsOf(rows);
         List<Example> examples = LabelledData.toExamples(rows, labels).subList(0, Math.min(rows.size(), 2000));
         Device device = Engine.getInstance().defaultDevice();
-        TrainingOptions options = TrainingOptions.builder().batchSize(batch).maxLength(maxLength).build();
+        TrainingOptions options = Options.of("batchSize", batch, "maxLength", maxLength);
 
         try (ClassifierModel model = ClassifierModel.load(modelDir, device, labels,
                 ProblemType.SINGLE_LABEL_CLASSIFICATION, false, attention)) {

@@ -5,55 +5,59 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 
+import dev.attune.modeling.AttentionImplementation;
+import dev.attune.modeling.Precision;
 import dev.attune.modeling.ProblemType;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Stored job configurations: the problem-type options are written as the API spells them and read back equal. */
+/** Training options bind as the API spells them, resolve their defaults in one place, and round-trip as stored. */
 class TrainingOptionsJsonTest {
 
     private final JsonMapper json = JsonMapper.builder().build();
 
     @Test
-    void problemTypeClassWeightsAndThresholdsRoundTrip() {
-        TrainingOptions options = TrainingOptions.builder().problemType(ProblemType.MULTI_LABEL_CLASSIFICATION)
-                .classWeights(ClassWeights.explicit(Map.of("grief", 5.0))).thresholds(new Thresholds(0.4)).build();
+    void resolvedOptionsRoundTripAsStored() {
+        TrainingOptions options = Options.of("problemType", "multi_label_classification",
+                "classWeights", Map.of("grief", 5.0), "thresholds", 0.4);
         String written = json.writeValueAsString(options);
         assertThat(written).contains("\"problemType\":\"multi_label_classification\"", "\"classWeights\":{\"grief\":5.0}",
-                "\"thresholds\":0.4", "\"metricForBest\":\"f1_macro\"");
+                "\"thresholds\":0.4", "\"metricForBest\":\"f1_macro\"", "\"strategy\":\"full\"");
         assertThat(json.readValue(written, TrainingOptions.class)).isEqualTo(options);
 
-        TrainingOptions defaults = TrainingOptions.defaults();
+        TrainingOptions defaults = Options.of();
         String plain = json.writeValueAsString(defaults);
-        assertThat(plain).contains("\"classWeights\":\"none\"", "\"thresholds\":\"tuned\"");
+        assertThat(plain).contains("\"classWeights\":\"none\"", "\"thresholds\":\"tuned\"", "\"precision\":\"auto\"");
         assertThat(json.readValue(plain, TrainingOptions.class)).isEqualTo(defaults);
     }
 
     @Test
-    void aConfigurationStoredBeforeTheseOptionsReadsThemAsDefaults() {
-        String stored = """
-                {"strategy":"full","lastLayers":null,"init":"pretrained","epochs":1,"learningRate":5.0E-5,"batchSize":32,
-                 "maxLength":64,"warmupRatio":0.06,"weightDecay":0.01,"gradientAccumulationSteps":1,"maxGradNorm":1.0,
-                 "seed":42,"scheduler":"linear","metricForBest":"accuracy","earlyStoppingPatience":null,
-                 "evalEverySteps":40,"validationSplit":0.1,"maxTrainSamples":3000}""";
-        TrainingOptions options = json.readValue(stored, TrainingOptions.class);
-        assertThat(options.problemType()).isNull(); // the data set decides, as it did
-        assertThat(options.classWeights()).isEqualTo(ClassWeights.NONE);
-        assertThat(options.thresholds()).isEqualTo(Thresholds.TUNED);
-        assertThat(options.attention()).isEqualTo(dev.attune.modeling.AttentionImplementation.SDPA);
-        assertThat(options.groupByLength()).as("as such jobs were trained").isTrue();
-        assertThat(TrainingOptions.builder().build().groupByLength()).as("a new job: random batches").isFalse();
-    }
+    void defaultsComeFromOnePlaceAndFollowTheStrategyAndProblemType() {
+        TrainingOptions none = TrainingOptions.none();
+        TrainingOptions resolved = none.withDefaults(ProblemType.SINGLE_LABEL_CLASSIFICATION, 128);
+        assertThat(resolved.epochs()).isEqualTo(TrainingOptions.DEFAULTS.epochs()).isEqualTo(3);
+        assertThat(resolved.learningRate()).isEqualTo(5e-5);
+        assertThat(resolved.maxLength()).as("the tokenizer's").isEqualTo(128);
+        assertThat(resolved.lastLayers()).isNull();
+        assertThat(resolved.attention()).isEqualTo(AttentionImplementation.SDPA);
+        assertThat(resolved.precision()).isEqualTo(Precision.AUTO);
+        assertThat(resolved.groupByLength()).as("a new job: random batches").isFalse();
+        assertThat(resolved.metricForBest()).isEqualTo(TrainingOptions.MetricForBest.ACCURACY);
 
-    @Test
-    void theDefaultMetricFollowsTheProblemType() {
-        assertThat(TrainingOptions.builder().problemType(ProblemType.REGRESSION).build().metricForBest())
-                .isEqualTo(TrainingOptions.MetricForBest.RMSE);
-        assertThat(TrainingOptions.builder().build().metricForBest()).isEqualTo(TrainingOptions.MetricForBest.ACCURACY);
+        TrainingOptions head = json.readValue("{\"strategy\":\"head\"}", TrainingOptions.class)
+                .withDefaults(ProblemType.REGRESSION, null);
+        assertThat(head.learningRate()).isEqualTo(1e-3);
+        assertThat(head.metricForBest()).isEqualTo(TrainingOptions.MetricForBest.RMSE);
+        assertThat(json.readValue("{\"strategy\":\"last_layers\"}", TrainingOptions.class)
+                .withDefaults(ProblemType.SINGLE_LABEL_CLASSIFICATION, null).lastLayers()).isEqualTo(2);
+        assertThat(Options.of("maxLength", 64).withDefaults(ProblemType.SINGLE_LABEL_CLASSIFICATION, 512).maxLength())
+                .as("resolving twice keeps what was resolved").isEqualTo(64);
     }
 
     @Test
     void namesThatNameNothingAreRefused() {
+        assertThatThrownBy(() -> json.readValue("{\"strategy\":\"fulll\"}", TrainingOptions.class))
+                .hasMessageContaining("'fulll' is not one of [full, last_layers, head]");
         assertThat(ClassWeights.parse("heavy")).isEmpty();
         assertThat(ClassWeights.parse(Map.of("a", -1))).isEmpty();
         assertThat(Thresholds.parse(1.5)).isEmpty();

@@ -34,7 +34,7 @@ public final class DistilBertForSequenceClassification extends SequenceClassifie
 
     @Override
     public int maxTokens() {
-        return config.maxPositions();
+        return dev.attune.modeling.Architectures.maxTokens(config);
     }
 
     @Override

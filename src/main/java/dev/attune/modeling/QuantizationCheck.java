@@ -1,8 +1,7 @@
-package dev.attune.model;
+package dev.attune.modeling;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
-import dev.attune.modeling.ServingPrecision;
 
 /**
  * What int8 serving costs this model, measured after training on the job's own validation rows: the same

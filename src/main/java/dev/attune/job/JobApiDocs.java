@@ -1,0 +1,49 @@
+package dev.attune.job;
+
+import java.util.List;
+import java.util.Map;
+
+import io.swagger.v3.oas.models.media.Schema;
+
+import dev.attune.training.TrainingOptions;
+
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The job schema states each option's default from {@link TrainingOptions#DEFAULTS}, the one place they
+ * live, so the API docs cannot drift from what a job gets.
+ */
+@Configuration(proxyBeanMethods = false)
+class JobApiDocs {
+
+    /** Schemas with the training options among their properties: the request (they sit in it) and the stored set. */
+    private static final List<String> WITH_OPTIONS = List.of("JobRequest", "TrainingOptions");
+
+    @Bean
+    OpenApiCustomizer trainingOptionDefaults(ObjectMapper mapper) {
+        JsonNode defaults = mapper.valueToTree(TrainingOptions.DEFAULTS);
+        return api -> {
+            Map<String, Schema> schemas = api.getComponents() == null ? null : api.getComponents().getSchemas();
+            if (schemas == null) {
+                return;
+            }
+            for (String name : WITH_OPTIONS) {
+                Schema<?> schema = schemas.get(name);
+                if (schema == null || schema.getProperties() == null) {
+                    continue;
+                }
+                schema.getProperties().forEach((field, property) -> {
+                    JsonNode value = defaults.get(field);
+                    if (value != null && !value.isNull()) {
+                        property.setDefault(value.isString() ? value.asString() : value.isBoolean() ? value.asBoolean()
+                                : value.isIntegralNumber() ? (Object) value.asLong() : value.asDouble());
+                    }
+                });
+            }
+        };
+    }
+}
