@@ -38,7 +38,9 @@ class JobApiDocs {
                 }
                 schema.getProperties().forEach((field, property) -> {
                     JsonNode value = defaults.get(field);
-                    if (value != null && !value.isNull()) {
+                    // a value of several shapes (classWeights, thresholds) states its default in its description:
+                    // client generators cannot type a default of a oneOf
+                    if (value != null && !value.isNull() && property.getOneOf() == null) {
                         property.setDefault(value.isString() ? value.asString() : value.isBoolean() ? value.asBoolean()
                                 : value.isIntegralNumber() ? (Object) value.asLong() : value.asDouble());
                     }

@@ -6,7 +6,6 @@ import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
@@ -27,8 +26,7 @@ record PredictRequest(
         @Schema(example = "a gorgeous, witty, seductive movie") String text,
         @Schema(example = "The movie is good.") String textPair,
         @Schema(example = "[\"great fun\", \"a dull mess\"]") List<@NotBlank(message = "is empty; send the text to classify") String> texts,
-        @ArraySchema(arraySchema = @Schema(example = "[[\"A man plays a guitar.\", \"Someone makes music.\"]]"))
-        List<List<String>> pairs,
+        @Schema(example = "[[\"A man plays a guitar.\", \"Someone makes music.\"]]") List<List<String>> pairs,
         @Schema(example = "3f2b8c1e-5d7a-4e9b-8c2d-1a2b3c4d5e6f") String model) {
 
     /** Empty lists count as absent: generated clients send [] for unset lists. */

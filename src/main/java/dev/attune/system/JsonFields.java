@@ -23,12 +23,21 @@ final class JsonFields {
         }
         List<String> fields = new ArrayList<>();
         for (RecordComponent component : type.getRecordComponents()) {
-            if (component.isAnnotationPresent(JsonUnwrapped.class)) {
+            if (unwrapped(type, component)) {
                 fields.addAll(of(component.getType(), List.of()));
             } else {
                 fields.add(component.getName());
             }
         }
         return fields;
+    }
+
+    /** Jackson's annotation lands on the record's field and accessor, not on the component itself. */
+    private static boolean unwrapped(Class<?> type, RecordComponent component) {
+        try {
+            return type.getDeclaredField(component.getName()).isAnnotationPresent(JsonUnwrapped.class);
+        } catch (NoSuchFieldException e) {
+            return false;
+        }
     }
 }

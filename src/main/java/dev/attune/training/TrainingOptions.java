@@ -61,10 +61,11 @@ import dev.attune.modeling.ProblemType;
  *     similar-length texts, little padding (on short texts about 2.4x faster on a CPU, about a point less
  *     accurate on SST-2: bench/RESULTS.md)
  */
+@Schema(description = "How a fine-tuning run trains; every option may be left out for its default.")
 public record TrainingOptions(
-        Strategy strategy,
+        @Schema(example = "full") Strategy strategy,
         @Schema(example = "2") @Min(1) @Max(1000) Integer lastLayers,
-        Init init,
+        @Schema(example = "pretrained") Init init,
         @Schema(example = "1") @Min(1) @Max(1000) Integer epochs,
         @Schema(example = "5e-5") @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") Double learningRate,
         @Schema(example = "32") @Min(1) @Max(1024) Integer batchSize,
@@ -74,18 +75,18 @@ public record TrainingOptions(
         @Schema(example = "1") @Min(1) @Max(1024) Integer gradientAccumulationSteps,
         @Schema(example = "1.0") @DecimalMin("0") @DecimalMax("1000000") Double maxGradNorm,
         @Schema(example = "42") Long seed,
-        Scheduler scheduler,
-        MetricForBest metricForBest,
+        @Schema(example = "linear") Scheduler scheduler,
+        @Schema(example = "accuracy") MetricForBest metricForBest,
         @Schema(example = "3") @Min(1) @Max(1000) Integer earlyStoppingPatience,
         @Schema(example = "40") @Min(0) @Max(1_000_000) Integer evalEverySteps,
         @Schema(example = "0.1") @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false)
         Double validationSplit,
         @Schema(example = "3000") @Min(2) Integer maxTrainSamples,
-        ProblemType problemType,
+        @Schema(example = "single_label_classification") ProblemType problemType,
         @Schema(oneOf = {String.class, java.util.Map.class}, example = "balanced") ClassWeights classWeights,
         @Schema(oneOf = {String.class, Double.class}, example = "tuned") Thresholds thresholds,
-        AttentionImplementation attention,
-        Precision precision,
+        @Schema(example = "sdpa") AttentionImplementation attention,
+        @Schema(example = "auto") Precision precision,
         @Schema(example = "false") Boolean groupByLength) {
 
     /**

@@ -237,12 +237,20 @@ class JobApiTest {
     void invalidConfigNamesEveryBadField() {
         String json = """
                 {"datasetId": "nope", "baseModel": "%s", "learningRate": -1, "epochs": 0, "batchSize": 0,
-                 "maxLength": 100000, "strategy": "everything"}""".formatted(Golden.dir("tiny-bert"));
+                 "maxLength": 100000}""".formatted(Golden.dir("tiny-bert"));
         Http.Response response = http.postJson(JOBS, json);
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.contentType()).startsWith("application/problem+json");
         String errors = response.json().get("errors").toString();
-        assertThat(errors).contains("datasetId", "learningRate", "epochs", "batchSize", "maxLength", "strategy");
+        assertThat(errors).contains("datasetId", "learningRate", "epochs", "batchSize", "maxLength");
+
+        // a name outside an option's values is refused as the body is read, listing the values (issue 24's bar)
+        Http.Response typo = http.postJson(JOBS, "{\"datasetId\": \"%s\", \"baseModel\": \"%s\", \"strategy\": \"fulll\"}"
+                .formatted(datasetId, Golden.dir("tiny-bert")));
+        assertThat(typo.status()).isEqualTo(400);
+        assertThat(typo.contentType()).startsWith("application/problem+json");
+        assertThat(typo.json().get("field").stringValue()).isEqualTo("strategy");
+        assertThat(typo.json().get("errors").toString()).contains("strategy: 'fulll' is not one of [full, last_layers, head]");
 
         Http.Response unknownModel = http.postJson(JOBS, "{\"datasetId\": \"%s\", \"baseModel\": \"%s\"}"
                 .formatted(datasetId, Golden.dir("tiny-bert").getParent().resolve("missing")));

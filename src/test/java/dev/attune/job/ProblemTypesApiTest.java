@@ -292,10 +292,17 @@ class ProblemTypesApiTest {
         assertErrors("""
                 {"datasetId": "%s", "baseModel": "%s", "problemType": "single_label_classification"}"""
                 .formatted(multi, base), "have several labels; use problemType multi_label_classification");
+        // a value that names nothing is refused as the body is read, with the values it may take
         assertErrors("""
-                {"datasetId": "%s", "baseModel": "%s", "problemType": "ordinal", "classWeights": "heavy",
-                 "thresholds": 1.5}""".formatted(multi, base),
-                "problemType: must be one of", "classWeights: must be", "thresholds: must be");
+                {"datasetId": "%s", "baseModel": "%s", "problemType": "ordinal"}""".formatted(multi, base),
+                "problemType: 'ordinal' is not one of [single_label_classification, multi_label_classification, "
+                        + "regression]");
+        assertErrors("""
+                {"datasetId": "%s", "baseModel": "%s", "classWeights": "heavy"}""".formatted(multi, base),
+                "classWeights: classWeights must be \\\"none\\\", \\\"balanced\\\"");
+        assertErrors("""
+                {"datasetId": "%s", "baseModel": "%s", "thresholds": 1.5}""".formatted(multi, base),
+                "thresholds: ");
     }
 
     private void assertErrors(String json, String... expected) {

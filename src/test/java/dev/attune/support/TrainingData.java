@@ -29,6 +29,25 @@ public final class TrainingData {
     }
 
     /**
+     * A learnable sentence-pair CSV (header text,text_pair,label): the label ("agrees" or "disagrees") follows
+     * the sentiment words of the second text only; the first text has sentiment words of either kind at random.
+     * A model that did not read the pair could not beat chance.
+     */
+    public static String pairsCsv(int rows, long seed) {
+        String[] single = csv(rows, seed).split("\n");
+        String[] noise = csv(rows, seed + 1000).split("\n");
+        Random random = new Random(seed);
+        StringBuilder csv = new StringBuilder("text,text_pair,label\n");
+        for (int i = 1; i <= rows; i++) {
+            String[] pair = single[i].split(",");
+            String[] premise = noise[1 + random.nextInt(rows)].split(",");
+            csv.append(premise[0]).append(',').append(pair[0]).append(',')
+                    .append(pair[1].equals("positive") ? "agrees" : "disagrees").append('\n');
+        }
+        return csv.toString();
+    }
+
+    /**
      * A learnable multi-label CSV (header text,labels): each text mentions one or two of three topics —
      * joy, anger, surprise — and carries exactly the labels of the topics it mentions, joined by ",".
      */

@@ -35,6 +35,24 @@ class OpenApiContractTest {
         spec = new Http(port).get("/v3/api-docs").json();
     }
 
+    /** Issue 24: the job body's options are typed, with their values and the defaults from TrainingOptions.DEFAULTS. */
+    @Test
+    void theJobSchemaListsEachOptionsValuesAndDefault() {
+        JsonNode job = spec.get("components").get("schemas").get("JobRequest").get("properties");
+        assertThat(job.get("strategy").get("enum").toString()).isEqualTo("[\"full\",\"last_layers\",\"head\"]");
+        assertThat(job.get("strategy").get("default").stringValue()).isEqualTo("full");
+        assertThat(job.get("problemType").get("enum")).hasSize(3);
+        assertThat(job.get("precision").get("enum").toString()).contains("auto", "fp32", "bf16", "fp16");
+        assertThat(job.get("precision").get("default").stringValue()).isEqualTo("auto");
+        assertThat(job.get("epochs").get("default").intValue()).isEqualTo(3);
+        assertThat(job.get("learningRate").get("default").doubleValue()).isEqualTo(5e-5);
+        assertThat(job.get("groupByLength").get("default").booleanValue()).isFalse();
+        assertThat(job.get("epochs").get("maximum").intValue()).isEqualTo(1000);
+        assertThat(job.get("baseModel").get("type").stringValue()).isEqualTo("string");
+        assertThat(spec.get("components").get("schemas").get("JobRequest").get("required").toString())
+                .contains("datasetId", "baseModel");
+    }
+
     @Test
     void everySchemaAndPropertyIsDescribed() {
         List<String> undescribed = new ArrayList<>();
