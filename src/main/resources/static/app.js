@@ -397,6 +397,7 @@ async function loadModels() {
   const servingModel = serving && models.find(m => m.id === serving.modelId);
   $("#serving").textContent = serving?.state === "switching" ? "Switching models…"
     : servingModel ? `Serving ${servingModel.name} — ${serving.reason}.` : "No model serves /predict yet.";
+  $("#try-pair").hidden = !servingModel?.textPair; // a sentence-pair model reads each text with its pair
   if (serving?.state === "switching") setTimeout(loadModels, 1000);
   $("#models-table tbody").replaceChildren(...models.map(m => {
     const promote = el("button", { class: "secondary" }, serving?.modelId === m.id ? "Serving" : "Promote");
@@ -409,10 +410,13 @@ async function loadModels() {
 
 $("#try-form").addEventListener("submit", async event => {
   event.preventDefault();
-  const text = new FormData(event.target).get("text");
+  const form = new FormData(event.target);
+  const text = form.get("text");
+  const textPair = $("#try-pair").hidden ? null : form.get("textPair");
   const result = $("#try-result");
   try {
-    const answer = await json("/predict", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ text }) });
+    const body = JSON.stringify(textPair ? { text, textPair } : { text });
+    const answer = await json("/predict", { method: "POST", headers: { "Content-Type": "application/json" }, body });
     const p = answer.predictions[0];
     const truncated = p.truncated ? " (text truncated)" : "";
     if (!p.probabilities) { // a regression model: one value

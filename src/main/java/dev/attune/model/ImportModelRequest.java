@@ -15,7 +15,8 @@ import jakarta.validation.constraints.Size;
  * @param servingPrecision this model's own serving precision (auto, fp32, int8, bf16); default: the node's
  *     attune.predict.precision
  * @param textPair true for a sentence-pair classifier (an NLI or paraphrase cross-encoder): /predict then takes
- *     each text's pair; default false
+ *     each text's pair; default: as the checkpoint's config.json says (attune_text_pair, which attune's
+ *     downloads of a pair model carry), else false
  */
 record ImportModelRequest(
         @Schema(example = "distilbert/distilbert-base-uncased-finetuned-sst-2-english") @NotBlank @Size(max = 1024)

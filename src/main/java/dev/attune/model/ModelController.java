@@ -52,7 +52,7 @@ class ModelController {
     @ProblemResponses({403, 422, 502})
     ResponseEntity<ModelResponse> importModel(@Valid @RequestBody ImportModelRequest request) throws IOException {
         RegisteredModel model = models.importModel(request.source(), request.name(), request.revision(),
-                request.servingPrecision(), Boolean.TRUE.equals(request.textPair()));
+                request.servingPrecision(), request.textPair());
         return ResponseEntity.created(URI.create("/api/v1/models/" + model.id())).body(ModelResponse.of(model));
     }
 

@@ -52,7 +52,7 @@ public class ModelService {
 
     /** Imports an already fine-tuned classifier: loaded once to prove it works, then stored as F32 safetensors. */
     RegisteredModel importModel(String source, String name, String revision, ServingPrecision servingPrecision,
-            boolean textPair) throws IOException {
+            Boolean textPair) throws IOException {
         ModelSources.Resolved resolved = sources.resolve(source, revision);
         try (ClassifierModel model = ClassifierModel.load(resolved.dir(), Device.cpu())) {
             if (!model.config().hasLabels() || !model.loadReport().initialised().isEmpty()) {
@@ -62,8 +62,9 @@ public class ModelService {
                         + "model as a fine-tuning job's baseModel instead.");
             }
             String displayName = name != null && !name.isBlank() ? name.trim() : resolved.dir().getFileName().toString();
+            // not said: as its config.json says (an attune download of a pair model says so)
             return register(model, displayName, resolved.description(), Origin.IMPORT, null, null, servingPrecision,
-                    textPair);
+                    textPair != null ? textPair : TextPairMarker.read(model.config()));
         }
     }
 
@@ -81,6 +82,7 @@ public class ModelService {
         Path temp = files.newTempDir();
         try {
             model.save(temp);
+            TextPairMarker.write(temp, textPair);
             long size = FileTrees.size(temp);
             long parameters = model.parameters().values().stream().mapToLong(NDArray::size).sum();
             RegisteredModel record = new RegisteredModel(id, name, model.config().modelType(), model.problemType(),

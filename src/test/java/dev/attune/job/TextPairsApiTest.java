@@ -1,6 +1,11 @@
 package dev.attune.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -10,6 +15,7 @@ import java.util.Map;
 import dev.attune.support.Golden;
 import dev.attune.support.Http;
 import dev.attune.support.JobPolling;
+import dev.attune.support.ModelDownload;
 import dev.attune.support.TestDataDir;
 import dev.attune.support.TrainingData;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,9 +35,13 @@ import tools.jackson.databind.JsonNode;
         properties = {"attune.jobs.progress-interval=0s", "attune.predict.precision=fp32"})
 class TextPairsApiTest {
 
+    private static Path exports;
+
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        TestDataDir.registerWithGoldenImports(registry);
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
+        Path dataDir = TestDataDir.register(registry);
+        exports = Files.createDirectories(dataDir.resolveSibling(dataDir.getFileName() + "-exports"));
+        registry.add("attune.models.import-roots", () -> Golden.dir("tiny-bert").getParent() + "," + exports);
     }
 
     @LocalServerPort
@@ -44,7 +54,7 @@ class TextPairsApiTest {
     }
 
     @Test
-    void aPairDataSetTrainsAPairClassifierThatPredictReadsWithItsPair() {
+    void aPairDataSetTrainsAPairClassifierThatPredictReadsWithItsPair() throws IOException {
         JsonNode dataset = upload("pairs.csv", TrainingData.pairsCsv(200, 1), Map.of("textPairColumn", "text_pair"));
         assertThat(dataset.get("textPairColumn").stringValue()).isEqualTo("text_pair");
         JsonNode row = http.get("/api/v1/datasets/" + id(dataset) + "/rows?limit=1").json().get("rows").get(0);
@@ -77,6 +87,16 @@ class TextPairsApiTest {
         Http.Response withoutPair = http.postJson("/api/v1/models/" + modelId + "/predict", "{\"text\": \"a film\"}");
         assertThat(withoutPair.status()).isEqualTo(400);
         assertThat(withoutPair.json().get("title").stringValue()).isEqualTo("Text pair required");
+
+        // its download imports back as a pair model without being told, and answers alike
+        Path export = ModelDownload.unzip(port, modelId, exports);
+        Http.Response imported = http.postJson("/api/v1/models/import", "{\"source\": \"%s\"}".formatted(export));
+        assertThat(imported.status()).as(imported.body()).isEqualTo(201);
+        assertThat(imported.json().get("textPair").booleanValue()).isTrue();
+        JsonNode again = predict(imported.json().get("id").stringValue(),
+                "{\"text\": \"%s\", \"textPair\": \"%s\"}".formatted(negative, positive));
+        assertThat(again.get(0).get("score").doubleValue()).isEqualTo(agrees.get(0).get("score").doubleValue(),
+                within(1e-5));
     }
 
     @Test
