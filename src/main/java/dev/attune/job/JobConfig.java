@@ -33,7 +33,8 @@ record JobConfig(String datasetId, ModelReference baseModel, String validationDa
                     stored.validationSplit(), stored.maxTrainSamples(),
                     stored.problemType() == null ? ProblemType.SINGLE_LABEL_CLASSIFICATION : stored.problemType(),
                     stored.classWeights(), stored.thresholds(), stored.attention(), stored.precision(),
-                    stored.groupByLength() == null ? Boolean.TRUE : stored.groupByLength());
+                    stored.groupByLength() == null ? Boolean.TRUE : stored.groupByLength(), stored.longText(),
+                    stored.windowStride());
         }
         options = options.withDefaults(options.problemType(), options.maxLength());
     }

@@ -33,6 +33,11 @@ class TrainedModels {
         // the name was resolved at submission; a job stored before that may have none
         String name = config.name() != null ? config.name() : "fine-tuned " + config.baseModel().shortName();
         try (ClassifierModel best = ClassifierModel.load(outcome.bestDir(), Device.cpu())) {
+            best.useWindowRule(outcome.windowRule());
+            if (outcome.calibration() != null) { // served probabilities are calibrated; decisions stay the same
+                best.useThresholds(outcome.calibration().thresholdsAfter(best.thresholds()));
+                best.useCalibration(outcome.calibration());
+            }
             return models.register(best, name, config.baseModel().text(), Origin.JOB, jobId,
                     metricsOf(outcome, config.options()), outcome.textPairs());
         }
@@ -42,6 +47,7 @@ class TrainedModels {
         EvaluationPoint best = outcome.result().best();
         return new ModelMetrics(options.metricForBest().id(), best.metrics().score(options.metricForBest()), best.step(),
                 best.epoch(), mapper.valueToTree(best.metrics()),
-                outcome.test() == null ? null : mapper.valueToTree(outcome.test()), outcome.quantization());
+                outcome.test() == null ? null : mapper.valueToTree(outcome.test()), outcome.quantization(),
+                outcome.overMaxLength());
     }
 }

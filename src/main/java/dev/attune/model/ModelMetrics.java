@@ -16,9 +16,11 @@ import tools.jackson.databind.JsonNode;
  * @param test the test data set's figures with the best weights; null without a test set
  * @param quantization what int8 serving costs on the validation rows (fp32 vs int8); null when not measured
  *     (regression models, models trained before it was measured)
+ * @param overMaxLength how many texts of its training, validation and test sets were longer than its maxLength
+ *     (null for models trained before it was counted)
  */
 public record ModelMetrics(String metricForBest, double score, long bestStep, double bestEpoch,
         @Schema(ref = "#/components/schemas/EvaluationMetrics") JsonNode validation,
         @Schema(ref = "#/components/schemas/EvaluationMetrics") JsonNode test,
-        QuantizationCheck quantization) {
+        QuantizationCheck quantization, java.util.Map<String, Integer> overMaxLength) {
 }

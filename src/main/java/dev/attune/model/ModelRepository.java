@@ -1,5 +1,6 @@
 package dev.attune.model;
 
+import dev.attune.modeling.Calibration;
 import dev.attune.modeling.QuantizationCheck;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -32,13 +33,15 @@ class ModelRepository {
     void insert(RegisteredModel model) {
         jdbc.sql("""
                 INSERT INTO model (id, name, architecture, labels, source, origin, job_id, metrics, max_length,
-                                   parameters, size_bytes, created_at, problem_type, serving_precision, text_pair)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                   parameters, size_bytes, created_at, problem_type, serving_precision, text_pair,
+                                   calibration)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(model.id(), model.name(), model.architecture(), mapper.writeValueAsString(model.labels()),
                         model.source(), model.origin().name(), model.jobId(),
                         model.metrics() == null ? null : mapper.writeValueAsString(model.metrics()), model.maxLength(),
                         model.parameters(), model.sizeBytes(), Timestamp.from(model.createdAt()), model.problemType().id(),
-                        model.servingPrecision() == null ? null : model.servingPrecision().id(), model.textPair())
+                        model.servingPrecision() == null ? null : model.servingPrecision().id(), model.textPair(),
+                        model.calibration() == null ? null : mapper.writeValueAsString(model.calibration()))
                 .update();
     }
 
@@ -91,7 +94,17 @@ class ModelRepository {
         return new ModelMetrics(metric, score, node.path("bestStep").asLong(), node.path("bestEpoch").asDouble(),
                 node.get("validation"), test == null || test.isNull() ? null : test,
                 quantization == null || quantization.isNull() ? null
-                        : mapper.treeToValue(quantization, QuantizationCheck.class));
+                        : mapper.treeToValue(quantization, QuantizationCheck.class),
+                overMaxLength(node.get("overMaxLength")));
+    }
+
+    private static java.util.Map<String, Integer> overMaxLength(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            return null;
+        }
+        java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+        node.properties().forEach(e -> counts.put(e.getKey(), e.getValue().asInt()));
+        return counts;
     }
 
     private static double legacyScore(String metric, JsonNode validation) {
@@ -110,6 +123,7 @@ class ModelRepository {
                 rs.getInt("max_length"), rs.getLong("parameters"), rs.getLong("size_bytes"),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 rs.getString("serving_precision") == null ? null : ServingPrecision.of(rs.getString("serving_precision")),
-                rs.getBoolean("text_pair"));
+                rs.getBoolean("text_pair"),
+                rs.getString("calibration") == null ? null : mapper.readValue(rs.getString("calibration"), Calibration.class));
     }
 }

@@ -1,5 +1,6 @@
 package dev.attune.model;
 
+import dev.attune.modeling.Calibration;
 import java.time.Instant;
 import java.util.List;
 
@@ -26,15 +27,17 @@ import dev.attune.modeling.ServingPrecision;
  * @param createdAt when it was registered
  * @param servingPrecision its own serving precision; null: the node's attune.predict.precision
  * @param textPair whether it classifies sentence pairs: /predict then takes "textPair" (or "pairs")
+ * @param calibration the temperature scaling its served probabilities get, fitted on its job's validation rows,
+ *     with the expected calibration error there before and after; null: served as the logits give them
  */
 record ModelResponse(String id, String name, String architecture, ProblemType problemType, List<String> labels,
         String source, Origin origin,
         String jobId, ModelMetrics metrics, int maxLength, long parameters, long sizeBytes, Instant createdAt,
-        ServingPrecision servingPrecision, boolean textPair) {
+        ServingPrecision servingPrecision, boolean textPair, Calibration calibration) {
 
     static ModelResponse of(RegisteredModel m) {
         return new ModelResponse(m.id(), m.name(), m.architecture(), m.problemType(), m.labels(), m.source(), m.origin(), m.jobId(),
                 m.metrics(), m.maxLength(), m.parameters(), m.sizeBytes(), m.createdAt(), m.servingPrecision(),
-                m.textPair());
+                m.textPair(), m.calibration());
     }
 }

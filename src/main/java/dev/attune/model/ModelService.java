@@ -40,10 +40,12 @@ public class ModelService {
     private final ModelRepository repository;
     private final ApplicationEventPublisher events;
     private final ModelUsers users;
+    private final ModelDeployments deployments;
 
     ModelService(ModelSources sources, ModelFiles files, ModelRepository repository, ApplicationEventPublisher events,
-            ModelUsers users) {
+            ModelUsers users, ModelDeployments deployments) {
         this.users = users;
+        this.deployments = deployments;
         this.sources = sources;
         this.files = files;
         this.repository = repository;
@@ -88,7 +90,7 @@ public class ModelService {
             RegisteredModel record = new RegisteredModel(id, name, model.config().modelType(), model.problemType(),
                     model.config().labels(),
                     source, origin, jobId, metrics, model.textEncoder().defaultMaxLength(), parameters, size,
-                    Instant.now().truncatedTo(ChronoUnit.MILLIS), servingPrecision, textPair);
+                    Instant.now().truncatedTo(ChronoUnit.MILLIS), servingPrecision, textPair, model.calibration());
             files.publish(temp, id);
             try {
                 repository.insert(record);
@@ -181,6 +183,12 @@ public class ModelService {
             throw new Conflict("Model in use", "Model '" + id + "' is the base model of " + jobs.size()
                     + " queued or running job(s). Cancel them or wait for them to finish, then delete.")
                     .with("jobs", jobs);
+        }
+        List<String> deployed = deployments.deploymentsUsing(id);
+        if (!deployed.isEmpty()) {
+            throw new Conflict("Model deployed", "Model '" + id + "' answers for the deployment(s) " + deployed
+                    + ". Point them at another model (PUT /api/v1/deployments/{name}) or delete them, then delete "
+                    + "the model.").with("deployments", deployed);
         }
         repository.delete(id);
         events.publishEvent(new ModelsChangedEvent(id));

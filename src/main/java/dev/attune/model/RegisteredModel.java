@@ -1,5 +1,6 @@
 package dev.attune.model;
 
+import dev.attune.modeling.Calibration;
 import java.time.Instant;
 import java.util.List;
 
@@ -11,9 +12,10 @@ import dev.attune.modeling.ServingPrecision;
  * {@code <data-dir>/models/<id>}. {@code metrics} is null for imports; {@code servingPrecision} is null unless the
  * model was given its own (else the node's attune.predict.precision applies). {@code textPair}: it classifies
  * sentence pairs (trained on a pair data set, or imported as one): /predict then needs each text's pair.
+ * {@code calibration}: the temperatures its served probabilities are scaled by (null: none).
  */
 public record RegisteredModel(String id, String name, String architecture, ProblemType problemType, List<String> labels,
         String source,
         Origin origin, String jobId, ModelMetrics metrics, int maxLength, long parameters, long sizeBytes,
-        Instant createdAt, ServingPrecision servingPrecision, boolean textPair) {
+        Instant createdAt, ServingPrecision servingPrecision, boolean textPair, Calibration calibration) {
 }

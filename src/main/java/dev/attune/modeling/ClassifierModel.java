@@ -38,6 +38,8 @@ public final class ClassifierModel implements TextClassifier {
     private final WeightBinder.Report report;
     /** A multi-label model's decision threshold per label (tuned during training); null otherwise. */
     private volatile List<Double> thresholds;
+    private volatile Calibration calibration;
+    private volatile WindowRule windowRule;
 
     private ClassifierModel(NDManager manager, SequenceClassifier block, TextEncoder textEncoder, CheckpointDir source,
             WeightBinder.Report report) {
@@ -47,6 +49,8 @@ public final class ClassifierModel implements TextClassifier {
         this.source = source;
         this.report = report;
         this.thresholds = block.config().thresholds();
+        this.calibration = Calibration.read(block.config().raw(), block.config().numLabels());
+        this.windowRule = WindowRule.read(block.config().raw());
     }
 
     /** Loads a checkpoint with its own head (or a fresh one if it has none). */
@@ -165,6 +169,26 @@ public final class ClassifierModel implements TextClassifier {
         return thresholds;
     }
 
+    @Override
+    public Calibration calibration() {
+        return calibration;
+    }
+
+    @Override
+    public WindowRule windowRule() {
+        return windowRule;
+    }
+
+    /** Sets how it reads long texts (saved in its config.json). */
+    public void useWindowRule(WindowRule rule) {
+        this.windowRule = rule == null ? WindowRule.TRUNCATE : rule;
+    }
+
+    /** Sets the temperatures its probabilities are scaled by (and saved in its config.json); null: none. */
+    public void useCalibration(Calibration fitted) {
+        this.calibration = fitted;
+    }
+
     /** Sets the thresholds a multi-label model decides with (and saves in its config.json). */
     public void useThresholds(List<Double> perLabel) {
         if (perLabel != null && perLabel.size() != config().numLabels()) {
@@ -239,6 +263,11 @@ public final class ClassifierModel implements TextClassifier {
                 byLabel.put(config.labels().get(i), perLabel.get(i));
             }
         }
+        json.remove(Calibration.KEY);
+        if (calibration != null) {
+            calibration.writeTo(json);
+        }
+        windowRule.writeTo(json);
         json.put("dtype", "float32");
         return json;
     }

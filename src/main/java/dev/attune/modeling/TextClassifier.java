@@ -17,6 +17,12 @@ public interface TextClassifier extends AutoCloseable {
     /** A multi-label model's threshold per label, in label order; null for other models or before tuning. */
     List<Double> thresholds();
 
+    /** The temperatures its probabilities are scaled by; null: served as the logits give them. */
+    Calibration calibration();
+
+    /** How it reads a text longer than its maxLength (the rule it was trained with); truncation by default. */
+    WindowRule windowRule();
+
     /** (B, C) logits for an encoded batch, no gradients. */
     float[][] logits(EncodedBatch batch);
 
@@ -45,18 +51,55 @@ public interface TextClassifier extends AutoCloseable {
      * length ({@link LengthGroups}): each padded to its own longest text, little padding computed.
      */
     default float[][] outputs(List<TextEncoder.Tokens> texts) {
-        float[][] outputs = new float[texts.size()][];
+        return probabilities(groupedLogits(texts));
+    }
+
+    /**
+     * As {@link #outputs(List)} for texts read in windows ({@link TextEncoder#windows}): every window of every
+     * text runs in the same length-grouped batches, and a text's logits are the mean of its windows'.
+     */
+    default float[][] outputsOfWindows(List<List<TextEncoder.Tokens>> texts) {
+        return probabilities(logitsOfWindows(texts));
+    }
+
+    /** Each text's logits: the mean of its windows' (uncalibrated; evaluation computes its loss from them). */
+    default float[][] logitsOfWindows(List<List<TextEncoder.Tokens>> texts) {
+        List<TextEncoder.Tokens> all = texts.stream().flatMap(List::stream).toList();
+        float[][] logits = groupedLogits(all);
+        float[][] perText = new float[texts.size()][];
+        int next = 0;
+        for (int t = 0; t < texts.size(); t++) {
+            int windows = texts.get(t).size();
+            float[] mean = new float[logits[next].length];
+            for (int w = 0; w < windows; w++, next++) {
+                for (int c = 0; c < mean.length; c++) {
+                    mean[c] += logits[next][c] / windows;
+                }
+            }
+            perText[t] = mean;
+        }
+        return perText;
+    }
+
+    /** Logits of tokenized texts, in their order, run as length groups (each padded to its own longest). */
+    private float[][] groupedLogits(List<TextEncoder.Tokens> texts) {
+        float[][] logits = new float[texts.size()][];
         for (int[] group : LengthGroups.of(texts)) {
             List<TextEncoder.Tokens> members = new ArrayList<>(group.length);
             for (int index : group) {
                 members.add(texts.get(index));
             }
-            float[][] rows = ModelOutputs.of(logits(EncodedBatch.of(members, textEncoder().padId())), problemType());
+            float[][] rows = logits(EncodedBatch.of(members, textEncoder().padId()));
             for (int i = 0; i < group.length; i++) {
-                outputs[group[i]] = rows[i];
+                logits[group[i]] = rows[i];
             }
         }
-        return outputs;
+        return logits;
+    }
+
+    /** Calibrated (when the model has a calibration) probabilities, or a regression's values. */
+    private float[][] probabilities(float[][] logits) {
+        return ModelOutputs.of(calibration() == null ? logits : calibration().apply(logits), problemType());
     }
 
     @Override

@@ -97,6 +97,62 @@ public final class TextEncoder implements AutoCloseable {
         return tokens;
     }
 
+    /**
+     * Each text as the windows a long-text rule reads (one window when it fits, or for {@code truncate}).
+     * Pairs are cut longest side first whatever the rule. A window carries the model's special tokens.
+     *
+     * @param stride tokens between the starts of two sliding windows
+     */
+    public List<List<Tokens>> windows(List<String> texts, List<String> pairs, int maxLength, LongText rule, int stride) {
+        List<Tokens> cut = tokens(texts, pairs, maxLength);
+        List<List<Tokens>> windows = new ArrayList<>(cut.size());
+        for (int i = 0; i < cut.size(); i++) {
+            boolean split = rule != LongText.TRUNCATE && pairs == null && cut.get(i).truncated();
+            windows.add(split ? split(tokenizer(0).encode(texts.get(i)), maxLength, rule, stride) : List.of(cut.get(i)));
+        }
+        return windows;
+    }
+
+    /** A long single text's windows: its content tokens cut per the rule, each between the special tokens. */
+    private static List<Tokens> split(Encoding full, int maxLength, LongText rule, int stride) {
+        long[] ids = full.getIds();
+        long[] special = full.getSpecialTokenMask();
+        int prefix = 0;
+        while (prefix < ids.length && special[prefix] == 1) {
+            prefix++;
+        }
+        int suffix = 0;
+        while (suffix < ids.length - prefix && special[ids.length - 1 - suffix] == 1) {
+            suffix++;
+        }
+        int length = ids.length - prefix - suffix;
+        int room = maxLength - prefix - suffix;
+        List<Tokens> windows = new ArrayList<>();
+        if (rule == LongText.HEAD_TAIL) {
+            int head = room / 4;
+            long[] kept = new long[room];
+            System.arraycopy(ids, prefix, kept, 0, head);
+            System.arraycopy(ids, prefix + length - (room - head), kept, head, room - head);
+            windows.add(window(ids, prefix, suffix, kept, true));
+            return windows;
+        }
+        for (int start = 0; ; start += Math.max(1, stride)) {
+            int end = Math.min(start + room, length);
+            windows.add(window(ids, prefix, suffix, java.util.Arrays.copyOfRange(ids, prefix + start, prefix + end), false));
+            if (end == length) {
+                return windows;
+            }
+        }
+    }
+
+    private static Tokens window(long[] ids, int prefix, int suffix, long[] content, boolean truncated) {
+        long[] window = new long[prefix + content.length + suffix];
+        System.arraycopy(ids, 0, window, 0, prefix);
+        System.arraycopy(content, 0, window, prefix, content.length);
+        System.arraycopy(ids, ids.length - suffix, window, prefix + content.length, suffix);
+        return new Tokens(window, new long[window.length], truncated);
+    }
+
     /** The model's padding token id. */
     public long padId() {
         return padId;

@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class MicroBatcher implements AutoCloseable {
 
-    private record Pending(TextEncoder.Tokens tokens, CompletableFuture<Prediction> result) {
+    /** One text: its windows (one unless a long text is read in windows) and where its answer goes. */
+    private record Pending(List<TextEncoder.Tokens> windows, CompletableFuture<Prediction> result) {
     }
 
     private final TextClassifier model;
@@ -57,13 +58,13 @@ final class MicroBatcher implements AutoCloseable {
     }
 
     /** Submits a text tokenized by the caller (tokenization runs on request threads, off the model's thread). */
-    CompletableFuture<Prediction> submit(TextEncoder.Tokens tokens) {
+    CompletableFuture<Prediction> submit(List<TextEncoder.Tokens> windows) {
         CompletableFuture<Prediction> result = new CompletableFuture<>();
         if (!open) {
             result.completeExceptionally(new IllegalStateException("model unloaded"));
             return result;
         }
-        queue.add(new Pending(tokens, result));
+        queue.add(new Pending(windows, result));
         return result;
     }
 
@@ -71,7 +72,7 @@ final class MicroBatcher implements AutoCloseable {
      * When no other text is queued, announced or running, the calling request runs its own texts on its own
      * thread: an idle service answers without two thread hand-offs. Null when it must queue instead.
      */
-    List<Prediction> runAloneIfIdle(List<TextEncoder.Tokens> texts) {
+    List<Prediction> runAloneIfIdle(List<List<TextEncoder.Tokens>> texts) {
         if (!open || !queue.isEmpty() || unanswered.get() > 0 || !running.tryLock()) {
             return null;
         }
@@ -122,27 +123,31 @@ final class MicroBatcher implements AutoCloseable {
     }
 
     private void run(List<Pending> batch) {
-        List<Prediction> predictions = predictions(batch.stream().map(Pending::tokens).toList());
+        List<Prediction> predictions = predictions(batch.stream().map(Pending::windows).toList());
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).result().complete(predictions.get(i));
         }
     }
 
     /** One batch through the model (length-grouped: each group padded to its own longest text), in order. */
-    private List<Prediction> predictions(List<TextEncoder.Tokens> texts) {
+    private List<Prediction> predictions(List<List<TextEncoder.Tokens>> texts) {
         batchSizes.accept(texts.size());
-        float[][] outputs = model.outputs(texts);
+        boolean windowed = texts.stream().anyMatch(windows -> windows.size() > 1);
+        float[][] outputs = windowed ? model.outputsOfWindows(texts)
+                : model.outputs(texts.stream().map(windows -> windows.get(0)).toList());
         List<Prediction> predictions = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
-            predictions.add(prediction(outputs[i], texts.get(i).truncated()));
+            List<TextEncoder.Tokens> windows = texts.get(i);
+            predictions.add(prediction(outputs[i], windows.stream().anyMatch(TextEncoder.Tokens::truncated),
+                    windows.size() > 1 ? windows.size() : null));
         }
         return predictions;
     }
 
     /** One text's answer from its outputs: probabilities (and, multi-label, the labels over threshold) or a value. */
-    private Prediction prediction(float[] outputs, boolean truncated) {
+    private Prediction prediction(float[] outputs, boolean truncated, Integer windows) {
         if (model.problemType() == ProblemType.REGRESSION) {
-            return new Prediction(null, outputs[0], null, null, truncated);
+            return new Prediction(null, outputs[0], null, null, truncated, windows);
         }
         List<String> labels = model.config().labels();
         Map<String, Double> byLabel = new LinkedHashMap<>();
@@ -155,7 +160,7 @@ final class MicroBatcher implements AutoCloseable {
         }
         List<String> chosen = model.problemType() != ProblemType.MULTI_LABEL_CLASSIFICATION ? null
                 : ModelOutputs.chosen(outputs, model.thresholds()).stream().map(labels::get).toList();
-        return new Prediction(labels.get(best), outputs[best], byLabel, chosen, truncated);
+        return new Prediction(labels.get(best), outputs[best], byLabel, chosen, truncated, windows);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.attune.serving;
 
 import dev.attune.errors.NotFound;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import dev.attune.system.ProblemResponses;
 
@@ -12,6 +13,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 @Tag(name = "Predict", description = "Sentiment (or any trained labels) from the best model")
@@ -28,20 +30,25 @@ class PredictController {
 
     @Operation(operationId = "predict", summary = "Classify text with the serving model", description = "Body {\"text\": \"...\"} or "
             + "{\"texts\": [\"...\", ...]}; for a sentence-pair model (\"textPair\": true) {\"text\": \"...\", \"textPair\": \"...\"} "
-            + "or {\"pairs\": [[\"...\", \"...\"], ...]}; optional \"model\": \"<id>\". One prediction per text, in order; "
+            + "or {\"pairs\": [[\"...\", \"...\"], ...]}; optional \"model\": \"<id>\" or \"deployment\": \"<name>\" (default: the "
+            + "deployment named default when one exists, else the best model; a deployment's canary answers its share "
+            + "of requests). The answer names the model (and deployment) that produced it. One prediction per text, in order; "
             + "texts longer than the model's maxLength tokens are truncated (\"truncated\": true). "
             + "Concurrent requests are batched together. 503 when no model exists.")
     @PostMapping(path = "/predict", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ProblemResponses({413, 503})
-    PredictResponse predict(@Valid @RequestBody PredictRequest body) {
-        return predictions.predict(body, null);
+    PredictResponse predict(@Valid @RequestBody PredictRequest body,
+            @Parameter(description = "Optional: the same id always falls on the same side of a deployment's canary "
+                    + "(without one, the canary's share is drawn at random)")
+            @RequestHeader(name = "X-Request-Id", required = false) String requestId) {
+        return predictions.predict(body, null, requestId);
     }
 
     @Operation(operationId = "predictWithModel", summary = "Classify text with one model")
     @PostMapping(path = "/api/v1/models/{id}/predict", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ProblemResponses({413, 503})
     PredictResponse predictWith(@PathVariable String id, @Valid @RequestBody PredictRequest body) {
-        return predictions.predict(body, id);
+        return predictions.predict(body, id, null);
     }
 
     /**

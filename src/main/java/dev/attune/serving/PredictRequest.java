@@ -8,6 +8,8 @@ import jakarta.validation.constraints.NotBlank;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.swagger.v3.oas.annotations.media.Schema;
 
+import dev.attune.modeling.LongText;
+
 /**
  * A predict request: one text, several, or (for a sentence-pair model) one text with its pair or several
  * pairs: exactly one of "text", "texts" and "pairs". How many texts one request may hold is the
@@ -18,6 +20,9 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * @param texts several texts to classify, answered in order
  * @param pairs for a sentence-pair model, several [text, textPair] pairs, answered in order
  * @param model on /predict, the id of a registered model to use instead of the serving one
+ * @param deployment on /predict, the deployment to ask (its model, or its canary for the canary's share)
+ * @param longText how a text longer than the model's maxLength is read, for this call: truncate, head_tail or
+ *     sliding_window; default: as the model was trained (its job's longText)
  */
 @Schema(example = "{\"text\": \"a gorgeous, witty, seductive movie\"}", description = "Send exactly one of "
         + "\"text\" (one string, with \"textPair\" for a pair model), \"texts\" (a non-empty array of strings) or "
@@ -27,7 +32,9 @@ record PredictRequest(
         @Schema(example = "The movie is good.") String textPair,
         @Schema(example = "[\"great fun\", \"a dull mess\"]") List<@NotBlank(message = "is empty; send the text to classify") String> texts,
         @Schema(example = "[[\"A man plays a guitar.\", \"Someone makes music.\"]]") List<List<String>> pairs,
-        @Schema(example = "3f2b8c1e-5d7a-4e9b-8c2d-1a2b3c4d5e6f") String model) {
+        @Schema(example = "3f2b8c1e-5d7a-4e9b-8c2d-1a2b3c4d5e6f") String model,
+        @Schema(example = "default") String deployment,
+        @Schema(example = "sliding_window") LongText longText) {
 
     /** Empty lists count as absent: generated clients send [] for unset lists. */
     @JsonIgnore

@@ -1,27 +1,37 @@
 package dev.attune.serving;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
-import dev.attune.system.AttuneProperties;
 import dev.attune.errors.InvalidInput;
+import dev.attune.system.AttuneProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import org.springframework.stereotype.Service;
-import java.util.concurrent.TimeUnit;
 
-/** Runs a (validated) predict request on the serving (or named) model, and measures it. */
+/**
+ * Runs a (validated) predict request on the model its route names ({@link DeploymentRoutes}), and measures
+ * it: overall, and per deployment and model (requests, latency, the labels it answered).
+ */
 @Service
 class PredictService {
 
+    /** The deployment tag of requests that named a model, or went to the best model. */
+    private static final String NO_DEPLOYMENT = "none";
+
     private final ServingModels serving;
+    private final DeploymentRoutes routes;
+    private final MeterRegistry registry;
     private final int maxTexts;
     private final Timer latency;
     private final Counter errors;
 
-    PredictService(ServingModels serving, AttuneProperties properties, MeterRegistry registry) {
+    PredictService(ServingModels serving, DeploymentRoutes routes, AttuneProperties properties, MeterRegistry registry) {
         this.serving = serving;
+        this.routes = routes;
+        this.registry = registry;
         this.maxTexts = properties.predict().maxBatch();
         this.latency = Timer.builder("attune.predict.latency").description("time to answer a predict request")
                 .publishPercentileHistogram().register(registry);
@@ -29,20 +39,27 @@ class PredictService {
                 .register(registry);
     }
 
-    PredictResponse predict(PredictRequest request, String modelIdFromPath) {
+    /**
+     * @param modelIdFromPath the model a /api/v1/models/{id}/predict names; null on /predict
+     * @param requestId the caller's X-Request-Id: the same id always falls on the same side of a canary
+     */
+    PredictResponse predict(PredictRequest request, String modelIdFromPath, String requestId) {
         long start = System.nanoTime();
         try {
             List<String> texts = request.allTexts();
             List<String> pairs = request.allPairs();
             if (texts.size() > maxTexts) {
-                throw new InvalidInput("Invalid predict request", (request.pairs() != null ? "\"pairs\"" : "\"texts\"") + " has " + texts.size() + " entries; at most "
-                        + maxTexts + " per request (attune.predict.max-batch). Split the request.");
+                throw new InvalidInput("Invalid predict request", (request.pairs() != null ? "\"pairs\"" : "\"texts\"")
+                        + " has " + texts.size() + " entries; at most " + maxTexts + " per request "
+                        + "(attune.predict.max-batch). Split the request.");
             }
-            String modelId = modelIdFromPath != null ? modelIdFromPath : request.model();
-            Predictor predictor = serving.acquire(modelId);
+            DeploymentRoutes.Route route = routes.route(request.deployment(),
+                    modelIdFromPath != null ? modelIdFromPath : request.model(), requestId);
+            Predictor predictor = serving.acquire(route.modelId());
             try {
-                List<Prediction> predictions = predictor.predict(texts, pairs);
-                return new PredictResponse(predictor.modelId(), predictor.maxLength(), predictions);
+                List<Prediction> predictions = predictor.predict(texts, pairs, request.longText());
+                record(route, predictor.modelId(), predictions, System.nanoTime() - start);
+                return new PredictResponse(predictor.modelId(), route.deployment(), predictor.maxLength(), predictions);
             } finally {
                 predictor.release();
             }
@@ -51,6 +68,21 @@ class PredictService {
             throw e;
         } finally {
             latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Per deployment and model: requests, their latency, and the labels answered (a canary's drift shows). */
+    private void record(DeploymentRoutes.Route route, String modelId, List<Prediction> predictions, long nanos) {
+        String deployment = route.deployment() == null ? NO_DEPLOYMENT : route.deployment();
+        Timer.builder("attune.predict.deployment.latency").description("predict requests per deployment and model")
+                .tag("deployment", deployment).tag("model", modelId).register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
+        for (Prediction prediction : predictions) {
+            if (prediction.label() != null) {
+                Counter.builder("attune.predict.labels").description("labels answered, per deployment and model")
+                        .tag("deployment", deployment).tag("model", modelId).tag("label", prediction.label())
+                        .register(registry).increment();
+            }
         }
     }
 }

@@ -13,9 +13,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param probabilities every label's probability: a softmax that sums to 1 (single label) or an independent
  *     sigmoid per label (multi-label); null for a regression model
  * @param labels multi-label models only: the labels whose probability reaches their threshold (may be empty)
- * @param truncated whether the text was cut to the model's maxLength tokens
+ * @param truncated whether part of the text went unread: cut to the model's maxLength tokens (or, head_tail,
+ *     its middle left out)
+ * @param windows how many windows of maxLength tokens a long text was read in (sliding_window); absent for one
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Prediction(String label, double score, Map<String, Double> probabilities, List<String> labels,
-        boolean truncated) {
+        boolean truncated, Integer windows) {
 }

@@ -9,7 +9,9 @@ import java.util.function.IntConsumer;
 import dev.attune.modeling.ServingPrecision;
 import dev.attune.modeling.TextClassifier;
 import dev.attune.errors.InvalidInput;
+import dev.attune.modeling.LongText;
 import dev.attune.modeling.TextEncoder;
+import dev.attune.modeling.WindowRule;
 
 /**
  * A loaded model serving predictions, reference-counted so that a swap never closes it under a
@@ -83,7 +85,7 @@ final class Predictor {
      *
      * @param pairs each text's second text for a pair model; null for a single-text model (else a 400 says so)
      */
-    List<Prediction> predict(List<String> texts, List<String> pairs) {
+    List<Prediction> predict(List<String> texts, List<String> pairs, LongText longText) {
         if (textPair && pairs == null) {
             throw new InvalidInput("Text pair required", "Model " + modelId + " classifies text pairs: send \"textPair\" "
                     + "beside \"text\", or \"pairs\": [[text, textPair], ...].");
@@ -92,14 +94,16 @@ final class Predictor {
             throw new InvalidInput("Single texts only", "Model " + modelId + " classifies single texts, not pairs: "
                     + "send \"text\" or \"texts\" without \"textPair\" or \"pairs\".");
         }
-        // tokenized on this request's thread
-        List<TextEncoder.Tokens> tokens = model.textEncoder().tokens(texts, pairs, maxLength());
-        List<Prediction> alone = batcher.runAloneIfIdle(tokens);
+        // tokenized on this request's thread; a long text in windows when the model (or the request) says so
+        WindowRule rule = longText == null ? model.windowRule() : new WindowRule(longText, model.windowRule().stride());
+        List<List<TextEncoder.Tokens>> windows = model.textEncoder().windows(texts, pairs, maxLength(), rule.rule(),
+                rule.strideFor(maxLength()));
+        List<Prediction> alone = batcher.runAloneIfIdle(windows);
         if (alone != null) {
             return alone;
         }
         batcher.expect(texts.size());
-        List<CompletableFuture<Prediction>> futures = tokens.stream().map(batcher::submit).toList();
+        List<CompletableFuture<Prediction>> futures = windows.stream().map(batcher::submit).toList();
         return futures.stream().map(CompletableFuture::join).toList();
     }
 }

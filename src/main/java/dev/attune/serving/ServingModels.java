@@ -2,11 +2,9 @@ package dev.attune.serving;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,7 +40,6 @@ import org.springframework.stereotype.Component;
 public class ServingModels implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ServingModels.class);
-    private static final int OTHERS_KEPT = 2;
     private static final Duration FIRST_LOAD_WAIT = Duration.ofSeconds(20);
 
     private final ModelService models;
@@ -52,8 +49,7 @@ public class ServingModels implements DisposableBean {
     private volatile ServingChoice choice;
     private final AtomicInteger pendingRefreshes = new AtomicInteger();
     private volatile CompletableFuture<Void> latestRefresh;
-    private final KeptPredictors others = new KeptPredictors(OTHERS_KEPT);
-    private final Map<String, CompletableFuture<Void>> loadingOthers = new ConcurrentHashMap<>();
+    private final OtherModels others;
     private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "attune-model-loader");
         thread.setDaemon(true);
@@ -72,6 +68,7 @@ public class ServingModels implements DisposableBean {
         this.models = models;
         this.predictors = predictors;
         this.settings = properties.predict();
+        this.others = new OtherModels(models, predictors, loader, FIRST_LOAD_WAIT);
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -236,37 +233,15 @@ public class ServingModels implements DisposableBean {
         if (serving != null && serving.modelId().equals(modelId) && serving.tryAcquire()) {
             return serving; // hot path: no lock, no database
         }
-        return acquireOther(modelId);
+        return others.acquire(modelId);
     }
 
-    /**
-     * A model asked for by id that is not the serving one: taken from the few kept loaded, else loaded by
-     * the loader thread (never on this request thread, never under a lock), waiting a bounded time.
-     */
-    private Predictor acquireOther(String modelId) {
-        models.get(modelId); // 404 for an unknown (or deleted) id
-        for (int attempt = 0; attempt < 3; attempt++) {
-            Predictor kept = others.take(modelId);
-            if (kept != null) {
-                return kept;
-            }
-            CompletableFuture<Void> loading = loadingOthers.computeIfAbsent(modelId, id -> CompletableFuture
-                    .runAsync(() -> others.keep(id, predictors.load(id)), loader)
-                    .whenComplete((ignored, error) -> loadingOthers.remove(id)));
-            try {
-                loading.get(FIRST_LOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                break;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (ExecutionException e) {
-                throw new Unavailable("Model not loadable", "Model '" + modelId + "' could not be loaded (the server "
-                        + "log says why). Retry, or import it again.").retryAfter(30);
-            }
+    /** Starts loading a model in the background unless it is loaded or loading (a deployment's, a canary). */
+    void warm(String modelId) {
+        Predictor serving = current.get();
+        if (serving == null || !serving.modelId().equals(modelId)) {
+            others.warm(modelId);
         }
-        throw new Unavailable("Model loading", "Model '" + modelId + "' is still loading. Retry in a few seconds.")
-                .retryAfter(5);
     }
 
     /** The engine serving the chosen model and why, or null while none is loaded. */

@@ -2,13 +2,18 @@ package dev.attune.training;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import ai.djl.Device;
 import dev.attune.dataset.Dataset;
 import dev.attune.dataset.DatasetRow;
 import dev.attune.dataset.DatasetService;
+import dev.attune.modeling.Calibration;
 import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.LongText;
+import dev.attune.modeling.WindowRule;
 import dev.attune.modeling.Precision;
 import dev.attune.modeling.ProblemType;
 import dev.attune.modeling.QuantizationCheck;
@@ -76,6 +81,7 @@ public class FineTuningService {
         boolean random = options.init() == TrainingOptions.Init.RANDOM;
         Path bestDir = run.best();
         TrainingResult result;
+        Map<String, Integer> overMaxLength = new LinkedHashMap<>();
         // a new head's initial weights come from libtorch's process-wide generator: seeded and drawn in one turn
         try (ClassifierModel model = resuming ? ClassifierModel.load(resume.modelDir(), device, options.attention())
                 : GlobalGenerator.seeded((int) (long) options.seed(), () -> ClassifierModel.load(baseDir, device, labels,
@@ -88,8 +94,15 @@ public class FineTuningService {
                     + ", attention " + options.attention().id() + ", precision " + precision.id()
                     + (options.precision() == Precision.AUTO ? " (auto)" : "") + ", "
                     + (options.groupByLength() ? "length-grouped" : "random") + " batches");
-            TokenizedExamples trainData = TokenizedExamples.of(train, model.textEncoder(), maxLength, padId);
-            TokenizedExamples validationData = TokenizedExamples.of(validation, model.textEncoder(), maxLength, padId);
+            TokenizedExamples trainData = TokenizedExamples.of(train, model.textEncoder(), maxLength, padId,
+                    options.longText());
+            TokenizedExamples validationData = TokenizedExamples.of(validation, model.textEncoder(), maxLength, padId,
+                    options.longText());
+            overMaxLength.put("training", trainData.overMaxLength());
+            overMaxLength.put("validation", validationData.overMaxLength());
+            listener.log("texts longer than maxLength %d: %d of %d training, %d of %d validation (long texts: %s)"
+                    .formatted(maxLength, trainData.overMaxLength(), trainData.size(), validationData.overMaxLength(),
+                            validationData.size(), options.longText().id()));
             result = new FineTuner(model, options, listener).train(trainData, validationData, bestDir, resume);
         }
         if (result.best() == null) {
@@ -100,13 +113,34 @@ public class FineTuningService {
             EvaluationMetrics test = null;
             if (spec.testDatasetId() != null) {
                 List<Example> testExamples = examplesOf(datasets.allRows(spec.testDatasetId()), labels, type, "test");
-                test = FineTuner.evaluate(best, TokenizedExamples.of(testExamples, best.textEncoder(),
-                        maxLength(options, best), best.config().padTokenId()), options.batchSize() * 2, listener);
-                listener.log("test on %d examples: %s".formatted(test.count(), test.summary()));
+                int length = maxLength(options, best);
+                TokenizedExamples testData = TokenizedExamples.of(testExamples, best.textEncoder(), length,
+                        best.config().padTokenId(), options.longText());
+                overMaxLength.put("test", testData.overMaxLength());
+                test = options.longText() == LongText.SLIDING_WINDOW
+                        ? WindowedScoring.evaluate(best, testExamples, length, windowRule(options, length).stride())
+                        : FineTuner.evaluate(best, testData, options.batchSize() * 2, listener);
+                listener.log("test on %d examples (%d longer than maxLength, %s): %s".formatted(test.count(),
+                        testData.overMaxLength(), options.longText().id(), test.summary()));
             }
             QuantizationCheck quantization = Int8Check.measure(best, validation, options.maxLength(), listener);
-            return new FineTuneOutcome(bestDir, result, test, quantization, dataset.hasTextPairs());
+            Calibration calibration = TemperatureFit.fit(best, TokenizedExamples.of(validation, best.textEncoder(),
+                    maxLength(options, best), best.config().padTokenId()), type);
+            if (calibration != null) {
+                listener.log("calibration on %d validation examples: temperature %s, expected calibration error %.4f -> %.4f"
+                        .formatted(validation.size(), calibration.temperature() != null
+                                ? "%.3f".formatted(calibration.temperature()) : calibration.temperatures(),
+                                calibration.eceBefore(), calibration.eceAfter()));
+            }
+            return new FineTuneOutcome(bestDir, result, test, quantization, calibration,
+                    windowRule(options, maxLength(options, best)), overMaxLength, dataset.hasTextPairs());
         }
+    }
+
+    /** The long-text rule the model keeps, its stride resolved (half of maxLength unless asked). */
+    private static WindowRule windowRule(TrainingOptions options, int maxLength) {
+        return new WindowRule(options.longText(), options.windowStride() != null ? options.windowStride()
+                : Math.max(1, maxLength / 2));
     }
 
     /** The asked maximum length, or (a Hub base model's, unknown at submission) the tokenizer's. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.attune.modeling.EncodedBatch;
+import dev.attune.modeling.LongText;
 import dev.attune.modeling.TextEncoder;
 
 /**
@@ -25,16 +26,34 @@ public final class TokenizedExamples {
     }
 
     public static TokenizedExamples of(List<Example> examples, TextEncoder encoder, int maxLength, long padId) {
+        return of(examples, encoder, maxLength, padId, LongText.TRUNCATE);
+    }
+
+    /**
+     * As {@link #of(List, TextEncoder, int, long)}; {@code head_tail} keeps each long text's head and tail,
+     * the other rules its first maxLength tokens (sliding windows are for scoring: {@link WindowedScoring}).
+     */
+    public static TokenizedExamples of(List<Example> examples, TextEncoder encoder, int maxLength, long padId,
+            LongText rule) {
         List<TextEncoder.Tokens> tokens = new ArrayList<>(examples.size());
         boolean pairs = !examples.isEmpty() && examples.get(0).textPair() != null;
         for (int start = 0; start < examples.size(); start += CHUNK) {
             List<Example> chunk = examples.subList(start, Math.min(examples.size(), start + CHUNK));
-            for (TextEncoder.Tokens encoded : encoder.tokens(chunk.stream().map(Example::text).toList(),
-                    pairs ? chunk.stream().map(Example::textPair).toList() : null, maxLength)) {
-                tokens.add(pairs ? encoded : new TextEncoder.Tokens(encoded.ids(), NO_TYPES, false));
+            List<String> texts = chunk.stream().map(Example::text).toList();
+            List<String> second = pairs ? chunk.stream().map(Example::textPair).toList() : null;
+            List<TextEncoder.Tokens> encoded = rule == LongText.HEAD_TAIL
+                    ? encoder.windows(texts, second, maxLength, rule, 0).stream().map(w -> w.get(0)).toList()
+                    : encoder.tokens(texts, second, maxLength);
+            for (TextEncoder.Tokens text : encoded) {
+                tokens.add(pairs ? text : new TextEncoder.Tokens(text.ids(), NO_TYPES, text.truncated()));
             }
         }
         return new TokenizedExamples(tokens, Targets.of(examples), padId);
+    }
+
+    /** How many texts were longer than maxLength (cut, or read head and tail). */
+    public int overMaxLength() {
+        return (int) tokens.stream().filter(TextEncoder.Tokens::truncated).count();
     }
 
     /** Single texts' token types are all 0: none kept (padding fills zeros). */

@@ -15,6 +15,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 
 import dev.attune.modeling.AttentionImplementation;
 import dev.attune.modeling.EnumNames;
+import dev.attune.modeling.LongText;
 import dev.attune.modeling.Precision;
 import dev.attune.modeling.ProblemType;
 
@@ -60,6 +61,11 @@ import dev.attune.modeling.ProblemType;
  * @param groupByLength false (default): random batches, as transformers' Trainer; true: batches of
  *     similar-length texts, little padding (on short texts about 2.4x faster on a CPU, about a point less
  *     accurate on SST-2: bench/RESULTS.md)
+ * @param longText how a text longer than maxLength is read by evaluation, /predict and batch scoring: truncate
+ *     (default: the first maxLength tokens), head_tail (the first quarter of the room and the end of the text; it
+ *     trains that way too) or sliding_window (windows of maxLength tokens, windowStride apart, their logits
+ *     averaged; training reads the first window). The model keeps it as its default; /predict may override it
+ * @param windowStride tokens between two sliding windows' starts, default half of maxLength
  */
 @Schema(description = "How a fine-tuning run trains; every option may be left out for its default.")
 public record TrainingOptions(
@@ -87,7 +93,9 @@ public record TrainingOptions(
         @Schema(oneOf = {String.class, Double.class}, example = "tuned") Thresholds thresholds,
         @Schema(example = "sdpa") AttentionImplementation attention,
         @Schema(example = "auto") Precision precision,
-        @Schema(example = "false") Boolean groupByLength) {
+        @Schema(example = "false") Boolean groupByLength,
+        @Schema(example = "sliding_window") LongText longText,
+        @Schema(example = "64") @Min(1) @Max(8192) Integer windowStride) {
 
     /**
      * Every default that does not depend on the job (null: decided per job: lastLayers only for last_layers,
@@ -95,7 +103,7 @@ public record TrainingOptions(
      */
     public static final TrainingOptions DEFAULTS = new TrainingOptions(Strategy.FULL, null, Init.PRETRAINED, 3, 5e-5,
             32, null, 0.06, 0.01, 1, 1.0, 42L, Scheduler.LINEAR, null, null, null, 0.1, null, null, ClassWeights.NONE,
-            Thresholds.TUNED, AttentionImplementation.SDPA, Precision.AUTO, false);
+            Thresholds.TUNED, AttentionImplementation.SDPA, Precision.AUTO, false, LongText.TRUNCATE, null);
 
     /** The default learning rate of the head strategy: a fresh head alone learns faster than a whole encoder. */
     static final double HEAD_LEARNING_RATE = 1e-3;
@@ -106,7 +114,7 @@ public record TrainingOptions(
     /** Nothing asked: every option takes its default. */
     public static TrainingOptions none() {
         return new TrainingOptions(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -141,7 +149,9 @@ public record TrainingOptions(
                 or(thresholds, DEFAULTS.thresholds),
                 or(attention, DEFAULTS.attention),
                 or(precision, DEFAULTS.precision),
-                or(groupByLength, DEFAULTS.groupByLength));
+                or(groupByLength, DEFAULTS.groupByLength),
+                or(longText, DEFAULTS.longText),
+                windowStride);
     }
 
     private static <T> T or(T value, T fallback) {

@@ -81,7 +81,7 @@ class GeneratedClientTest {
 
         Object predictRequest = client.loadClass("gen.model.PredictRequest").getConstructor().newInstance();
         set(predictRequest, "text", "a great and charming film");
-        Object answer = call(predict, "predict", predictRequest);
+        Object answer = call(predict, "predict", predictRequest, null); // no X-Request-Id
         List<?> predictions = (List<?>) get(answer, "getPredictions");
         assertThat(predictions).hasSize(1);
         assertThat((String) get(predictions.get(0), "getLabel")).isIn("negative", "positive");

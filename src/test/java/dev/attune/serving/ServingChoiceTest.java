@@ -64,7 +64,7 @@ class ServingChoiceTest {
     }
 
     private static RegisteredModel job(String id, String metric, double score) {
-        return model(id, Origin.JOB, new ModelMetrics(metric, score, 10, 1.0, null, null, null));
+        return model(id, Origin.JOB, new ModelMetrics(metric, score, 10, 1.0, null, null, null, null));
     }
 
     private static RegisteredModel imported(String id) {
@@ -74,6 +74,6 @@ class ServingChoiceTest {
     private static RegisteredModel model(String id, Origin origin, ModelMetrics metrics) {
         return new RegisteredModel(id, id, "bert", ProblemType.SINGLE_LABEL_CLASSIFICATION, List.of("negative", "positive"),
                 "test", origin,
-                origin == Origin.JOB ? "job-" + id : null, metrics, 64, 1000, 4000, Instant.EPOCH, null, false);
+                origin == Origin.JOB ? "job-" + id : null, metrics, 64, 1000, 4000, Instant.EPOCH, null, false, null);
     }
 }

@@ -48,6 +48,11 @@ public final class Http {
                 .retrieve().toEntity(String.class));
     }
 
+    public Response postJson(String path, String json, Map<String, String> headers) {
+        return wrap(client.post().uri(path).contentType(MediaType.APPLICATION_JSON).headers(h -> headers.forEach(h::add))
+                .body(json).retrieve().toEntity(String.class));
+    }
+
     public Response putJson(String path, String json) {
         return wrap(client.put().uri(path).contentType(MediaType.APPLICATION_JSON).body(json)
                 .retrieve().toEntity(String.class));

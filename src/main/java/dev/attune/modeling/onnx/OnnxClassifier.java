@@ -10,11 +10,13 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.attune.modeling.Calibration;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.modeling.EncodedBatch;
 import dev.attune.modeling.ModelConfig;
 import dev.attune.modeling.TextClassifier;
 import dev.attune.modeling.TextEncoder;
+import dev.attune.modeling.WindowRule;
 
 /**
  * A classifier served by ONNX Runtime (CPU) from the graph {@link OnnxExport} writes: fp32, or int8 with the
@@ -25,15 +27,19 @@ public final class OnnxClassifier implements TextClassifier {
 
     private final ModelConfig config;
     private final List<Double> thresholds;
+    private final Calibration calibration;
+    private final WindowRule windowRule;
     private final TextEncoder textEncoder;
     private final OnnxExport.Weights weights;
     private final OrtSession session;
     private final List<String> inputNames;
 
-    private OnnxClassifier(ModelConfig config, List<Double> thresholds, TextEncoder textEncoder,
+    private OnnxClassifier(ModelConfig config, List<Double> thresholds, Calibration calibration, TextEncoder textEncoder,
             OnnxExport.Weights weights, OrtSession session) {
         this.config = config;
         this.thresholds = thresholds;
+        this.calibration = calibration;
+        this.windowRule = WindowRule.read(config.raw());
         this.textEncoder = textEncoder;
         this.weights = weights;
         this.session = session;
@@ -55,7 +61,8 @@ public final class OnnxClassifier implements TextClassifier {
             // idle kernel threads sleep instead of spinning: the cores stay free for request threads
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
             OrtSession session = OrtEnvironment.getEnvironment().createSession(graph, options);
-            return new OnnxClassifier(model.config(), model.thresholds(), textEncoder, weights, session);
+            return new OnnxClassifier(model.config(), model.thresholds(), model.calibration(), textEncoder, weights,
+                    session);
         } catch (OrtException | RuntimeException e) {
             textEncoder.close();
             throw new IllegalStateException("ONNX Runtime could not open the exported graph: " + e.getMessage(), e);
@@ -75,6 +82,16 @@ public final class OnnxClassifier implements TextClassifier {
     @Override
     public List<Double> thresholds() {
         return thresholds;
+    }
+
+    @Override
+    public Calibration calibration() {
+        return calibration;
+    }
+
+    @Override
+    public WindowRule windowRule() {
+        return windowRule;
     }
 
     @Override

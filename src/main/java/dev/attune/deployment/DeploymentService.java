@@ -1,0 +1,144 @@
+package dev.attune.deployment;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import dev.attune.errors.Conflict;
+import dev.attune.errors.InvalidInput;
+import dev.attune.errors.NotFound;
+import dev.attune.model.ModelService;
+import dev.attune.model.RegisteredModel;
+import dev.attune.system.Callers;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Creates, changes, rolls back and deletes deployments; every change is recorded with who made it. A model
+ * a deployment uses cannot be deleted ({@link ModelsInDeployments}).
+ */
+@Service
+public class DeploymentService {
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+
+    private final DeploymentRepository repository;
+    private final ModelService models;
+    private final ApplicationEventPublisher events;
+
+    DeploymentService(DeploymentRepository repository, ModelService models, ApplicationEventPublisher events) {
+        this.repository = repository;
+        this.models = models;
+        this.events = events;
+    }
+
+    @Transactional
+    Deployment create(String name, String modelId) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new InvalidInput("Invalid deployment name", "name must be 1 to 64 lower-case letters, digits and "
+                    + "'-', starting with a letter or digit (such as \"default\" or \"sentiment-eu\"); was " + name + ".");
+        }
+        checkModel("modelId", modelId);
+        Instant now = now();
+        Deployment deployment = new Deployment(name, modelId, null, now, now);
+        try {
+            repository.insert(deployment);
+        } catch (DuplicateKeyException e) {
+            throw new Conflict("Deployment exists", "A deployment named '" + name + "' exists. Change it with PUT "
+                    + "/api/v1/deployments/" + name + ", or pick another name.");
+        }
+        record(deployment, "created");
+        return deployment;
+    }
+
+    public Deployment get(String name) {
+        return repository.find(name).orElseThrow(() -> NotFound.of("Deployment", name));
+    }
+
+    public List<Deployment> list() {
+        return repository.findAll();
+    }
+
+    List<DeploymentChange> history(String name) {
+        get(name);
+        return repository.history(name);
+    }
+
+    /**
+     * The deployment's next state: {@code modelId} answers (null: the current one stays), and {@code canary}
+     * answers its share (null: no canary, so a promotion without one ends the trial).
+     */
+    @Transactional
+    Deployment update(String name, String modelId, Deployment.Canary canary) {
+        Deployment current = get(name);
+        String next = modelId == null ? current.modelId() : modelId;
+        if (modelId != null) {
+            checkModel("modelId", modelId);
+        }
+        if (canary != null) {
+            checkModel("canary.modelId", canary.modelId());
+            if (canary.percent() < 1 || canary.percent() > 99) {
+                throw new InvalidInput("Invalid canary", "canary.percent must be 1 to 99 (the share of requests the "
+                        + "canary answers), was " + canary.percent() + ". To end the canary leave canary out.");
+            }
+            if (canary.modelId().equals(next)) {
+                throw new InvalidInput("Invalid canary", "The canary is the deployment's own model " + next
+                        + "; a canary is another model under trial.");
+            }
+        }
+        Deployment updated = new Deployment(name, next, canary, current.createdAt(), now());
+        repository.update(updated);
+        record(updated, "updated");
+        return updated;
+    }
+
+    /** Back to the model that answered before the current one (ending any canary). */
+    @Transactional
+    Deployment rollback(String name) {
+        Deployment current = get(name);
+        String previous = repository.history(name).stream().map(DeploymentChange::modelId)
+                .filter(model -> !model.equals(current.modelId())).findFirst()
+                .orElseThrow(() -> new Conflict("Nothing to roll back to", "Deployment '" + name + "' has only ever "
+                        + "served model " + current.modelId() + "."));
+        if (models.find(previous).isEmpty()) {
+            throw new Conflict("Previous model deleted", "The model deployment '" + name + "' served before ("
+                    + previous + ") was deleted. Choose a model with PUT /api/v1/deployments/" + name + ".");
+        }
+        Deployment rolledBack = new Deployment(name, previous, null, current.createdAt(), now());
+        repository.update(rolledBack);
+        record(rolledBack, "rollback");
+        return rolledBack;
+    }
+
+    @Transactional
+    void delete(String name) {
+        if (!repository.delete(name)) {
+            throw NotFound.of("Deployment", name);
+        }
+        events.publishEvent(new DeploymentsChangedEvent(name));
+    }
+
+    private void checkModel(String field, String modelId) {
+        if (modelId == null || modelId.isBlank()) {
+            throw new InvalidInput("Missing model", field + " is required: the id of a registered model.");
+        }
+        RegisteredModel model = models.find(modelId).orElse(null);
+        if (model == null) {
+            throw new InvalidInput("Unknown model", field + ": no model has id '" + modelId + "'.");
+        }
+    }
+
+    private void record(Deployment deployment, String action) {
+        repository.record(deployment.name(), new DeploymentChange(action, deployment.modelId(), deployment.canary(),
+                Callers.keyName() == null ? "anonymous" : Callers.keyName(), deployment.updatedAt()));
+        events.publishEvent(new DeploymentsChangedEvent(deployment.name()));
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

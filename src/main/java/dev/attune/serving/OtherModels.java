@@ -1,0 +1,93 @@
+package dev.attune.serving;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.attune.errors.Unavailable;
+import dev.attune.model.ModelService;
+
+/**
+ * The models loaded besides the serving one: those asked for by id, deployments' models and canaries. A
+ * few are kept (least recently used released first); each is loaded by the serving loader thread, never on
+ * a request thread.
+ */
+final class OtherModels {
+
+    /** Models kept loaded besides the serving one. */
+    private static final int KEPT = 4;
+
+    private final ModelService models;
+    private final PredictorFactory predictors;
+    private final ExecutorService loader;
+    private final Duration firstLoadWait;
+    private final KeptPredictors kept = new KeptPredictors(KEPT);
+    private final Map<String, CompletableFuture<Void>> loading = new ConcurrentHashMap<>();
+
+    OtherModels(ModelService models, PredictorFactory predictors, ExecutorService loader, Duration firstLoadWait) {
+        this.models = models;
+        this.predictors = predictors;
+        this.loader = loader;
+        this.firstLoadWait = firstLoadWait;
+    }
+
+    /**
+     * A model asked for by id that is not the serving one: taken from the few kept loaded, else loaded by
+     * the loader thread (never on this request thread, never under a lock), waiting a bounded time.
+     */
+    Predictor acquire(String modelId) {
+        Predictor alreadyKept = kept.take(modelId);
+        if (alreadyKept != null) {
+            return alreadyKept; // no database read for a model kept loaded (a deployment's, a canary)
+        }
+        models.get(modelId); // 404 for an unknown (or deleted) id
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Predictor found = kept.take(modelId);
+            if (found != null) {
+                return found;
+            }
+            try {
+                load(modelId).get(firstLoadWait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                break;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException e) {
+                throw new Unavailable("Model not loadable", "Model '" + modelId + "' could not be loaded (the server "
+                        + "log says why). Retry, or import it again.").retryAfter(30);
+            }
+        }
+        throw new Unavailable("Model loading", "Model '" + modelId + "' is still loading. Retry in a few seconds.")
+                .retryAfter(5);
+    }
+
+    /** Starts loading a model in the background unless it is kept or loading. */
+    void warm(String modelId) {
+        Predictor found = kept.take(modelId);
+        if (found != null) {
+            found.release();
+            return;
+        }
+        load(modelId);
+    }
+
+    private CompletableFuture<Void> load(String modelId) {
+        return loading.computeIfAbsent(modelId, id -> CompletableFuture
+                .runAsync(() -> kept.keep(id, predictors.load(id)), loader)
+                .whenComplete((ignored, error) -> loading.remove(id)));
+    }
+
+    void forget(String modelId) {
+        kept.forget(modelId);
+    }
+
+    void releaseAll() {
+        kept.releaseAll();
+    }
+}
