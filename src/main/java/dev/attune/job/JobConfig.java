@@ -15,15 +15,18 @@ import dev.attune.training.TrainingOptions;
  * @param name a display name
  * @param priority higher runs first; equal priorities in submission order
  * @param options every training option
+ * @param scoring set for a batch-scoring job (POST /api/v1/predictions): it scores the data set with this model
+ *     instead of training; null for a fine-tuning job
  */
 record JobConfig(String datasetId, ModelReference baseModel, String validationDatasetId, String testDatasetId,
-        String name, int priority, TrainingOptions options) {
+        String name, int priority, TrainingOptions options, BatchScoring scoring) {
 
     /**
      * A configuration stored before an option existed lacks it: it reads as what such jobs did. Before problem
      * types, every job was a single-label classifier; before groupByLength, batches were length-grouped.
      */
     JobConfig {
+        options = options == null ? TrainingOptions.none() : options;
         if (options.problemType() == null || options.groupByLength() == null) {
             TrainingOptions stored = options;
             options = new TrainingOptions(stored.strategy(), stored.lastLayers(), stored.init(), stored.epochs(),

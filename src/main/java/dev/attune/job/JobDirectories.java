@@ -21,6 +21,11 @@ class JobDirectories {
         return root.resolve(jobId);
     }
 
+    /** A batch-scoring job's results, one JSON line per row (kept when the run's work files go). */
+    Path results(String jobId) {
+        return of(jobId).resolve("results.jsonl");
+    }
+
     RunDirectory run(String jobId) {
         return new RunDirectory(of(jobId));
     }

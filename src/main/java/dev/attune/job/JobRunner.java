@@ -8,6 +8,8 @@ import java.util.function.BooleanSupplier;
 import ai.djl.Device;
 
 import dev.attune.model.ModelService;
+import dev.attune.scoring.BatchScorer;
+import dev.attune.scoring.ScoringOutcome;
 import dev.attune.system.AttuneProperties;
 import dev.attune.system.DataDiskGuard;
 import dev.attune.training.BaseCheckpoint;
@@ -47,11 +49,13 @@ class JobRunner {
 
     private final DataDiskGuard disk;
     private final TrainedModels trainedModels;
+    private final BatchScorer scorer;
 
     JobRunner(JobRepository repository, JobQueue queue, FineTuningService fineTuning, ModelService models,
             JobEvents events, JobLog jobLog, JobMetrics metrics, ObjectMapper mapper, AttuneProperties properties,
-            JobDirectories directories, DataDiskGuard disk, TrainedModels trainedModels) {
+            JobDirectories directories, DataDiskGuard disk, TrainedModels trainedModels, BatchScorer scorer) {
         this.trainedModels = trainedModels;
+        this.scorer = scorer;
         this.disk = disk;
         this.repository = repository;
         this.queue = queue;
@@ -87,16 +91,12 @@ class JobRunner {
             listener.log("started (attempt " + job.attempts() + ") on node " + job.execution().node() + ", device "
                     + job.execution().device());
             JobConfig config = job.config();
-            BaseCheckpoint base = new BaseCheckpoint(config.baseModel().text(),
-                    () -> models.checkpointOf(config.baseModel()));
-            FineTuneOutcome result = fineTuning.run(config.spec(), base, directories.run(id), device, listener);
-            listener.onPhase(TrainingListener.Phase.SAVING, 0, 0);
-            modelId = trainedModels.register(id, config, result).id();
-            if (result.test() != null) {
-                repository.recordTestMetrics(id, lease.owner(), mapper.writeValueAsString(result.test()));
+            if (config.scoring() != null) {
+                score(id, lease, config, listener);
+            } else {
+                modelId = fineTune(id, lease, config, device, listener);
             }
             outcome = JobStatus.SUCCEEDED;
-            listener.log("succeeded: model " + modelId + ", best validation " + result.result().best().metrics().summary());
         } catch (TrainingCancelledException e) {
             boolean shutdown = stopping.getAsBoolean() && !lease.cancelRequested() && !cancelled.getAsBoolean();
             outcome = shutdown || !lease.held() ? JobStatus.QUEUED : JobStatus.CANCELLED;
@@ -117,6 +117,28 @@ class JobRunner {
             events.notRunningHere(id);
             MDC.remove("jobId");
         }
+    }
+
+    /** A fine-tuning job: trains, registers the model; returns its id. */
+    private String fineTune(String id, JobLease lease, JobConfig config, Device device, JobRunListener listener)
+            throws java.io.IOException {
+        BaseCheckpoint base = new BaseCheckpoint(config.baseModel().text(), () -> models.checkpointOf(config.baseModel()));
+        FineTuneOutcome result = fineTuning.run(config.spec(), base, directories.run(id), device, listener);
+        listener.onPhase(TrainingListener.Phase.SAVING, 0, 0);
+        String modelId = trainedModels.register(id, config, result).id();
+        if (result.test() != null) {
+            repository.recordTestMetrics(id, lease.owner(), mapper.writeValueAsString(result.test()));
+        }
+        listener.log("succeeded: model " + modelId + ", best validation " + result.result().best().metrics().summary());
+        return modelId;
+    }
+
+    /** A batch-scoring job: scores its data set into its results file; its summary goes where test figures go. */
+    private void score(String id, JobLease lease, JobConfig config, JobRunListener listener) throws java.io.IOException {
+        ScoringOutcome scored = scorer.run(config.datasetId(), config.scoring().modelId(), config.scoring().longText(),
+                directories.results(id), listener);
+        repository.recordTestMetrics(id, lease.owner(), mapper.writeValueAsString(scored));
+        listener.log("succeeded: " + scored.rows() + " rows scored");
     }
 
     private void finish(JobLease lease, JobStatus outcome, String modelId, long start) {

@@ -34,7 +34,11 @@ class JobService {
     }
 
     Job submit(JobRequest request) {
-        JobConfig config = checks.resolve(request);
+        return enqueue(checks.resolve(request));
+    }
+
+    /** Queues a checked job (fine-tuning or batch scoring) unless the queue is full. */
+    Job enqueue(JobConfig config) {
         if (repository.count(JobStatus.QUEUED) >= maxQueued) {
             throw new Overloaded("Queue full", "There are already " + maxQueued
                     + " queued jobs (attune.jobs.max-queued). Retry later, or cancel queued jobs.")

@@ -83,7 +83,7 @@ class SubmissionChecks {
                 : "fine-tuned " + models.displayName(request.baseModel()) + " on " + train.name();
         return new JobConfig(request.datasetId(), request.baseModel(), blankToNull(request.validationDatasetId()),
                 blankToNull(request.testDatasetId()), name.length() > 255 ? name.substring(0, 255) : name, request.priority() == null ? 0 : request.priority(),
-                asked.withDefaults(type, tokenizerMaxLength));
+                asked.withDefaults(type, tokenizerMaxLength), null);
     }
 
     /**

@@ -2,9 +2,7 @@ package dev.attune.serving;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -12,8 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 
-import dev.attune.modeling.ModelOutputs;
-import dev.attune.modeling.ProblemType;
 import dev.attune.modeling.TextClassifier;
 import dev.attune.modeling.TextEncoder;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -138,29 +134,10 @@ final class MicroBatcher implements AutoCloseable {
         List<Prediction> predictions = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             List<TextEncoder.Tokens> windows = texts.get(i);
-            predictions.add(prediction(outputs[i], windows.stream().anyMatch(TextEncoder.Tokens::truncated),
+            predictions.add(Predictions.of(model, outputs[i], windows.stream().anyMatch(TextEncoder.Tokens::truncated),
                     windows.size() > 1 ? windows.size() : null));
         }
         return predictions;
-    }
-
-    /** One text's answer from its outputs: probabilities (and, multi-label, the labels over threshold) or a value. */
-    private Prediction prediction(float[] outputs, boolean truncated, Integer windows) {
-        if (model.problemType() == ProblemType.REGRESSION) {
-            return new Prediction(null, outputs[0], null, null, truncated, windows);
-        }
-        List<String> labels = model.config().labels();
-        Map<String, Double> byLabel = new LinkedHashMap<>();
-        int best = 0;
-        for (int c = 0; c < outputs.length; c++) {
-            byLabel.put(labels.get(c), (double) outputs[c]);
-            if (outputs[c] > outputs[best]) {
-                best = c;
-            }
-        }
-        List<String> chosen = model.problemType() != ProblemType.MULTI_LABEL_CLASSIFICATION ? null
-                : ModelOutputs.chosen(outputs, model.thresholds()).stream().map(labels::get).toList();
-        return new Prediction(labels.get(best), outputs[best], byLabel, chosen, truncated, windows);
     }
 
     @Override

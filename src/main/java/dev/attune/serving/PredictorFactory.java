@@ -14,7 +14,15 @@ import org.springframework.stereotype.Component;
 
 /** Loads a registered model for serving: the engine and precision {@link ServingEngine} chooses, its micro-batcher. */
 @Component
-class PredictorFactory {
+public class PredictorFactory {
+
+    /**
+     * A registered model opened in the engine and precision serving would use.
+     *
+     * @param reason why that engine and precision
+     */
+    public record Opened(RegisteredModel record, TextClassifier classifier, String reason) {
+    }
 
     private static final Logger log = LoggerFactory.getLogger(PredictorFactory.class);
 
@@ -32,6 +40,14 @@ class PredictorFactory {
     }
 
     Predictor load(String modelId) {
+        Opened opened = open(modelId);
+        log.info("Model {} serves through {} ({})", modelId, opened.classifier().engine(), opened.reason());
+        return new Predictor(modelId, opened.record().servingPrecision(), opened.record().textPair(),
+                opened.classifier(), opened.reason(), settings.batchSize(), settings.maxWait(), batchSizes::record);
+    }
+
+    /** The model in the engine and precision serving would use (batch scoring runs it too); the caller closes it. */
+    public Opened open(String modelId) {
         RegisteredModel record = models.get(modelId);
         ClassifierModel model = ClassifierModel.load(models.directoryOf(modelId), engine.defaultDevice());
         ServingEngine.Choice choice;
@@ -44,9 +60,6 @@ class PredictorFactory {
             model.close();
             throw e;
         }
-        log.info("Model {} serves through {} ({})", modelId, classifier.engine(), choice.reason());
-        return new Predictor(modelId, record.servingPrecision(), record.textPair(), classifier, choice.reason(),
-                settings.batchSize(),
-                settings.maxWait(), batchSizes::record);
+        return new Opened(record, classifier, choice.reason());
     }
 }

@@ -19,8 +19,11 @@ final class TemperatureFit {
 
     private static final int BATCH = 64;
     private static final int BINS = 15;
-    /** log T is searched in [-3, 3]: temperatures from 0.05 to 20. */
-    private static final double LOG_T_RANGE = 3;
+    /**
+     * log T is searched in [-ln 8, ln 8]: temperatures from 1/8 to 8. Bounded: on a small validation set the
+     * model may separate every row, and the likelihood then only grows as T falls to 0.
+     */
+    private static final double LOG_T_RANGE = Math.log(8);
 
     private TemperatureFit() {
     }
@@ -30,8 +33,11 @@ final class TemperatureFit {
         if (type == ProblemType.REGRESSION || validation.size() == 0) {
             return null;
         }
-        float[][] logits = logitsOf(model, validation);
-        int[][] labels = validation.targets().labelIds();
+        return fit(logitsOf(model, validation), validation.targets().labelIds(), type);
+    }
+
+    /** The calibration of these logits against these label ids. */
+    static Calibration fit(float[][] logits, int[][] labels, ProblemType type) {
         if (type == ProblemType.SINGLE_LABEL_CLASSIFICATION) {
             double t = minimize(logT -> softmaxNll(logits, labels, Math.exp(logT)));
             return new Calibration(t, null, softmaxEce(logits, labels, 1), softmaxEce(logits, labels, t));

@@ -14,7 +14,9 @@ public interface TrainingListener {
         /** scoring the test set with the best weights (units: batches) */
         TESTING,
         /** writing the best weights or the resume point, registering the model */
-        SAVING;
+        SAVING,
+        /** a batch-scoring job predicting a data set's rows (units: rows) */
+        SCORING;
 
         public String id() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -73,7 +73,11 @@ class TextPairsApiTest {
         assertThat(done.get("testMetrics").get("accuracy").doubleValue()).as("the label follows the pair alone")
                 .isGreaterThan(0.8);
         String modelId = done.get("modelId").stringValue();
-        assertThat(http.get("/api/v1/models/" + modelId).json().get("textPair").booleanValue()).isTrue();
+        JsonNode modelResource = http.get("/api/v1/models/" + modelId).json();
+        assertThat(modelResource.get("textPair").booleanValue()).isTrue();
+        JsonNode calibration = modelResource.get("calibration");
+        assertThat(calibration.get("temperature").doubleValue()).as("fitted on the validation rows").isPositive();
+        assertThat(calibration.get("eceAfter").doubleValue()).isBetween(0.0, 1.0);
 
         String positive = "the film was great and wonderful";
         String negative = "the story was dull and a mess";

@@ -1,0 +1,23 @@
+package dev.attune.job;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+
+import dev.attune.modeling.LongText;
+
+/**
+ * POST /api/v1/predictions: score every row of a data set. Name the model, or a deployment (its model at
+ * submission scores).
+ *
+ * @param datasetId the data set to score (required); its labels, when they fit the model's, give metrics
+ * @param modelId the model that scores; or
+ * @param deployment the deployment whose model scores
+ * @param longText how a text longer than the model's maxLength is read: truncate, head_tail or sliding_window;
+ *     default as the model was trained
+ */
+record PredictionJobRequest(
+        @Schema(example = "3f2b8c1e-5d7a-4e9b-8c2d-1a2b3c4d5e6f", requiredMode = Schema.RequiredMode.REQUIRED)
+        String datasetId,
+        @Schema(example = "7a1c2e3f-4b5d-4c6e-9f8a-0b1c2d3e4f5a") String modelId,
+        @Schema(example = "default") String deployment,
+        @Schema(example = "sliding_window") LongText longText) {
+}
