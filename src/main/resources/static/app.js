@@ -406,7 +406,61 @@ async function loadModels() {
       el("td", {}, m.origin), el("td", {}, headline(m.metrics?.validation)),
       el("td", {}, promote, " ", deleteButton(`/api/v1/models/${m.id}`, `model ${m.name}`, "#models-message", loadModels)));
   }));
+  await loadDeployments(models);
 }
+
+// ---- Deployments: a stable name, its model, a canary, the history of changes ----
+async function loadDeployments(models) {
+  const name = id => models.find(m => m.id === id)?.name ?? id.slice(0, 8);
+  document.querySelectorAll(".model-choice").forEach(select => {
+    const keep = select.value;
+    const none = select.name === "canaryModelId" ? [el("option", { value: "" }, "none")] : [];
+    select.replaceChildren(...none, ...models.map(m => el("option", { value: m.id }, m.name)));
+    select.value = keep;
+  });
+  const deployments = await json("/api/v1/deployments");
+  $("#deployments-table tbody").replaceChildren(...deployments.map(d => {
+    const rollback = el("button", { class: "secondary" }, "Roll back");
+    rollback.addEventListener("click", () => changeDeployment(`/api/v1/deployments/${d.name}/rollback`, "POST"));
+    const promote = el("button", { class: "secondary" }, "Promote canary");
+    promote.disabled = !d.canary;
+    promote.addEventListener("click", () => changeDeployment(`/api/v1/deployments/${d.name}`, "PUT",
+      { modelId: d.canary.modelId }));
+    const history = el("details", {}, el("summary", {}, `${d.history.length} changes`),
+      ...d.history.map(h => el("div", {}, `${h.changedAt.replace("T", " ").slice(0, 19)} ${h.action}: ${name(h.modelId)}`
+        + (h.canary ? ` + ${name(h.canary.modelId)} ${h.canary.percent}%` : "") + ` (${h.changedBy})`)));
+    return el("tr", { "data-deployment": d.name }, el("td", {}, d.name), el("td", {}, name(d.modelId)),
+      el("td", {}, d.canary ? `${name(d.canary.modelId)} (${d.canary.percent}%)` : "–"), el("td", {}, history),
+      el("td", {}, promote, " ", rollback, " ", deleteButton(`/api/v1/deployments/${d.name}`, `deployment ${d.name}`,
+        "#deployments-message", loadModels)));
+  }));
+}
+
+async function changeDeployment(path, method, body) {
+  const message = $("#deployments-message");
+  try {
+    await json(path, { method, headers: { "Content-Type": "application/json" }, body: body ? JSON.stringify(body) : undefined });
+    message.textContent = "";
+  } catch (e) {
+    message.textContent = e.message;
+    message.classList.add("bad");
+  }
+  loadModels();
+}
+
+$("#deployment-form").addEventListener("submit", async event => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const name = form.get("name");
+  const canary = form.get("canaryModelId") ? { modelId: form.get("canaryModelId"), percent: Number(form.get("percent")) } : null;
+  const exists = document.querySelector(`#deployments-table tr[data-deployment="${name}"]`);
+  if (exists) {
+    await changeDeployment(`/api/v1/deployments/${name}`, "PUT", { modelId: form.get("modelId"), canary });
+  } else {
+    await changeDeployment("/api/v1/deployments", "POST", { name, modelId: form.get("modelId") });
+    if (canary) await changeDeployment(`/api/v1/deployments/${name}`, "PUT", { canary });
+  }
+});
 
 $("#try-form").addEventListener("submit", async event => {
   event.preventDefault();

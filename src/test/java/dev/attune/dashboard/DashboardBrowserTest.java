@@ -146,6 +146,40 @@ class DashboardBrowserTest {
         screenshot("jobs-phone");
     }
 
+    /** Deployments: create one with a canary, promote the canary, roll back, as an operator would. */
+    @Test
+    void deploymentsAreCreatedPromotedAndRolledBackInTheBrowser() throws IOException {
+        dev.attune.support.Http http = new dev.attune.support.Http(port);
+        String first = http.postJson("/api/v1/models/import", "{\"source\": \"%s\", \"name\": \"bert-sst2\"}"
+                .formatted(Golden.dir("tiny-bert-sst2"))).json().get("id").stringValue();
+        String second = http.postJson("/api/v1/models/import", "{\"source\": \"%s\", \"name\": \"distilbert-sst2\"}"
+                .formatted(Golden.dir("tiny-distilbert-sst2"))).json().get("id").stringValue();
+        browser.get("http://localhost:" + port + "/");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        wait.ignoring(StaleElementReferenceException.class);
+        tab("models");
+        fillCss("#deployment-form input[name=name]", "web");
+        wait.until(d -> d.findElements(By.cssSelector("#deployment-form select[name=modelId] option")).size() >= 2);
+        new Select(browser.findElement(By.cssSelector("#deployment-form select[name=modelId]"))).selectByValue(first);
+        new Select(browser.findElement(By.cssSelector("#deployment-form select[name=canaryModelId]"))).selectByValue(second);
+        browser.findElement(By.cssSelector("#deployment-form button")).click();
+        wait.until(d -> d.findElement(By.cssSelector("#deployments-table tr[data-deployment=web]")).getText()
+                .contains("distilbert-sst2 (20%)"));
+        screenshot("deployments");
+        browser.findElement(By.xpath("//tr[@data-deployment='web']//button[text()='Promote canary']")).click();
+        wait.until(d -> http.get("/api/v1/deployments/web").json().get("modelId").stringValue().equals(second));
+        wait.until(d -> d.findElement(By.xpath("//tr[@data-deployment='web']//button[text()='Roll back']")).isEnabled());
+        browser.findElement(By.xpath("//tr[@data-deployment='web']//button[text()='Roll back']")).click();
+        wait.until(d -> http.get("/api/v1/deployments/web").json().get("modelId").stringValue().equals(first));
+        assertThat(http.get("/api/v1/deployments/web").json().get("history")).hasSize(4);
+    }
+
+    private static void fillCss(String css, String value) {
+        WebElement input = browser.findElement(By.cssSelector(css));
+        input.clear();
+        input.sendKeys(value);
+    }
+
     /**
      * Multi-label data: the upload shows how many rows carry several labels, the job detail shows per-label
      * figures with their thresholds, and "Try it" answers with the labels over their thresholds.
