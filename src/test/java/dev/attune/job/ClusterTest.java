@@ -71,6 +71,18 @@ class ClusterTest {
         assertThat(overlapBetweenNodes(done)).as("a job on node-a and one on node-b ran at the same time").isTrue();
         assertThat(new HashSet<>(done.stream().map(job -> job.get("modelId").stringValue()).toList())).hasSize(4);
 
+        // a deployment changed through node a is served by node b within the refresh interval (default 2 s)
+        String modelX = done.get(0).get("modelId").stringValue();
+        String modelY = done.get(1).get("modelId").stringValue();
+        http.postJson("/api/v1/deployments", "{\"name\": \"web\", \"modelId\": \"%s\"}".formatted(modelX));
+        assertThat(answeredBy(b, "web")).isEqualTo(modelX);
+        http.putJson("/api/v1/deployments/web", "{\"modelId\": \"%s\"}".formatted(modelY));
+        assertThat(secondsUntilAnsweredBy(b, "web", modelY)).as("promotion seen by the other node").isLessThan(4);
+        http.postJson("/api/v1/deployments/web/rollback", "");
+        double rollback = secondsUntilAnsweredBy(b, "web", modelX);
+        System.out.printf("cluster deployment rollback: served by the other node after %.2f s%n", rollback);
+        assertThat(rollback).as("rollback seen by the other node").isLessThan(4);
+
         // a long job; kill -9 the node running it
         String longJob = http.postJson("/api/v1/jobs", job(datasetId, 400)).json().get("id").stringValue();
         JsonNode running = JobPolling.awaitStatus(http, longJob, "RUNNING");
@@ -152,6 +164,20 @@ class ClusterTest {
                 "--attune.models.import-roots=" + Golden.dir("tiny-bert").getParent()));
         nodes.add(node);
         return node;
+    }
+
+    private static String answeredBy(ServiceProcess node, String deployment) {
+        return node.http().postJson("/predict", "{\"text\": \"a film\", \"deployment\": \"" + deployment + "\"}").json()
+                .get("model").stringValue();
+    }
+
+    private static double secondsUntilAnsweredBy(ServiceProcess node, String deployment, String modelId)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        while (!answeredBy(node, deployment).equals(modelId) && System.nanoTime() - start < 20_000_000_000L) {
+            Thread.sleep(50);
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private static void signal(ServiceProcess node, String signal) throws Exception {
