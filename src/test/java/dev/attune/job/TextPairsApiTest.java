@@ -94,6 +94,8 @@ class TextPairsApiTest {
 
         // its download imports back as a pair model without being told, and answers alike
         Path export = ModelDownload.unzip(port, modelId, exports);
+        assertThat(Files.readString(export.resolve("config.json"))).contains("\"calibration\"", "\"temperature\"",
+                "\"attune_text_pair\" : true");
         Http.Response imported = http.postJson("/api/v1/models/import", "{\"source\": \"%s\"}".formatted(export));
         assertThat(imported.status()).as(imported.body()).isEqualTo(201);
         assertThat(imported.json().get("textPair").booleanValue()).isTrue();
@@ -106,8 +108,15 @@ class TextPairsApiTest {
     @Test
     void aSingleTextModelAskedWithAPairAndMalformedPairsAre400() {
         JsonNode dataset = upload("single.csv", TrainingData.csv(60, 4), Map.of());
-        JsonNode done = succeeded(id(submit(id(dataset), null, "\"epochs\": 1,").json()));
+        JsonNode done = succeeded(id(submit(id(dataset), null,
+                "\"epochs\": 1, \"longText\": \"sliding_window\", \"windowStride\": 8,").json()));
         String modelId = done.get("modelId").stringValue();
+        // the job's long-text rule is the model's default: a long text is read in windows, 8 tokens apart
+        Http.Response longText = http.postJson("/api/v1/models/" + modelId + "/predict",
+                "{\"text\": \"" + "the film was great and fun ".repeat(20) + "\"}");
+        assertThat(longText.json().get("predictions").get(0).get("windows").intValue()).isGreaterThan(5);
+        assertThat(http.get("/api/v1/models/" + modelId).json().get("metrics").get("overMaxLength").has("training"))
+                .isTrue();
         assertThat(http.get("/api/v1/models/" + modelId).json().get("textPair").booleanValue()).isFalse();
         Http.Response withPair = http.postJson("/api/v1/models/" + modelId + "/predict",
                 "{\"text\": \"a film\", \"textPair\": \"a story\"}");
