@@ -31,12 +31,12 @@ class JobRepository {
     void insert(Job job) {
         jdbc.sql("""
                 INSERT INTO job (id, name, status, dataset_id, validation_dataset_id, test_dataset_id, base_model,
-                                 priority, config, created_at, submitted_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                 priority, config, created_at, submitted_by, sweep_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(job.id(), job.name(), job.status().name(), job.config().datasetId(),
                         job.config().validationDatasetId(), job.config().testDatasetId(), job.config().baseModel().text(),
                         job.config().priority(), mapper.writeValueAsString(job.config()), ts(job.createdAt()),
-                        job.submittedBy())
+                        job.submittedBy(), job.sweepId())
                 .update();
     }
 
@@ -135,7 +135,7 @@ class JobRepository {
                 rs.getInt("attempts"), rs.getString("node"), rs.getString("device"));
         return new Job(rs.getString("id"), JobStatus.valueOf(rs.getString("status")),
                 mapper.readValue(rs.getString("config"), JobConfig.class), instant(rs, "created_at"), execution,
-                rs.getString("submitted_by"));
+                rs.getString("submitted_by"), rs.getString("sweep_id"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

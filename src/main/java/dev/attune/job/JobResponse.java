@@ -27,6 +27,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * @param node the node whose worker runs it (or ran it last); null until it starts
  * @param device that worker's device (cpu, gpu0...)
  * @param submittedBy the name of the API key that submitted it; null when API keys are off
+ * @param sweepId the sweep it is a trial of; null for a job submitted on its own
  */
 record JobResponse(String id, String name, JobStatus status, Instant createdAt, Instant startedAt, Instant finishedAt,
         JobConfig config,
@@ -34,12 +35,13 @@ record JobResponse(String id, String name, JobStatus status, Instant createdAt, 
         @Schema(implementation = EvaluationPoint.class) @JsonRawValue String latestMetrics,
         @Schema(implementation = EvaluationPoint.class) @JsonRawValue String bestMetrics,
         @Schema(ref = "#/components/schemas/EvaluationMetrics") @JsonRawValue String testMetrics,
-        String modelId, Job.Failure error, int attempts, String node, String device, String submittedBy) {
+        String modelId, Job.Failure error, int attempts, String node, String device, String submittedBy,
+        String sweepId) {
 
     static JobResponse of(Job job) {
         Job.Execution run = job.execution();
         return new JobResponse(job.id(), job.name(), job.status(), job.createdAt(), run.startedAt(), run.finishedAt(),
                 job.config(), run.progress(), run.latestMetrics(), run.bestMetrics(), run.testMetrics(), run.modelId(),
-                run.failure(), run.attempts(), run.node(), run.device(), job.submittedBy());
+                run.failure(), run.attempts(), run.node(), run.device(), job.submittedBy(), job.sweepId());
     }
 }

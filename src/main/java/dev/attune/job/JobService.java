@@ -39,13 +39,18 @@ class JobService {
 
     /** Queues a checked job (fine-tuning or batch scoring) unless the queue is full. */
     Job enqueue(JobConfig config) {
+        return enqueue(config, null);
+    }
+
+    /** As {@link #enqueue(JobConfig)}, as a trial of a sweep. */
+    Job enqueue(JobConfig config, String sweepId) {
         if (repository.count(JobStatus.QUEUED) >= maxQueued) {
             throw new Overloaded("Queue full", "There are already " + maxQueued
                     + " queued jobs (attune.jobs.max-queued). Retry later, or cancel queued jobs.")
                     .retryAfter(60);
         }
         Job job = Job.submitted(UUID.randomUUID().toString(), config, Instant.now().truncatedTo(ChronoUnit.MILLIS),
-                Callers.keyName());
+                Callers.keyName(), sweepId);
         try {
             repository.insert(job);
         } catch (DataIntegrityViolationException e) {

@@ -5,18 +5,20 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A job's life: QUEUED → RUNNING → SUCCEEDED | FAILED | CANCELLED. {@link #TRANSITIONS} is the one
- * table of legal moves; RUNNING → QUEUED is the re-queue of a job interrupted by a restart.
+ * A job's life: QUEUED → RUNNING → SUCCEEDED | FAILED | CANCELLED | STOPPED. {@link #TRANSITIONS} is the one
+ * table of legal moves; RUNNING → QUEUED is the re-queue of a job interrupted by a restart; STOPPED is a
+ * sweep's trial that successive halving stopped early (its metrics kept, no model).
  */
 public enum JobStatus {
-    QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
+    QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED, STOPPED;
 
     static final Map<JobStatus, Set<JobStatus>> TRANSITIONS = Map.of(
             QUEUED, EnumSet.of(RUNNING, CANCELLED),
-            RUNNING, EnumSet.of(SUCCEEDED, FAILED, CANCELLED, QUEUED),
+            RUNNING, EnumSet.of(SUCCEEDED, FAILED, CANCELLED, STOPPED, QUEUED),
             SUCCEEDED, EnumSet.noneOf(JobStatus.class),
             FAILED, EnumSet.noneOf(JobStatus.class),
-            CANCELLED, EnumSet.noneOf(JobStatus.class));
+            CANCELLED, EnumSet.noneOf(JobStatus.class),
+            STOPPED, EnumSet.noneOf(JobStatus.class));
 
     public boolean canMoveTo(JobStatus next) {
         return TRANSITIONS.get(this).contains(next);

@@ -94,15 +94,19 @@ public class FineTuningService {
                     + ", attention " + options.attention().id() + ", precision " + precision.id()
                     + (options.precision() == Precision.AUTO ? " (auto)" : "") + ", "
                     + (options.groupByLength() ? "length-grouped" : "random") + " batches");
-            TokenizedExamples trainData = TokenizedExamples.of(train, model.textEncoder(), maxLength, padId,
-                    options.longText());
+            // sliding windows: every window of a long training text is an example; evaluation reads the first
+            TokenizedExamples trainData = options.longText() == LongText.SLIDING_WINDOW
+                    ? TokenizedExamples.windowsOf(train, model.textEncoder(), maxLength, padId,
+                            windowRule(options, maxLength).stride())
+                    : TokenizedExamples.of(train, model.textEncoder(), maxLength, padId, options.longText());
             TokenizedExamples validationData = TokenizedExamples.of(validation, model.textEncoder(), maxLength, padId,
                     options.longText());
             overMaxLength.put("training", trainData.overMaxLength());
             overMaxLength.put("validation", validationData.overMaxLength());
-            listener.log("texts longer than maxLength %d: %d of %d training, %d of %d validation (long texts: %s)"
-                    .formatted(maxLength, trainData.overMaxLength(), trainData.size(), validationData.overMaxLength(),
-                            validationData.size(), options.longText().id()));
+            listener.log("texts longer than maxLength %d: %d of %d training, %d of %d validation (long texts: %s%s)"
+                    .formatted(maxLength, trainData.overMaxLength(), train.size(), validationData.overMaxLength(),
+                            validationData.size(), options.longText().id(), trainData.size() > train.size()
+                                    ? "; " + trainData.size() + " training windows from " + train.size() + " texts" : ""));
             result = new FineTuner(model, options, listener).train(trainData, validationData, bestDir, resume);
         }
         if (result.best() == null) {

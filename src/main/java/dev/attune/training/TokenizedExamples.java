@@ -51,6 +51,34 @@ public final class TokenizedExamples {
         return new TokenizedExamples(tokens, Targets.of(examples), padId);
     }
 
+    /**
+     * Training examples for a sliding-window model: every window of a long text is an example with that text's
+     * target (a review's verdict may sit in any of them), a short text one example as usual.
+     */
+    public static TokenizedExamples windowsOf(List<Example> examples, TextEncoder encoder, int maxLength, long padId,
+            int stride) {
+        List<TextEncoder.Tokens> tokens = new ArrayList<>(examples.size());
+        List<Example> targets = new ArrayList<>(examples.size());
+        boolean pairs = !examples.isEmpty() && examples.get(0).textPair() != null;
+        for (int start = 0; start < examples.size(); start += CHUNK) {
+            List<Example> chunk = examples.subList(start, Math.min(examples.size(), start + CHUNK));
+            List<List<TextEncoder.Tokens>> windows = encoder.windows(chunk.stream().map(Example::text).toList(),
+                    pairs ? chunk.stream().map(Example::textPair).toList() : null, maxLength, LongText.SLIDING_WINDOW,
+                    stride);
+            for (int i = 0; i < chunk.size(); i++) {
+                List<TextEncoder.Tokens> textWindows = windows.get(i);
+                for (int w = 0; w < textWindows.size(); w++) {
+                    // the first window of a long text carries the flag: overMaxLength counts texts, not windows
+                    boolean longText = w == 0 && (textWindows.size() > 1 || textWindows.get(0).truncated());
+                    tokens.add(new TextEncoder.Tokens(textWindows.get(w).ids(),
+                            pairs ? textWindows.get(w).typeIds() : NO_TYPES, longText));
+                    targets.add(chunk.get(i));
+                }
+            }
+        }
+        return new TokenizedExamples(tokens, Targets.of(targets), padId);
+    }
+
     /** How many texts were longer than maxLength (cut, or read head and tail). */
     public int overMaxLength() {
         return (int) tokens.stream().filter(TextEncoder.Tokens::truncated).count();

@@ -64,7 +64,8 @@ import dev.attune.modeling.ProblemType;
  * @param longText how a text longer than maxLength is read by evaluation, /predict and batch scoring: truncate
  *     (default: the first maxLength tokens), head_tail (the first quarter of the room and the end of the text; it
  *     trains that way too) or sliding_window (windows of maxLength tokens, windowStride apart, their logits
- *     averaged; training reads the first window). The model keeps it as its default; /predict may override it
+ *     averaged; every window of a long training text is a training example with its label). The model keeps it as
+ *     its default; /predict may override it
  * @param windowStride tokens between two sliding windows' starts, default half of maxLength
  */
 @Schema(description = "How a fine-tuning run trains; every option may be left out for its default.")

@@ -75,7 +75,7 @@ class JobQueueTest {
     private String submit(int priority, Instant createdAt) {
         String id = UUID.randomUUID().toString();
         jobs.insert(new Job(id, JobStatus.QUEUED, new JobConfig(null, ModelReference.parse("org/base"), null, null, "job", priority,
-                TrainingOptions.none(), null), createdAt.truncatedTo(ChronoUnit.MILLIS), Job.Execution.NOT_STARTED, null));
+                TrainingOptions.none(), null), createdAt.truncatedTo(ChronoUnit.MILLIS), Job.Execution.NOT_STARTED, null, null));
         return id;
     }
 
