@@ -19,7 +19,7 @@ function headline(m) {
   if (m.problemType === MULTI) return "F1 " + pct(m.f1Macro);
   return "acc " + pct(m.accuracy);
 }
-const FINAL = ["SUCCEEDED", "FAILED", "CANCELLED"];
+const FINAL = ["SUCCEEDED", "FAILED", "CANCELLED", "STOPPED"];
 
 // ---- API access, with the API key asked once and kept for the tab ----
 async function api(path, options = {}) {
@@ -116,12 +116,68 @@ async function loadNodes() {
 
 async function loadJobs() {
   loadNodes();
+  loadSweeps();
   const jobs = await json("/api/v1/jobs");
   const body = $("#jobs-table tbody");
   body.replaceChildren(...jobs.map(jobRow));
   jobs.filter(j => !FINAL.includes(j.status) && !streams.has(j.id)).forEach(j => {
     streams.set(j.id, subscribe(`/api/v1/jobs/${j.id}/events`, (name, data) => onJobEvent(j.id, name, data)));
   });
+}
+
+// ---- Sweeps: trials table and the metric against each varied option ----
+let shownSweep = null;
+async function loadSweeps() {
+  const sweeps = await json("/api/v1/sweeps");
+  $("#sweeps-table tbody").replaceChildren(...sweeps.map(s => {
+    const best = s.trials.filter(t => t.bestScore != null).reduce((a, t) => Math.max(a, t.bestScore), -Infinity);
+    const row = el("tr", { "data-sweep": s.id }, el("td", {}, s.name), el("td", {}, s.status), el("td", {}, s.metric),
+      el("td", {}, `${s.trials.filter(t => FINAL.includes(t.status)).length} / ${s.trials.length} ended`),
+      el("td", {}, Number.isFinite(best) ? num(best) : "–"));
+    row.addEventListener("click", () => { shownSweep = s.id; showSweep(s); });
+    return row;
+  }));
+  const shown = sweeps.find(s => s.id === shownSweep);
+  if (shown) showSweep(shown);
+}
+
+function showSweep(sweep) {
+  $("#sweep-detail").classList.remove("hidden");
+  $("#sweep-name").textContent = `${sweep.name}: ${sweep.status}` + (sweep.bestJobId ? `, best trial's model ${sweep.modelId?.slice(0, 8)}` : "");
+  const options = [...new Set(sweep.trials.flatMap(t => Object.keys(t.options)))];
+  $("#trials-table thead").replaceChildren(el("tr", {}, el("th", {}, "#"), ...options.map(o => el("th", {}, o)),
+    el("th", {}, "Status"), el("th", {}, sweep.metric), el("th", {}, "Evaluations")));
+  $("#trials-table tbody").replaceChildren(...sweep.trials.map(t => el("tr", { class: t.jobId === sweep.bestJobId ? "best" : "" },
+    el("td", {}, t.trial), ...options.map(o => el("td", {}, JSON.stringify(t.options[o]))), el("td", {}, t.status),
+    el("td", {}, t.bestScore == null ? "–" : num(t.bestScore)), el("td", {}, t.evaluations))));
+  $("#sweep-plots").replaceChildren(...options.map(o => scatter(o, sweep.trials.filter(t => t.bestScore != null)
+    .map(t => [t.options[o], t.bestScore]), sweep.metric)));
+}
+
+/** A small SVG scatter of the metric against one option (log scale when its values span a decade or more). */
+function scatter(option, points, metric) {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 240 160");
+  svg.setAttribute("class", "scatter");
+  const numeric = points.every(p => typeof p[0] === "number");
+  const categories = [...new Set(points.map(p => JSON.stringify(p[0])))];
+  const xs = points.map(p => numeric ? p[0] : categories.indexOf(JSON.stringify(p[0])));
+  const log = numeric && Math.min(...xs) > 0 && Math.max(...xs) / Math.min(...xs) >= 10;
+  const fx = x => (log ? Math.log10(x) : x);
+  const [x0, x1] = [Math.min(...xs.map(fx)), Math.max(...xs.map(fx))];
+  const ys = points.map(p => p[1]);
+  const [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+  const px = x => 30 + 200 * (x1 === x0 ? 0.5 : (fx(x) - x0) / (x1 - x0));
+  const py = y => 130 - 110 * (y1 === y0 ? 0.5 : (y - y0) / (y1 - y0));
+  const text = (x, y, s) => { const t = document.createElementNS(ns, "text"); t.setAttribute("x", x); t.setAttribute("y", y); t.textContent = s; return t; };
+  svg.append(text(30, 152, `${option}${log ? " (log)" : ""}`), text(0, 12, metric));
+  points.forEach((p, i) => {
+    const c = document.createElementNS(ns, "circle");
+    c.setAttribute("cx", px(xs[i])); c.setAttribute("cy", py(p[1])); c.setAttribute("r", 4);
+    svg.append(c);
+  });
+  return svg;
 }
 
 function jobRow(job) {

@@ -96,6 +96,12 @@ public class DeploymentService {
         return updated;
     }
 
+    /** Points a deployment at a model (a sweep's winner): created when absent, else promoted (ending any canary). */
+    @Transactional
+    public Deployment deploy(String name, String modelId) {
+        return repository.find(name).isPresent() ? update(name, modelId, null) : create(name, modelId);
+    }
+
     /** Back to the model that answered before the current one (ending any canary). */
     @Transactional
     Deployment rollback(String name) {

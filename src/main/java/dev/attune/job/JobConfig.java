@@ -42,6 +42,12 @@ record JobConfig(String datasetId, ModelReference baseModel, String validationDa
         options = options.withDefaults(options.problemType(), options.maxLength());
     }
 
+    /** The same configuration under another name (a sweep's trial). */
+    JobConfig named(String newName) {
+        return new JobConfig(datasetId, baseModel, validationDatasetId, testDatasetId,
+                newName.length() > 255 ? newName.substring(0, 255) : newName, priority, options, scoring);
+    }
+
     /** What the run needs of it. */
     FineTuneSpec spec() {
         return new FineTuneSpec(datasetId, validationDatasetId, testDatasetId, options);

@@ -36,10 +36,16 @@ final class JobRunListener implements TrainingListener {
 
     /** True while the data dir's disk is full: nothing is written to the database (see DataDiskGuard). */
     private final BooleanSupplier diskFull;
+    /** A sweep's trial reports each evaluation here; it may be stopped (successive halving). */
+    private final TrialHook trial;
+    private int evaluations;
+    private volatile boolean stoppedBySweep;
 
     JobRunListener(JobLease lease, int attempt, JobRepository repository, JobEvents events, JobLog jobLog, JobMetrics metrics,
-            ObjectMapper mapper, BooleanSupplier cancelled, Duration progressInterval, BooleanSupplier diskFull) {
+            ObjectMapper mapper, BooleanSupplier cancelled, Duration progressInterval, BooleanSupplier diskFull,
+            TrialHook trial) {
         this.diskFull = diskFull;
+        this.trial = trial;
         this.jobId = lease.jobId();
         this.lease = lease;
         this.attempt = attempt;
@@ -118,11 +124,22 @@ final class JobRunListener implements TrainingListener {
             return;
         }
         events.publish(jobId, "evaluation", evaluation);
+        evaluations++;
+        if (!trial.continueAfter(evaluations, point)) {
+            stoppedBySweep = true;
+            log("stopped by the sweep's successive halving after evaluation " + evaluations
+                    + ": outside the better half of the trials that reached it");
+        }
+    }
+
+    /** Whether the run ended because its sweep stopped it (not a cancel). */
+    boolean stoppedBySweep() {
+        return stoppedBySweep;
     }
 
     @Override
     public boolean cancelRequested() {
-        return cancelled.getAsBoolean();
+        return stoppedBySweep || cancelled.getAsBoolean();
     }
 
     @Override

@@ -50,10 +50,13 @@ class JobRunner {
     private final DataDiskGuard disk;
     private final TrainedModels trainedModels;
     private final BatchScorer scorer;
+    private final SweepTrials sweepTrials;
 
     JobRunner(JobRepository repository, JobQueue queue, FineTuningService fineTuning, ModelService models,
             JobEvents events, JobLog jobLog, JobMetrics metrics, ObjectMapper mapper, AttuneProperties properties,
-            JobDirectories directories, DataDiskGuard disk, TrainedModels trainedModels, BatchScorer scorer) {
+            JobDirectories directories, DataDiskGuard disk, TrainedModels trainedModels, BatchScorer scorer,
+            SweepTrials sweepTrials) {
+        this.sweepTrials = sweepTrials;
         this.trainedModels = trainedModels;
         this.scorer = scorer;
         this.disk = disk;
@@ -85,7 +88,7 @@ class JobRunner {
         events.runningHere(id);
         JobRunListener listener = new JobRunListener(lease, job.attempts(), repository, events, jobLog, metrics, mapper,
                 () -> !lease.held() || lease.cancelRequested() || cancelled.getAsBoolean() || stopping.getAsBoolean(),
-                progressInterval, disk::full);
+                progressInterval, disk::full, sweepTrials.hookFor(job));
         try {
             events.publish(id, "status", Map.of("status", JobStatus.RUNNING));
             listener.log("started (attempt " + job.attempts() + ") on node " + job.execution().node() + ", device "
@@ -99,9 +102,12 @@ class JobRunner {
             outcome = JobStatus.SUCCEEDED;
         } catch (TrainingCancelledException e) {
             boolean shutdown = stopping.getAsBoolean() && !lease.cancelRequested() && !cancelled.getAsBoolean();
-            outcome = shutdown || !lease.held() ? JobStatus.QUEUED : JobStatus.CANCELLED;
-            listener.log(shutdown ? "stopped by shutdown: another worker, or this node's next start, resumes it"
-                    : "cancelled: " + e.getMessage());
+            outcome = listener.stoppedBySweep() ? JobStatus.STOPPED
+                    : shutdown || !lease.held() ? JobStatus.QUEUED : JobStatus.CANCELLED;
+            if (outcome != JobStatus.STOPPED) {
+                listener.log(shutdown ? "stopped by shutdown: another worker, or this node's next start, resumes it"
+                        : "cancelled: " + e.getMessage());
+            }
         } catch (TrainingFailedException e) {
             fail(lease, e.reason(), e.getMessage(), listener);
         } catch (OutOfMemoryError e) {
@@ -114,6 +120,9 @@ class JobRunner {
                     + reference + ")", listener);
         } finally {
             finish(lease, outcome, modelId, start);
+            if (job.sweepId() != null && outcome.isFinal()) {
+                sweepTrials.trialEnded(job.sweepId());
+            }
             events.notRunningHere(id);
             MDC.remove("jobId");
         }

@@ -11,6 +11,9 @@ import java.nio.file.Path;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import dev.attune.errors.Conflict;
@@ -81,6 +84,9 @@ class PredictionJobController {
                     + "prediction}; format=csv: index, text, [text_pair], label, predicted, score and one probability "
                     + "column per label. 409 until the batch prediction SUCCEEDED.")
     @GetMapping(path = "/{id}/results", produces = {"application/x-ndjson", "text/csv"})
+    @ApiResponse(responseCode = "200", description = "Every row with its prediction", content = {
+            @Content(mediaType = "application/x-ndjson", schema = @Schema(type = "string")),
+            @Content(mediaType = "text/csv", schema = @Schema(type = "string"))})
     @ProblemResponses(409)
     ResponseEntity<StreamingResponseBody> results(@PathVariable String id,
             @Parameter(description = "jsonl (default) or csv") @RequestParam(defaultValue = "jsonl") String format) {

@@ -25,6 +25,9 @@ import dev.attune.modeling.LongText;
  *     not fit the model's labels
  * @param error why it failed, once FAILED
  * @param attempts how many times a worker started it (a resumed run continues after the rows already scored)
+ * @param createdAt when it was submitted
+ * @param startedAt when its last attempt started
+ * @param finishedAt when it ended
  */
 record PredictionJobResponse(String id, JobStatus status, String datasetId, String modelId, String deployment,
         LongText longText, Integer rows, long rowsDone, Double textsPerSecond,

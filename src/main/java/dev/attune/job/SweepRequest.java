@@ -6,8 +6,6 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import io.swagger.v3.oas.annotations.media.Schema;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import dev.attune.modeling.EnumNames;
 import dev.attune.training.TrainingOptions.MetricForBest;
@@ -29,8 +27,8 @@ import dev.attune.training.TrainingOptions.MetricForBest;
 record SweepRequest(
         @Schema(example = "lr and batch") String name,
         @Schema(example = "{\"datasetId\": \"3f2b8c1e-5d7a-4e9b-8c2d-1a2b3c4d5e6f\", \"baseModel\": \"/srv/checkpoints/all-MiniLM-L6-v2\", \"epochs\": 2}")
-        ObjectNode base,
-        @Schema(example = "{\"learningRate\": [1e-5, 3e-5, 1e-4], \"batchSize\": [16, 32]}") Map<String, List<JsonNode>> grid,
+        Map<String, Object> base,
+        @Schema(example = "{\"learningRate\": [1e-5, 3e-5, 1e-4], \"batchSize\": [16, 32]}") Map<String, List<Object>> grid,
         @Schema(example = "{\"learningRate\": {\"min\": 1e-5, \"max\": 3e-4, \"log\": true}}") Map<String, Range> random,
         @Schema(example = "8") Integer trials,
         @Schema(example = "accuracy") MetricForBest metric,
@@ -46,7 +44,7 @@ record SweepRequest(
      * @param max the highest number
      * @param log draw uniformly on a log scale (min > 0), as learning rates want
      */
-    record Range(@Schema(example = "[16, 32]") List<JsonNode> values, @Schema(example = "1e-5") Double min,
+    record Range(@Schema(example = "[16, 32]") List<Object> values, @Schema(example = "1e-5") Double min,
             @Schema(example = "3e-4") Double max, @Schema(example = "true") Boolean log) {
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Random;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 import dev.attune.training.TrainingOptions;
@@ -17,6 +18,8 @@ import dev.attune.training.TrainingOptions;
 final class SweepSpace {
 
     static final int MAX_TRIALS = 64;
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** The options a sweep may vary: every training option. */
     static final List<String> OPTIONS = Arrays.stream(TrainingOptions.class.getRecordComponents())
@@ -41,9 +44,9 @@ final class SweepSpace {
         return grid ? grid(request.grid(), problems) : random(request, problems);
     }
 
-    private static List<Map<String, JsonNode>> grid(Map<String, List<JsonNode>> grid, List<String> problems) {
+    private static List<Map<String, JsonNode>> grid(Map<String, List<Object>> grid, List<String> problems) {
         long size = 1;
-        for (Map.Entry<String, List<JsonNode>> option : grid.entrySet()) {
+        for (Map.Entry<String, List<Object>> option : grid.entrySet()) {
             if (option.getValue() == null || option.getValue().isEmpty()) {
                 problems.add("grid." + option.getKey() + ": give at least one value");
                 return List.of();
@@ -55,12 +58,12 @@ final class SweepSpace {
             return List.of();
         }
         List<Map<String, JsonNode>> trials = new ArrayList<>(List.of(new LinkedHashMap<>()));
-        for (Map.Entry<String, List<JsonNode>> option : grid.entrySet()) {
+        for (Map.Entry<String, List<Object>> option : grid.entrySet()) {
             List<Map<String, JsonNode>> next = new ArrayList<>();
             for (Map<String, JsonNode> trial : trials) {
-                for (JsonNode value : option.getValue()) {
+                for (Object value : option.getValue()) {
                     Map<String, JsonNode> extended = new LinkedHashMap<>(trial);
-                    extended.put(option.getKey(), value);
+                    extended.put(option.getKey(), JSON.valueToTree(value));
                     next.add(extended);
                 }
             }
@@ -106,7 +109,7 @@ final class SweepSpace {
     /** One draw: a listed value, or a number (whole for an integer option such as batchSize). */
     private static JsonNode draw(String option, SweepRequest.Range range, Random draws) {
         if (range.values() != null) {
-            return range.values().get(draws.nextInt(range.values().size()));
+            return JSON.valueToTree(range.values().get(draws.nextInt(range.values().size())));
         }
         double u = draws.nextDouble();
         double value = Boolean.TRUE.equals(range.log())

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class JobStatusTest {
 
     private static final Set<String> LEGAL = Set.of("QUEUED>RUNNING", "QUEUED>CANCELLED", "RUNNING>SUCCEEDED",
-            "RUNNING>FAILED", "RUNNING>CANCELLED", "RUNNING>QUEUED");
+            "RUNNING>FAILED", "RUNNING>CANCELLED", "RUNNING>STOPPED", "RUNNING>QUEUED");
 
     @Test
     void everyPairIsLegalExactlyWhenTheTableSaysSo() {
@@ -28,8 +28,8 @@ class JobStatusTest {
     }
 
     @Test
-    void onlySucceededFailedAndCancelledAreFinal() {
+    void onlySucceededFailedCancelledAndStoppedAreFinal() {
         assertThat(Set.of(JobStatus.values()).stream().filter(JobStatus::isFinal))
-                .containsExactlyInAnyOrder(JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED);
+                .containsExactlyInAnyOrder(JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED, JobStatus.STOPPED);
     }
 }

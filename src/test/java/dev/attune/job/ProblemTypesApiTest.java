@@ -103,8 +103,16 @@ class ProblemTypesApiTest {
         assertThat(http.get(JOBS + "/" + id(job) + "/log").body()).contains("pos_weight {anger=");
 
         String modelId = done.get("modelId").stringValue();
-        assertThat(http.get("/api/v1/models/" + modelId).json().get("problemType").stringValue())
-                .isEqualTo("multi_label_classification");
+        JsonNode modelResource = http.get("/api/v1/models/" + modelId).json();
+        assertThat(modelResource.get("problemType").stringValue()).isEqualTo("multi_label_classification");
+        // served probabilities are calibrated per label: the tuned thresholds move to that scale, decisions stay
+        JsonNode temperatures = modelResource.get("calibration").get("temperatures");
+        assertThat(temperatures).hasSize(3);
+        List<Double> servedThresholds = new ArrayList<>();
+        for (int c = 0; c < 3; c++) {
+            double t = thresholds.get(c);
+            servedThresholds.add(1 / (1 + Math.exp(-Math.log(t / (1 - t)) / temperatures.get(c).doubleValue())));
+        }
         JsonNode predictions = http.postJson("/api/v1/models/" + modelId + "/predict",
                 "{\"texts\": [\"a wonderful film\", \"the worst story wow\"]}").json().get("predictions");
         JsonNode mixed = predictions.get(1);
@@ -112,7 +120,7 @@ class ProblemTypesApiTest {
         List<String> expected = new ArrayList<>();
         List<String> labels = List.of("anger", "joy", "surprise");
         for (int c = 0; c < 3; c++) {
-            if (mixed.get("probabilities").get(labels.get(c)).doubleValue() >= thresholds.get(c)) {
+            if (mixed.get("probabilities").get(labels.get(c)).doubleValue() >= servedThresholds.get(c)) {
                 expected.add(labels.get(c));
             }
         }
@@ -122,7 +130,8 @@ class ProblemTypesApiTest {
         JsonNode config = JsonMapper.builder().build().readTree(Files.readString(export.resolve("config.json")));
         assertThat(config.get("problem_type").stringValue()).isEqualTo("multi_label_classification");
         assertThat(config.get("num_labels").intValue()).isEqualTo(3);
-        assertThat(config.get("label_thresholds").get("joy").doubleValue()).isEqualTo(thresholds.get(1));
+        assertThat(config.get("label_thresholds").get("joy").doubleValue()).isEqualTo(servedThresholds.get(1), within(1e-9));
+        assertThat(config.get("calibration").get("temperatures")).hasSize(3);
         assertReloadedExportGivesTheServedOutputs(export, predictions, List.of("a wonderful film", "the worst story wow"));
         writeTransformersCheck(export, "multi_label_classification", List.of(
                 new Example("a wonderful film", new int[] {1}, Float.NaN),
