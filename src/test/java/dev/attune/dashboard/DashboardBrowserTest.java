@@ -174,6 +174,32 @@ class DashboardBrowserTest {
         assertThat(http.get("/api/v1/deployments/web").json().get("history")).hasSize(4);
     }
 
+    /** Sweeps: the jobs tab lists a sweep; clicked, it shows its trials and a plot per varied option. */
+    @Test
+    void aSweepShowsItsTrialsAndPlotsInTheBrowser() throws IOException {
+        dev.attune.support.Http http = new dev.attune.support.Http(port);
+        String dataset = http.upload("/api/v1/datasets", "sweep.csv", TrainingData.csv(40, 5).getBytes(StandardCharsets.UTF_8),
+                java.util.Map.of()).json().get("id").stringValue();
+        String sweep = http.postJson("/api/v1/sweeps", """
+                {"name": "browser sweep", "base": {"datasetId": "%s", "baseModel": "%s", "epochs": 1, "maxLength": 16},
+                 "grid": {"learningRate": [0.003, 0.0001]}}""".formatted(dataset, Golden.dir("tiny-bert")))
+                .json().get("id").stringValue();
+        browser.get("http://localhost:" + port + "/");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        wait.ignoring(StaleElementReferenceException.class);
+        tab("jobs");
+        wait.until(d -> { // the table re-renders every few seconds: find and click in one go
+            d.findElement(By.cssSelector("#sweeps-table tr[data-sweep='" + sweep + "']")).click();
+            return true;
+        });
+        wait.until(d -> d.findElements(By.cssSelector("#trials-table tbody tr")).size() == 2);
+        wait.until(d -> d.findElement(By.id("sweep-name")).getText().contains("SUCCEEDED"));
+        wait.until(d -> !d.findElements(By.cssSelector("#sweep-plots svg.scatter circle")).isEmpty());
+        screenshot("sweep");
+        // the other tests here count the data sets they see: this one leaves none behind
+        assertThat(http.delete("/api/v1/datasets/" + dataset).status()).isEqualTo(204);
+    }
+
     private static void fillCss(String css, String value) {
         WebElement input = browser.findElement(By.cssSelector(css));
         input.clear();
