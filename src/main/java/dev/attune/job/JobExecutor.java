@@ -119,6 +119,15 @@ class JobExecutor implements SmartLifecycle {
         return running;
     }
 
+    /** A job was queued by something that cannot call {@link #wake} directly (a sweep queueing its next trial). */
+    record JobQueuedEvent(String jobId) {
+    }
+
+    @org.springframework.context.event.EventListener(JobQueuedEvent.class)
+    void queued() {
+        wake();
+    }
+
     /** A job was queued on this node: its idle workers look at once (other nodes' within the poll interval). */
     void wake() {
         synchronized (signal) {

@@ -71,6 +71,10 @@ class SweepController {
     private SweepResponse response(SweepRepository.SweepRow sweep) {
         JsonNode spec = mapper.readTree(sweep.spec());
         List<SweepResponse.Trial> trials = repository.trials(sweep.id()).stream().map(trial -> {
+            if (trial.jobId() == null) { // waiting for a place (maxParallel)
+                return new SweepResponse.Trial(trial.trial(), null, asMap(mapper.readTree(trial.options())), null, null,
+                        0, null);
+            }
             Job job = jobs.findById(trial.jobId()).orElse(null);
             return new SweepResponse.Trial(trial.trial(), trial.jobId(), asMap(mapper.readTree(trial.options())),
                     job == null ? null : job.status(), repository.bestScore(sweep.id(), trial.jobId()),

@@ -6,6 +6,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -31,7 +32,7 @@ class SweepRepository {
             Instant createdAt, Instant finishedAt) {
     }
 
-    /** A trial: its index, its job, the option values it tries (JSON). */
+    /** A trial: its index, its job (null while it waits for maxParallel), the option values it tries (JSON). */
     record TrialRow(int trial, String jobId, String options) {
     }
 
@@ -43,6 +44,24 @@ class SweepRepository {
     void insertTrial(String sweepId, int trial, String jobId, String options) {
         jdbc.sql("INSERT INTO sweep_trial (sweep_id, trial, job_id, options) VALUES (?, ?, ?, ?)")
                 .params(sweepId, trial, jobId, options).update();
+    }
+
+    /** A trial that waits for a free place (maxParallel): its configuration, as JSON, queued later. */
+    void insertPending(String sweepId, int trial, String options, String config) {
+        jdbc.sql("INSERT INTO sweep_trial (sweep_id, trial, options, config) VALUES (?, ?, ?, ?)")
+                .params(sweepId, trial, options, config).update();
+    }
+
+    /** The waiting trials, first to queue first: (trial, configuration JSON). */
+    List<Map.Entry<Integer, String>> pending(String sweepId) {
+        return jdbc.sql("SELECT trial, config FROM sweep_trial WHERE sweep_id = ? AND job_id IS NULL ORDER BY trial")
+                .param(sweepId).query((rs, n) -> Map.entry(rs.getInt("trial"), rs.getString("config"))).list();
+    }
+
+    /** Takes a waiting trial for this job id; false when another node took it first. */
+    boolean claimPending(String sweepId, int trial, String jobId) {
+        return jdbc.sql("UPDATE sweep_trial SET job_id = ? WHERE sweep_id = ? AND trial = ? AND job_id IS NULL")
+                .params(jobId, sweepId, trial).update() == 1;
     }
 
     Optional<SweepRow> find(String id) {

@@ -23,6 +23,7 @@ import dev.attune.training.TrainingOptions.MetricForBest;
  *     the better half of those that reached that evaluation stops)
  * @param deploy a deployment to point at the best trial's model when the sweep ends (created if absent)
  * @param seed seeds the random draws, default 42
+ * @param maxParallel at most this many trials queued or running at once (1 to 64); default all at once
  */
 record SweepRequest(
         @Schema(example = "lr and batch") String name,
@@ -34,7 +35,8 @@ record SweepRequest(
         @Schema(example = "accuracy") MetricForBest metric,
         @Schema(example = "successive_halving") Scheduler scheduler,
         @Schema(example = "default") String deploy,
-        @Schema(example = "42") Long seed) {
+        @Schema(example = "42") Long seed,
+        @Schema(example = "2") Integer maxParallel) {
 
     /**
      * What a random trial draws an option from.

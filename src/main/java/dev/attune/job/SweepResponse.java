@@ -27,9 +27,9 @@ record SweepResponse(String id, String name, String status, String metric, Strin
      * One trial.
      *
      * @param trial its number, from 1
-     * @param jobId its job (GET /api/v1/jobs/{jobId} for everything else)
+     * @param jobId its job (GET /api/v1/jobs/{jobId} for everything else); null while it waits for maxParallel
      * @param options the option values it tries
-     * @param status its job's status (STOPPED: successive halving stopped it; its metrics are kept)
+     * @param status its job's status (STOPPED: successive halving stopped it; its metrics are kept); null while it waits
      * @param bestScore its best score in the sweep's metric, higher is better (loss negated); null before its first evaluation
      * @param evaluations how many evaluations it reached
      * @param modelId its model, once SUCCEEDED

@@ -70,6 +70,9 @@ class SweepService {
         if (metric != null && !configs.isEmpty() && !metric.appliesTo(configs.get(0).options().problemType())) {
             problems.add("metric: " + metric.id() + " does not apply to " + configs.get(0).options().problemType().id());
         }
+        if (request.maxParallel() != null && (request.maxParallel() < 1 || request.maxParallel() > SweepSpace.MAX_TRIALS)) {
+            problems.add("maxParallel: 1 to " + SweepSpace.MAX_TRIALS + ", was " + request.maxParallel());
+        }
         if (!problems.isEmpty()) {
             throw new InvalidInput("Invalid sweep", "The sweep cannot run: " + String.join("; ", problems)
                     + ". Correct these and submit again.").with("errors", problems);
@@ -82,9 +85,15 @@ class SweepService {
         spec.put("scheduler", request.scheduler() == null ? "none" : request.scheduler().id());
         sweeps.insert(id, name.length() > 200 ? name.substring(0, 200) : name, mapper.writeValueAsString(spec),
                 Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        int atOnce = request.maxParallel() == null ? configs.size() : request.maxParallel();
         for (int i = 0; i < configs.size(); i++) {
-            Job job = jobs.enqueue(configs.get(i).named(name + " · trial " + (i + 1)), id);
-            sweeps.insertTrial(id, i + 1, job.id(), mapper.writeValueAsString(space.get(i)));
+            JobConfig config = configs.get(i).named(name + " · trial " + (i + 1));
+            if (i < atOnce) {
+                Job job = jobs.enqueue(config, id);
+                sweeps.insertTrial(id, i + 1, job.id(), mapper.writeValueAsString(space.get(i)));
+            } else { // queued by SweepTrials as earlier trials end
+                sweeps.insertPending(id, i + 1, mapper.writeValueAsString(space.get(i)), mapper.writeValueAsString(config));
+            }
         }
         return sweeps.find(id).orElseThrow();
     }
@@ -112,7 +121,8 @@ class SweepService {
                 // already ended
             }
         }
-        List<Job> all = sweeps.trials(id).stream().map(t -> jobs.get(t.jobId())).toList();
+        List<Job> all = sweeps.trials(id).stream().filter(t -> t.jobId() != null).map(t -> jobs.get(t.jobId()))
+                .toList(); // a trial still waiting for maxParallel never starts now
         if ("RUNNING".equals(sweep.status())) {
             trials.finish(sweep, all, "CANCELLED");
         }

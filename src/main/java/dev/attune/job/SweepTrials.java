@@ -1,13 +1,18 @@
 package dev.attune.job;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import dev.attune.deployment.DeploymentService;
 import dev.attune.training.TrainingOptions.MetricForBest;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -31,8 +36,11 @@ class SweepTrials {
     private final JobRepository jobs;
     private final DeploymentService deployments;
     private final ObjectMapper mapper;
+    private final ApplicationEventPublisher events;
 
-    SweepTrials(SweepRepository sweeps, JobRepository jobs, DeploymentService deployments, ObjectMapper mapper) {
+    SweepTrials(SweepRepository sweeps, JobRepository jobs, DeploymentService deployments, ObjectMapper mapper,
+            ApplicationEventPublisher events) {
+        this.events = events;
         this.sweeps = sweeps;
         this.jobs = jobs;
         this.deployments = deployments;
@@ -67,17 +75,44 @@ class SweepTrials {
         };
     }
 
-    /** A trial ended: when it was the last, the sweep ends. */
+    /** A trial ended: the next waiting trials are queued (maxParallel); when it was the last, the sweep ends. */
     void trialEnded(String sweepId) {
         SweepRepository.SweepRow sweep = sweeps.find(sweepId).orElse(null);
         if (sweep == null || !"RUNNING".equals(sweep.status())) {
             return;
         }
-        List<Job> trials = sweeps.trials(sweepId).stream().flatMap(t -> jobs.findById(t.jobId()).stream()).toList();
+        queueWaiting(sweep);
+        List<SweepRepository.TrialRow> rows = sweeps.trials(sweepId);
+        if (rows.stream().anyMatch(t -> t.jobId() == null)) {
+            return;
+        }
+        List<Job> trials = rows.stream().flatMap(t -> jobs.findById(t.jobId()).stream()).toList();
         if (trials.stream().anyMatch(job -> !job.status().isFinal())) {
             return;
         }
         finish(sweep, trials, null);
+    }
+
+    /** Queues waiting trials while fewer than maxParallel are queued or running (each claimed once, cluster-wide). */
+    private void queueWaiting(SweepRepository.SweepRow sweep) {
+        JsonNode limit = mapper.readTree(sweep.spec()).get("maxParallel");
+        if (limit == null || limit.isNull()) {
+            return;
+        }
+        long active = sweeps.trials(sweep.id()).stream().filter(t -> t.jobId() != null)
+                .flatMap(t -> jobs.findById(t.jobId()).stream()).filter(job -> !job.status().isFinal()).count();
+        for (Map.Entry<Integer, String> waiting : sweeps.pending(sweep.id())) {
+            if (active >= limit.asInt()) {
+                return;
+            }
+            String jobId = UUID.randomUUID().toString();
+            if (sweeps.claimPending(sweep.id(), waiting.getKey(), jobId)) {
+                jobs.insert(Job.submitted(jobId, mapper.readValue(waiting.getValue(), JobConfig.class),
+                        Instant.now().truncatedTo(ChronoUnit.MILLIS), null, sweep.id()));
+                events.publishEvent(new JobExecutor.JobQueuedEvent(jobId));
+                active++;
+            }
+        }
     }
 
     /** Ends the sweep with its best succeeded trial; {@code status} null: SUCCEEDED, or FAILED when none succeeded. */

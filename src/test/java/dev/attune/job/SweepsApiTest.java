@@ -102,6 +102,23 @@ class SweepsApiTest {
     }
 
     @Test
+    void maxParallelQueuesTheNextTrialAsOneEnds() {
+        Http.Response created = http.postJson("/api/v1/sweeps", """
+                {"base": %s, "grid": {"learningRate": [0.003, 0.01, 0.001]}, "maxParallel": 1}""".formatted(base(1)));
+        assertThat(created.status()).as(created.body()).isEqualTo(202);
+        JsonNode trials = created.json().get("trials");
+        assertThat(trials.get(0).get("jobId").isNull()).as("the first is queued").isFalse();
+        assertThat(trials.get(1).get("jobId").isNull()).as("the others wait").isTrue();
+        assertThat(trials.get(2).get("jobId").isNull()).isTrue();
+        JsonNode sweep = awaitEnd(created.json().get("id").stringValue());
+        assertThat(sweep.get("status").stringValue()).as(sweep.toString()).isEqualTo("SUCCEEDED");
+        sweep.get("trials").forEach(t -> assertThat(t.get("status").stringValue()).isEqualTo("SUCCEEDED"));
+        assertThat(http.postJson("/api/v1/sweeps", """
+                {"base": %s, "grid": {"learningRate": [0.003]}, "maxParallel": 0}""".formatted(base(1))).json()
+                .get("errors").toString()).contains("maxParallel: 1 to 64, was 0");
+    }
+
+    @Test
     void cancellingASweepEndsEveryTrial() {
         Http.Response created = http.postJson("/api/v1/sweeps", """
                 {"base": %s, "random": {"learningRate": {"min": 1e-4, "max": 1e-2, "log": true}}, "trials": 3}"""
