@@ -114,17 +114,21 @@ class SweepService {
     /** Cancels every trial not yet ended; the sweep ends CANCELLED with the best trial that had succeeded. */
     SweepRepository.SweepRow cancel(String id) {
         SweepRepository.SweepRow sweep = get(id);
+        if ("RUNNING".equals(sweep.status())) {
+            // ended first, so that a trial ending while it is cancelled cannot end the sweep another way
+            List<Job> all = sweeps.trials(id).stream().filter(t -> t.jobId() != null).map(t -> jobs.get(t.jobId()))
+                    .toList(); // a trial still waiting for maxParallel never starts now
+            trials.finish(sweep, all, "CANCELLED");
+        }
         for (SweepRepository.TrialRow trial : sweeps.trials(id)) {
+            if (trial.jobId() == null) {
+                continue;
+            }
             try {
                 jobs.cancel(trial.jobId());
             } catch (AttuneException e) {
                 // already ended
             }
-        }
-        List<Job> all = sweeps.trials(id).stream().filter(t -> t.jobId() != null).map(t -> jobs.get(t.jobId()))
-                .toList(); // a trial still waiting for maxParallel never starts now
-        if ("RUNNING".equals(sweep.status())) {
-            trials.finish(sweep, all, "CANCELLED");
         }
         return sweeps.find(id).orElseThrow();
     }
