@@ -123,7 +123,7 @@ public record CheckpointDir(Path path) {
         });
     }
 
-    static JsonNode readJson(Path file) {
+    public static JsonNode readJson(Path file) {
         try {
             return JSON.readTree(Files.readString(file));
         } catch (IOException | JacksonException e) {

@@ -37,7 +37,7 @@ record JobConfig(String datasetId, ModelReference baseModel, String validationDa
                     stored.problemType() == null ? ProblemType.SINGLE_LABEL_CLASSIFICATION : stored.problemType(),
                     stored.classWeights(), stored.thresholds(), stored.attention(), stored.precision(),
                     stored.groupByLength() == null ? Boolean.TRUE : stored.groupByLength(), stored.longText(),
-                    stored.windowStride());
+                    stored.windowStride(), stored.lora());
         }
         options = options.withDefaults(options.problemType(), options.maxLength());
     }

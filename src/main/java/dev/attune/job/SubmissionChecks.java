@@ -20,6 +20,7 @@ import dev.attune.errors.InvalidInput;
 import dev.attune.errors.NotFound;
 import dev.attune.model.ModelService;
 import dev.attune.modeling.Architectures;
+import dev.attune.modeling.LoraFiles;
 import dev.attune.modeling.ModelConfig;
 import dev.attune.modeling.ProblemType;
 import dev.attune.modeling.TextEncoder;
@@ -68,11 +69,15 @@ class SubmissionChecks {
         if (type != null) {
             checkProblemType(problems, roles, options, type);
         }
-        Integer tokenizerMaxLength = null;
+        if (asked.lora() != null && options.strategy() != TrainingOptions.Strategy.LORA) {
+            problems.add("lora: applies to strategy lora only (strategy is " + options.strategy().id()
+                    + "); leave it out or set strategy lora");
+        }
+        BaseFacts base = new BaseFacts(null, null);
         if (request.baseModel() == null) {
             problems.add("baseModel: required (a registered model id, a path under the import roots, or a Hub id)");
         } else {
-            tokenizerMaxLength = checkBaseModel(problems, request.baseModel(), options);
+            base = checkBaseModel(problems, request.baseModel(), options);
         }
         if (!problems.isEmpty()) {
             String listed = String.join("; ", problems);
@@ -83,24 +88,34 @@ class SubmissionChecks {
                 : "fine-tuned " + models.displayName(request.baseModel()) + " on " + train.name();
         return new JobConfig(request.datasetId(), request.baseModel(), blankToNull(request.validationDatasetId()),
                 blankToNull(request.testDatasetId()), name.length() > 255 ? name.substring(0, 255) : name, request.priority() == null ? 0 : request.priority(),
-                asked.withDefaults(type, tokenizerMaxLength), null);
+                asked.withDefaults(type, base.tokenizerMaxLength()).withLoraTargets(base.modelType()), null);
+    }
+
+    /** What the base model's files say: its tokenizer's maxLength (null for a Hub model) and its model_type. */
+    private record BaseFacts(Integer tokenizerMaxLength, String modelType) {
     }
 
     /**
      * Checks the base model as cheaply as it can be had (a local checkpoint against its weights' headers and
      * its tokenizer; for a Hub id only config.json is fetched, the job downloads the weights).
      *
-     * @return the tokenizer's default maximum length; null for a Hub model (the run reads it)
+     * @return the tokenizer's default maximum length (null for a Hub model: the run reads it) and the model type
      */
-    private Integer checkBaseModel(List<String> problems, ModelReference base, TrainingOptions options) {
+    private BaseFacts checkBaseModel(List<String> problems, ModelReference base, TrainingOptions options) {
         try {
             Path local = models.localCheckpointOf(base);
             ModelConfig config;
             Integer tokenizerMaxLength = null;
+            if (local != null && LoraFiles.isAdapter(local)) {
+                problems.add("baseModel: model " + base.text() + " is a LoRA adapter; fine-tune from its base model, or "
+                        + "import its merged download (format=checkpoint) and fine-tune from that");
+                return new BaseFacts(null, null);
+            }
             if (local == null) {
                 config = ModelConfig.parse(models.hubConfig((ModelReference.HubRepo) base));
             } else {
                 CheckpointDir checkpoint = CheckpointDir.open(local);
+                checkLoraTargets(problems, options, checkpoint);
                 config = ModelConfig.of(checkpoint);
                 // a broken tokenizer.json is refused now, as an import refuses it, not when the job runs
                 try (TextEncoder encoder = new TextEncoder(checkpoint, Architectures.maxTokens(config),
@@ -116,7 +131,7 @@ class SubmissionChecks {
             if (options.lastLayers() != null && options.lastLayers() > config.numLayers()) {
                 problems.add("lastLayers: the model has only " + config.numLayers() + " layers");
             }
-            return tokenizerMaxLength;
+            return new BaseFacts(tokenizerMaxLength, config.modelType());
         } catch (AttuneException | CheckpointException e) {
             problems.add("baseModel: " + e.getMessage());
         } catch (HubException e) {
@@ -125,7 +140,25 @@ class SubmissionChecks {
             }
             problems.add("baseModel: " + e.getMessage());
         }
-        return null;
+        return new BaseFacts(null, null);
+    }
+
+    /** LoRA target modules asked for must name linear layers of the base (by their weights' names and shapes). */
+    private static void checkLoraTargets(List<String> problems, TrainingOptions options, CheckpointDir checkpoint) {
+        if (options.lora() == null || options.lora().targetModules() == null) {
+            return;
+        }
+        List<String> linear = new ArrayList<>();
+        checkpoint.tensorShapes().forEach((name, shape) -> {
+            if (name.endsWith(".weight") && shape.length == 2 && !name.contains("embeddings")) {
+                linear.add(name.substring(0, name.length() - ".weight".length()));
+            }
+        });
+        if (linear.stream().noneMatch(options.lora()::targets)) {
+            List<String> ends = linear.stream().map(m -> m.substring(m.lastIndexOf('.') + 1)).distinct().sorted().toList();
+            problems.add("lora.targetModules: " + options.lora().targetModules() + " match no linear layer of this "
+                    + "model; its linear layers are named " + ends + " (or longer ends, such as attention.output.dense)");
+        }
     }
 
     /** Whether the data sets, metricForBest, classWeights and thresholds fit the problem type. */

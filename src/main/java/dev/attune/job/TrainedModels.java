@@ -8,9 +8,11 @@ import dev.attune.model.ModelMetrics;
 import dev.attune.model.ModelService;
 import dev.attune.model.Origin;
 import dev.attune.model.RegisteredModel;
+import dev.attune.model.Training;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.training.EvaluationPoint;
 import dev.attune.training.FineTuneOutcome;
+import dev.attune.training.TrainableParameters;
 import dev.attune.training.TrainingOptions;
 
 import org.springframework.stereotype.Component;
@@ -38,8 +40,11 @@ class TrainedModels {
                 best.useThresholds(outcome.calibration().thresholdsAfter(best.thresholds()));
                 best.useCalibration(outcome.calibration());
             }
+            long trainable = TrainableParameters.count(best, config.options());
+            Training training = best.adapter() != null ? models.adapterBase(config.baseModel(), trainable)
+                    : new Training(config.options().strategy().id(), trainable, null, null, null);
             return models.register(best, name, config.baseModel().text(), Origin.JOB, jobId,
-                    metricsOf(outcome, config.options()), outcome.textPairs());
+                    metricsOf(outcome, config.options()), outcome.textPairs(), training);
         }
     }
 

@@ -17,6 +17,8 @@ import jakarta.validation.constraints.Size;
  * @param textPair true for a sentence-pair classifier (an NLI or paraphrase cross-encoder): /predict then takes
  *     each text's pair; default: as the checkpoint's config.json says (attune_text_pair, which attune's
  *     downloads of a pair model carry), else false
+ * @param baseModel for a PEFT LoRA adapter: the base it runs over (a registered model id, a path under the import
+ *     roots or a Hub id); default its adapter_config.json's base_model_name_or_path
  */
 record ImportModelRequest(
         @Schema(example = "distilbert/distilbert-base-uncased-finetuned-sst-2-english") @NotBlank @Size(max = 1024)
@@ -24,5 +26,6 @@ record ImportModelRequest(
         @Schema(example = "sst2") @Size(max = 255) String name,
         @Schema(example = "main") @Size(max = 255) String revision,
         @Schema(example = "int8") ServingPrecision servingPrecision,
-        @Schema(example = "false") Boolean textPair) {
+        @Schema(example = "false") Boolean textPair,
+        @Schema(example = "sentence-transformers/all-MiniLM-L6-v2") @Size(max = 1024) String baseModel) {
 }

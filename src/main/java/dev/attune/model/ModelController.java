@@ -46,13 +46,15 @@ class ModelController {
 
     @Operation(operationId = "importModel", summary = "Import a fine-tuned classifier", description = "source: an absolute path under "
             + "attune.models.import-roots, or a Hub id org/name[@revision] (downloaded into the Hub cache). The "
-            + "checkpoint needs config.json with id2label, model.safetensors and tokenizer.json.")
+            + "checkpoint needs config.json with id2label, model.safetensors and tokenizer.json. A PEFT LoRA adapter "
+            + "directory (adapter_config.json, adapter_model.safetensors with its trained head) is registered over its "
+            + "base: baseModel, else its base_model_name_or_path.")
     @PostMapping(path = "/import", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.CREATED)
     @ProblemResponses({403, 422, 502})
     ResponseEntity<ModelResponse> importModel(@Valid @RequestBody ImportModelRequest request) throws IOException {
         RegisteredModel model = models.importModel(request.source(), request.name(), request.revision(),
-                request.servingPrecision(), request.textPair());
+                request.servingPrecision(), request.textPair(), request.baseModel());
         return ResponseEntity.created(URI.create("/api/v1/models/" + model.id())).body(ModelResponse.of(model));
     }
 
@@ -107,21 +109,33 @@ class ModelController {
                     + "AutoModelForSequenceClassification.from_pretrained on the unzipped directory. format=onnx: model.onnx "
                     + "(opset 17; inputs input_ids, attention_mask and, for BERT, token_type_ids, as optimum names them; "
                     + "dynamic batch and sequence axes; output logits) with config.json and the tokenizer files; "
-                    + "format=onnx-int8: the same graph with the encoder's linear layers dynamically quantized to int8.")
+                    + "format=onnx-int8: the same graph with the encoder's linear layers dynamically quantized to int8. "
+                    + "A LoRA model's checkpoint and ONNX downloads have its adapter merged into the base's weights; "
+                    + "format=peft (LoRA models only): adapter_config.json and adapter_model.safetensors, which PEFT's "
+                    + "PeftModel.from_pretrained loads over the base, with config.json and the tokenizer files.")
     @GetMapping(path = "/{id}/download", produces = "application/zip")
     @ApiResponse(responseCode = "200", description = "A zip of the checkpoint's files.", content = @Content(
             mediaType = "application/zip", schema = @Schema(type = "string", format = "binary")))
     @ProblemResponses(400)
     ResponseEntity<StreamingResponseBody> download(@PathVariable String id,
-            @RequestParam(defaultValue = "checkpoint") String format) {
+            @RequestParam(defaultValue = "checkpoint") String format) throws IOException {
         RegisteredModel model = models.get(id);
         String baseName = model.name().replaceAll("[^A-Za-z0-9._-]+", "-");
         StreamingResponseBody body;
         String fileName;
         switch (format) {
             case "checkpoint" -> {
-                body = out -> models.writeZip(id, out);
+                ModelService.CheckpointZip zip = models.checkpointZip(id);
+                body = zip::writeTo;
                 fileName = baseName + ".zip";
+            }
+            case "peft" -> {
+                if (!model.isAdapter()) {
+                    throw new InvalidInput("Not a LoRA model", "Model '" + id + "' is a plain checkpoint (strategy "
+                            + model.strategy() + "); format=peft is for LoRA models. Ask for format=checkpoint.");
+                }
+                body = out -> models.writePeftZip(id, out);
+                fileName = baseName + "-peft.zip";
             }
             case "onnx", "onnx-int8" -> {
                 byte[] graph = models.exportOnnx(id, format.equals("onnx") ? OnnxExport.Weights.FP32
@@ -130,7 +144,7 @@ class ModelController {
                 fileName = baseName + "-" + format + ".zip";
             }
             default -> throw new InvalidInput("Unknown download format", "format '" + Problems.echo(format)
-                    + "' is not one of checkpoint, onnx, onnx-int8. Ask for one of those (default checkpoint).");
+                    + "' is not one of checkpoint, peft, onnx, onnx-int8. Ask for one of those (default checkpoint).");
         }
         return ResponseEntity.ok()
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(fileName).build().toString())

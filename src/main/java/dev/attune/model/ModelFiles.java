@@ -75,7 +75,8 @@ public class ModelFiles {
             zip.write(extra);
             zip.closeEntry();
             for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                if (!file.getFileName().toString().endsWith(".safetensors")) {
+                String fileName = file.getFileName().toString();
+                if (!fileName.endsWith(".safetensors") && !fileName.startsWith("adapter_") && !fileName.startsWith("attune_adapter")) {
                     zip.putNextEntry(new ZipEntry(file.getFileName().toString()));
                     Files.copy(file, zip);
                     zip.closeEntry();

@@ -34,14 +34,17 @@ class ModelRepository {
         jdbc.sql("""
                 INSERT INTO model (id, name, architecture, labels, source, origin, job_id, metrics, max_length,
                                    parameters, size_bytes, created_at, problem_type, serving_precision, text_pair,
-                                   calibration)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                   calibration, strategy, trainable_parameters, adapter, base_model_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(model.id(), model.name(), model.architecture(), mapper.writeValueAsString(model.labels()),
                         model.source(), model.origin().name(), model.jobId(),
                         model.metrics() == null ? null : mapper.writeValueAsString(model.metrics()), model.maxLength(),
                         model.parameters(), model.sizeBytes(), Timestamp.from(model.createdAt()), model.problemType().id(),
                         model.servingPrecision() == null ? null : model.servingPrecision().id(), model.textPair(),
-                        model.calibration() == null ? null : mapper.writeValueAsString(model.calibration()))
+                        model.calibration() == null ? null : mapper.writeValueAsString(model.calibration()),
+                        model.strategy(), model.trainableParameters(),
+                        model.adapter() == null ? null : mapper.writeValueAsString(model.adapter()),
+                        model.adapter() == null ? null : model.adapter().baseModelId())
                 .update();
     }
 
@@ -72,6 +75,12 @@ class ModelRepository {
     Optional<String> promotedId() {
         return jdbc.sql("SELECT id FROM model WHERE promoted_at IS NOT NULL ORDER BY promoted_at DESC LIMIT 1")
                 .query(String.class).optional();
+    }
+
+    /** The LoRA models registered over this model as their base. */
+    List<String> adaptersOver(String baseId) {
+        return jdbc.sql("SELECT id FROM model WHERE base_model_id = ? ORDER BY created_at").param(baseId)
+                .query(String.class).list();
     }
 
     List<String> allIds() {
@@ -124,6 +133,8 @@ class ModelRepository {
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 rs.getString("serving_precision") == null ? null : ServingPrecision.of(rs.getString("serving_precision")),
                 rs.getBoolean("text_pair"),
-                rs.getString("calibration") == null ? null : mapper.readValue(rs.getString("calibration"), Calibration.class));
+                rs.getString("calibration") == null ? null : mapper.readValue(rs.getString("calibration"), Calibration.class),
+                rs.getString("strategy"), (Long) rs.getObject("trainable_parameters", Long.class),
+                rs.getString("adapter") == null ? null : mapper.readValue(rs.getString("adapter"), AdapterInfo.class));
     }
 }

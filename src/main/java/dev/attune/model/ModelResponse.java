@@ -29,15 +29,20 @@ import dev.attune.modeling.ServingPrecision;
  * @param textPair whether it classifies sentence pairs: /predict then takes "textPair" (or "pairs")
  * @param calibration the temperature scaling its served probabilities get, fitted on its job's validation rows,
  *     with the expected calibration error there before and after; null: served as the logits give them
+ * @param strategy how its job trained it: full, last_layers, head or lora; null for an import of a checkpoint
+ * @param trainableParameters the weights its training updated (lora: the adapter's pairs and the head); null for
+ *     imports of plain checkpoints
+ * @param adapter a LoRA model's adapter (rank, alpha, targets, base, adapterBytes); null for a plain model
  */
 record ModelResponse(String id, String name, String architecture, ProblemType problemType, List<String> labels,
         String source, Origin origin,
         String jobId, ModelMetrics metrics, int maxLength, long parameters, long sizeBytes, Instant createdAt,
-        ServingPrecision servingPrecision, boolean textPair, Calibration calibration) {
+        ServingPrecision servingPrecision, boolean textPair, Calibration calibration, String strategy,
+        Long trainableParameters, AdapterInfo adapter) {
 
     static ModelResponse of(RegisteredModel m) {
         return new ModelResponse(m.id(), m.name(), m.architecture(), m.problemType(), m.labels(), m.source(), m.origin(), m.jobId(),
                 m.metrics(), m.maxLength(), m.parameters(), m.sizeBytes(), m.createdAt(), m.servingPrecision(),
-                m.textPair(), m.calibration());
+                m.textPair(), m.calibration(), m.strategy(), m.trainableParameters(), m.adapter());
     }
 }

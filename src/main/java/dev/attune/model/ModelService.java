@@ -13,6 +13,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import dev.attune.files.FileTrees;
 import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.LoraFiles;
 import dev.attune.modeling.ServingPrecision;
 import dev.attune.modeling.onnx.OnnxExport;
 import dev.attune.errors.Conflict;
@@ -41,9 +42,11 @@ public class ModelService {
     private final ApplicationEventPublisher events;
     private final ModelUsers users;
     private final ModelDeployments deployments;
+    private final AdapterModels adapters;
 
     ModelService(ModelSources sources, ModelFiles files, ModelRepository repository, ApplicationEventPublisher events,
-            ModelUsers users, ModelDeployments deployments) {
+            ModelUsers users, ModelDeployments deployments, AdapterModels adapters) {
+        this.adapters = adapters;
         this.users = users;
         this.deployments = deployments;
         this.sources = sources;
@@ -52,10 +55,16 @@ public class ModelService {
         this.events = events;
     }
 
-    /** Imports an already fine-tuned classifier: loaded once to prove it works, then stored as F32 safetensors. */
+    /**
+     * Imports an already fine-tuned classifier: loaded once to prove it works, then stored as F32 safetensors. A
+     * PEFT LoRA adapter directory is registered over its base (baseModel, else its base_model_name_or_path).
+     */
     RegisteredModel importModel(String source, String name, String revision, ServingPrecision servingPrecision,
-            Boolean textPair) throws IOException {
+            Boolean textPair, String baseModel) throws IOException {
         ModelSources.Resolved resolved = sources.resolve(source, revision);
+        if (LoraFiles.isAdapter(resolved.dir())) {
+            return importAdapter(resolved, name, servingPrecision, textPair, baseModel);
+        }
         try (ClassifierModel model = ClassifierModel.load(resolved.dir(), Device.cpu())) {
             if (!model.config().hasLabels() || !model.loadReport().initialised().isEmpty()) {
                 throw new InvalidInput("Not a fine-tuned classifier", "The checkpoint at " + source
@@ -66,31 +75,66 @@ public class ModelService {
             String displayName = name != null && !name.isBlank() ? name.trim() : resolved.dir().getFileName().toString();
             // not said: as its config.json says (an attune download of a pair model says so)
             return register(model, displayName, resolved.description(), Origin.IMPORT, null, null, servingPrecision,
-                    textPair != null ? textPair : TextPairMarker.read(model.config()));
+                    textPair != null ? textPair : TextPairMarker.read(model.config()), Training.UNKNOWN);
         }
+    }
+
+    private RegisteredModel importAdapter(ModelSources.Resolved resolved, String name,
+            ServingPrecision servingPrecision, Boolean textPair, String baseModel) throws IOException {
+        Path temp = files.newTempDir();
+        try {
+            Training training = adapters.prepareImport(resolved.dir(), baseModel, temp);
+            try (ClassifierModel model = ClassifierModel.load(temp, Device.cpu())) {
+                String displayName = name != null && !name.isBlank() ? name.trim()
+                        : resolved.dir().getFileName().toString();
+                return register(model, displayName, resolved.description(), Origin.IMPORT, null, null,
+                        servingPrecision, textPair != null ? textPair : TextPairMarker.read(model.config()), training);
+            }
+        } finally {
+            FileTrees.deleteQuietly(temp);
+        }
+    }
+
+    /** The base a LoRA model trained over {@code reference} runs over, for {@link #register}. */
+    public Training adapterBase(ModelReference reference, long trainableParameters) {
+        return adapters.over(reference, trainableParameters);
     }
 
     /** Saves a loaded classifier as a new registered model (atomically: temp directory, then rename and row). */
     public RegisteredModel register(ClassifierModel model, String name, String source, Origin origin, String jobId,
-            ModelMetrics metrics, boolean textPair) throws IOException {
-        return register(model, name, source, origin, jobId, metrics, null, textPair);
+            ModelMetrics metrics, boolean textPair, Training training) throws IOException {
+        return register(model, name, source, origin, jobId, metrics, null, textPair, training);
     }
 
-    /** As {@link #register(ClassifierModel, String, String, Origin, String, ModelMetrics, boolean)}, with its own serving precision. */
+    /**
+     * As {@link #register(ClassifierModel, String, String, Origin, String, ModelMetrics, boolean, Training)}, with
+     * its own serving precision. A LoRA model is saved as its adapter over {@code training}'s base.
+     */
     RegisteredModel register(ClassifierModel model, String name, String source, Origin origin, String jobId,
-            ModelMetrics metrics, ServingPrecision servingPrecision, boolean textPair) throws IOException {
+            ModelMetrics metrics, ServingPrecision servingPrecision, boolean textPair, Training training)
+            throws IOException {
         String id = UUID.randomUUID().toString();
         name = name.length() > 255 ? name.substring(0, 255) : name;
         Path temp = files.newTempDir();
         try {
             model.save(temp);
+            AdapterInfo adapter = null;
+            if (model.adapter() != null) {
+                LoraFiles.writeBase(temp, training.baseDir());
+                LoraFiles.writeBaseName(temp, training.baseName());
+                LoraFiles.Adapter saved = LoraFiles.read(temp);
+                adapter = new AdapterInfo(saved.settings().r(), saved.settings().alpha(), saved.settings().dropout(),
+                        saved.settings().targetModules(), saved.modulesToSave(), training.baseName(),
+                        training.baseModelId(), java.nio.file.Files.size(temp.resolve(LoraFiles.WEIGHTS)));
+            }
             TextPairMarker.write(temp, textPair);
             long size = FileTrees.size(temp);
             long parameters = model.parameters().values().stream().mapToLong(NDArray::size).sum();
             RegisteredModel record = new RegisteredModel(id, name, model.config().modelType(), model.problemType(),
                     model.config().labels(),
                     source, origin, jobId, metrics, model.textEncoder().defaultMaxLength(), parameters, size,
-                    Instant.now().truncatedTo(ChronoUnit.MILLIS), servingPrecision, textPair, model.calibration());
+                    Instant.now().truncatedTo(ChronoUnit.MILLIS), servingPrecision, textPair, model.calibration(),
+                    training.strategy(), training.trainableParameters(), adapter);
             files.publish(temp, id);
             try {
                 repository.insert(record);
@@ -184,6 +228,12 @@ public class ModelService {
                     + " queued or running job(s). Cancel them or wait for them to finish, then delete.")
                     .with("jobs", jobs);
         }
+        List<String> adaptersOver = repository.adaptersOver(id);
+        if (!adaptersOver.isEmpty()) {
+            throw new Conflict("Model is a base", "Model '" + id + "' is the base of " + adaptersOver.size()
+                    + " LoRA model(s), which run over its weights. Delete them first (or keep their merged downloads "
+                    + "imported as models of their own).").with("adapters", adaptersOver);
+        }
         List<String> deployed = deployments.deploymentsUsing(id);
         if (!deployed.isEmpty()) {
             throw new Conflict("Model deployed", "Model '" + id + "' answers for the deployment(s) " + deployed
@@ -203,8 +253,34 @@ public class ModelService {
         files.delete(id);
     }
 
-    void writeZip(String id, OutputStream out) throws IOException {
-        files.zip(get(id).id(), out);
+    /**
+     * The model as a Hugging Face checkpoint; a LoRA model's adapter merged into its base's weights, written before
+     * anything is sent (into a temporary directory deleted once sent).
+     */
+    CheckpointZip checkpointZip(String id) throws IOException {
+        RegisteredModel model = get(id);
+        if (!model.isAdapter()) {
+            return out -> files.zip(model.id(), out);
+        }
+        Path merged = adapters.writeMerged(model.id());
+        return out -> {
+            try {
+                AdapterModels.zipDirectory(merged, out);
+            } finally {
+                FileTrees.deleteQuietly(merged);
+            }
+        };
+    }
+
+    /** Writes a zip to a stream (after what could fail before sending has been done). */
+    @FunctionalInterface
+    interface CheckpointZip {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** A LoRA model's adapter in PEFT's format (400 for a plain model). */
+    void writePeftZip(String id, OutputStream out) throws IOException {
+        adapters.zipPeft(id, out);
     }
 
     /**

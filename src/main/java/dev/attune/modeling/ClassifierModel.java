@@ -1,9 +1,7 @@
 package dev.attune.modeling;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +12,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import dev.attune.checkpoint.CheckpointDir;
-import dev.attune.checkpoint.Safetensors;
+import dev.attune.checkpoint.CheckpointException;
 import dev.attune.checkpoint.Tensor;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A Hugging Face sequence classifier loaded into DJL: the block tree with its weights, the
@@ -26,10 +22,6 @@ import tools.jackson.databind.node.ObjectNode;
 public final class ClassifierModel implements TextClassifier {
 
     private volatile Precision precision = Precision.FP32;
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final List<String> TOKENIZER_FILES = List.of(CheckpointDir.TOKENIZER, CheckpointDir.TOKENIZER_CONFIG,
-            "special_tokens_map.json", "vocab.txt", "vocab.json", "merges.txt", "sentencepiece.bpe.model");
 
     private final NDManager manager;
     private final SequenceClassifier block;
@@ -40,8 +32,12 @@ public final class ClassifierModel implements TextClassifier {
     private volatile List<Double> thresholds;
     private volatile Calibration calibration;
     private volatile WindowRule windowRule;
+    /** A LoRA model's adapter (null: a plain model) and the base checkpoint it adapts. */
+    private LoraAdapter adapter;
+    private Path baseDir;
+    private String baseName;
 
-    private ClassifierModel(NDManager manager, SequenceClassifier block, TextEncoder textEncoder, CheckpointDir source,
+    ClassifierModel(NDManager manager, SequenceClassifier block, TextEncoder textEncoder, CheckpointDir source,
             WeightBinder.Report report) {
         this.manager = manager;
         this.block = block;
@@ -95,6 +91,13 @@ public final class ClassifierModel implements TextClassifier {
      */
     public static ClassifierModel load(Path dir, Device device, List<String> labels, ProblemType problemType,
             boolean randomWeights, AttentionImplementation attention) {
+        if (LoraFiles.isAdapter(dir)) {
+            if (labels != null || randomWeights) {
+                throw new CheckpointException("The model at " + dir + " is a LoRA adapter: fine-tune from its base "
+                        + "model, or from its merged checkpoint imported as a model of its own");
+            }
+            return AdapterLoader.load(dir, device, attention);
+        }
         CheckpointDir checkpoint = CheckpointDir.open(dir);
         ModelConfig config = ModelConfig.of(checkpoint).withAttention(attention);
         boolean freshHead = labels != null && (!labels.equals(config.labels()) || problemType != config.problemType());
@@ -138,8 +141,50 @@ public final class ClassifierModel implements TextClassifier {
 
     /** (logits (B, C), last_hidden_state (B, T, H)) for a batch whose arrays live in {@code scope}. */
     public NDList forward(NDList inputs, boolean training) {
+        return forwardWith(adapter, inputs, training);
+    }
+
+    /** As {@link #forward} with {@code lora} active (null: the base alone): one base serving many adapters. */
+    NDList forwardWith(LoraAdapter lora, NDList inputs, boolean training) {
         ParameterStore store = new ParameterStore(inputs.head().getManager(), false);
-        return block.forward(store, inputs, training);
+        return lora == null ? block.forward(store, inputs, training)
+                : lora.during(() -> block.forward(store, inputs, training));
+    }
+
+    /**
+     * Adds a fresh LoRA adapter (strategy lora): its pairs start so the model answers as before (B is zero), and
+     * the model saves as an adapter over {@code base} from now on.
+     */
+    public LoraAdapter attachLora(LoraSettings settings, long seed, Path base) {
+        if (adapter != null) {
+            throw new IllegalStateException("the model has a LoRA adapter already");
+        }
+        adapter = LoraAdapter.fresh(block, settings, manager, seed);
+        baseDir = base;
+        baseName = base.toString();
+        return adapter;
+    }
+
+    /** Sets the adapter a LoRA model was loaded with ({@link AdapterLoader}). */
+    void useAdapter(LoraAdapter loaded, Path base, String name) {
+        adapter = loaded;
+        baseDir = base;
+        baseName = name;
+    }
+
+    /** The base's name in the adapter's config (base_model_name_or_path); null for a plain model. */
+    public String baseName() {
+        return baseName;
+    }
+
+    /** A LoRA model's adapter; null for a plain model. */
+    public LoraAdapter adapter() {
+        return adapter;
+    }
+
+    /** The base checkpoint a LoRA model adapts; null for a plain model. */
+    public Path baseDir() {
+        return baseDir;
     }
 
     /**
@@ -200,9 +245,14 @@ public final class ClassifierModel implements TextClassifier {
     /** (B, C) logits of an encoded batch: inference, in a scope freed at once. */
     @Override
     public float[][] logits(EncodedBatch batch) {
+        return logitsWith(adapter, batch, config().numLabels());
+    }
+
+    /** As {@link #logits} with {@code lora} active, whose head has {@code labels} outputs. */
+    float[][] logitsWith(LoraAdapter lora, EncodedBatch batch, int labels) {
         try (NDManager scope = manager.newSubManager()) {
-            float[] flat = forward(batch.toNDList(scope), false).get(0).toFloatArray();
-            return ModelOutputs.rows(flat, batch.batchSize(), config().numLabels());
+            float[] flat = forwardWith(lora, batch.toNDList(scope), false).get(0).toFloatArray();
+            return ModelOutputs.rows(flat, batch.batchSize(), labels);
         }
     }
 
@@ -211,11 +261,22 @@ public final class ClassifierModel implements TextClassifier {
         return source;
     }
 
-    /** Every parameter by its Hugging Face name, copied to the host as float32 (export, ONNX). */
+    /**
+     * Every parameter by its Hugging Face name, copied to the host as float32 (export, ONNX); a LoRA model's
+     * adapted layers with their adapter merged in (W + B A · alpha / r).
+     */
     public Map<String, Tensor> tensors() {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        parameters().forEach((name, array) -> tensors.put(name,
-                new Tensor("F32", array.getShape().getShape(), array.toFloatArray())));
+        try (NDManager scope = manager.newSubManager()) {
+            parameters().forEach((name, array) -> {
+                NDArray value = adapter != null && name.endsWith(".weight")
+                        ? adapter.merged(name.substring(0, name.length() - ".weight".length()), array) : array;
+                tensors.put(name, new Tensor("F32", value.getShape().getShape(), value.toFloatArray()));
+                if (value != array) {
+                    value.close();
+                }
+            });
+        }
         return tensors;
     }
 
@@ -227,49 +288,21 @@ public final class ClassifierModel implements TextClassifier {
     }
 
     /**
-     * Writes a Hugging Face checkpoint that transformers' AutoModelForSequenceClassification loads:
-     * config.json (architectures, id2label, label2id), model.safetensors (F32, HF names) and the tokenizer files.
+     * Saves the model where it will be loaded from again: a Hugging Face checkpoint that transformers'
+     * AutoModelForSequenceClassification loads (config.json, model.safetensors in F32 with HF names, the tokenizer
+     * files) or, for a LoRA model, its adapter in PEFT's format beside config.json and the tokenizer files.
      */
     public void save(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Safetensors.writeF32(dir.resolve(CheckpointDir.WEIGHTS), tensors());
-        Files.writeString(dir.resolve(CheckpointDir.CONFIG), JSON.writerWithDefaultPrettyPrinter()
-                .writeValueAsString(exportConfig()));
-        for (String file : TOKENIZER_FILES) {
-            Path from = source.path().resolve(file);
-            if (Files.isRegularFile(from) && !from.toAbsolutePath().equals(dir.resolve(file).toAbsolutePath())) {
-                Files.copy(from, dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-            }
+        if (adapter == null) {
+            saveMerged(dir);
+        } else {
+            CheckpointWriter.writeAdapter(this, dir);
         }
     }
 
-    private ObjectNode exportConfig() {
-        ModelConfig config = config();
-        ObjectNode json = config.raw().deepCopy();
-        json.putArray("architectures").add(Architectures.className(config.modelType()));
-        ObjectNode id2label = json.putObject("id2label");
-        ObjectNode label2id = json.putObject("label2id");
-        for (int i = 0; i < config.labels().size(); i++) {
-            id2label.put(Integer.toString(i), config.labels().get(i));
-            label2id.put(config.labels().get(i), i);
-        }
-        json.put("num_labels", config.labels().size());
-        json.put("problem_type", config.problemType().id());
-        json.remove(ModelConfig.THRESHOLDS_KEY);
-        List<Double> perLabel = thresholds;
-        if (config.problemType() == ProblemType.MULTI_LABEL_CLASSIFICATION && perLabel != null) {
-            ObjectNode byLabel = json.putObject(ModelConfig.THRESHOLDS_KEY);
-            for (int i = 0; i < perLabel.size(); i++) {
-                byLabel.put(config.labels().get(i), perLabel.get(i));
-            }
-        }
-        json.remove(Calibration.KEY);
-        if (calibration != null) {
-            calibration.writeTo(json);
-        }
-        windowRule.writeTo(json);
-        json.put("dtype", "float32");
-        return json;
+    /** A plain Hugging Face checkpoint; a LoRA model's adapter is merged into its weights. */
+    public void saveMerged(Path dir) throws IOException {
+        CheckpointWriter.writeCheckpoint(this, dir);
     }
 
     @Override
@@ -279,6 +312,9 @@ public final class ClassifierModel implements TextClassifier {
 
     @Override
     public void close() {
+        if (adapter != null) {
+            adapter.close();
+        }
         textEncoder.close();
         manager.close();
     }

@@ -7,7 +7,10 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
-/** torch.nn.Linear: y = x W^T + b with W of shape (out, in), parameters "weight" and "bias". */
+/**
+ * torch.nn.Linear: y = x W^T + b with W of shape (out, in), parameters "weight" and "bias"; plus a LoRA adapter's
+ * update when one is active on this thread and adapts this layer ({@link LoraAdapter}).
+ */
 public final class Linear extends HfBlock implements ExpectsShapes {
 
     private final long in;
@@ -28,8 +31,19 @@ public final class Linear extends HfBlock implements ExpectsShapes {
         NDArray x = inputs.singletonOrThrow(); // (..., in)
         NDArray w = store.getValue(weight, x.getDevice(), training); // (out, in)
         NDArray b = store.getValue(bias, x.getDevice(), training); // (out)
-        return precision != Precision.FP32 ? new NDList(CastLinear.linear(x, w, b, precision)) // (..., out)
-                : ai.djl.nn.core.Linear.linear(x, w, b);
+        LoraAdapter adapter = LoraAdapter.active();
+        if (adapter == null) {
+            return new NDList(product(x, w, b));
+        }
+        LoraAdapter.Weights own = adapter.headOf(this); // an adapter's own head over a shared base
+        NDArray y = own == null ? product(x, w, b) : product(x, own.weight(), own.bias());
+        LoraAdapter.Pair pair = adapter.pairOf(this);
+        return new NDList(pair == null ? y : y.add(adapter.delta(pair, x, training)));
+    }
+
+    private NDArray product(NDArray x, NDArray w, NDArray b) {
+        return precision != Precision.FP32 ? CastLinear.linear(x, w, b, precision) // (..., out)
+                : ai.djl.nn.core.Linear.linear(x, w, b).singletonOrThrow();
     }
 
     /** The precision of this layer's product from now on (the weights stay fp32); auto must be resolved first. */

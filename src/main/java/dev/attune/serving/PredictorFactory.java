@@ -3,7 +3,11 @@ package dev.attune.serving;
 import dev.attune.engine.EngineInfo;
 import dev.attune.model.ModelService;
 import dev.attune.model.RegisteredModel;
+import java.nio.file.Path;
+
+import dev.attune.modeling.AdapterOverBase;
 import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.Precision;
 import dev.attune.modeling.TextClassifier;
 import dev.attune.system.AttuneProperties;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -30,9 +34,12 @@ public class PredictorFactory {
     private final EngineInfo engine;
     private final AttuneProperties.Predict settings;
     private final DistributionSummary batchSizes;
+    private final SharedBases bases;
 
-    PredictorFactory(ModelService models, EngineInfo engine, AttuneProperties properties, MeterRegistry registry) {
+    PredictorFactory(ModelService models, EngineInfo engine, AttuneProperties properties, MeterRegistry registry,
+            SharedBases bases) {
         this.models = models;
+        this.bases = bases;
         this.engine = engine;
         this.settings = properties.predict();
         this.batchSizes = DistributionSummary.builder("attune.predict.batch.size")
@@ -49,6 +56,9 @@ public class PredictorFactory {
     /** The model in the engine and precision serving would use (batch scoring runs it too); the caller closes it. */
     public Opened open(String modelId) {
         RegisteredModel record = models.get(modelId);
+        if (record.isAdapter()) {
+            return openAdapter(record);
+        }
         ClassifierModel model = ClassifierModel.load(models.directoryOf(modelId), engine.defaultDevice());
         ServingEngine.Choice choice;
         TextClassifier classifier;
@@ -61,5 +71,22 @@ public class PredictorFactory {
             throw e;
         }
         return new Opened(record, classifier, choice.reason());
+    }
+
+    /** A LoRA model: its adapter over its base, loaded once for all its adapters ({@link SharedBases}). */
+    private Opened openAdapter(RegisteredModel record) {
+        Path dir = models.directoryOf(record.id());
+        Path baseDir = AdapterOverBase.baseDirOf(dir);
+        ServingEngine.Choice choice = ServingEngine.chooseForAdapter(record.servingPrecision(), settings.precision(),
+                engine.defaultDevice());
+        Precision precision = ServingEngine.libtorchPrecision(choice, engine.defaultDevice());
+        ClassifierModel base = bases.acquire(baseDir, engine.defaultDevice(), precision);
+        try {
+            return new Opened(record, AdapterOverBase.open(dir, base, () -> bases.release(baseDir, precision)),
+                    choice.reason());
+        } catch (RuntimeException e) {
+            bases.release(baseDir, precision);
+            throw e;
+        }
     }
 }

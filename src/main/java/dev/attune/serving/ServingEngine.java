@@ -49,6 +49,31 @@ final class ServingEngine {
     }
 
     /**
+     * A LoRA model serves in libtorch over its shared base (ONNX Runtime would need a merged copy of the base
+     * per adapter): fp32, or bf16 where asked (auto on a GPU).
+     */
+    static Choice chooseForAdapter(ServingPrecision own, ServingPrecision setting, Device device) {
+        ServingPrecision asked = own != null ? own : setting;
+        String why = own != null ? "the model's own serving precision is " + own.id()
+                : "attune.predict.precision is " + setting.id();
+        String shared = "a LoRA adapter serves over its base, shared with the base's other adapters, in libtorch";
+        return switch (asked) {
+            case BF16 -> new Choice(ServingPrecision.BF16, shared + "; " + why);
+            case INT8 -> new Choice(ServingPrecision.FP32, shared + ", fp32 (" + why + ", but int8 runs in ONNX "
+                    + "Runtime on a copy of its own: serve the merged download imported as a model for that)");
+            case AUTO -> device.isGpu() ? new Choice(ServingPrecision.BF16, shared + "; auto on a GPU: its half precision")
+                    : new Choice(ServingPrecision.FP32, shared + "; auto on a CPU: fp32");
+            case FP32 -> new Choice(ServingPrecision.FP32, shared + "; " + why);
+        };
+    }
+
+    /** The libtorch precision of a choice on a device. */
+    static Precision libtorchPrecision(Choice choice, Device device) {
+        return choice.precision() == ServingPrecision.BF16 ? (device.isGpu() ? Precision.AUTO.on(device) : Precision.BF16)
+                : Precision.FP32;
+    }
+
+    /**
      * The classifier serving {@code model} in the chosen precision. ONNX Runtime builds its own copy and
      * the libtorch model is closed; libtorch serves the model itself.
      */

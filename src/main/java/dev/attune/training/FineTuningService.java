@@ -13,6 +13,7 @@ import dev.attune.dataset.DatasetService;
 import dev.attune.modeling.Calibration;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.modeling.LongText;
+import dev.attune.modeling.LoraSettings;
 import dev.attune.modeling.WindowRule;
 import dev.attune.modeling.Precision;
 import dev.attune.modeling.ProblemType;
@@ -86,6 +87,13 @@ public class FineTuningService {
         try (ClassifierModel model = resuming ? ClassifierModel.load(resume.modelDir(), device, options.attention())
                 : GlobalGenerator.seeded((int) (long) options.seed(), () -> ClassifierModel.load(baseDir, device, labels,
                         type, random, options.attention()))) {
+            if (options.strategy() == TrainingOptions.Strategy.LORA && !resuming) {
+                LoraSettings lora = options.lora().withDefaults(model.config().modelType());
+                model.attachLora(lora, options.seed(), baseDir);
+                listener.log("LoRA r %d, alpha %s, dropout %s on %s: %d adapted layers, %d adapter weights".formatted(
+                        lora.r(), lora.alpha(), lora.dropout(), lora.targetModules(), model.adapter().pairs().size(),
+                        model.adapter().pairParameters()));
+            }
             Precision precision = model.usePrecision(options.precision());
             int maxLength = maxLength(options, model);
             long padId = model.config().padTokenId();

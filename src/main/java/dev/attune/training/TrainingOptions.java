@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
@@ -16,6 +17,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import dev.attune.modeling.AttentionImplementation;
 import dev.attune.modeling.EnumNames;
 import dev.attune.modeling.LongText;
+import dev.attune.modeling.LoraSettings;
 import dev.attune.modeling.Precision;
 import dev.attune.modeling.ProblemType;
 
@@ -25,12 +27,13 @@ import dev.attune.modeling.ProblemType;
  * submission, and that is what the job stores and the run reads. The defaults are transformers' Trainer
  * defaults where it has one; {@link #DEFAULTS} holds them (the API docs show them from there).
  *
- * @param strategy full (default: every weight), last_layers (the top lastLayers layers and the head) or head
- *     (encoder frozen, features computed once)
+ * @param strategy full (default: every weight), last_layers (the top lastLayers layers and the head), head
+ *     (encoder frozen, features computed once) or lora (frozen encoder, a LoRA adapter on the target layers, the
+ *     head and pooler trained in full; the model is saved and served as its adapter over the base)
  * @param lastLayers layers trained by last_layers, default 2; null for the other strategies
  * @param init pretrained (default) or random: the same architecture with fresh weights, a baseline
  * @param epochs passes over the training set, default 3
- * @param learningRate peak AdamW learning rate, default 5e-5 (1e-3 for head)
+ * @param learningRate peak AdamW learning rate, default 5e-5 (1e-3 for head, 5e-4 for lora)
  * @param batchSize texts (or text pairs) per step, default 32
  * @param maxLength tokens per text (per pair: both sides together), default the tokenizer's model_max_length
  *     (never beyond the model's positions)
@@ -67,6 +70,8 @@ import dev.attune.modeling.ProblemType;
  *     averaged; every window of a long training text is a training example with its label). The model keeps it as
  *     its default; /predict may override it
  * @param windowStride tokens between two sliding windows' starts, default half of maxLength
+ * @param lora strategy lora only: r (default 8), alpha (16), dropout (0.1), targetModules (the attention's query and
+ *     value projections)
  */
 @Schema(description = "How a fine-tuning run trains; every option may be left out for its default.")
 public record TrainingOptions(
@@ -96,7 +101,8 @@ public record TrainingOptions(
         @Schema(example = "auto") Precision precision,
         @Schema(example = "false") Boolean groupByLength,
         @Schema(example = "sliding_window") LongText longText,
-        @Schema(example = "64") @Min(1) @Max(8192) Integer windowStride) {
+        @Schema(example = "64") @Min(1) @Max(8192) Integer windowStride,
+        @Valid LoraSettings lora) {
 
     /**
      * Every default that does not depend on the job (null: decided per job: lastLayers only for last_layers,
@@ -104,10 +110,16 @@ public record TrainingOptions(
      */
     public static final TrainingOptions DEFAULTS = new TrainingOptions(Strategy.FULL, null, Init.PRETRAINED, 3, 5e-5,
             32, null, 0.06, 0.01, 1, 1.0, 42L, Scheduler.LINEAR, null, null, null, 0.1, null, null, ClassWeights.NONE,
-            Thresholds.TUNED, AttentionImplementation.SDPA, Precision.AUTO, false, LongText.TRUNCATE, null);
+            Thresholds.TUNED, AttentionImplementation.SDPA, Precision.AUTO, false, LongText.TRUNCATE, null, null);
 
     /** The default learning rate of the head strategy: a fresh head alone learns faster than a whole encoder. */
     static final double HEAD_LEARNING_RATE = 1e-3;
+
+    /**
+     * The default learning rate of the lora strategy: the adapters start at zero and are few, so they want a
+     * larger step than a whole encoder (chosen on SST-2: bench/lora.sh, bench/RESULTS.md).
+     */
+    static final double LORA_LEARNING_RATE = 5e-4;
 
     /** The default lastLayers of the last_layers strategy. */
     static final int LAST_LAYERS = 2;
@@ -115,7 +127,7 @@ public record TrainingOptions(
     /** Nothing asked: every option takes its default. */
     public static TrainingOptions none() {
         return new TrainingOptions(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -131,7 +143,11 @@ public record TrainingOptions(
                 s == Strategy.LAST_LAYERS ? or(lastLayers, LAST_LAYERS) : null,
                 or(init, DEFAULTS.init),
                 or(epochs, DEFAULTS.epochs),
-                or(learningRate, s == Strategy.HEAD ? HEAD_LEARNING_RATE : DEFAULTS.learningRate),
+                or(learningRate, switch (s) {
+                    case HEAD -> HEAD_LEARNING_RATE;
+                    case LORA -> LORA_LEARNING_RATE;
+                    default -> DEFAULTS.learningRate;
+                }),
                 or(batchSize, DEFAULTS.batchSize),
                 or(maxLength, tokenizerMaxLength),
                 or(warmupRatio, DEFAULTS.warmupRatio),
@@ -152,7 +168,19 @@ public record TrainingOptions(
                 or(precision, DEFAULTS.precision),
                 or(groupByLength, DEFAULTS.groupByLength),
                 or(longText, DEFAULTS.longText),
-                windowStride);
+                windowStride,
+                s == Strategy.LORA ? or(lora, LoraSettings.NONE).withDefaults(null) : lora);
+    }
+
+    /** These options with the LoRA target modules resolved for an architecture (PEFT's defaults). */
+    public TrainingOptions withLoraTargets(String modelType) {
+        if (lora == null || lora.targetModules() != null) {
+            return this;
+        }
+        return new TrainingOptions(strategy, lastLayers, init, epochs, learningRate, batchSize, maxLength, warmupRatio,
+                weightDecay, gradientAccumulationSteps, maxGradNorm, seed, scheduler, metricForBest,
+                earlyStoppingPatience, evalEverySteps, validationSplit, maxTrainSamples, problemType, classWeights,
+                thresholds, attention, precision, groupByLength, longText, windowStride, lora.withDefaults(modelType));
     }
 
     private static <T> T or(T value, T fallback) {
@@ -170,7 +198,7 @@ public record TrainingOptions(
     }
 
     public enum Strategy implements Named {
-        FULL, LAST_LAYERS, HEAD;
+        FULL, LAST_LAYERS, HEAD, LORA;
 
         @JsonCreator
         public static Strategy of(String id) {

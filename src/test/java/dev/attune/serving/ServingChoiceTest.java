@@ -74,6 +74,7 @@ class ServingChoiceTest {
     private static RegisteredModel model(String id, Origin origin, ModelMetrics metrics) {
         return new RegisteredModel(id, id, "bert", ProblemType.SINGLE_LABEL_CLASSIFICATION, List.of("negative", "positive"),
                 "test", origin,
-                origin == Origin.JOB ? "job-" + id : null, metrics, 64, 1000, 4000, Instant.EPOCH, null, false, null);
+                origin == Origin.JOB ? "job-" + id : null, metrics, 64, 1000, 4000, Instant.EPOCH, null, false, null,
+                null, null, null);
     }
 }

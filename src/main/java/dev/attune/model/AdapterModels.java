@@ -1,0 +1,174 @@
+package dev.attune.model;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Set;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import ai.djl.Device;
+import dev.attune.checkpoint.CheckpointDir;
+import dev.attune.checkpoint.ModelReference;
+import dev.attune.checkpoint.Tensor;
+import dev.attune.errors.InvalidInput;
+import dev.attune.files.FileTrees;
+import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.LoraFiles;
+
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What LoRA models need beyond plain ones: the base a job's adapter runs over, an imported PEFT adapter made
+ * whole (its base resolved here, a config.json with its labels, the tokenizer), and its two downloads: the merged
+ * checkpoint and the adapter in PEFT's format.
+ */
+@Component
+class AdapterModels {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** What a PEFT download leaves out: where the base lies on this node means nothing elsewhere. */
+    private static final Set<String> NODE_ONLY = Set.of(LoraFiles.BASE);
+
+    private final ModelSources sources;
+    private final ModelFiles files;
+    private final ModelRepository repository;
+
+    AdapterModels(ModelSources sources, ModelFiles files, ModelRepository repository) {
+        this.sources = sources;
+        this.files = files;
+        this.repository = repository;
+    }
+
+    /** The base a LoRA model runs over when it was trained (or is imported) over {@code reference}. */
+    Training over(ModelReference reference, Long trainableParameters) {
+        if (reference instanceof ModelReference.Registered registered) {
+            RegisteredModel base = repository.findById(registered.id()).orElseThrow(() -> new InvalidInput(
+                    "Base model gone", "The adapter's base model '" + registered.id() + "' is no longer registered."));
+            if (base.isAdapter()) {
+                throw new InvalidInput("Base is an adapter", "Model '" + base.id() + "' is a LoRA adapter itself; an "
+                        + "adapter runs over a plain checkpoint (its base: " + base.adapter().baseModel() + ").");
+            }
+            return new Training("lora", trainableParameters, files.pathOf(base.id()), peftName(base.source()),
+                    base.id());
+        }
+        Path dir = sources.resolve(reference).dir();
+        String name = reference instanceof ModelReference.HubRepo hub ? hub.repo() : reference.text();
+        return new Training("lora", trainableParameters, dir, name, null);
+    }
+
+    /** A source as PEFT's base_model_name_or_path wants it: a Hub id without attune's hf:// and revision. */
+    private static String peftName(String source) {
+        if (source != null && source.startsWith("hf://")) {
+            String repo = source.substring("hf://".length());
+            return repo.contains("@") ? repo.substring(0, repo.indexOf('@')) : repo;
+        }
+        return source;
+    }
+
+    /**
+     * Makes an imported PEFT adapter directory whole in {@code temp}: its adapter files, a config.json with its
+     * labels (its own, as attune's downloads carry; else the base's config with LABEL_0... for the head's outputs),
+     * the tokenizer files (its own, else the base's) and where its base lies here.
+     *
+     * @param baseModel the base asked for; null: the adapter's base_model_name_or_path
+     */
+    Training prepareImport(Path adapterDir, String baseModel, Path temp) throws IOException {
+        LoraFiles.Adapter adapter = LoraFiles.read(adapterDir);
+        String wanted = baseModel != null && !baseModel.isBlank() ? baseModel : adapter.baseName();
+        if (wanted == null || wanted.isBlank()) {
+            throw new InvalidInput("Adapter without base", "The adapter's adapter_config.json names no "
+                    + "base_model_name_or_path. Give baseModel: a registered model id, a path under the import roots "
+                    + "or a Hub id.");
+        }
+        ModelReference reference;
+        try {
+            reference = ModelReference.parse(wanted);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInput("Invalid base model", "baseModel: " + e.getMessage());
+        }
+        Training training = over(reference, adapter.lora().values().stream().mapToLong(t -> t.data().length).sum()
+                + adapter.head().values().stream().mapToLong(t -> t.data().length).sum());
+        Files.copy(adapterDir.resolve(LoraFiles.CONFIG), temp.resolve(LoraFiles.CONFIG));
+        Files.copy(adapterDir.resolve(LoraFiles.WEIGHTS), temp.resolve(LoraFiles.WEIGHTS));
+        Path tokenizerFrom = Files.isRegularFile(adapterDir.resolve(CheckpointDir.TOKENIZER)) ? adapterDir
+                : training.baseDir();
+        copyTokenizerFiles(tokenizerFrom, temp);
+        if (Files.isRegularFile(adapterDir.resolve(CheckpointDir.CONFIG))) {
+            Files.copy(adapterDir.resolve(CheckpointDir.CONFIG), temp.resolve(CheckpointDir.CONFIG));
+        } else {
+            writeConfigWithLabels(training.baseDir(), headOutputs(adapter), temp);
+        }
+        LoraFiles.writeBase(temp, training.baseDir());
+        LoraFiles.writeBaseName(temp, training.baseName());
+        return training;
+    }
+
+    /** The number of outputs of the adapter's final classifier layer (the rows of its last head weight). */
+    private static int headOutputs(LoraFiles.Adapter adapter) {
+        Tensor last = adapter.head().entrySet().stream()
+                .filter(e -> e.getKey().endsWith("classifier.weight") || e.getKey().endsWith("out_proj.weight"))
+                .map(java.util.Map.Entry::getValue).reduce((first, second) -> second)
+                .orElseThrow(() -> new InvalidInput("Adapter without head", "The adapter has no trained classifier "
+                        + "head (modules_to_save). Import adapters trained for sequence classification (task_type "
+                        + "SEQ_CLS), whose head is saved with them."));
+        return (int) last.shape()[0];
+    }
+
+    private static void writeConfigWithLabels(Path baseDir, int labels, Path temp) throws IOException {
+        ObjectNode config = (ObjectNode) CheckpointDir.readJson(baseDir.resolve(CheckpointDir.CONFIG)).deepCopy();
+        ObjectNode id2label = config.putObject("id2label");
+        ObjectNode label2id = config.putObject("label2id");
+        for (int i = 0; i < labels; i++) {
+            id2label.put(Integer.toString(i), "LABEL_" + i);
+            label2id.put("LABEL_" + i, i);
+        }
+        config.put("num_labels", labels);
+        Files.writeString(temp.resolve(CheckpointDir.CONFIG), JSON.writerWithDefaultPrettyPrinter()
+                .writeValueAsString(config));
+    }
+
+    private static void copyTokenizerFiles(Path from, Path to) throws IOException {
+        for (String name : new String[] {CheckpointDir.TOKENIZER, CheckpointDir.TOKENIZER_CONFIG,
+                "special_tokens_map.json", "vocab.txt", "vocab.json", "merges.txt", "sentencepiece.bpe.model"}) {
+            if (Files.isRegularFile(from.resolve(name))) {
+                Files.copy(from.resolve(name), to.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    /** The LoRA model merged into its base as a plain checkpoint, in a temporary directory the caller deletes. */
+    Path writeMerged(String id) throws IOException {
+        Path temp = files.newTempDir();
+        try (ClassifierModel model = ClassifierModel.load(files.pathOf(id), Device.cpu())) {
+            model.saveMerged(temp);
+            return temp;
+        } catch (IOException | RuntimeException e) {
+            FileTrees.deleteQuietly(temp);
+            throw e;
+        }
+    }
+
+    /** The adapter in PEFT's format: adapter_config.json, adapter_model.safetensors, config.json, tokenizer files. */
+    void zipPeft(String id, OutputStream out) throws IOException {
+        zipDirectory(files.pathOf(id), out);
+    }
+
+    static void zipDirectory(Path root, OutputStream out) throws IOException {
+        try (ZipOutputStream zip = new ZipOutputStream(out); Stream<Path> entries = Files.list(root)) {
+            for (Path file : entries.filter(Files::isRegularFile).sorted().toList()) {
+                String name = file.getFileName().toString();
+                if (!NODE_ONLY.contains(name)) {
+                    zip.putNextEntry(new ZipEntry(name));
+                    Files.copy(file, zip);
+                    zip.closeEntry();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.attune.modeling;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import ai.djl.ndarray.NDManager;
+
+/**
+ * A LoRA model served over a base loaded once and shared: only the adapter's pairs and head are its own (a
+ * few hundred kilobytes to a few megabytes), the encoder's weights are the base's. Each forward pass runs with
+ * its adapter active on its thread ({@link LoraAdapter#during}), so adapters of one base answer side by side;
+ * a batch holds one adapter's texts (the heads differ in shape and the pairs in value, so texts of different
+ * adapters would need a gathered product per row, which on a CPU costs what it saves).
+ */
+public final class AdapterOverBase implements TextClassifier {
+
+    private final ClassifierModel base;
+    private final LoraAdapter adapter;
+    private final ModelConfig config;
+    private final TextEncoder textEncoder;
+    private final Runnable release;
+    private final long adapterBytes;
+
+    private AdapterOverBase(ClassifierModel base, LoraAdapter adapter, ModelConfig config, TextEncoder textEncoder,
+            Runnable release, long adapterBytes) {
+        this.base = base;
+        this.adapter = adapter;
+        this.config = config;
+        this.textEncoder = textEncoder;
+        this.release = release;
+        this.adapterBytes = adapterBytes;
+    }
+
+    /**
+     * The adapter in {@code dir} over {@code base} (loaded from the adapter's base checkpoint, its own head or a
+     * fresh one: the adapter's head replaces it). {@code release} runs once this is closed (the base's holder
+     * counts its users).
+     */
+    public static AdapterOverBase open(Path dir, ClassifierModel base, Runnable release) {
+        LoraFiles.Adapter files = LoraFiles.read(dir);
+        ModelConfig config = AdapterLoader.configOf(dir);
+        NDManager manager = base.manager().getEngine().newBaseManager(base.manager().getDevice());
+        try {
+            LoraAdapter adapter = LoraAdapter.read(base.block(), files.settings(), files.lora(), files.head(), manager,
+                    true);
+            TextEncoder encoder = new TextEncoder(AdapterLoader.tokenizerDir(dir, base.source().path()),
+                    base.block().maxTokens(), config.padTokenId());
+            return new AdapterOverBase(base, adapter, config, encoder, release, files.bytes());
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** The base directory an adapter directory runs over (for the holder of shared bases). */
+    public static Path baseDirOf(Path dir) {
+        return AdapterLoader.baseOf(LoraFiles.read(dir), dir);
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config;
+    }
+
+    @Override
+    public TextEncoder textEncoder() {
+        return textEncoder;
+    }
+
+    @Override
+    public List<Double> thresholds() {
+        return config.thresholds();
+    }
+
+    @Override
+    public Calibration calibration() {
+        return Calibration.read(config.raw(), config.numLabels());
+    }
+
+    @Override
+    public WindowRule windowRule() {
+        return WindowRule.read(config.raw());
+    }
+
+    @Override
+    public float[][] logits(EncodedBatch batch) {
+        return base.logitsWith(adapter, batch, config.numLabels());
+    }
+
+    /** The bytes of the adapter's own weights (what serving it costs beyond the shared base). */
+    public long adapterBytes() {
+        return adapterBytes;
+    }
+
+    @Override
+    public String engine() {
+        return base.engine() + ", LoRA adapter over a shared base";
+    }
+
+    @Override
+    public void close() {
+        try {
+            textEncoder.close();
+            adapter.close();
+        } finally {
+            release.run();
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.attune.modeling;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import ai.djl.ndarray.NDArray;
+import dev.attune.checkpoint.CheckpointDir;
+import dev.attune.checkpoint.Safetensors;
+import dev.attune.checkpoint.Tensor;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Writes a loaded classifier to disk: as a Hugging Face checkpoint, or a LoRA model as its PEFT adapter. */
+final class CheckpointWriter {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final List<String> TOKENIZER_FILES = List.of(CheckpointDir.TOKENIZER, CheckpointDir.TOKENIZER_CONFIG,
+            "special_tokens_map.json", "vocab.txt", "vocab.json", "merges.txt", "sentencepiece.bpe.model");
+
+    private CheckpointWriter() {
+    }
+
+    /**
+     * A checkpoint transformers' AutoModelForSequenceClassification loads: config.json (architectures,
+     * id2label, label2id), model.safetensors (F32, HF names; an adapter merged in) and the tokenizer files.
+     */
+    static void writeCheckpoint(ClassifierModel model, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Safetensors.writeF32(dir.resolve(CheckpointDir.WEIGHTS), model.tensors());
+        writeConfigAndTokenizer(model, dir);
+    }
+
+    /**
+     * A LoRA model: adapter_config.json and adapter_model.safetensors ({@link LoraFiles}), its classification
+     * config.json and the tokenizer files; the base's weights stay where they are.
+     */
+    static void writeAdapter(ClassifierModel model, Path dir) throws IOException {
+        LoraAdapter adapter = model.adapter();
+        Map<String, Tensor> lora = new LinkedHashMap<>();
+        adapter.pairs().forEach((module, pair) -> {
+            lora.put(module + ".lora_A.weight", tensor(pair.a()));
+            lora.put(module + ".lora_B.weight", tensor(pair.b()));
+        });
+        Map<String, Tensor> head = new LinkedHashMap<>();
+        model.parameters().forEach((name, array) -> {
+            if (model.block().isHeadParameter(name)) {
+                head.put(name, tensor(array));
+            }
+        });
+        LoraFiles.write(dir, new LoraFiles.Adapter(adapter.settings(), modulesToSave(model.block(), head.keySet()),
+                model.baseName(), model.baseDir(), lora, head));
+        writeConfigAndTokenizer(model, dir);
+    }
+
+    /**
+     * PEFT's modules_to_save for the head parameters: their module under the encoder's prefix, first part
+     * ("classifier", "pooler", "pre_classifier"), as PEFT matches module names by their ends.
+     */
+    static List<String> modulesToSave(SequenceClassifier block, Set<String> headParameters) {
+        Set<String> modules = new LinkedHashSet<>();
+        String prefix = block.basePrefix() + ".";
+        for (String name : headParameters) {
+            String local = name.startsWith(prefix) ? name.substring(prefix.length()) : name;
+            modules.add(local.substring(0, local.indexOf('.')));
+        }
+        return List.copyOf(modules);
+    }
+
+    private static Tensor tensor(NDArray array) {
+        return new Tensor("F32", array.getShape().getShape(), array.toFloatArray());
+    }
+
+    private static void writeConfigAndTokenizer(ClassifierModel model, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(CheckpointDir.CONFIG), JSON.writerWithDefaultPrettyPrinter()
+                .writeValueAsString(exportConfig(model)));
+        for (String file : TOKENIZER_FILES) {
+            Path from = model.source().path().resolve(file);
+            if (Files.isRegularFile(from) && !from.toAbsolutePath().equals(dir.resolve(file).toAbsolutePath())) {
+                Files.copy(from, dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    private static ObjectNode exportConfig(ClassifierModel model) {
+        ModelConfig config = model.config();
+        ObjectNode json = config.raw().deepCopy();
+        json.putArray("architectures").add(Architectures.className(config.modelType()));
+        ObjectNode id2label = json.putObject("id2label");
+        ObjectNode label2id = json.putObject("label2id");
+        for (int i = 0; i < config.labels().size(); i++) {
+            id2label.put(Integer.toString(i), config.labels().get(i));
+            label2id.put(config.labels().get(i), i);
+        }
+        json.put("num_labels", config.labels().size());
+        json.put("problem_type", config.problemType().id());
+        json.remove(ModelConfig.THRESHOLDS_KEY);
+        List<Double> perLabel = model.thresholds();
+        if (config.problemType() == ProblemType.MULTI_LABEL_CLASSIFICATION && perLabel != null) {
+            ObjectNode byLabel = json.putObject(ModelConfig.THRESHOLDS_KEY);
+            for (int i = 0; i < perLabel.size(); i++) {
+                byLabel.put(config.labels().get(i), perLabel.get(i));
+            }
+        }
+        json.remove(Calibration.KEY);
+        if (model.calibration() != null) {
+            model.calibration().writeTo(json);
+        }
+        model.windowRule().writeTo(json);
+        json.put("dtype", "float32");
+        return json;
+    }
+}

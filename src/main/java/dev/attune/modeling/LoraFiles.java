@@ -1,0 +1,169 @@
+package dev.attune.modeling;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.attune.checkpoint.CheckpointException;
+import dev.attune.checkpoint.Safetensors;
+import dev.attune.checkpoint.Tensor;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A LoRA adapter on disk in PEFT's format, which {@code PeftModel.from_pretrained} loads: adapter_config.json
+ * (peft_type LORA, task_type SEQ_CLS, r, lora_alpha, lora_dropout, target_modules, modules_to_save,
+ * base_model_name_or_path) and adapter_model.safetensors with PEFT's saved names: {@code
+ * base_model.model.<module>.lora_A.weight} / {@code lora_B.weight} for each adapted layer and {@code
+ * base_model.model.<parameter>} for the modules trained in full (the head). attune adds attune_adapter.json: where
+ * the base checkpoint it was trained over lies on this node.
+ */
+public final class LoraFiles {
+
+    public static final String CONFIG = "adapter_config.json";
+    public static final String WEIGHTS = "adapter_model.safetensors";
+    public static final String BASE = "attune_adapter.json";
+    private static final String PREFIX = "base_model.model.";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private LoraFiles() {
+    }
+
+    /**
+     * An adapter as read.
+     *
+     * @param baseName base_model_name_or_path (a Hub id or a path, as the trainer named it)
+     * @param baseDir the base checkpoint's directory here (attune_adapter.json); null for an adapter from elsewhere
+     * @param lora the pairs by "module.lora_A.weight" / "module.lora_B.weight"
+     * @param head the modules trained in full, by parameter name ("classifier.weight")
+     */
+    public record Adapter(LoraSettings settings, List<String> modulesToSave, String baseName, Path baseDir,
+            Map<String, Tensor> lora, Map<String, Tensor> head) {
+
+        public long bytes() {
+            return 4 * (lora.values().stream().mapToLong(t -> t.data().length).sum()
+                    + head.values().stream().mapToLong(t -> t.data().length).sum());
+        }
+    }
+
+    public static boolean isAdapter(Path dir) {
+        return Files.isRegularFile(dir.resolve(CONFIG));
+    }
+
+    /** Reads an adapter directory; refuses what attune cannot apply (another PEFT type, DoRA, trained biases). */
+    public static Adapter read(Path dir) {
+        JsonNode config = readJson(dir.resolve(CONFIG));
+        String type = config.path("peft_type").asString("");
+        if (!"LORA".equals(type)) {
+            throw new CheckpointException(CONFIG + " has peft_type '" + type + "'; attune applies LORA adapters only");
+        }
+        if (config.path("use_dora").asBoolean(false) || !"none".equals(config.path("bias").asString("none"))
+                || config.path("fan_in_fan_out").asBoolean(false)) {
+            throw new CheckpointException(CONFIG + ": use_dora, bias other than \"none\" and fan_in_fan_out are not "
+                    + "supported; train the adapter with plain LoRA");
+        }
+        if (!config.path("rank_pattern").isEmpty() || !config.path("alpha_pattern").isEmpty()) {
+            throw new CheckpointException(CONFIG + ": per-layer rank_pattern / alpha_pattern is not supported");
+        }
+        int r = config.path("r").asInt(0);
+        if (r < 1) {
+            throw new CheckpointException(CONFIG + " has no rank r");
+        }
+        double alpha = config.path("lora_alpha").asDouble(r);
+        if (config.path("use_rslora").asBoolean(false)) {
+            alpha = alpha * r / Math.sqrt(r); // rsLoRA scales by alpha / √r
+        }
+        LoraSettings settings = new LoraSettings(r, alpha, config.path("lora_dropout").asDouble(0),
+                strings(config.path("target_modules")));
+        if (!Files.isRegularFile(dir.resolve(WEIGHTS))) {
+            throw new CheckpointException("The adapter directory has no " + WEIGHTS);
+        }
+        Map<String, Tensor> lora = new LinkedHashMap<>();
+        Map<String, Tensor> head = new LinkedHashMap<>();
+        Safetensors.read(dir.resolve(WEIGHTS)).forEach((name, tensor) -> {
+            String local = name.startsWith(PREFIX) ? name.substring(PREFIX.length()) : name;
+            (local.contains(".lora_A.") || local.contains(".lora_B.") ? lora : head).put(local, tensor);
+        });
+        Path baseDir = null;
+        if (Files.isRegularFile(dir.resolve(BASE))) {
+            baseDir = Path.of(readJson(dir.resolve(BASE)).path("baseDir").asString());
+        }
+        return new Adapter(settings, strings(config.path("modules_to_save")),
+                config.path("base_model_name_or_path").asString(null), baseDir, lora, head);
+    }
+
+    /** Writes adapter_config.json, adapter_model.safetensors and attune_adapter.json into {@code dir}. */
+    public static void write(Path dir, Adapter adapter) throws IOException {
+        Files.createDirectories(dir);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        adapter.lora().forEach((name, tensor) -> tensors.put(PREFIX + name, tensor));
+        adapter.head().forEach((name, tensor) -> tensors.put(PREFIX + name, tensor));
+        Safetensors.writeF32(dir.resolve(WEIGHTS), tensors);
+        LoraSettings settings = adapter.settings();
+        ObjectNode config = JSON.createObjectNode();
+        config.put("peft_type", "LORA");
+        config.put("task_type", "SEQ_CLS");
+        config.put("r", settings.r());
+        config.put("lora_alpha", settings.alpha());
+        config.put("lora_dropout", settings.dropout());
+        strings(config.putArray("target_modules"), settings.targetModules());
+        strings(config.putArray("modules_to_save"), adapter.modulesToSave());
+        config.put("base_model_name_or_path", adapter.baseName());
+        config.put("bias", "none");
+        config.put("fan_in_fan_out", false);
+        config.put("inference_mode", true);
+        config.put("init_lora_weights", true);
+        config.put("use_rslora", false);
+        config.put("use_dora", false);
+        config.putObject("rank_pattern");
+        config.putObject("alpha_pattern");
+        Files.writeString(dir.resolve(CONFIG), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
+        if (adapter.baseDir() != null) {
+            writeBase(dir, adapter.baseDir());
+        }
+    }
+
+    /** Points the adapter at the base checkpoint it runs over on this node. */
+    public static void writeBase(Path dir, Path baseDir) throws IOException {
+        ObjectNode base = JSON.createObjectNode().put("baseDir", baseDir.toAbsolutePath().toString());
+        Files.writeString(dir.resolve(BASE), JSON.writeValueAsString(base));
+    }
+
+    /** Sets base_model_name_or_path (the name a PEFT user loads the base by). */
+    public static void writeBaseName(Path dir, String baseName) throws IOException {
+        ObjectNode config = (ObjectNode) readJson(dir.resolve(CONFIG));
+        config.put("base_model_name_or_path", baseName);
+        Files.writeString(dir.resolve(CONFIG), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
+    }
+
+    private static List<String> strings(JsonNode node) {
+        List<String> values = new ArrayList<>();
+        if (node.isString()) {
+            values.add(node.asString());
+        } else {
+            node.forEach(value -> values.add(value.asString()));
+        }
+        return values;
+    }
+
+    private static void strings(ArrayNode array, List<String> values) {
+        values.forEach(array::add);
+    }
+
+    private static JsonNode readJson(Path file) {
+        try {
+            return JSON.readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            throw new CheckpointException(file.getFileName() + " is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.attune.serving;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import ai.djl.Device;
+import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.Precision;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The base models LoRA adapters are served over: each base (per directory and precision) is loaded once and
+ * shared by every adapter of it that is loaded, and closed when the last of them is.
+ */
+@Component
+public class SharedBases {
+
+    private static final Logger log = LoggerFactory.getLogger(SharedBases.class);
+
+    private record Key(Path dir, Precision precision) {
+    }
+
+    private static final class Held {
+        final ClassifierModel model;
+        int users;
+
+        Held(ClassifierModel model) {
+            this.model = model;
+        }
+    }
+
+    private final Map<Key, Held> held = new HashMap<>();
+
+    /** The loaded base (loading it if no adapter holds it); {@link #release} it once per acquire. */
+    synchronized ClassifierModel acquire(Path dir, Device device, Precision precision) {
+        Key key = new Key(dir.toAbsolutePath().normalize(), precision);
+        Held entry = held.get(key);
+        if (entry == null) {
+            ClassifierModel model = ClassifierModel.load(key.dir(), device);
+            model.usePrecision(precision);
+            entry = new Held(model);
+            held.put(key, entry);
+            log.info("Loaded base {} ({}) for LoRA adapters", key.dir(), precision.id());
+        }
+        entry.users++;
+        return entry.model;
+    }
+
+    synchronized void release(Path dir, Precision precision) {
+        Key key = new Key(dir.toAbsolutePath().normalize(), precision);
+        Held entry = held.get(key);
+        if (entry != null && --entry.users == 0) {
+            held.remove(key);
+            entry.model.close();
+            log.info("Released base {} ({}): no adapter of it is loaded", key.dir(), precision.id());
+        }
+    }
+
+    /** How many adapters hold each loaded base (the serving status, tests). */
+    public synchronized Map<String, Integer> users() {
+        Map<String, Integer> users = new HashMap<>();
+        held.forEach((key, entry) -> users.put(key.dir() + " " + key.precision().id(), entry.users));
+        return users;
+    }
+}
