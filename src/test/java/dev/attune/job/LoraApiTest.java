@@ -1,0 +1,192 @@
+package dev.attune.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import dev.attune.serving.SharedBases;
+import dev.attune.support.Golden;
+import dev.attune.support.Http;
+import dev.attune.support.JobPolling;
+import dev.attune.support.ModelDownload;
+import dev.attune.support.TestDataDir;
+import dev.attune.support.TrainingData;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * LoRA end to end through real HTTP, H2 and DJL on a tiny golden BERT (issue 23): a strategy lora job registers an
+ * adapter over its registered base; the model resource shows its rank, trainable weights and adapter size; it is
+ * served over the one loaded base with another adapter; its PEFT download imports back and its merged download
+ * answers as it does; the base cannot be deleted under it; and every wrong LoRA request is a 400 saying why.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"attune.jobs.progress-interval=0s", "attune.predict.precision=fp32"})
+class LoraApiTest {
+
+    private static Path exports;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
+        Path dataDir = TestDataDir.register(registry);
+        exports = Files.createDirectories(dataDir.resolveSibling(dataDir.getFileName() + "-exports"));
+        registry.add("attune.models.import-roots", () -> Golden.dir("tiny-bert").getParent() + "," + exports);
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    SharedBases sharedBases;
+    private Http http;
+
+    @BeforeEach
+    void setUp() {
+        http = new Http(port);
+    }
+
+    @Test
+    void aLoraJobRegistersAnAdapterOverItsBaseThatServesExportsAndImportsBack() throws IOException {
+        String baseId = id(http.postJson("/api/v1/models/import",
+                "{\"source\": \"%s\", \"name\": \"tiny base\"}".formatted(Golden.dir("tiny-bert-sst2"))).json());
+        String train = id(upload("train.csv", TrainingData.csv(240, 1)));
+        String test = id(upload("test.csv", TrainingData.csv(60, 2)));
+
+        JsonNode done = succeeded(submit(train, test, baseId, "\"lora\": {\"r\": 4}"));
+        assertThat(done.get("testMetrics").get("accuracy").doubleValue()).as(done.toString()).isGreaterThan(0.75);
+        String modelId = done.get("modelId").stringValue();
+        JsonNode model = http.get("/api/v1/models/" + modelId).json();
+        assertThat(model.get("strategy").stringValue()).isEqualTo("lora");
+        JsonNode adapter = model.get("adapter");
+        assertThat(adapter.get("r").intValue()).isEqualTo(4);
+        assertThat(adapter.get("alpha").doubleValue()).isEqualTo(16.0);
+        assertThat(Golden.strings(adapter.get("targetModules"))).containsExactly("query", "value");
+        assertThat(Golden.strings(adapter.get("modulesToSave"))).containsExactlyInAnyOrder("classifier", "pooler");
+        assertThat(adapter.get("baseModelId").stringValue()).isEqualTo(baseId);
+        // 2 layers x (query, value) x (A 4x32 + B 32x4) + pooler 32x32+32 + classifier 2x32+2
+        long trainable = 2 * 2 * (4 * 32 + 32 * 4) + 32 * 32 + 32 + 2 * 32 + 2;
+        assertThat(model.get("trainableParameters").longValue()).isEqualTo(trainable);
+        assertThat(adapter.get("adapterBytes").longValue()).isBetween(4 * trainable, 4 * trainable + 4096);
+        assertThat(model.get("parameters").longValue()).isGreaterThan(10 * trainable);
+
+        String positive = "the film was great and wonderful";
+        JsonNode answer = predict(modelId, positive);
+        assertThat(answer.get("label").stringValue()).isEqualTo("positive");
+
+        // a second adapter of the same base is served over the same loaded base
+        JsonNode second = succeeded(submit(train, null, baseId, "\"lora\": {\"r\": 2, \"alpha\": 4}"));
+        predict(second.get("modelId").stringValue(), positive);
+        predict(modelId, positive); // both loaded now (serving or kept): one base under both
+        assertThat(sharedBases.users()).hasSize(1);
+        assertThat(sharedBases.users().values().iterator().next()).isGreaterThanOrEqualTo(2);
+
+        // the merged checkpoint answers as the adapter
+        Path merged = ModelDownload.unzip(port, modelId, exports);
+        assertThat(merged.resolve("model.safetensors")).exists();
+        assertThat(merged.resolve("adapter_config.json")).doesNotExist();
+        String mergedId = id(http.postJson("/api/v1/models/import", "{\"source\": \"%s\"}".formatted(merged)).json());
+        assertThat(predict(mergedId, positive).get("score").doubleValue())
+                .isEqualTo(answer.get("score").doubleValue(), within(1e-4));
+
+        // the PEFT download: the adapter, its config and tokenizer, nothing of this node; it imports back
+        Path peft = ModelDownload.unzip(port, modelId, exports, "peft");
+        try (Stream<Path> files = Files.list(peft)) {
+            assertThat(files.map(f -> f.getFileName().toString()).toList()).contains("adapter_config.json",
+                    "adapter_model.safetensors", "config.json", "tokenizer.json").doesNotContain("attune_adapter.json",
+                    "model.safetensors");
+        }
+        assertThat(Files.readString(peft.resolve("adapter_config.json"))).contains("\"peft_type\" : \"LORA\"",
+                "\"task_type\" : \"SEQ_CLS\"", "\"base_model_name_or_path\" : \"" + Golden.dir("tiny-bert-sst2"));
+        Http.Response imported = http.postJson("/api/v1/models/import",
+                "{\"source\": \"%s\", \"baseModel\": \"%s\"}".formatted(peft, baseId));
+        assertThat(imported.status()).as(imported.body()).isEqualTo(201);
+        assertThat(imported.json().get("adapter").get("baseModelId").stringValue()).isEqualTo(baseId);
+        assertThat(predict(id(imported.json()), positive).get("score").doubleValue())
+                .isEqualTo(answer.get("score").doubleValue(), within(1e-5));
+        // without baseModel, base_model_name_or_path (the golden directory, under the import roots) is the base
+        Http.Response byName = http.postJson("/api/v1/models/import", "{\"source\": \"%s\"}".formatted(peft));
+        assertThat(byName.status()).as(byName.body()).isEqualTo(201);
+        assertThat(predict(id(byName.json()), positive).get("score").doubleValue())
+                .isEqualTo(answer.get("score").doubleValue(), within(1e-5));
+
+        Http.Response deleteBase = http.delete("/api/v1/models/" + baseId);
+        assertThat(deleteBase.status()).isEqualTo(409);
+        assertThat(deleteBase.json().get("title").stringValue()).isEqualTo("Model is a base");
+
+        Http.Response overAdapter = submit(train, null, modelId, "\"lora\": {}");
+        assertThat(overAdapter.status()).isEqualTo(400);
+        assertThat(overAdapter.json().get("errors").toString()).contains("is a LoRA adapter");
+        Http.Response plainPeft = http.get("/api/v1/models/" + mergedId + "/download?format=peft");
+        assertThat(plainPeft.status()).isEqualTo(400);
+        assertThat(plainPeft.json().get("title").stringValue()).isEqualTo("Not a LoRA model");
+    }
+
+    @Test
+    void wrongLoraRequestsAre400WithWhatToChange() {
+        String train = id(upload("small.csv", TrainingData.csv(40, 3)));
+        String base = Golden.dir("tiny-distilbert").toString();
+        Http.Response unknownTarget = submit(train, null, base, "\"lora\": {\"targetModules\": [\"q_proj\"]}");
+        assertThat(unknownTarget.status()).isEqualTo(400);
+        assertThat(unknownTarget.json().get("errors").toString()).contains("lora.targetModules").contains("q_lin");
+        Http.Response notLora = http.postJson("/api/v1/jobs", ("{\"datasetId\": \"%s\", \"baseModel\": \"%s\", "
+                + "\"lora\": {\"r\": 4}}").formatted(train, base));
+        assertThat(notLora.status()).isEqualTo(400);
+        assertThat(notLora.json().get("errors").toString()).contains("lora: applies to strategy lora only");
+        Http.Response badRank = submit(train, null, base, "\"lora\": {\"r\": 0, \"dropout\": 1.5}");
+        assertThat(badRank.status()).isEqualTo(400);
+        assertThat(badRank.json().get("errors").toString()).contains("lora.r").contains("lora.dropout");
+
+        Http.Response defaults = http.postJson("/api/v1/jobs", ("{\"datasetId\": \"%s\", \"baseModel\": \"%s\", "
+                + "\"strategy\": \"lora\", \"epochs\": 1, \"maxLength\": 32}").formatted(train, base));
+        assertThat(defaults.status()).as(defaults.body()).isEqualTo(202);
+        JsonNode config = http.get("/api/v1/jobs/" + id(defaults.json())).json().get("config").get("options");
+        assertThat(config.get("learningRate").doubleValue()).isEqualTo(5e-4);
+        assertThat(config.get("lora").toString()).contains("\"r\":8", "\"alpha\":16.0", "\"dropout\":0.1",
+                "\"targetModules\":[\"q_lin\",\"v_lin\"]");
+        succeeded(defaults);
+    }
+
+    private Http.Response submit(String datasetId, String testId, String baseModel, String lora) {
+        return http.postJson("/api/v1/jobs", ("{\"datasetId\": \"%s\", \"baseModel\": \"%s\", \"strategy\": \"lora\", "
+                + "%s%s, \"learningRate\": 0.01, \"batchSize\": 8, \"maxLength\": 32, \"seed\": 3, "
+                + "\"validationSplit\": 0.2, \"epochs\": 5}").formatted(datasetId, baseModel,
+                        testId == null ? "" : "\"testDatasetId\": \"" + testId + "\", ", lora)
+                .replace(", \"epochs\": 5}", lora.contains("epochs") ? "}" : ", \"epochs\": 5}"));
+    }
+
+    private JsonNode succeeded(Http.Response submitted) {
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
+        JsonNode job = JobPolling.awaitJob(http, id(submitted.json()), j -> j.get("status").stringValue().matches(
+                "SUCCEEDED|FAILED|CANCELLED"), "end");
+        assertThat(job.get("status").stringValue()).as(job.toString()).isEqualTo("SUCCEEDED");
+        return job;
+    }
+
+    private JsonNode predict(String modelId, String text) {
+        Http.Response response = http.postJson("/api/v1/models/" + modelId + "/predict",
+                "{\"text\": \"%s\"}".formatted(text));
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.json().get("predictions").get(0);
+    }
+
+    private JsonNode upload(String name, String csv) {
+        Http.Response response = http.upload("/api/v1/datasets", name, csv.getBytes(StandardCharsets.UTF_8), Map.of());
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
+        return response.json();
+    }
+
+    private static String id(JsonNode node) {
+        return node.get("id").stringValue();
+    }
+}
