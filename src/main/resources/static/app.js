@@ -241,15 +241,23 @@ function onJobEvent(id, name, data) {
   }
 }
 
+// each strategy's default learning rate (TrainingOptions): a LoRA adapter or a head alone wants a larger step
+const STRATEGY_RATES = { full: "0.00005", last_layers: "0.00005", head: "0.001", lora: "0.0005" };
+$("#job-form select[name=strategy]").addEventListener("change", event => {
+  $("#job-form input[name=learningRate]").value = STRATEGY_RATES[event.target.value];
+  $("#lora-rank").hidden = event.target.value !== "lora";
+});
+
 $("#job-form").addEventListener("submit", async event => {
   event.preventDefault();
   const form = new FormData(event.target);
   const body = {};
   for (const [k, v] of form.entries()) {
-    if (v === "") continue;
+    if (v === "" || k === "loraRank") continue;
     body[k] = ["epochs", "batchSize", "maxLength"].includes(k) ? parseInt(v, 10)
       : k === "learningRate" ? parseFloat(v) : v;
   }
+  if (body.strategy === "lora" && form.get("loraRank")) body.lora = { r: parseInt(form.get("loraRank"), 10) };
   const message = $("#job-message");
   try {
     const job = await json("/api/v1/jobs", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
@@ -459,10 +467,19 @@ async function loadModels() {
     const promote = el("button", { class: "secondary" }, serving?.modelId === m.id ? "Serving" : "Promote");
     promote.addEventListener("click", async () => { await json(`/api/v1/models/${m.id}/promote`, { method: "POST" }); setTimeout(loadModels, 500); });
     return el("tr", { "data-model": m.id }, el("td", {}, m.name), el("td", {}, m.architecture), el("td", {}, m.labels.join(", ") + (m.problemType === MULTI ? " (multi-label)" : m.problemType === REGRESSION ? " (regression)" : "")),
-      el("td", {}, m.origin), el("td", {}, headline(m.metrics?.validation)),
+      el("td", {}, m.origin), el("td", { class: "training" }, training(m)), el("td", {}, headline(m.metrics?.validation)),
       el("td", {}, promote, " ", deleteButton(`/api/v1/models/${m.id}`, `model ${m.name}`, "#models-message", loadModels)));
   }));
   await loadDeployments(models);
+}
+
+// How a model was trained: strategy, trainable weights and, for a LoRA adapter, its rank and size.
+function training(m) {
+  if (!m.strategy) return "—";
+  const count = n => n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : `${n}`;
+  const trained = m.trainableParameters != null ? `, ${count(m.trainableParameters)} of ${count(m.parameters)} weights trained` : "";
+  if (!m.adapter) return m.strategy + trained;
+  return `LoRA r ${m.adapter.r}${trained}, adapter ${(m.adapter.adapterBytes / 1024).toFixed(0)} KiB over ${m.adapter.baseModel}`;
 }
 
 // ---- Deployments: a stable name, its model, a canary, the history of changes ----

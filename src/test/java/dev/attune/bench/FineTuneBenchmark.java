@@ -10,6 +10,7 @@ import ai.djl.engine.Engine;
 import dev.attune.dataset.DatasetRow;
 import dev.attune.modeling.AttentionImplementation;
 import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.LoraSettings;
 import dev.attune.modeling.Precision;
 import dev.attune.modeling.ProblemType;
 import dev.attune.training.ClassificationMetrics;
@@ -26,7 +27,8 @@ import dev.attune.training.TrainingResult;
  * One fine-tuning recipe through attune's FineTuner, printed as a markdown table row. Run with
  * bench/finetune.sh. Arguments (key=value): model, train, trainRows, eval (a CSV; else a stratified
  * validationSplit of train), strategy, lastLayers, init, epochs, lr, batch, maxLength, seed, attention (sdpa | eager),
- * precision (auto | fp32 | bf16 | fp16), groupByLength (true | false); defaults as a job's.
+ * precision (auto | fp32 | bf16 | fp16), groupByLength (true | false); for strategy lora also r, alpha, loraDropout and
+ * targets (comma-separated module names); defaults as a job's.
  */
 public final class FineTuneBenchmark {
 
@@ -63,6 +65,16 @@ public final class FineTuneBenchmark {
         long start = System.nanoTime();
         try (ClassifierModel m = ClassifierModel.load(model, device, labels, ProblemType.SINGLE_LABEL_CLASSIFICATION,
                 options.init() == TrainingOptions.Init.RANDOM, options.attention())) {
+            String strategy = options.strategy().id();
+            if (options.strategy() == TrainingOptions.Strategy.LORA) {
+                LoraSettings lora = new LoraSettings(a.containsKey("r") ? Integer.valueOf(a.get("r")) : null,
+                        a.containsKey("alpha") ? Double.valueOf(a.get("alpha")) : null,
+                        a.containsKey("loraDropout") ? Double.valueOf(a.get("loraDropout")) : null,
+                        a.containsKey("targets") ? List.of(a.get("targets").split(",")) : null)
+                        .withDefaults(m.config().modelType());
+                m.attachLora(lora, options.seed(), model);
+                strategy = "lora r%d a%.0f %s".formatted(lora.r(), lora.alpha(), String.join("+", lora.targetModules()));
+            }
             Precision precision = m.usePrecision(options.precision());
             TokenizedExamples trainData = TokenizedExamples.of(train, m.textEncoder(), options.maxLength(), m.config().padTokenId());
             TokenizedExamples evalData = TokenizedExamples.of(eval, m.textEncoder(), options.maxLength(), m.config().padTokenId());
@@ -76,7 +88,7 @@ public final class FineTuneBenchmark {
             ClassificationMetrics metrics = (ClassificationMetrics) result.best().metrics();
             double total = (System.nanoTime() - start) / 1e9;
             System.out.printf("| %s | %s | %s%s | %s | %s | %d | %d x %d | %.0e | %d | %.2f%% | %.1f s | %.1f s | %.1f |%n",
-                    device, model.getFileName(), options.strategy().id(),
+                    device, model.getFileName(), strategy,
                     options.lastLayers() != null ? " " + options.lastLayers() : "", options.init().id(),
                     options.attention().id() + " " + precision.id()
                             + (options.groupByLength() ? ", length-grouped" : ""),

@@ -89,6 +89,13 @@ class DashboardBrowserTest {
         tab("jobs");
         new Select(browser.findElement(By.cssSelector("#job-form select[name=datasetId]"))).selectByIndex(0);
         fill("baseModel", Golden.dir("tiny-bert").toString());
+        Select strategy = new Select(browser.findElement(By.cssSelector("#job-form select[name=strategy]")));
+        strategy.selectByValue("lora"); // its own default learning rate, and its rank
+        assertThat(browser.findElement(By.cssSelector("#job-form input[name=learningRate]")).getAttribute("value"))
+                .isEqualTo("0.0005");
+        assertThat(browser.findElement(By.id("lora-rank")).isDisplayed()).isTrue();
+        strategy.selectByValue("full");
+        assertThat(browser.findElement(By.id("lora-rank")).isDisplayed()).isFalse();
         fill("epochs", "60");
         fill("learningRate", "0.003");
         fill("batchSize", "8");
@@ -129,6 +136,8 @@ class DashboardBrowserTest {
         browser.findElement(By.cssSelector("#try-form button")).click();
         wait.until(d -> !d.findElements(By.id("predicted-label")).isEmpty());
         assertThat(browser.findElements(By.cssSelector("#try-result .probability"))).hasSize(2);
+        assertThat(browser.findElement(By.cssSelector("#models-table td.training")).getText())
+                .startsWith("full, ").endsWith("weights trained");
         screenshot("models");
 
         // Data sets: the finished job no longer needs its data set, so the Delete button removes it.

@@ -15,6 +15,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.LoraSettings;
 import dev.attune.modeling.Precision;
 import dev.attune.support.Golden;
 import org.junit.jupiter.api.Test;
@@ -255,6 +256,68 @@ class FineTunerTest {
                 .containsExactlyElementsOf(uninterrupted.result().history().stream().map(EvaluationPoint::trainLoss).toList());
         uninterrupted.weights().forEach((name, values) ->
                 assertThat(resumed.weights().get(name)).as(name).containsExactly(values));
+    }
+
+    @Test
+    void loraTrainsOnlyItsPairsAndTheHeadAndResumesExactlyAsIfUninterrupted() {
+        TrainingOptions options = options("lora", 2, 1e-2, 3);
+        Map<String, float[]> before = weights("tiny-bert");
+        Finished uninterrupted = trainLora(null, options, null, dir.resolve("lora-straight"), TrainingListener.NONE);
+        uninterrupted.weights().forEach((name, values) -> {
+            if (name.contains(".lora_B.")) {
+                assertThat(values).as(name).isNotEqualTo(new float[values.length]); // B started at zero
+            } else if (name.startsWith("classifier.") || name.contains("pooler")) {
+                assertThat(values).as(name).isNotEqualTo(before.get(name));
+            } else if (!name.contains(".lora_A.")) {
+                assertThat(values).as(name + " (frozen)").containsExactly(before.get(name));
+            }
+        });
+        assertThat(uninterrupted.result().history().get(5).trainLoss())
+                .isLessThan(uninterrupted.result().history().get(0).trainLoss());
+
+        ResumePoint resume = new ResumePoint(dir.resolve("resume-lora"));
+        List<Long> evaluatedAt = new ArrayList<>();
+        TrainingListener stopAtStep6 = new TrainingListener() {
+            @Override
+            public void onEvaluation(EvaluationPoint point, boolean best) {
+                evaluatedAt.add(point.step());
+            }
+
+            @Override
+            public boolean cancelRequested() {
+                return evaluatedAt.contains(6L);
+            }
+        };
+        assertThatThrownBy(() -> trainLora(null, options, resume, dir.resolve("lora-b"), stopAtStep6))
+                .isInstanceOf(TrainingCancelledException.class);
+        assertThat(resume.modelDir().resolve("adapter_config.json")).exists(); // the resume point is the adapter
+        Finished resumed = trainLora(resume.modelDir(), options, resume, dir.resolve("lora-b"), TrainingListener.NONE);
+        assertThat(resumed.result().history()).extracting(EvaluationPoint::trainLoss)
+                .containsExactlyElementsOf(uninterrupted.result().history().stream().map(EvaluationPoint::trainLoss).toList());
+        uninterrupted.weights().forEach((name, values) ->
+                assertThat(resumed.weights().get(name)).as(name).containsExactly(values));
+    }
+
+    /** A LoRA run on tiny-bert (fresh, or from a resume point's adapter); its weights, pairs included, at the end. */
+    private Finished trainLora(Path resumeModel, TrainingOptions options, ResumePoint resume, Path bestDir,
+            TrainingListener listener) {
+        Engine.getInstance().setRandomSeed(7);
+        try (ClassifierModel model = resumeModel == null ? ClassifierModel.load(Golden.dir("tiny-bert"), Device.cpu(), LABELS)
+                : ClassifierModel.load(resumeModel, Device.cpu())) {
+            if (resumeModel == null) {
+                model.attachLora(new LoraSettings(4, 8.0, 0.1, null).withDefaults("bert"), 7, Golden.dir("tiny-bert"));
+            }
+            TokenizedExamples train = tokenized(model, examples(new Random(1), 64));
+            TokenizedExamples validation = tokenized(model, examples(new Random(2), 32));
+            TrainingResult result = new FineTuner(model, options, listener).train(train, validation, bestDir, resume);
+            Map<String, float[]> weights = new java.util.TreeMap<>();
+            model.parameters().forEach((name, array) -> weights.put(name, array.toFloatArray()));
+            model.adapter().pairs().forEach((module, pair) -> {
+                weights.put(module + ".lora_A.weight", pair.a().toFloatArray());
+                weights.put(module + ".lora_B.weight", pair.b().toFloatArray());
+            });
+            return new Finished(result, weights);
+        }
     }
 
     /** A run's result and its weights at the very end. */

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# LoRA models in the service (issue 23), on the real MiniLM: three LoRA jobs and one full job on SST-2 rows, then
+#  1. the PEFT download of an adapter (size) and its merged download imported back: /predict answers of both on
+#     sst2_dev sentences, the largest score difference;
+#  2. memory: the service's RSS with one adapter served, then with two more adapters of the same base loaded
+#     beside it (each over the one loaded base), then with the full model loaded too (a whole MiniLM copy).
+# Usage: bench/lora-serving.sh    Environment: PORT (default 18093), ROWS (maxTrainSamples, 1000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -d ../shared/models/all-MiniLM-L6-v2 ] || { echo "needs ../shared (all-MiniLM-L6-v2, sst2)"; exit 1; }
+work=$(mktemp -d); trap 'kill ${pid:-} 2>/dev/null; rm -rf "$work"' EXIT
+mkdir -p "$work/exports"
+mvn -q -B package -DskipTests >/dev/null
+shared=$(cd ../shared && pwd); port=${PORT:-18093}; base=localhost:$port
+MALLOC_ARENA_MAX=2 OPT_OUT_TRACKING=true java -Xmx2g -Dai.djl.offline=true -jar target/attune-0.1.0-SNAPSHOT.jar \
+  --server.port=$port --attune.data-dir="$work/data" --attune.models.import-roots="$shared/models,$work/exports" \
+  --attune.predict.precision=fp32 >> "$work/service.log" 2>&1 &
+pid=$!
+until curl -sf $base/actuator/health >/dev/null; do sleep 0.5; done
+
+json() { curl -s -H 'Content-Type: application/json' "$@"; }
+rss() { awk '/VmRSS/ {print int($2/1024)}' /proc/$pid/status; }
+await_job() {
+  until curl -s $base/api/v1/jobs/$1 | jq -e '.status | test("SUCCEEDED|FAILED|CANCELLED")' >/dev/null; do sleep 2; done
+  curl -s $base/api/v1/jobs/$1 | jq -e '.status == "SUCCEEDED"' >/dev/null || { curl -s $base/api/v1/jobs/$1 | jq .error; exit 1; }
+}
+train() { # $1 extra JSON fields -> model id
+  local job
+  job=$(json -d "{\"datasetId\": \"$dataset\", \"baseModel\": \"$shared/models/all-MiniLM-L6-v2\", \"epochs\": 1,
+    \"maxTrainSamples\": ${ROWS:-1000}, \"maxLength\": 64, $1}" $base/api/v1/jobs | jq -r .id)
+  await_job $job
+  curl -s $base/api/v1/jobs/$job | jq -r .modelId
+}
+predict() { # $1 model, $2 texts as a JSON array -> the scores, one per line
+  json -d "{\"texts\": $2}" $base/api/v1/models/$1/predict | jq -r '.predictions[] | "\(.label) \(.score)"'
+}
+
+dataset=$(curl -s -F file=@../shared/datasets/sst2_train.csv.gz $base/api/v1/datasets | jq -r .id)
+lora1=$(train '"strategy": "lora", "seed": 1')
+lora2=$(train '"strategy": "lora", "seed": 2')
+lora3=$(train '"strategy": "lora", "seed": 3')
+full=$(train '"strategy": "full", "seed": 1')
+texts=$(python3 -c "import csv,json; r=list(csv.DictReader(open('../shared/datasets/sst2_dev.csv'))); print(json.dumps([x['sentence'] for x in r[:32]]))")
+
+echo "## LoRA models in the service: all-MiniLM-L6-v2, ${ROWS:-1000} SST-2 rows, 1 epoch, 64 tokens"
+echo
+echo "| model | strategy | validation accuracy | trainable weights | adapter file | download |"
+echo "|---|---|---|---|---|---|"
+for m in $lora1 $lora2 $lora3 $full; do
+  curl -s $base/api/v1/models/$m | jq -r '"| \(.id[0:8]) | \(.strategy) | \(.metrics.validation.accuracy * 10000 | round / 100)% | \(.trainableParameters) of \(.parameters) | \(if .adapter then "\(.adapter.adapterBytes / 1024 | round) KiB" else "-" end) |"' | tr -d '\n'
+  format=checkpoint; [ $m = $full ] || format=peft
+  bytes=$(curl -s -o "$work/$m.zip" -w '%{size_download}' "$base/api/v1/models/$m/download?format=$format")
+  echo " $format: $((bytes / 1024)) KiB |"
+done
+echo
+
+# the merged download of adapter 1, imported back, against the adapter itself
+curl -s -o "$work/merged.zip" "$base/api/v1/models/$lora1/download"
+mkdir -p "$work/exports/merged" && (cd "$work/exports/merged" && unzip -q ../../merged.zip)
+merged=$(json -d "{\"source\": \"$work/exports/merged\"}" $base/api/v1/models/import | jq -r .id)
+predict $lora1 "$texts" > "$work/adapter.txt"
+predict $merged "$texts" > "$work/merged.txt"
+python3 - "$work/adapter.txt" "$work/merged.txt" <<'PY'
+import sys
+a = [l.split() for l in open(sys.argv[1])]; m = [l.split() for l in open(sys.argv[2])]
+same = sum(x[0] == y[0] for x, y in zip(a, m))
+diff = max(abs(float(x[1]) - float(y[1])) for x, y in zip(a, m))
+print(f"Merged download imported back (served by ONNX Runtime fp32) against the adapter (libtorch over the shared base), "
+      f"{len(a)} sst2_dev sentences: same label {same}/{len(a)}, largest score difference {diff:.2e}.")
+PY
+echo
+
+# memory: one adapter served, then two more of the same base, then a whole model
+for i in 1 2 3; do predict $lora1 "$texts" >/dev/null; done; sleep 3
+one=$(rss)
+for i in 1 2 3; do predict $lora2 "$texts" >/dev/null; predict $lora3 "$texts" >/dev/null; done; sleep 3
+three=$(rss)
+for i in 1 2 3; do predict $full "$texts" >/dev/null; done; sleep 3
+plus_full=$(rss)
+echo "| loaded for serving | service RSS | growth |"
+echo "|---|---|---|"
+echo "| one LoRA adapter (and its base) | $one MiB | |"
+echo "| + two more adapters of the same base | $three MiB | **+$((three - one)) MiB** |"
+echo "| + the full fine-tuned MiniLM (a whole copy, ONNX Runtime fp32) | $plus_full MiB | +$((plus_full - three)) MiB |"
+grep -c "Loaded base" "$work/service.log" | sed 's/^/bases loaded for adapters: /'
