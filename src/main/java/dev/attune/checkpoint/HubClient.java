@@ -39,6 +39,9 @@ public final class HubClient {
 
     public static final Pattern REPO_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern REVISION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_./-]*");
+    /** A PEFT adapter repository's files (modeling.LoraFiles reads them). */
+    private static final String ADAPTER_CONFIG = "adapter_config.json";
+    private static final String ADAPTER_WEIGHTS = "adapter_model.safetensors";
     private static final List<String> OPTIONAL_FILES = List.of(CheckpointDir.TOKENIZER_CONFIG, "special_tokens_map.json",
             "vocab.txt", "vocab.json", "merges.txt");
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -187,6 +190,14 @@ public final class HubClient {
 
     private static List<String> filesToFetch(String repoId, Set<String> available) {
         List<String> files = new ArrayList<>();
+        if (!available.contains(CheckpointDir.WEIGHTS) && available.contains(ADAPTER_CONFIG)
+                && available.contains(ADAPTER_WEIGHTS)) { // a PEFT adapter: its base is resolved when it is imported
+            files.add(ADAPTER_CONFIG);
+            files.add(ADAPTER_WEIGHTS);
+            List.of(CheckpointDir.CONFIG, CheckpointDir.TOKENIZER).stream().filter(available::contains).forEach(files::add);
+            OPTIONAL_FILES.stream().filter(available::contains).forEach(files::add);
+            return files;
+        }
         files.add(CheckpointDir.CONFIG);
         if (available.contains(CheckpointDir.WEIGHTS)) {
             files.add(CheckpointDir.WEIGHTS);

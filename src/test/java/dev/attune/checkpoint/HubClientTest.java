@@ -71,6 +71,22 @@ class HubClientTest {
     }
 
     @Test
+    void aPeftAdapterRepositoryDownloadsItsAdapterFiles() throws IOException {
+        Path adapter = cache.resolveSibling(cache.getFileName() + "-adapter");
+        Files.createDirectories(adapter);
+        Files.writeString(adapter.resolve("adapter_config.json"), "{\"peft_type\": \"LORA\"}");
+        Files.write(adapter.resolve("adapter_model.safetensors"), new byte[] {1, 2, 3});
+        Files.writeString(adapter.resolve("README.md"), "an adapter");
+        try (FakeHub adapterHub = new FakeHub(adapter)) {
+            HubSettings settings = new HubSettings(adapterHub.endpoint(), cache, null, false);
+            Path snapshot = new HubClient(settings).snapshot("org/tiny", null);
+            assertThat(snapshot.resolve("adapter_config.json")).exists();
+            assertThat(snapshot.resolve("adapter_model.safetensors")).exists();
+            assertThat(snapshot.resolve("README.md")).doesNotExist();
+        }
+    }
+
+    @Test
     void aCachedSnapshotIsReusedWithoutDownloadingAndOfflineModeUsesIt() {
         client(false).snapshot("org/tiny", "main");
         int requests = hub.fileRequests.get();
