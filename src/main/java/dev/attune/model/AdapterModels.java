@@ -142,8 +142,32 @@ class AdapterModels {
         }
     }
 
+    /** Writes a zip to a stream, once what could fail before sending has been done. */
+    @FunctionalInterface
+    interface Zip {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * A model as a Hugging Face checkpoint zip; a LoRA model's adapter merged into its base's weights, written
+     * before anything is sent (into a temporary directory deleted once sent), so a failure is still a problem answer.
+     */
+    Zip checkpointZip(RegisteredModel model) throws IOException {
+        if (!model.isAdapter()) {
+            return out -> files.zip(model.id(), out);
+        }
+        Path merged = writeMerged(model.id());
+        return out -> {
+            try {
+                zipDirectory(merged, out);
+            } finally {
+                FileTrees.deleteQuietly(merged);
+            }
+        };
+    }
+
     /** The LoRA model merged into its base as a plain checkpoint, in a temporary directory the caller deletes. */
-    Path writeMerged(String id) throws IOException {
+    private Path writeMerged(String id) throws IOException {
         Path temp = files.newTempDir();
         try (ClassifierModel model = ClassifierModel.load(files.pathOf(id), Device.cpu())) {
             model.saveMerged(temp);

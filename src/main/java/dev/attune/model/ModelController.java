@@ -125,7 +125,7 @@ class ModelController {
         String fileName;
         switch (format) {
             case "checkpoint" -> {
-                ModelService.CheckpointZip zip = models.checkpointZip(id);
+                AdapterModels.Zip zip = models.checkpointZip(id);
                 body = zip::writeTo;
                 fileName = baseName + ".zip";
             }

@@ -253,29 +253,9 @@ public class ModelService {
         files.delete(id);
     }
 
-    /**
-     * The model as a Hugging Face checkpoint; a LoRA model's adapter merged into its base's weights, written before
-     * anything is sent (into a temporary directory deleted once sent).
-     */
-    CheckpointZip checkpointZip(String id) throws IOException {
-        RegisteredModel model = get(id);
-        if (!model.isAdapter()) {
-            return out -> files.zip(model.id(), out);
-        }
-        Path merged = adapters.writeMerged(model.id());
-        return out -> {
-            try {
-                AdapterModels.zipDirectory(merged, out);
-            } finally {
-                FileTrees.deleteQuietly(merged);
-            }
-        };
-    }
-
-    /** Writes a zip to a stream (after what could fail before sending has been done). */
-    @FunctionalInterface
-    interface CheckpointZip {
-        void writeTo(OutputStream out) throws IOException;
+    /** The model as a Hugging Face checkpoint (a LoRA model merged: {@link AdapterModels#checkpointZip}). */
+    AdapterModels.Zip checkpointZip(String id) throws IOException {
+        return adapters.checkpointZip(get(id));
     }
 
     /** A LoRA model's adapter in PEFT's format (400 for a plain model). */

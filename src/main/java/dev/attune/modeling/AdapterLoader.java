@@ -33,10 +33,10 @@ final class AdapterLoader {
             WeightBinder.Report report = WeightBinder.bind(block, weights, manager, true);
             bindHead(block, files.head(), weights);
             LoraAdapter adapter = LoraAdapter.read(block, files.settings(), files.lora(), Map.of(),
-                    manager.newSubManager(), false);
+                    manager.newSubManager(), false).over(baseDir, files.baseName());
             TextEncoder encoder = new TextEncoder(tokenizerDir(dir, baseDir), block.maxTokens(), config.padTokenId());
             ClassifierModel model = new ClassifierModel(manager, block, encoder, tokenizerDir(dir, baseDir), report);
-            model.useAdapter(adapter, baseDir, files.baseName());
+            model.useAdapter(adapter);
             return model;
         } catch (RuntimeException e) {
             manager.close();

@@ -55,8 +55,23 @@ final class CheckpointWriter {
             }
         });
         LoraFiles.write(dir, new LoraFiles.Adapter(adapter.settings(), modulesToSave(model.block(), head.keySet()),
-                model.baseName(), model.baseDir(), lora, head));
+                adapter.baseName(), adapter.baseDir(), lora, head));
         writeConfigAndTokenizer(model, dir);
+    }
+
+    /** Every parameter as float32 on the host, a LoRA model's adapter merged into its layers (W + B A · alpha / r). */
+    static Map<String, Tensor> mergedTensors(ClassifierModel model) {
+        LoraAdapter adapter = model.adapter();
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        model.parameters().forEach((name, array) -> {
+            NDArray value = adapter != null && name.endsWith(".weight")
+                    ? adapter.merged(name.substring(0, name.length() - ".weight".length()), array) : array;
+            tensors.put(name, tensor(value));
+            if (value != array) {
+                value.close();
+            }
+        });
+        return tensors;
     }
 
     /**

@@ -32,10 +32,8 @@ public final class ClassifierModel implements TextClassifier {
     private volatile List<Double> thresholds;
     private volatile Calibration calibration;
     private volatile WindowRule windowRule;
-    /** A LoRA model's adapter (null: a plain model) and the base checkpoint it adapts. */
+    /** A LoRA model's adapter (null: a plain model), which knows the base checkpoint it adapts. */
     private LoraAdapter adapter;
-    private Path baseDir;
-    private String baseName;
 
     ClassifierModel(NDManager manager, SequenceClassifier block, TextEncoder textEncoder, CheckpointDir source,
             WeightBinder.Report report) {
@@ -159,32 +157,18 @@ public final class ClassifierModel implements TextClassifier {
         if (adapter != null) {
             throw new IllegalStateException("the model has a LoRA adapter already");
         }
-        adapter = LoraAdapter.fresh(block, settings, manager, seed);
-        baseDir = base;
-        baseName = base.toString();
+        adapter = LoraAdapter.fresh(block, settings, manager, seed).over(base, base.toString());
         return adapter;
     }
 
     /** Sets the adapter a LoRA model was loaded with ({@link AdapterLoader}). */
-    void useAdapter(LoraAdapter loaded, Path base, String name) {
+    void useAdapter(LoraAdapter loaded) {
         adapter = loaded;
-        baseDir = base;
-        baseName = name;
-    }
-
-    /** The base's name in the adapter's config (base_model_name_or_path); null for a plain model. */
-    public String baseName() {
-        return baseName;
     }
 
     /** A LoRA model's adapter; null for a plain model. */
     public LoraAdapter adapter() {
         return adapter;
-    }
-
-    /** The base checkpoint a LoRA model adapts; null for a plain model. */
-    public Path baseDir() {
-        return baseDir;
     }
 
     /**
@@ -266,18 +250,7 @@ public final class ClassifierModel implements TextClassifier {
      * adapted layers with their adapter merged in (W + B A · alpha / r).
      */
     public Map<String, Tensor> tensors() {
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        try (NDManager scope = manager.newSubManager()) {
-            parameters().forEach((name, array) -> {
-                NDArray value = adapter != null && name.endsWith(".weight")
-                        ? adapter.merged(name.substring(0, name.length() - ".weight".length()), array) : array;
-                tensors.put(name, new Tensor("F32", value.getShape().getShape(), value.toFloatArray()));
-                if (value != array) {
-                    value.close();
-                }
-            });
-        }
-        return tensors;
+        return CheckpointWriter.mergedTensors(this);
     }
 
     /** Every parameter by its Hugging Face name. */

@@ -1,5 +1,6 @@
 package dev.attune.modeling;
 
+import java.nio.file.Path;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,8 @@ public final class LoraAdapter implements AutoCloseable {
     private final Map<Linear, Pair> pairByLayer = new IdentityHashMap<>();
     private final Map<Linear, Weights> headByLayer = new IdentityHashMap<>();
     private final NDManager owned;
+    private Path baseDir;
+    private String baseName;
 
     private LoraAdapter(SequenceClassifier block, LoraSettings settings, Map<String, Pair> pairs,
             Map<String, Weights> heads, NDManager owned) {
@@ -190,6 +193,22 @@ public final class LoraAdapter implements AutoCloseable {
 
     public LoraSettings settings() {
         return settings;
+    }
+
+    /** Says which base checkpoint it adapts: its directory here and its name for PEFT (base_model_name_or_path). */
+    LoraAdapter over(Path dir, String name) {
+        this.baseDir = dir;
+        this.baseName = name;
+        return this;
+    }
+
+    /** The base checkpoint's directory; null when it was never said (an adapter over a shared base). */
+    public Path baseDir() {
+        return baseDir;
+    }
+
+    public String baseName() {
+        return baseName;
     }
 
     /** The trained pairs by module name, in layer order. */

@@ -102,7 +102,7 @@ public record TrainingOptions(
         @Schema(example = "false") Boolean groupByLength,
         @Schema(example = "sliding_window") LongText longText,
         @Schema(example = "64") @Min(1) @Max(8192) Integer windowStride,
-        @Valid LoraSettings lora) {
+        @Schema(example = "{\"r\": 8, \"alpha\": 16}") @Valid LoraSettings lora) {
 
     /**
      * Every default that does not depend on the job (null: decided per job: lastLayers only for last_layers,
