@@ -36,9 +36,12 @@ public final class Linear extends HfBlock implements ExpectsShapes {
             return new NDList(product(x, w, b));
         }
         LoraAdapter.Weights own = adapter.headOf(this); // an adapter's own head over a shared base
-        NDArray y = own == null ? product(x, w, b) : product(x, own.weight(), own.bias());
+        if (own != null) {
+            return new NDList(product(x, own.weight(), own.bias()));
+        }
         LoraAdapter.Pair pair = adapter.pairOf(this);
-        return new NDList(pair == null ? y : y.add(adapter.delta(pair, x, training)));
+        return new NDList(pair == null ? product(x, w, b) : LoraLinear.forward(x, adapter.dropped(x, training), w, b,
+                pair, precision, adapter.settings().scale()));
     }
 
     private NDArray product(NDArray x, NDArray w, NDArray b) {

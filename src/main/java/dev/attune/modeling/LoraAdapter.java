@@ -33,6 +33,8 @@ public final class LoraAdapter implements AutoCloseable {
     }
 
     private static final ThreadLocal<LoraAdapter> ACTIVE = new ThreadLocal<>();
+    /** The last input dropped out on this thread and its dropped copy, for the layers that read the same input. */
+    private static final ThreadLocal<NDArray[]> DROPPED = new ThreadLocal<>();
 
     private final LoraSettings settings;
     private final Map<String, Pair> pairs;
@@ -167,6 +169,7 @@ public final class LoraAdapter implements AutoCloseable {
         try {
             return forward.get();
         } finally {
+            DROPPED.remove();
             if (previous == null) {
                 ACTIVE.remove();
             } else {
@@ -175,20 +178,31 @@ public final class LoraAdapter implements AutoCloseable {
         }
     }
 
+    /**
+     * An adapted layer's input after the adapter's dropout. The layers that read the same input (query and value
+     * read the same hidden states) share one mask: drawing it is most of what the adapters cost a training step on
+     * a CPU (4.7 ms per mask at 32 × 42 tokens, against 0.75 ms for a sum over the same tensor), and each layer
+     * still sees its input dropped at the rate asked. PEFT draws one mask per layer.
+     */
+    NDArray dropped(NDArray x, boolean training) {
+        if (!training || settings.dropout() == 0) {
+            return x;
+        }
+        NDArray[] last = DROPPED.get();
+        if (last != null && last[0] == x) {
+            return last[1];
+        }
+        NDArray dropped = Attention.dropout(x, settings.dropout(), true);
+        DROPPED.set(new NDArray[] {x, dropped});
+        return dropped;
+    }
+
     Pair pairOf(Linear layer) {
         return pairByLayer.get(layer);
     }
 
     Weights headOf(Linear layer) {
         return headByLayer.get(layer);
-    }
-
-    /** The adapter's addition to a layer's output: (dropout(x) Aᵀ) Bᵀ · alpha / r. */
-    NDArray delta(Pair pair, NDArray x, boolean training) {
-        NDArray input = Attention.dropout(x, settings.dropout(), training);
-        NDArray low = ai.djl.nn.core.Linear.linear(input, pair.a()).singletonOrThrow(); // (..., r)
-        NDArray up = ai.djl.nn.core.Linear.linear(low, pair.b()).singletonOrThrow(); // (..., out)
-        return up.mul(Scalars.of(up, (float) settings.scale()));
     }
 
     public LoraSettings settings() {

@@ -111,7 +111,11 @@ public final class LoraFiles {
         config.put("peft_type", "LORA");
         config.put("task_type", "SEQ_CLS");
         config.put("r", settings.r());
-        config.put("lora_alpha", settings.alpha());
+        if (settings.alpha() == Math.rint(settings.alpha())) {
+            config.put("lora_alpha", (long) (double) settings.alpha()); // PEFT's LoraConfig types it int
+        } else {
+            config.put("lora_alpha", settings.alpha());
+        }
         config.put("lora_dropout", settings.dropout());
         strings(config.putArray("target_modules"), settings.targetModules());
         strings(config.putArray("modules_to_save"), adapter.modulesToSave());

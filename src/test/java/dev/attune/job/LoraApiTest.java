@@ -88,8 +88,8 @@ class LoraApiTest {
         JsonNode second = succeeded(submit(train, null, baseId, "\"lora\": {\"r\": 2, \"alpha\": 4}"));
         predict(second.get("modelId").stringValue(), positive);
         predict(modelId, positive); // both loaded now (serving or kept): one base under both
-        assertThat(sharedBases.users()).hasSize(1);
-        assertThat(sharedBases.users().values().iterator().next()).isGreaterThanOrEqualTo(2);
+        assertThat(sharedBases.users().entrySet()).filteredOn(e -> e.getKey().contains(baseId)).singleElement()
+                .satisfies(e -> assertThat(e.getValue()).isGreaterThanOrEqualTo(2));
 
         // the merged checkpoint answers as the adapter
         Path merged = ModelDownload.unzip(port, modelId, exports);
@@ -157,6 +157,41 @@ class LoraApiTest {
         succeeded(defaults);
     }
 
+    @Test
+    void loraTrainsRegressionAndMultiLabelAndServesThroughDeploymentsAndBatchScoring() {
+        String stars = id(upload("stars.csv", TrainingData.starsCsv(100, 4), Map.of("labelColumn", "stars")));
+        JsonNode regression = succeeded(submit(stars, null, Golden.dir("tiny-roberta").toString(),
+                "\"lora\": {}, \"problemType\": \"regression\""));
+        String regressionId = regression.get("modelId").stringValue();
+        JsonNode model = http.get("/api/v1/models/" + regressionId).json();
+        assertThat(model.get("problemType").stringValue()).isEqualTo("regression");
+        assertThat(Golden.strings(model.get("adapter").get("modulesToSave"))).containsExactly("classifier");
+        assertThat(predict(regressionId, "the film a great").has("score")).isTrue();
+
+        String emotions = id(upload("emotions.csv", TrainingData.multiLabelCsv(120, 1), Map.of("labelColumn", "labels")));
+        JsonNode multiLabel = succeeded(submit(emotions, null, Golden.dir("tiny-distilbert").toString(), "\"lora\": {}"));
+        String multiLabelId = multiLabel.get("modelId").stringValue();
+        assertThat(http.get("/api/v1/models/" + multiLabelId).json().get("problemType").stringValue())
+                .isEqualTo("multi_label_classification");
+        assertThat(predict(multiLabelId, "the worst film").has("labels")).isTrue();
+
+        // a deployment answers with the adapter, and a batch prediction scores with it as /predict does
+        Http.Response deployed = http.postJson("/api/v1/deployments",
+                "{\"name\": \"lora\", \"modelId\": \"%s\"}".formatted(regressionId));
+        assertThat(deployed.status()).as(deployed.body()).isEqualTo(201);
+        Http.Response viaDeployment = http.postJson("/predict", "{\"text\": \"the film a great\", \"deployment\": \"lora\"}");
+        assertThat(viaDeployment.status()).as(viaDeployment.body()).isEqualTo(200);
+        assertThat(viaDeployment.json().get("model").stringValue()).isEqualTo(regressionId);
+        Http.Response scoring = http.postJson("/api/v1/predictions",
+                "{\"datasetId\": \"%s\", \"modelId\": \"%s\"}".formatted(stars, regressionId));
+        assertThat(scoring.status()).as(scoring.body()).isEqualTo(202);
+        JobPolling.awaitJob(http, id(scoring.json()), j -> j.get("status").stringValue().matches(
+                "SUCCEEDED|FAILED|CANCELLED"), "end");
+        JsonNode scored = http.get("/api/v1/predictions/" + id(scoring.json())).json();
+        assertThat(scored.get("status").stringValue()).as(scored.toString()).isEqualTo("SUCCEEDED");
+        assertThat(scored.get("rows").intValue()).isEqualTo(100);
+    }
+
     private Http.Response submit(String datasetId, String testId, String baseModel, String lora) {
         return http.postJson("/api/v1/jobs", ("{\"datasetId\": \"%s\", \"baseModel\": \"%s\", \"strategy\": \"lora\", "
                 + "%s%s, \"learningRate\": 0.01, \"batchSize\": 8, \"maxLength\": 32, \"seed\": 3, "
@@ -181,7 +216,11 @@ class LoraApiTest {
     }
 
     private JsonNode upload(String name, String csv) {
-        Http.Response response = http.upload("/api/v1/datasets", name, csv.getBytes(StandardCharsets.UTF_8), Map.of());
+        return upload(name, csv, Map.of());
+    }
+
+    private JsonNode upload(String name, String csv, Map<String, String> params) {
+        Http.Response response = http.upload("/api/v1/datasets", name, csv.getBytes(StandardCharsets.UTF_8), params);
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         return response.json();
     }

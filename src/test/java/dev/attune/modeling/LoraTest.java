@@ -181,7 +181,8 @@ class LoraTest {
         assertThat(config.get("peft_type").asString()).isEqualTo("LORA");
         assertThat(config.get("task_type").asString()).isEqualTo("SEQ_CLS");
         assertThat(config.get("r").asInt()).isEqualTo(8);
-        assertThat(config.get("lora_alpha").asDouble()).isEqualTo(16.0);
+        assertThat(config.get("lora_alpha").isIntegralNumber()).isTrue();
+        assertThat(config.get("lora_alpha").asInt()).isEqualTo(16);
         assertThat(config.get("lora_dropout").asDouble()).isEqualTo(0.1);
         Map<String, long[]> tensors = Safetensors.shapes(adapterDir.resolve("adapter_model.safetensors"));
         String query = switch (name) {

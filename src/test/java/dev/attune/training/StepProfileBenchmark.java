@@ -30,7 +30,8 @@ import dev.attune.modeling.ProblemType;
  * global norm read back tensor by tensor) against the fused step on the device; and what GELU and layer
  * norm cost (forward + backward of those operations alone, at the step's shapes, as often as the model
  * runs them). Run with bench/step-profile.sh; arguments (key=value): model, train, steps, batch, maxLength,
- * attention, precision.
+ * attention, precision, grouped (length-grouped batches; default random, as a job), strategy (full, or lora: a
+ * LoRA adapter with its defaults, the head in full), loraDropout.
  */
 public final class StepProfileBenchmark {
 
@@ -54,16 +55,27 @@ public final class StepProfileBenchmark {
             model.usePrecision(precision);
             TokenizedExamples data = TokenizedExamples.of(examples, model.textEncoder(), maxLength,
                     model.config().padTokenId());
-            List<int[]> batches = LengthGroupedBatches.forTraining(data, batch, new Random(42));
+            // random batches (a job's default, groupByLength false) unless grouped=true
+            List<int[]> batches = Boolean.parseBoolean(a.getOrDefault("grouped", "false"))
+                    ? LengthGroupedBatches.forTraining(data, batch, new Random(42))
+                    : LengthGroupedBatches.shuffled(data.size(), batch, new Random(42));
             Objective objective = Objective.forTraining(ProblemType.SINGLE_LABEL_CLASSIFICATION, labels, options,
                     data.targets());
             List<AdamW.Trainable> trainable = new ArrayList<>();
-            ParameterNames.of(model.block()).forEach((name, slot) -> {
-                NDArray weight = slot.parameter().getArray();
-                weight.setRequiresGradient(true);
-                trainable.add(new AdamW.Trainable(name, weight,
-                        !(name.endsWith(".bias") || slot.owner() instanceof dev.attune.modeling.LayerNorm)));
-            });
+            boolean lora = "lora".equals(a.get("strategy"));
+            if (lora) {
+                model.attachLora(new dev.attune.modeling.LoraSettings(null, null,
+                        a.containsKey("loraDropout") ? Double.valueOf(a.get("loraDropout")) : null, null)
+                        .withDefaults(model.config().modelType()), 42, modelDir);
+                trainable.addAll(TrainableParameters.select(model, Options.of("strategy", "lora")));
+            } else {
+                ParameterNames.of(model.block()).forEach((name, slot) -> {
+                    NDArray weight = slot.parameter().getArray();
+                    weight.setRequiresGradient(true);
+                    trainable.add(new AdamW.Trainable(name, weight,
+                            !(name.endsWith(".bias") || slot.owner() instanceof dev.attune.modeling.LayerNorm)));
+                });
+            }
 
             double forward = 0;
             double backward = 0;
@@ -100,8 +112,8 @@ public final class StepProfileBenchmark {
                 }
                 long paddedLength = Math.round((double) tokens / steps);
                 double total = (forward + backward + step) / steps;
-                System.out.printf("| %s | %s %s | %d x %d (padded %d) | %.1f | %.1f | %.1f | %.1f | %.1f |%n", device,
-                        attention.id(), precision.id(), batch, maxLength, paddedLength, forward / steps,
+                System.out.printf("| %s | %s%s %s | %d x %d (padded %d) | %.1f | %.1f | %.1f | %.1f | %.1f |%n", device,
+                        lora ? "lora, " : "", attention.id(), precision.id(), batch, maxLength, paddedLength, forward / steps,
                         backward / steps, step / steps, total, batch * 1000 / total);
 
                 double perTensor = timeOptimizer(() -> perTensorStep(trainable, model.manager()), steps);
