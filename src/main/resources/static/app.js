@@ -242,7 +242,7 @@ function onJobEvent(id, name, data) {
 }
 
 // each strategy's default learning rate (TrainingOptions): a LoRA adapter or a head alone wants a larger step
-const STRATEGY_RATES = { full: "0.00005", last_layers: "0.00005", head: "0.001", lora: "0.0005" };
+const STRATEGY_RATES = { full: "0.00005", last_layers: "0.00005", head: "0.001", lora: "0.003" };
 $("#job-form select[name=strategy]").addEventListener("change", event => {
   $("#job-form input[name=learningRate]").value = STRATEGY_RATES[event.target.value];
   $("#lora-rank").hidden = event.target.value !== "lora";

@@ -33,7 +33,7 @@ import dev.attune.modeling.ProblemType;
  * @param lastLayers layers trained by last_layers, default 2; null for the other strategies
  * @param init pretrained (default) or random: the same architecture with fresh weights, a baseline
  * @param epochs passes over the training set, default 3
- * @param learningRate peak AdamW learning rate, default 5e-5 (1e-3 for head, 5e-4 for lora)
+ * @param learningRate peak AdamW learning rate, default 5e-5 (1e-3 for head, 3e-3 for lora)
  * @param batchSize texts (or text pairs) per step, default 32
  * @param maxLength tokens per text (per pair: both sides together), default the tokenizer's model_max_length
  *     (never beyond the model's positions)
@@ -119,7 +119,7 @@ public record TrainingOptions(
      * The default learning rate of the lora strategy: the adapters start at zero and are few, so they want a
      * larger step than a whole encoder (chosen on SST-2: bench/lora.sh, bench/RESULTS.md).
      */
-    static final double LORA_LEARNING_RATE = 5e-4;
+    static final double LORA_LEARNING_RATE = 3e-3;
 
     /** The default lastLayers of the last_layers strategy. */
     static final int LAST_LAYERS = 2;

@@ -92,7 +92,7 @@ class DashboardBrowserTest {
         Select strategy = new Select(browser.findElement(By.cssSelector("#job-form select[name=strategy]")));
         strategy.selectByValue("lora"); // its own default learning rate, and its rank
         assertThat(browser.findElement(By.cssSelector("#job-form input[name=learningRate]")).getAttribute("value"))
-                .isEqualTo("0.0005");
+                .isEqualTo("0.003");
         assertThat(browser.findElement(By.id("lora-rank")).isDisplayed()).isTrue();
         strategy.selectByValue("full");
         assertThat(browser.findElement(By.id("lora-rank")).isDisplayed()).isFalse();

@@ -151,7 +151,7 @@ class LoraApiTest {
                 + "\"strategy\": \"lora\", \"epochs\": 1, \"maxLength\": 32}").formatted(train, base));
         assertThat(defaults.status()).as(defaults.body()).isEqualTo(202);
         JsonNode config = http.get("/api/v1/jobs/" + id(defaults.json())).json().get("config").get("options");
-        assertThat(config.get("learningRate").doubleValue()).isEqualTo(5e-4);
+        assertThat(config.get("learningRate").doubleValue()).isEqualTo(3e-3);
         assertThat(config.get("lora").toString()).contains("\"r\":8", "\"alpha\":16.0", "\"dropout\":0.1",
                 "\"targetModules\":[\"q_lin\",\"v_lin\"]");
         succeeded(defaults);
