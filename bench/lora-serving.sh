@@ -40,7 +40,7 @@ lora1=$(train '"strategy": "lora", "seed": 1')
 lora2=$(train '"strategy": "lora", "seed": 2')
 lora3=$(train '"strategy": "lora", "seed": 3')
 full=$(train '"strategy": "full", "seed": 1')
-texts=$(python3 -c "import csv,json; r=list(csv.DictReader(open('../shared/datasets/sst2_dev.csv'))); print(json.dumps([x['sentence'] for x in r[:32]]))")
+texts=$(python3 -c "import csv,json; r=list(csv.DictReader(open('../shared/datasets/sst2_dev.csv'))); print(json.dumps([x['text'] for x in r[:32]]))")
 
 echo "## LoRA models in the service: all-MiniLM-L6-v2, ${ROWS:-1000} SST-2 rows, 1 epoch, 64 tokens"
 echo
