@@ -43,12 +43,32 @@ public final class AdapterOverBase implements TextClassifier {
         try {
             LoraAdapter adapter = LoraAdapter.read(base.block(), files.settings(), files.lora(), files.head(), manager,
                     true);
-            TextEncoder encoder = new TextEncoder(AdapterLoader.tokenizerDir(dir, base.source().path()),
-                    base.block().maxTokens(), config.padTokenId());
+            // the base's tokenizer when the adapter's is the same (a tokenizer is megabytes of native memory)
+            TextEncoder encoder = sameTokenizer(dir, base.source().path()) ? base.textEncoder()
+                    : new TextEncoder(AdapterLoader.tokenizerDir(dir, base.source().path()), base.block().maxTokens(),
+                            config.padTokenId());
             return new AdapterOverBase(base, adapter, config, encoder, release, files.bytes());
         } catch (RuntimeException e) {
             manager.close();
             throw e;
+        }
+    }
+
+    /** Whether the adapter's tokenizer files are the base's (or it has none of its own). */
+    private static boolean sameTokenizer(Path dir, Path baseDir) {
+        try {
+            for (String file : List.of(dev.attune.checkpoint.CheckpointDir.TOKENIZER,
+                    dev.attune.checkpoint.CheckpointDir.TOKENIZER_CONFIG)) {
+                Path own = dir.resolve(file);
+                Path base = baseDir.resolve(file);
+                if (java.nio.file.Files.exists(own) && (!java.nio.file.Files.exists(base)
+                        || java.nio.file.Files.mismatch(own, base) != -1)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 
@@ -100,7 +120,9 @@ public final class AdapterOverBase implements TextClassifier {
     @Override
     public void close() {
         try {
-            textEncoder.close();
+            if (textEncoder != base.textEncoder()) {
+                textEncoder.close();
+            }
             adapter.close();
         } finally {
             release.run();
