@@ -4,6 +4,7 @@
 #     sst2_dev sentences, the largest score difference;
 #  2. memory: the service's RSS with one adapter served, then with two more adapters of the same base loaded
 #     beside it (each over the one loaded base), then with the full model loaded too (a whole MiniLM copy).
+#     The memory is measured in the service restarted after the jobs, on the same data dir.
 # Usage: bench/lora-serving.sh    Environment: PORT (default 18093), ROWS (maxTrainSamples, 1000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,11 +13,14 @@ work=$(mktemp -d); trap 'kill ${pid:-} 2>/dev/null; rm -rf "$work"' EXIT
 mkdir -p "$work/exports"
 mvn -q -B package -DskipTests >/dev/null
 shared=$(cd ../shared && pwd); port=${PORT:-18093}; base=localhost:$port
-MALLOC_ARENA_MAX=2 OPT_OUT_TRACKING=true java -Xmx2g -Dai.djl.offline=true -jar target/attune-0.1.0-SNAPSHOT.jar \
-  --server.port=$port --attune.data-dir="$work/data" --attune.models.import-roots="$shared/models,$work/exports" \
-  --attune.predict.precision=fp32 >> "$work/service.log" 2>&1 &
-pid=$!
-until curl -sf $base/actuator/health >/dev/null; do sleep 0.5; done
+start_service() {
+  MALLOC_ARENA_MAX=2 OPT_OUT_TRACKING=true java -Xmx2g -Dai.djl.offline=true -jar target/attune-0.1.0-SNAPSHOT.jar \
+    --server.port=$port --attune.data-dir="$work/data" --attune.models.import-roots="$shared/models,$work/exports" \
+    --attune.predict.precision=fp32 >> "$work/service.log" 2>&1 &
+  pid=$!
+  until curl -sf $base/actuator/health >/dev/null; do sleep 0.5; done
+}
+start_service
 
 json() { curl -s -H 'Content-Type: application/json' "$@"; }
 rss() { awk '/VmRSS/ {print int($2/1024)}' /proc/$pid/status; }
@@ -70,7 +74,11 @@ print(f"Merged download imported back (served by ONNX Runtime fp32) against the 
 PY
 echo
 
-# memory: one adapter served, then two more of the same base, then a whole model
+# memory, in a fresh service (training leaves freed memory the process reuses, which would hide growth): one
+# adapter served, then two more of the same base, then a whole model
+kill $pid; wait $pid 2>/dev/null || true
+start_service
+until curl -s $base/api/v1/serving | jq -e '.state == "serving"' >/dev/null; do sleep 1; done
 for i in 1 2 3; do predict $lora1 "$texts" >/dev/null; done; sleep 3
 one=$(rss)
 for i in 1 2 3; do predict $lora2 "$texts" >/dev/null; predict $lora3 "$texts" >/dev/null; done; sleep 3
