@@ -82,13 +82,17 @@ start_service
 until curl -s $base/api/v1/serving | jq -e '.state == "serving"' >/dev/null; do sleep 1; done
 for i in 1 2 3; do predict $lora1 "$texts" >/dev/null; done; sleep 3
 one=$(rss)
-for i in 1 2 3; do predict $lora2 "$texts" >/dev/null; predict $lora3 "$texts" >/dev/null; done; sleep 3
+for i in 1 2 3; do predict $lora2 "$texts" >/dev/null; done; sleep 3
+two=$(rss)
+for i in 1 2 3; do predict $lora3 "$texts" >/dev/null; done; sleep 3
 three=$(rss)
 for i in 1 2 3; do predict $full "$texts" >/dev/null; done; sleep 3
 plus_full=$(rss)
 echo "| loaded for serving | service RSS | growth |"
 echo "|---|---|---|"
-echo "| one LoRA adapter (and its base) | $one MiB | |"
-echo "| + two more adapters of the same base | $three MiB | **+$((three - one)) MiB** |"
+echo "| one LoRA adapter (and its base), the serving model | $one MiB | |"
+echo "| + a second adapter of the same base, asked for by id (the first model loaded beside the serving one) | $two MiB | +$((two - one)) MiB |"
+echo "| + a third adapter of the same base | $three MiB | +$((three - two)) MiB |"
+echo "| two more adapters together | | **+$((three - one)) MiB** |"
 echo "| + the full fine-tuned MiniLM (a whole copy, ONNX Runtime fp32) | $plus_full MiB | +$((plus_full - three)) MiB |"
 echo "bases loaded for adapters in the restarted service: $(grep "Loaded base" "$work/service.log" | tail -n +2 | wc -l)"
