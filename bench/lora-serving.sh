@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d ../shared/models/all-MiniLM-L6-v2 ] || { echo "needs ../shared (all-MiniLM-L6-v2, sst2)"; exit 1; }
-work=$(mktemp -d); trap 'kill ${pid:-} 2>/dev/null; rm -rf "$work"' EXIT
+work=$(mktemp -d); trap 'kill ${pid:-} 2>/dev/null; cp "$work/service.log" target/lora-serving.log 2>/dev/null; rm -rf "$work"' EXIT
 mkdir -p "$work/exports"
 mvn -q -B package -DskipTests >/dev/null
 shared=$(cd ../shared && pwd); port=${PORT:-18093}; base=localhost:$port
@@ -24,7 +24,11 @@ start_service() {
 start_service
 
 json() { curl -s -H 'Content-Type: application/json' "$@"; }
-rss() { awk '/VmRSS/ {print int($2/1024)}' /proc/$pid/status; }
+rss() { # MiB resident, and what DJL holds in NDArrays (MiB) as attune.ndarrays.bytes reports it
+  local held
+  held=$(curl -s "$base/actuator/metrics/attune.ndarrays.bytes" | jq '.measurements[0].value / 1048576 | floor')
+  echo "$(awk '/VmRSS/ {print int($2/1024)}' /proc/$pid/status) $held"
+}
 await_job() {
   until curl -s $base/api/v1/jobs/$1 | jq -e '.status | test("SUCCEEDED|FAILED|CANCELLED")' >/dev/null; do sleep 2; done
   curl -s $base/api/v1/jobs/$1 | jq -e '.status == "SUCCEEDED"' >/dev/null || { curl -s $base/api/v1/jobs/$1 | jq .error; exit 1; }
@@ -81,18 +85,18 @@ kill $pid; wait $pid 2>/dev/null || true
 start_service
 until curl -s $base/api/v1/serving | jq -e '.state == "serving"' >/dev/null; do sleep 1; done
 for i in 1 2 3; do predict $lora1 "$texts" >/dev/null; done; sleep 3
-one=$(rss)
+read one one_held <<< "$(rss)"
 for i in 1 2 3; do predict $lora2 "$texts" >/dev/null; done; sleep 3
-two=$(rss)
+read two two_held <<< "$(rss)"
 for i in 1 2 3; do predict $lora3 "$texts" >/dev/null; done; sleep 3
-three=$(rss)
+read three three_held <<< "$(rss)"
 for i in 1 2 3; do predict $full "$texts" >/dev/null; done; sleep 3
-plus_full=$(rss)
-echo "| loaded for serving | service RSS | growth |"
-echo "|---|---|---|"
-echo "| one LoRA adapter (and its base), the serving model | $one MiB | |"
-echo "| + a second adapter of the same base, asked for by id (the first model loaded beside the serving one) | $two MiB | +$((two - one)) MiB |"
-echo "| + a third adapter of the same base | $three MiB | +$((three - two)) MiB |"
-echo "| two more adapters together | | **+$((three - one)) MiB** |"
-echo "| + the full fine-tuned MiniLM (a whole copy, ONNX Runtime fp32) | $plus_full MiB | +$((plus_full - three)) MiB |"
+read plus_full full_held <<< "$(rss)"
+echo "| loaded for serving | service RSS | growth | NDArrays held (DJL) |"
+echo "|---|---|---|---|"
+echo "| one LoRA adapter (and its base), the serving model | $one MiB | | $one_held MiB |"
+echo "| + a second adapter of the same base, asked for by id | $two MiB | +$((two - one)) MiB | $two_held MiB |"
+echo "| + a third adapter of the same base | $three MiB | +$((three - two)) MiB | $three_held MiB |"
+echo "| two more adapters together | | **+$((three - one)) MiB** | +$((three_held - one_held)) MiB |"
+echo "| + the full fine-tuned MiniLM (a whole copy, ONNX Runtime fp32) | $plus_full MiB | +$((plus_full - three)) MiB | $full_held MiB |"
 echo "bases loaded for adapters in the restarted service: $(grep "Loaded base" "$work/service.log" | tail -n +2 | wc -l)"
