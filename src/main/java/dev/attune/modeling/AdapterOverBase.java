@@ -3,6 +3,9 @@ package dev.attune.modeling;
 import java.nio.file.Path;
 import java.util.List;
 
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+
 import ai.djl.ndarray.NDManager;
 
 /**
@@ -20,9 +23,11 @@ public final class AdapterOverBase implements TextClassifier {
     private final TextEncoder textEncoder;
     private final Runnable release;
     private final long adapterBytes;
+    private final ExecutorService forwardThread;
 
     private AdapterOverBase(ClassifierModel base, LoraAdapter adapter, ModelConfig config, TextEncoder textEncoder,
-            Runnable release, long adapterBytes) {
+            Runnable release, long adapterBytes, ExecutorService forwardThread) {
+        this.forwardThread = forwardThread;
         this.base = base;
         this.adapter = adapter;
         this.config = config;
@@ -31,12 +36,23 @@ public final class AdapterOverBase implements TextClassifier {
         this.adapterBytes = adapterBytes;
     }
 
+    /** As {@link #open(Path, ClassifierModel, ExecutorService, Runnable)}, running on the caller's thread. */
+    public static AdapterOverBase open(Path dir, ClassifierModel base, Runnable release) {
+        return open(dir, base, null, release);
+    }
+
     /**
      * The adapter in {@code dir} over {@code base} (loaded from the adapter's base checkpoint, its own head or a
      * fresh one: the adapter's head replaces it). {@code release} runs once this is closed (the base's holder
      * counts its users).
+     *
+     * @param forwardThread where the forward passes run (null: on the caller's thread). The adapters of one base
+     *     share one: every thread that runs libtorch keeps native buffers of its own (OpenMP's team, the BLAS
+     *     packing buffers), measured at 25-110 MB on this CPU, far more than an adapter's weights; one thread per
+     *     adapter would cost that per adapter. On a CPU their passes would share the cores anyway.
      */
-    public static AdapterOverBase open(Path dir, ClassifierModel base, Runnable release) {
+    public static AdapterOverBase open(Path dir, ClassifierModel base, ExecutorService forwardThread,
+            Runnable release) {
         LoraFiles.Adapter files = LoraFiles.read(dir);
         ModelConfig config = AdapterLoader.configOf(dir);
         NDManager manager = base.manager().getEngine().newBaseManager(base.manager().getDevice());
@@ -47,7 +63,7 @@ public final class AdapterOverBase implements TextClassifier {
             TextEncoder encoder = sameTokenizer(dir, base.source().path()) ? base.textEncoder()
                     : new TextEncoder(AdapterLoader.tokenizerDir(dir, base.source().path()), base.block().maxTokens(),
                             config.padTokenId());
-            return new AdapterOverBase(base, adapter, config, encoder, release, files.bytes());
+            return new AdapterOverBase(base, adapter, config, encoder, release, files.bytes(), forwardThread);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -104,7 +120,17 @@ public final class AdapterOverBase implements TextClassifier {
 
     @Override
     public float[][] logits(EncodedBatch batch) {
-        return base.logitsWith(adapter, batch, config.numLabels());
+        if (forwardThread == null) {
+            return base.logitsWith(adapter, batch, config.numLabels());
+        }
+        try {
+            return forwardThread.submit(() -> base.logitsWith(adapter, batch, config.numLabels())).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the forward pass", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        }
     }
 
     /** The bytes of the adapter's own weights (what serving it costs beyond the shared base). */

@@ -80,10 +80,10 @@ public class PredictorFactory {
         ServingEngine.Choice choice = ServingEngine.chooseForAdapter(record.servingPrecision(), settings.precision(),
                 engine.defaultDevice());
         Precision precision = ServingEngine.libtorchPrecision(choice, engine.defaultDevice());
-        ClassifierModel base = bases.acquire(baseDir, engine.defaultDevice(), precision);
+        SharedBases.Base base = bases.acquire(baseDir, engine.defaultDevice(), precision);
         try {
-            return new Opened(record, AdapterOverBase.open(dir, base, () -> bases.release(baseDir, precision)),
-                    choice.reason());
+            return new Opened(record, AdapterOverBase.open(dir, base.model(), base.forwardThread(),
+                    () -> bases.release(baseDir, precision)), choice.reason());
         } catch (RuntimeException e) {
             bases.release(baseDir, precision);
             throw e;

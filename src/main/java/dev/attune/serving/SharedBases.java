@@ -3,8 +3,11 @@ package dev.attune.serving;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import ai.djl.Device;
+import dev.attune.modeling.AdapterOverBase;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.modeling.Precision;
 
@@ -26,28 +29,39 @@ public class SharedBases {
 
     private static final class Held {
         final ClassifierModel model;
+        /** The one thread the base's adapters run their forward passes on ({@link AdapterOverBase#open}). */
+        final ExecutorService forwardThread;
         int users;
 
-        Held(ClassifierModel model) {
+        Held(ClassifierModel model, String name) {
             this.model = model;
+            this.forwardThread = Executors.newSingleThreadExecutor(runnable -> {
+                Thread thread = new Thread(runnable, name);
+                thread.setDaemon(true);
+                return thread;
+            });
         }
+    }
+
+    /** A base and the thread its adapters' forward passes run on. */
+    record Base(ClassifierModel model, ExecutorService forwardThread) {
     }
 
     private final Map<Key, Held> held = new HashMap<>();
 
     /** The loaded base (loading it if no adapter holds it); {@link #release} it once per acquire. */
-    synchronized ClassifierModel acquire(Path dir, Device device, Precision precision) {
+    synchronized Base acquire(Path dir, Device device, Precision precision) {
         Key key = new Key(dir.toAbsolutePath().normalize(), precision);
         Held entry = held.get(key);
         if (entry == null) {
             ClassifierModel model = ClassifierModel.load(key.dir(), device);
             model.usePrecision(precision);
-            entry = new Held(model);
+            entry = new Held(model, "attune-base-" + key.dir().getFileName() + "-" + precision.id());
             held.put(key, entry);
             log.info("Loaded base {} ({}) for LoRA adapters", key.dir(), precision.id());
         }
         entry.users++;
-        return entry.model;
+        return new Base(entry.model, entry.forwardThread);
     }
 
     synchronized void release(Path dir, Precision precision) {
@@ -55,6 +69,7 @@ public class SharedBases {
         Held entry = held.get(key);
         if (entry != null && --entry.users == 0) {
             held.remove(key);
+            entry.forwardThread.shutdown();
             entry.model.close();
             log.info("Released base {} ({}): no adapter of it is loaded", key.dir(), precision.id());
         }
