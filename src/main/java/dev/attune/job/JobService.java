@@ -2,8 +2,6 @@ package dev.attune.job;
 
 import dev.attune.system.Callers;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
@@ -49,7 +47,7 @@ class JobService {
                     + " queued jobs (attune.jobs.max-queued). Retry later, or cancel queued jobs.")
                     .retryAfter(60);
         }
-        Job job = Job.submitted(UUID.randomUUID().toString(), config, Instant.now().truncatedTo(ChronoUnit.MILLIS),
+        Job job = Job.submitted(UUID.randomUUID().toString(), config, SubmissionClock.next(),
                 Callers.keyName(), sweepId);
         try {
             repository.insert(job);

@@ -1,7 +1,5 @@
 package dev.attune.job;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -108,7 +106,7 @@ class SweepTrials {
             String jobId = UUID.randomUUID().toString();
             if (sweeps.claimPending(sweep.id(), waiting.getKey(), jobId)) {
                 jobs.insert(Job.submitted(jobId, mapper.readValue(waiting.getValue(), JobConfig.class),
-                        Instant.now().truncatedTo(ChronoUnit.MILLIS), null, sweep.id()));
+                        SubmissionClock.next(), null, sweep.id()));
                 events.publishEvent(new JobExecutor.JobQueuedEvent(jobId));
                 active++;
             }
