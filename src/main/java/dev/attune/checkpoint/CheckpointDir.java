@@ -27,6 +27,7 @@ public record CheckpointDir(Path path) {
     public static final String TOKENIZER_CONFIG = "tokenizer_config.json";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    static final long MAX_JSON_BYTES = 16L * 1024 * 1024;
 
     /** Checks the layout; a directory with only pytorch_model.bin is refused with how to convert it. */
     public static CheckpointDir open(Path path) {
@@ -123,8 +124,17 @@ public record CheckpointDir(Path path) {
         });
     }
 
+    /**
+     * A JSON file of a checkpoint or adapter (config.json, adapter_config.json, tokenizer_config.json...): a few
+     * kilobytes in practice; one over {@link #MAX_JSON_BYTES} is refused before it is read into memory.
+     */
     public static JsonNode readJson(Path file) {
         try {
+            long size = Files.size(file);
+            if (size > MAX_JSON_BYTES) {
+                throw new CheckpointException(file.getFileName() + " is " + size + " bytes; a configuration file over "
+                        + MAX_JSON_BYTES + " bytes is refused");
+            }
             return JSON.readTree(Files.readString(file));
         } catch (IOException | JacksonException e) {
             throw new CheckpointException(file.getFileName() + " cannot be read as JSON: " + e.getMessage(), e);

@@ -1,7 +1,6 @@
 package dev.attune.modeling;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.attune.checkpoint.CheckpointDir;
 import dev.attune.checkpoint.CheckpointException;
 import dev.attune.checkpoint.Safetensors;
 import dev.attune.checkpoint.Tensor;
@@ -59,7 +59,7 @@ public final class LoraFiles {
 
     /** Reads an adapter directory; refuses what attune cannot apply (another PEFT type, DoRA, trained biases). */
     public static Adapter read(Path dir) {
-        JsonNode config = readJson(dir.resolve(CONFIG));
+        JsonNode config = CheckpointDir.readJson(dir.resolve(CONFIG));
         String type = config.path("peft_type").asString("");
         if (!"LORA".equals(type)) {
             throw new CheckpointException(CONFIG + " has peft_type '" + type + "'; attune applies LORA adapters only");
@@ -93,7 +93,7 @@ public final class LoraFiles {
         });
         Path baseDir = null;
         if (Files.isRegularFile(dir.resolve(BASE))) {
-            baseDir = Path.of(readJson(dir.resolve(BASE)).path("baseDir").asString());
+            baseDir = Path.of(CheckpointDir.readJson(dir.resolve(BASE)).path("baseDir").asString());
         }
         return new Adapter(settings, strings(config.path("modules_to_save")),
                 config.path("base_model_name_or_path").asString(null), baseDir, lora, head);
@@ -142,7 +142,7 @@ public final class LoraFiles {
 
     /** Sets base_model_name_or_path (the name a PEFT user loads the base by). */
     public static void writeBaseName(Path dir, String baseName) throws IOException {
-        ObjectNode config = (ObjectNode) readJson(dir.resolve(CONFIG));
+        ObjectNode config = (ObjectNode) CheckpointDir.readJson(dir.resolve(CONFIG));
         config.put("base_model_name_or_path", baseName);
         Files.writeString(dir.resolve(CONFIG), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
     }
@@ -159,15 +159,5 @@ public final class LoraFiles {
 
     private static void strings(ArrayNode array, List<String> values) {
         values.forEach(array::add);
-    }
-
-    private static JsonNode readJson(Path file) {
-        try {
-            return JSON.readTree(Files.readString(file));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (RuntimeException e) {
-            throw new CheckpointException(file.getFileName() + " is not valid JSON: " + e.getMessage(), e);
-        }
     }
 }
