@@ -6,9 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Set;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import ai.djl.Device;
 import dev.attune.checkpoint.CheckpointDir;
@@ -159,7 +156,7 @@ class AdapterModels {
         Path merged = writeMerged(model.id());
         return out -> {
             try {
-                zipDirectory(merged, out);
+                ModelFiles.zip(merged, name -> true, out);
             } finally {
                 FileTrees.deleteQuietly(merged);
             }
@@ -180,19 +177,6 @@ class AdapterModels {
 
     /** The adapter in PEFT's format: adapter_config.json, adapter_model.safetensors, config.json, tokenizer files. */
     void zipPeft(String id, OutputStream out) throws IOException {
-        zipDirectory(files.pathOf(id), out);
-    }
-
-    static void zipDirectory(Path root, OutputStream out) throws IOException {
-        try (ZipOutputStream zip = new ZipOutputStream(out); Stream<Path> entries = Files.list(root)) {
-            for (Path file : entries.filter(Files::isRegularFile).sorted().toList()) {
-                String name = file.getFileName().toString();
-                if (!NODE_ONLY.contains(name)) {
-                    zip.putNextEntry(new ZipEntry(name));
-                    Files.copy(file, zip);
-                    zip.closeEntry();
-                }
-            }
-        }
+        ModelFiles.zip(files.pathOf(id), name -> !NODE_ONLY.contains(name), out);
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -57,27 +58,33 @@ public class ModelFiles {
 
     /** Streams the model's directory as a zip with the files at its root (a loadable HF checkpoint). */
     void zip(String id, OutputStream out) throws IOException {
-        Path root = dir.resolve(id);
-        try (ZipOutputStream zip = new ZipOutputStream(out); Stream<Path> files = Files.list(root)) {
-            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                zip.putNextEntry(new ZipEntry(file.getFileName().toString()));
-                Files.copy(file, zip);
-                zip.closeEntry();
-            }
-        }
+        zip(dir.resolve(id), name -> true, out);
     }
 
-    /** A zip of {@code extra} (as {@code name}) and the model's files other than its weights. */
+    /** A zip of {@code extra} (as {@code name}) and the model's files other than its weights and adapter. */
     void zipWith(String id, String name, byte[] extra, OutputStream out) throws IOException {
-        Path root = dir.resolve(id);
-        try (ZipOutputStream zip = new ZipOutputStream(out); Stream<Path> files = Files.list(root)) {
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
             zip.putNextEntry(new ZipEntry(name));
             zip.write(extra);
             zip.closeEntry();
+            addFiles(zip, dir.resolve(id), file -> !file.endsWith(".safetensors") && !file.startsWith("adapter_")
+                    && !file.startsWith("attune_adapter"));
+        }
+    }
+
+    /** Streams the regular files of {@code root} whose names {@code include} accepts as a zip, at its root. */
+    static void zip(Path root, Predicate<String> include, OutputStream out) throws IOException {
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            addFiles(zip, root, include);
+        }
+    }
+
+    private static void addFiles(ZipOutputStream zip, Path root, Predicate<String> include) throws IOException {
+        try (Stream<Path> files = Files.list(root)) {
             for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                String fileName = file.getFileName().toString();
-                if (!fileName.endsWith(".safetensors") && !fileName.startsWith("adapter_") && !fileName.startsWith("attune_adapter")) {
-                    zip.putNextEntry(new ZipEntry(file.getFileName().toString()));
+                String name = file.getFileName().toString();
+                if (include.test(name)) {
+                    zip.putNextEntry(new ZipEntry(name));
                     Files.copy(file, zip);
                     zip.closeEntry();
                 }

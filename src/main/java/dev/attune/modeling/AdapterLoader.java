@@ -23,7 +23,7 @@ final class AdapterLoader {
 
     static ClassifierModel load(Path dir, Device device, AttentionImplementation attention) {
         LoraFiles.Adapter files = LoraFiles.read(dir);
-        Path baseDir = baseOf(files, dir);
+        Path baseDir = baseOf(files.baseDir(), dir);
         CheckpointDir base = CheckpointDir.open(baseDir);
         ModelConfig config = configOf(dir).withAttention(attention);
         SequenceClassifier block = Architectures.create(config);
@@ -45,16 +45,16 @@ final class AdapterLoader {
     }
 
     /** The base checkpoint's directory here, which must still exist. */
-    static Path baseOf(LoraFiles.Adapter files, Path dir) {
-        if (files.baseDir() == null) {
+    static Path baseOf(Path baseDir, Path dir) {
+        if (baseDir == null) {
             throw new CheckpointException("The adapter at " + dir + " does not say where its base model lies here; "
-                    + "import it (POST /api/v1/models with its directory or Hub id), which resolves "
-                    + "base_model_name_or_path '" + files.baseName() + "'");
+                    + "import it (POST /api/v1/models/import with its directory or Hub id), which resolves its "
+                    + "base_model_name_or_path");
         }
-        if (!Files.isDirectory(files.baseDir())) {
-            throw new CheckpointException("The base model of the adapter at " + dir + " is gone: " + files.baseDir());
+        if (!Files.isDirectory(baseDir)) {
+            throw new CheckpointException("The base model of the adapter at " + dir + " is gone: " + baseDir);
         }
-        return files.baseDir();
+        return baseDir;
     }
 
     /** The adapter's classification config (labels, problem type, thresholds...) from its config.json. */

@@ -24,10 +24,14 @@ public final class AdapterOverBase implements TextClassifier {
     private final Runnable release;
     private final long adapterBytes;
     private final ExecutorService forwardThread;
+    private final Calibration calibration;
+    private final WindowRule windowRule;
 
     private AdapterOverBase(ClassifierModel base, LoraAdapter adapter, ModelConfig config, TextEncoder textEncoder,
             Runnable release, long adapterBytes, ExecutorService forwardThread) {
         this.forwardThread = forwardThread;
+        this.calibration = Calibration.read(config.raw(), config.numLabels());
+        this.windowRule = WindowRule.read(config.raw());
         this.base = base;
         this.adapter = adapter;
         this.config = config;
@@ -90,7 +94,7 @@ public final class AdapterOverBase implements TextClassifier {
 
     /** The base directory an adapter directory runs over (for the holder of shared bases). */
     public static Path baseDirOf(Path dir) {
-        return AdapterLoader.baseOf(LoraFiles.read(dir), dir);
+        return AdapterLoader.baseOf(LoraFiles.baseDirOf(dir), dir);
     }
 
     @Override
@@ -110,12 +114,12 @@ public final class AdapterOverBase implements TextClassifier {
 
     @Override
     public Calibration calibration() {
-        return Calibration.read(config.raw(), config.numLabels());
+        return calibration;
     }
 
     @Override
     public WindowRule windowRule() {
-        return WindowRule.read(config.raw());
+        return windowRule;
     }
 
     @Override

@@ -91,12 +91,14 @@ public final class LoraFiles {
             String local = name.startsWith(PREFIX) ? name.substring(PREFIX.length()) : name;
             (local.contains(".lora_A.") || local.contains(".lora_B.") ? lora : head).put(local, tensor);
         });
-        Path baseDir = null;
-        if (Files.isRegularFile(dir.resolve(BASE))) {
-            baseDir = Path.of(CheckpointDir.readJson(dir.resolve(BASE)).path("baseDir").asString());
-        }
         return new Adapter(settings, strings(config.path("modules_to_save")),
-                config.path("base_model_name_or_path").asString(null), baseDir, lora, head);
+                config.path("base_model_name_or_path").asString(null), baseDirOf(dir), lora, head);
+    }
+
+    /** Where the adapter's base lies here (attune_adapter.json alone is read); null when it does not say. */
+    public static Path baseDirOf(Path dir) {
+        return Files.isRegularFile(dir.resolve(BASE))
+                ? Path.of(CheckpointDir.readJson(dir.resolve(BASE)).path("baseDir").asString()) : null;
     }
 
     /** Writes adapter_config.json, adapter_model.safetensors and attune_adapter.json into {@code dir}. */

@@ -172,6 +172,17 @@ class CheckpointLoadingTest {
         }
     }
 
+    @Test
+    void aConfigurationFileOverSixteenMegabytesIsRefusedBeforeItIsRead() throws IOException {
+        Path checkpoint = copyOf("tiny-bert");
+        String config = Files.readString(checkpoint.resolve("config.json"));
+        Files.writeString(checkpoint.resolve("config.json"), config.substring(0, config.lastIndexOf('}'))
+                + " ".repeat(17 * 1024 * 1024) + "}"); // valid JSON, a thousand times the usual size
+        assertThatThrownBy(() -> ClassifierModel.load(checkpoint, Device.cpu()))
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("config.json is ")
+                .hasMessageContaining("over 16777216 bytes is refused");
+    }
+
     private Path copyOf(String golden) throws IOException {
         Path target = Files.createDirectories(dir.resolve(golden + "-" + System.nanoTime()));
         try (var files = Files.list(Golden.dir(golden))) {

@@ -301,23 +301,9 @@ class FineTunerTest {
     /** A LoRA run on tiny-bert (fresh, or from a resume point's adapter); its weights, pairs included, at the end. */
     private Finished trainLora(Path resumeModel, TrainingOptions options, ResumePoint resume, Path bestDir,
             TrainingListener listener) {
-        Engine.getInstance().setRandomSeed(7);
-        try (ClassifierModel model = resumeModel == null ? ClassifierModel.load(Golden.dir("tiny-bert"), Device.cpu(), LABELS)
-                : ClassifierModel.load(resumeModel, Device.cpu())) {
-            if (resumeModel == null) {
-                model.attachLora(new LoraSettings(4, 8.0, 0.1, null).withDefaults("bert"), 7, Golden.dir("tiny-bert"));
-            }
-            TokenizedExamples train = tokenized(model, examples(new Random(1), 64));
-            TokenizedExamples validation = tokenized(model, examples(new Random(2), 32));
-            TrainingResult result = new FineTuner(model, options, listener).train(train, validation, bestDir, resume);
-            Map<String, float[]> weights = new java.util.TreeMap<>();
-            model.parameters().forEach((name, array) -> weights.put(name, array.toFloatArray()));
-            model.adapter().pairs().forEach((module, pair) -> {
-                weights.put(module + ".lora_A.weight", pair.a().toFloatArray());
-                weights.put(module + ".lora_B.weight", pair.b().toFloatArray());
-            });
-            return new Finished(result, weights);
-        }
+        return trainToEnd(resumeModel == null ? Golden.dir("tiny-bert") : resumeModel, options, resume, bestDir,
+                listener, model -> model.attachLora(new LoraSettings(4, 8.0, 0.1, null).withDefaults("bert"), 7,
+                        Golden.dir("tiny-bert")));
     }
 
     /** A run's result and its weights at the very end. */
@@ -330,15 +316,30 @@ class FineTunerTest {
 
     private Finished trainToEnd(Path checkpoint, TrainingOptions options, ResumePoint resume, Path bestDir,
             TrainingListener listener) {
+        return trainToEnd(checkpoint, options, resume, bestDir, listener, model -> { });
+    }
+
+    /** @param prepareFresh what is done to a freshly loaded model before training (not to a resumed one) */
+    private Finished trainToEnd(Path checkpoint, TrainingOptions options, ResumePoint resume, Path bestDir,
+            TrainingListener listener, java.util.function.Consumer<ClassifierModel> prepareFresh) {
         Engine.getInstance().setRandomSeed(7);
         boolean fresh = resume == null || !resume.exists();
         try (ClassifierModel model = fresh ? ClassifierModel.load(checkpoint, Device.cpu(), LABELS)
                 : ClassifierModel.load(checkpoint, Device.cpu())) {
+            if (fresh) {
+                prepareFresh.accept(model);
+            }
             TokenizedExamples train = tokenized(model, examples(new Random(1), 64));
             TokenizedExamples validation = tokenized(model, examples(new Random(2), 32));
             TrainingResult result = new FineTuner(model, options, listener).train(train, validation, bestDir, resume);
             Map<String, float[]> weights = new java.util.TreeMap<>();
             model.parameters().forEach((name, array) -> weights.put(name, array.toFloatArray()));
+            if (model.adapter() != null) {
+                model.adapter().pairs().forEach((module, pair) -> {
+                    weights.put(module + ".lora_A.weight", pair.a().toFloatArray());
+                    weights.put(module + ".lora_B.weight", pair.b().toFloatArray());
+                });
+            }
             return new Finished(result, weights);
         }
     }
