@@ -65,7 +65,24 @@ public interface TextClassifier extends AutoCloseable {
     /** Each text's logits: the mean of its windows' (uncalibrated; evaluation computes its loss from them). */
     default float[][] logitsOfWindows(List<List<TextEncoder.Tokens>> texts) {
         List<TextEncoder.Tokens> all = texts.stream().flatMap(List::stream).toList();
-        float[][] logits = groupedLogits(all);
+        return meanOfWindows(texts, groupedLogits(all));
+    }
+
+    /**
+     * Logits of single windows, in order, run as length groups: a caller that runs a long request's windows in
+     * several passes ({@code serving.MicroBatcher}) then averages them with {@link #meanOfWindows}.
+     */
+    default float[][] logitsOfEach(List<TextEncoder.Tokens> windows) {
+        return groupedLogits(windows);
+    }
+
+    /** What {@link #outputs(List)} answers for these logits (calibrated probabilities, or a regression's values). */
+    default float[][] outputsOfLogits(float[][] logits) {
+        return probabilities(logits);
+    }
+
+    /** Each text's logits, the mean of its windows': {@code logits} holds every window of every text, in order. */
+    static float[][] meanOfWindows(List<List<TextEncoder.Tokens>> texts, float[][] logits) {
         float[][] perText = new float[texts.size()][];
         int next = 0;
         for (int t = 0; t < texts.size(); t++) {

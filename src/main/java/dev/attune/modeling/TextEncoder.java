@@ -104,13 +104,46 @@ public final class TextEncoder implements AutoCloseable {
      * @param stride tokens between the starts of two sliding windows
      */
     public List<List<Tokens>> windows(List<String> texts, List<String> pairs, int maxLength, LongText rule, int stride) {
+        return windows(texts, pairs, maxLength, rule, stride, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #windows(List, List, int, LongText, int)}, refusing a text that would need more than
+     * {@code maxWindows} windows before any window is built (a long text at a small stride is tens of thousands).
+     *
+     * @throws TooManyWindowsException naming the text and how many windows it needs
+     */
+    public List<List<Tokens>> windows(List<String> texts, List<String> pairs, int maxLength, LongText rule, int stride,
+            int maxWindows) {
         List<Tokens> cut = tokens(texts, pairs, maxLength);
         List<List<Tokens>> windows = new ArrayList<>(cut.size());
         for (int i = 0; i < cut.size(); i++) {
             boolean split = rule != LongText.TRUNCATE && pairs == null && cut.get(i).truncated();
-            windows.add(split ? split(tokenizer(0).encode(texts.get(i)), maxLength, rule, stride) : List.of(cut.get(i)));
+            if (!split) {
+                windows.add(List.of(cut.get(i)));
+                continue;
+            }
+            Encoding full = tokenizer(0).encode(texts.get(i));
+            long needed = rule == LongText.HEAD_TAIL ? 1 : slidingWindows(full, maxLength, stride);
+            if (needed > maxWindows) {
+                throw new TooManyWindowsException(i, needed, maxWindows);
+            }
+            windows.add(split(full, maxLength, rule, stride));
         }
         return windows;
+    }
+
+    /** How many sliding windows {@link #split} cuts a text into: one per stride until the last reaches its end. */
+    private static long slidingWindows(Encoding full, int maxLength, int stride) {
+        long[] special = full.getSpecialTokenMask();
+        int specials = 0;
+        for (long mark : special) {
+            specials += (int) mark;
+        }
+        long length = special.length - specials;
+        long room = maxLength - specials;
+        long step = Math.max(1, stride);
+        return length <= room ? 1 : 1 + (length - room + step - 1) / step;
     }
 
     /** A long single text's windows: its content tokens cut per the rule, each between the special tokens. */

@@ -34,9 +34,14 @@ final class MicroBatcher implements AutoCloseable {
     /** Texts announced by requests and not answered yet: when all are in the batch, waiting is pointless. */
     private final AtomicInteger unanswered = new AtomicInteger();
     private final Thread worker;
-    /** Held while a batch runs, by the batcher thread or by a request running alone: one batch at a time. */
-    private final ReentrantLock running = new ReentrantLock();
+    /**
+     * Held while a batch runs, by the batcher thread or by a request running alone: one batch at a time. Fair, so
+     * that micro-batches of other requests run between the chunks of a long request ({@link #runInChunks}).
+     */
+    private final ReentrantLock running = new ReentrantLock(true);
     private volatile boolean open = true;
+    /** A text taken from the queue that did not fit the batch being filled: it starts the next (batcher thread only). */
+    private Pending carried;
 
     MicroBatcher(TextClassifier model, int batchSize, Duration maxWait, IntConsumer batchSizes, String name) {
         this.model = model;
@@ -79,17 +84,45 @@ final class MicroBatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * A request with more windows than one micro-batch holds (long texts read in windows) runs on its own thread,
+     * {@code batchSize} windows per forward pass, taking the model between passes as any micro-batch does: the
+     * requests queued meanwhile are answered between its chunks instead of after all of it. Each text's logits
+     * are the mean of its windows', as {@link TextClassifier#outputsOfWindows} computes them in one pass.
+     */
+    List<Prediction> runInChunks(List<List<TextEncoder.Tokens>> texts) {
+        List<TextEncoder.Tokens> all = texts.stream().flatMap(List::stream).toList();
+        float[][] logits = new float[all.size()][];
+        for (int from = 0; from < all.size(); from += batchSize) {
+            List<TextEncoder.Tokens> chunk = all.subList(from, Math.min(all.size(), from + batchSize));
+            if (!open) {
+                throw new IllegalStateException("model unloaded");
+            }
+            running.lock();
+            try {
+                batchSizes.accept(chunk.size());
+                float[][] rows = model.logitsOfEach(chunk);
+                System.arraycopy(rows, 0, logits, from, rows.length);
+            } finally {
+                running.unlock();
+            }
+        }
+        return answers(texts, model.outputsOfLogits(TextClassifier.meanOfWindows(texts, logits)));
+    }
+
     private void loop() {
         List<Pending> batch = new ArrayList<>(batchSize);
         while (open) {
             try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                Pending first = carried != null ? carried : queue.poll(100, TimeUnit.MILLISECONDS);
+                carried = null;
                 if (first == null) {
                     continue;
                 }
                 batch.add(first);
+                int windows = first.windows().size();
                 long deadline = System.nanoTime() + maxWaitNanos;
-                while (batch.size() < batchSize) {
+                while (windows < batchSize) {
                     if (queue.isEmpty() && unanswered.get() <= batch.size()) {
                         break; // every announced text is in this batch: nobody else is coming
                     }
@@ -98,7 +131,12 @@ final class MicroBatcher implements AutoCloseable {
                     if (next == null) {
                         break;
                     }
+                    if (windows + next.windows().size() > batchSize) {
+                        carried = next; // a forward pass holds at most batchSize windows: it starts the next batch
+                        break;
+                    }
                     batch.add(next);
+                    windows += next.windows().size();
                 }
                 running.lock();
                 try {
@@ -131,6 +169,11 @@ final class MicroBatcher implements AutoCloseable {
         boolean windowed = texts.stream().anyMatch(windows -> windows.size() > 1);
         float[][] outputs = windowed ? model.outputsOfWindows(texts)
                 : model.outputs(texts.stream().map(windows -> windows.get(0)).toList());
+        return answers(texts, outputs);
+    }
+
+    /** Each text's answer from its outputs (probabilities, or a regression's value), in order. */
+    private List<Prediction> answers(List<List<TextEncoder.Tokens>> texts, float[][] outputs) {
         List<Prediction> predictions = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             List<TextEncoder.Tokens> windows = texts.get(i);
@@ -150,5 +193,8 @@ final class MicroBatcher implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         queue.forEach(p -> p.result().completeExceptionally(new IllegalStateException("model unloaded")));
+        if (carried != null) {
+            carried.result().completeExceptionally(new IllegalStateException("model unloaded"));
+        }
     }
 }

@@ -28,11 +28,15 @@ final class Predictor {
     private final AtomicInteger references = new AtomicInteger(1);
     /** Whether the model classifies sentence pairs (every request must then bring each text's pair). */
     private final boolean textPair;
+    private final RequestLimits limits;
+    private final int batchSize;
 
     /** @param engineReason why this engine and precision serve the model (the serving status shows it) */
-    Predictor(String modelId, ServingPrecision ownPrecision, boolean textPair, TextClassifier model, String engineReason,
-            int batchSize, Duration maxWait, IntConsumer batchSizes) {
+    Predictor(String modelId, ServingPrecision ownPrecision, boolean textPair, TextClassifier model,
+            String engineReason, RequestLimits limits, int batchSize, Duration maxWait, IntConsumer batchSizes) {
         this.textPair = textPair;
+        this.limits = limits;
+        this.batchSize = batchSize;
         this.ownPrecision = ownPrecision;
         this.modelId = modelId;
         this.model = model;
@@ -96,8 +100,11 @@ final class Predictor {
         }
         // tokenized on this request's thread; a long text in windows when the model (or the request) says so
         WindowRule rule = longText == null ? model.windowRule() : new WindowRule(longText, model.windowRule().stride());
-        List<List<TextEncoder.Tokens>> windows = model.textEncoder().windows(texts, pairs, maxLength(), rule.rule(),
-                rule.strideFor(maxLength()));
+        List<List<TextEncoder.Tokens>> windows = limits.windows(model.textEncoder(), texts, pairs, maxLength(), rule);
+        int windowCount = windows.stream().mapToInt(List::size).sum();
+        if (windowCount > batchSize && windowCount > texts.size()) {
+            return batcher.runInChunks(windows); // long texts: bounded passes, other requests answered between them
+        }
         List<Prediction> alone = batcher.runAloneIfIdle(windows);
         if (alone != null) {
             return alone;

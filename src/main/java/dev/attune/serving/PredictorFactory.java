@@ -50,7 +50,9 @@ public class PredictorFactory {
         Opened opened = open(modelId);
         log.info("Model {} serves through {} ({})", modelId, opened.classifier().engine(), opened.reason());
         return new Predictor(modelId, opened.record().servingPrecision(), opened.record().textPair(),
-                opened.classifier(), opened.reason(), settings.batchSize(), settings.maxWait(), batchSizes::record);
+                opened.classifier(), opened.reason(),
+                new RequestLimits(settings.maxWindowsPerText(), settings.maxTokensPerRequest()), settings.batchSize(),
+                settings.maxWait(), batchSizes::record);
     }
 
     /** The model in the engine and precision serving would use (batch scoring runs it too); the caller closes it. */

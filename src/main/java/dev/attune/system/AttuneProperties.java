@@ -117,13 +117,25 @@ public record AttuneProperties(
      *        replica follows a promotion, a new model or a deletion made through another node
      * @param precision how models are served: auto (int8 on a CPU when the model's validation rows lost at most
      *        0.5 points to it, else fp32; a GPU's half precision), fp32, int8 (ONNX Runtime) or bf16 (libtorch)
+     * @param maxWindowsPerText most windows one long text may be read in (sliding_window); beyond it a 413
+     * @param maxTokensPerRequest most tokens one request's texts may come to, every window counted; beyond it a 413
+     * @param keptModelsMemory memory the models kept loaded besides those that serve (deployments, canaries, the
+     *        best model) may take, as their weights' size in the precision they serve in; least recently used
+     *        released first
+     * @param byModelScope the API-key scope a request that names a model by id needs (POST
+     *        /api/v1/models/{id}/predict, or "model" in a /predict body): it can load any model, so more than
+     *        {@code predict} by default
      */
     public record Predict(@Min(1) @DefaultValue("256") int maxBatch,
             @Min(1) @DefaultValue("32") int batchSize,
             @NotNull @DefaultValue("5ms") Duration maxWait,
             @NotNull @DefaultValue("1MB") DataSize maxBodySize,
             @NotNull @DefaultValue("2s") Duration refreshInterval,
-            @NotNull @DefaultValue("auto") ServingPrecision precision) {
+            @NotNull @DefaultValue("auto") ServingPrecision precision,
+            @Min(1) @DefaultValue("128") int maxWindowsPerText,
+            @Min(1) @DefaultValue("131072") int maxTokensPerRequest,
+            @NotNull @DefaultValue("2GB") DataSize keptModelsMemory,
+            @NotNull @DefaultValue("read") ApiScope byModelScope) {
     }
 
     /**
