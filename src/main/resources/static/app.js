@@ -460,7 +460,9 @@ async function loadModels() {
   try { serving = await json("/api/v1/serving"); } catch (e) { /* none yet */ }
   const servingModel = serving && models.find(m => m.id === serving.modelId);
   $("#serving").textContent = serving?.state === "switching" ? "Switching models…"
-    : servingModel ? `Serving ${servingModel.name} — ${serving.reason}.` : "No model serves /predict yet.";
+    : servingModel ? `Serving ${servingModel.name} — ${serving.reason}` + (serving.canary
+      ? `; canary ${models.find(m => m.id === serving.canary.modelId)?.name ?? serving.canary.modelId} answers ${serving.canary.percent}%.` : ".")
+    : "No model serves /predict yet.";
   $("#try-pair").hidden = !servingModel?.textPair; // a sentence-pair model reads each text with its pair
   if (serving?.state === "switching") setTimeout(loadModels, 1000);
   $("#models-table tbody").replaceChildren(...models.map(m => {
@@ -489,7 +491,7 @@ async function loadDeployments(models) {
     const keep = select.value;
     const none = select.name === "canaryModelId" ? [el("option", { value: "" }, "none")] : [];
     select.replaceChildren(...none, ...models.map(m => el("option", { value: m.id }, m.name)));
-    select.value = keep;
+    if ([...select.options].some(option => option.value === keep)) select.value = keep; // else its first option shows
   });
   const deployments = await json("/api/v1/deployments");
   $("#deployments-table tbody").replaceChildren(...deployments.map(d => {

@@ -51,6 +51,11 @@ class DeploymentRepository {
         return jdbc.sql("SELECT * FROM deployment WHERE name = ?").param(name).query(this::map).optional();
     }
 
+    /** As {@link #find}, locking the row until the transaction ends (SELECT ... FOR UPDATE: H2 and PostgreSQL). */
+    Optional<Deployment> findForUpdate(String name) {
+        return jdbc.sql("SELECT * FROM deployment WHERE name = ? FOR UPDATE").param(name).query(this::map).optional();
+    }
+
     List<Deployment> findAll() {
         return jdbc.sql("SELECT * FROM deployment ORDER BY name").query(this::map).list();
     }

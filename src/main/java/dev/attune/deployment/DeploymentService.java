@@ -3,6 +3,7 @@ package dev.attune.deployment;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import dev.attune.errors.Conflict;
@@ -59,6 +60,15 @@ public class DeploymentService {
         return repository.find(name).orElseThrow(() -> NotFound.of("Deployment", name));
     }
 
+    public Optional<Deployment> find(String name) {
+        return repository.find(name);
+    }
+
+    /** The deployment, its row locked until the transaction ends: concurrent changes apply one after another. */
+    private Deployment lock(String name) {
+        return repository.findForUpdate(name).orElseThrow(() -> NotFound.of("Deployment", name));
+    }
+
     public List<Deployment> list() {
         return repository.findAll();
     }
@@ -74,13 +84,18 @@ public class DeploymentService {
      */
     @Transactional
     Deployment update(String name, String modelId, Deployment.Canary canary) {
-        Deployment current = get(name);
+        return update(name, modelId, canary, "updated");
+    }
+
+    /**
+     * Reads the deployment under its row lock, so that a canary-only change never writes back a model another
+     * change has just replaced: concurrent PUTs apply one after another, each to the state the previous left.
+     */
+    private Deployment update(String name, String modelId, Deployment.Canary canary, String action) {
+        Deployment current = lock(name);
         String next = modelId == null ? current.modelId() : modelId;
-        if (modelId != null) {
-            checkModel("modelId", modelId);
-        }
+        RegisteredModel model = checkModel("modelId", next);
         if (canary != null) {
-            checkModel("canary.modelId", canary.modelId());
             if (canary.percent() < 1 || canary.percent() > 99) {
                 throw new InvalidInput("Invalid canary", "canary.percent must be 1 to 99 (the share of requests the "
                         + "canary answers), was " + canary.percent() + ". To end the canary leave canary out.");
@@ -89,23 +104,39 @@ public class DeploymentService {
                 throw new InvalidInput("Invalid canary", "The canary is the deployment's own model " + next
                         + "; a canary is another model under trial.");
             }
+            CanaryCompatibility.check(model, checkModel("canary.modelId", canary.modelId()));
         }
         Deployment updated = new Deployment(name, next, canary, current.createdAt(), now());
         repository.update(updated);
-        record(updated, "updated");
+        record(updated, action);
         return updated;
     }
 
     /** Points a deployment at a model (a sweep's winner): created when absent, else promoted (ending any canary). */
     @Transactional
     public Deployment deploy(String name, String modelId) {
-        return repository.find(name).isPresent() ? update(name, modelId, null) : create(name, modelId);
+        return repository.find(name).isPresent() ? update(name, modelId, null, "updated") : create(name, modelId);
+    }
+
+    /**
+     * A promotion (POST /api/v1/models/{id}/promote): the "default" deployment, when one exists, moves to the
+     * model (ending any canary), recorded as "promoted".
+     *
+     * @return whether a default deployment moved
+     */
+    @Transactional
+    public boolean promote(String modelId) {
+        if (repository.find(Deployment.DEFAULT).isEmpty()) {
+            return false;
+        }
+        update(Deployment.DEFAULT, modelId, null, "promoted");
+        return true;
     }
 
     /** Back to the model that answered before the current one (ending any canary). */
     @Transactional
     Deployment rollback(String name) {
-        Deployment current = get(name);
+        Deployment current = lock(name);
         String previous = repository.history(name).stream().map(DeploymentChange::modelId)
                 .filter(model -> !model.equals(current.modelId())).findFirst()
                 .orElseThrow(() -> new Conflict("Nothing to roll back to", "Deployment '" + name + "' has only ever "
@@ -128,7 +159,7 @@ public class DeploymentService {
         events.publishEvent(new DeploymentsChangedEvent(name));
     }
 
-    private void checkModel(String field, String modelId) {
+    private RegisteredModel checkModel(String field, String modelId) {
         if (modelId == null || modelId.isBlank()) {
             throw new InvalidInput("Missing model", field + " is required: the id of a registered model.");
         }
@@ -136,6 +167,7 @@ public class DeploymentService {
         if (model == null) {
             throw new InvalidInput("Unknown model", field + ": no model has id '" + modelId + "'.");
         }
+        return model;
     }
 
     private void record(Deployment deployment, String action) {

@@ -11,9 +11,17 @@ import org.springframework.stereotype.Component;
 class ModelsInDeployments implements ModelDeployments {
 
     private final DeploymentRepository repository;
+    private final DeploymentService deployments;
 
-    ModelsInDeployments(DeploymentRepository repository) {
+    ModelsInDeployments(DeploymentRepository repository, @org.springframework.context.annotation.Lazy
+            DeploymentService deployments) {
         this.repository = repository;
+        this.deployments = deployments;
+    }
+
+    @Override
+    public String promoted(String modelId) {
+        return deployments.promote(modelId) ? Deployment.DEFAULT : null;
     }
 
     @Override

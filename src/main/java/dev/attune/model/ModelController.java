@@ -87,8 +87,11 @@ class ModelController {
         return ModelResponse.of(models.setServingPrecision(id, request.precision()));
     }
 
-    @Operation(operationId = "promoteModel", summary = "Serve this model", description = "Makes the model the one POST /predict answers from, "
-            + "until another is promoted. It is loaded in the background and swapped in without dropping requests.")
+    @Operation(operationId = "promoteModel", summary = "Serve this model", description = "Makes the model the one POST /predict answers from "
+            + "when a request names no model or deployment, until another is promoted. When a deployment named "
+            + "\"default\" exists (it answers those requests), the promotion moves it to this model (ending its canary), "
+            + "recorded in its history as \"promoted\"; GET /api/v1/serving names what answers either way. The model is "
+            + "loaded in the background and swapped in without dropping requests.")
     @PostMapping("/{id}/promote")
     ModelResponse promote(@PathVariable String id) {
         models.promote(id);

@@ -9,4 +9,13 @@ import java.util.List;
 public interface ModelDeployments {
 
     List<String> deploymentsUsing(String modelId);
+
+    /**
+     * A model was promoted: when a "default" deployment exists (it answers every /predict that names nothing), it
+     * moves to the model, recorded in its history, so that what /predict answers and what the serving status names
+     * stay one.
+     *
+     * @return the default deployment's name when it moved; null when there is none
+     */
+    String promoted(String modelId);
 }

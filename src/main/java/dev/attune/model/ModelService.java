@@ -210,9 +210,15 @@ public class ModelService {
         return get(id);
     }
 
+    /**
+     * Serves the model to /predict calls that name nothing: marks it promoted and, when a "default" deployment
+     * exists (it answers those calls), moves that deployment to it.
+     */
+    @org.springframework.transaction.annotation.Transactional
     void promote(String id) {
         get(id);
         repository.promote(id);
+        deployments.promoted(id);
         events.publishEvent(new ModelsChangedEvent(id));
     }
 

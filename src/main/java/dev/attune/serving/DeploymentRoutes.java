@@ -6,6 +6,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.zip.CRC32;
@@ -24,6 +25,7 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * Which model answers a predict request: the one it names, else its deployment's (the canary for the
@@ -52,6 +54,9 @@ class DeploymentRoutes implements DisposableBean {
     private final long refreshMillis;
     private final boolean servingNode;
     private volatile Map<String, Deployment> byName = Map.of();
+    /** Tickets of the reads of the deployment table, in the order they started; the newest applied (guarded by this). */
+    private final AtomicLong reads = new AtomicLong();
+    private long applied;
     private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "attune-deployment-watch");
         thread.setDaemon(true);
@@ -76,19 +81,29 @@ class DeploymentRoutes implements DisposableBean {
         }
     }
 
-    @EventListener(DeploymentsChangedEvent.class)
+    @TransactionalEventListener(value = DeploymentsChangedEvent.class, fallbackExecution = true)
     void changed() {
         if (servingNode) {
-            reload();
+            reload(); // here, so that the node that took the change routes by it from its answer on
         }
     }
 
-    /** Reads every deployment and warms the models they use (loaded in the background, not on a request). */
-    synchronized void reload() {
+    /**
+     * Reads every deployment and warms the models they use (loaded in the background, not on a request). The read
+     * runs outside any lock: a request that changed a deployment calls this while it still holds its database
+     * connection, and waiting there for a watcher that waits for a free connection was a deadlock (20 concurrent
+     * PUTs, a pool of 10). A read that started before another never overwrites what the later one found.
+     */
+    void reload() {
+        long ticket = reads.incrementAndGet();
         try {
             Map<String, Deployment> now = deployments.list().stream()
                     .collect(Collectors.toUnmodifiableMap(Deployment::name, Function.identity()));
-            if (!now.equals(byName)) {
+            synchronized (this) {
+                if (ticket < applied || now.equals(byName)) {
+                    return;
+                }
+                applied = ticket;
                 byName = now;
                 now.values().forEach(d -> {
                     serving.warm(d.modelId());

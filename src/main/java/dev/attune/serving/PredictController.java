@@ -1,5 +1,6 @@
 package dev.attune.serving;
 
+import dev.attune.deployment.Deployment;
 import dev.attune.errors.NotFound;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -61,8 +62,12 @@ class PredictController {
      * @param engine what runs it: "onnxruntime int8", "onnxruntime fp32", "libtorch bf16"...; null while loading
      * @param engineReason why that engine and precision (attune.predict.precision, and for auto the model's
      *     measured int8 cost)
+     * @param deployment "default" when the deployment of that name answers /predict calls that name nothing
+     *     (a promotion moves it); null when the best (or promoted) model answers them directly
+     * @param canary the default deployment's canary, which answers its share of those calls; null: none
      */
-    record ServingStatus(String modelId, String reason, String state, String engine, String engineReason) {
+    record ServingStatus(String modelId, String reason, String state, String engine, String engineReason,
+            String deployment, Deployment.Canary canary) {
     }
 
     @Operation(operationId = "getServing", summary = "Which model serves /predict, and why")
@@ -75,8 +80,9 @@ class PredictController {
                     + "Import one or fine-tune one.");
         }
         String[] engine = serving.servingEngine();
-        return choice == null ? new ServingStatus(null, "loading", "switching", null, null)
+        return choice == null ? new ServingStatus(null, "loading", "switching", null, null, null, null)
                 : new ServingStatus(choice.modelId(), choice.reason(), switching ? "switching" : "serving",
-                        engine == null ? null : engine[0], engine == null ? null : engine[1]);
+                        engine == null ? null : engine[0], engine == null ? null : engine[1], choice.deployment(),
+                        choice.canary());
     }
 }

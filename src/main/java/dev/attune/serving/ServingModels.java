@@ -14,6 +14,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.attune.deployment.Deployment;
+import dev.attune.deployment.DeploymentService;
+import dev.attune.deployment.DeploymentsChangedEvent;
 import dev.attune.model.ModelService;
 import dev.attune.model.ModelsChangedEvent;
 import dev.attune.model.RegisteredModel;
@@ -29,6 +32,7 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * The loaded models. The serving model is chosen by {@link ServingChoice}; when the choice changes
@@ -43,6 +47,7 @@ public class ServingModels implements DisposableBean {
     private static final Duration FIRST_LOAD_WAIT = Duration.ofSeconds(20);
 
     private final ModelService models;
+    private final DeploymentService deployments;
     private final PredictorFactory predictors;
     private final AttuneProperties.Predict settings;
     private final AtomicReference<Predictor> current = new AtomicReference<>();
@@ -63,8 +68,10 @@ public class ServingModels implements DisposableBean {
     private final boolean serving;
     private volatile String lastFollowed;
 
-    ServingModels(ModelService models, PredictorFactory predictors, AttuneProperties properties, LocalNode node) {
+    ServingModels(ModelService models, DeploymentService deployments, PredictorFactory predictors,
+            AttuneProperties properties, LocalNode node) {
         this.serving = node.has(NodeRole.SERVING);
+        this.deployments = deployments;
         this.models = models;
         this.predictors = predictors;
         this.settings = properties.predict();
@@ -91,13 +98,13 @@ public class ServingModels implements DisposableBean {
     private void followDatabase() {
         try {
             List<RegisteredModel> all = models.list();
-            Optional<ServingChoice> next = ServingChoice.choose(all, models.promotedId());
+            Optional<ServingChoice> next = target(all);
             String chosen = next.map(ServingChoice::modelId).orElse(null);
             ServingChoice now = choice;
             Predictor serving = current.get();
             ServingPrecision stored = all.stream().filter(m -> m.id().equals(chosen)).findFirst()
                     .map(RegisteredModel::servingPrecision).orElse(null);
-            boolean differs = !Objects.equals(chosen, now == null ? null : now.modelId())
+            boolean differs = !Objects.equals(next.orElse(null), now)
                     || (serving != null && serving.modelId().equals(chosen) && !Objects.equals(serving.ownPrecision(), stored));
             if (!differs) {
                 lastFollowed = null; // in step with the database
@@ -113,7 +120,7 @@ public class ServingModels implements DisposableBean {
         }
     }
 
-    @EventListener(ModelsChangedEvent.class)
+    @TransactionalEventListener(value = ModelsChangedEvent.class, fallbackExecution = true)
     void modelsChanged() {
         if (!serving) {
             return;
@@ -129,7 +136,7 @@ public class ServingModels implements DisposableBean {
     }
 
     /** A model asked for by id and kept loaded is dropped when it changes (a new serving precision, a deletion). */
-    @EventListener(ModelsChangedEvent.class)
+    @TransactionalEventListener(value = ModelsChangedEvent.class, fallbackExecution = true)
     void forgetKept(ModelsChangedEvent event) {
         if (event.modelId() != null) {
             others.forget(event.modelId());
@@ -149,7 +156,7 @@ public class ServingModels implements DisposableBean {
     /** Loads and swaps in the chosen model if it changed. */
     synchronized void refresh() {
         try {
-            Optional<ServingChoice> next = ServingChoice.choose(models.list(), models.promotedId());
+            Optional<ServingChoice> next = target(models.list());
             Predictor serving = current.get();
             if (next.isEmpty()) {
                 choice = null;
@@ -168,6 +175,17 @@ public class ServingModels implements DisposableBean {
         } catch (RuntimeException e) {
             log.error("Could not load the serving model", e);
         }
+    }
+
+    /** What answers a /predict that names nothing, as the database says now (one rule for every node). */
+    private Optional<ServingChoice> target(List<RegisteredModel> all) {
+        return ServingChoice.choose(all, models.promotedId(), deployments.find(Deployment.DEFAULT));
+    }
+
+    /** A deployment changed (here, after its transaction committed): the default one may answer differently now. */
+    @TransactionalEventListener(value = DeploymentsChangedEvent.class, fallbackExecution = true)
+    void deploymentsChanged() {
+        modelsChanged();
     }
 
     /** The model's own serving precision as stored now (null: none, or no such model). */

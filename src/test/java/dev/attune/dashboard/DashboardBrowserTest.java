@@ -161,8 +161,8 @@ class DashboardBrowserTest {
         dev.attune.support.Http http = new dev.attune.support.Http(port);
         String first = http.postJson("/api/v1/models/import", "{\"source\": \"%s\", \"name\": \"bert-sst2\"}"
                 .formatted(Golden.dir("tiny-bert-sst2"))).json().get("id").stringValue();
-        String second = http.postJson("/api/v1/models/import", "{\"source\": \"%s\", \"name\": \"distilbert-sst2\"}"
-                .formatted(Golden.dir("tiny-distilbert-sst2"))).json().get("id").stringValue();
+        String second = http.postJson("/api/v1/models/import", "{\"source\": \"%s\", \"name\": \"roberta-sst2\"}"
+                .formatted(Golden.dir("tiny-roberta-sst2"))).json().get("id").stringValue(); // same labels: a valid canary
         browser.get("http://localhost:" + port + "/");
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
         wait.ignoring(StaleElementReferenceException.class);
@@ -173,7 +173,7 @@ class DashboardBrowserTest {
         new Select(browser.findElement(By.cssSelector("#deployment-form select[name=canaryModelId]"))).selectByValue(second);
         browser.findElement(By.cssSelector("#deployment-form button")).click();
         wait.until(d -> d.findElement(By.cssSelector("#deployments-table tr[data-deployment=web]")).getText()
-                .contains("distilbert-sst2 (20%)"));
+                .contains("roberta-sst2 (20%)"));
         screenshot("deployments");
         browser.findElement(By.xpath("//tr[@data-deployment='web']//button[text()='Promote canary']")).click();
         wait.until(d -> http.get("/api/v1/deployments/web").json().get("modelId").stringValue().equals(second));

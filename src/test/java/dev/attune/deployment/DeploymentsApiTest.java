@@ -44,7 +44,7 @@ class DeploymentsApiTest {
     @Test
     void aDeploymentRoutesItsCanaryShareAndRollsBack() {
         String first = importModel("tiny-bert-sst2");
-        String second = importModel("tiny-distilbert-sst2");
+        String second = importModel("tiny-roberta-sst2"); // the same labels: a valid canary
         Http.Response created = http.postJson(DEPLOYMENTS, "{\"name\": \"default\", \"modelId\": \"%s\"}".formatted(first));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         assertThat(http.postJson(DEPLOYMENTS, "{\"name\": \"default\", \"modelId\": \"%s\"}".formatted(first)).status())
