@@ -3,7 +3,10 @@ package dev.attune.serving;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.attune.errors.Forbidden;
 import dev.attune.errors.InvalidInput;
+import dev.attune.system.ApiScope;
+import dev.attune.system.Callers;
 import dev.attune.system.AttuneProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,6 +28,7 @@ class PredictService {
     private final DeploymentRoutes routes;
     private final MeterRegistry registry;
     private final int maxTexts;
+    private final ApiScope byModelScope;
     private final Timer latency;
     private final Counter errors;
 
@@ -33,6 +37,7 @@ class PredictService {
         this.routes = routes;
         this.registry = registry;
         this.maxTexts = properties.predict().maxBatch();
+        this.byModelScope = properties.predict().byModelScope();
         this.latency = Timer.builder("attune.predict.latency").description("time to answer a predict request")
                 .publishPercentileHistogram().register(registry);
         this.errors = Counter.builder("attune.predict.errors").description("predict requests that failed")
@@ -52,6 +57,12 @@ class PredictService {
                 throw new InvalidInput("Invalid predict request", (request.pairs() != null ? "\"pairs\"" : "\"texts\"")
                         + " has " + texts.size() + " entries; at most " + maxTexts + " per request "
                         + "(attune.predict.max-batch). Split the request.");
+            }
+            if (request.model() != null && !Callers.allows(byModelScope)) {
+                throw new Forbidden("Missing scope", "Naming a model (\"model\" in the body) can load any model on "
+                        + "this node: it needs the scope '" + byModelScope.id() + "' (attune.predict.by-model-scope), "
+                        + "which this key lacks. Call a deployment (\"deployment\": \"<name>\") or name nothing, or "
+                        + "use a key with that scope.").with("scope", byModelScope.id());
             }
             DeploymentRoutes.Route route = routes.route(request.deployment(),
                     modelIdFromPath != null ? modelIdFromPath : request.model(), requestId);

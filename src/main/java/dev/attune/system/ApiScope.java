@@ -14,10 +14,17 @@ public enum ApiScope {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The scope a request needs; null for what is public (the dashboard, API docs, health). */
-    static ApiScope required(String method, String path) {
-        if (path.equals("/predict") || path.startsWith("/predict/")
-                || (path.startsWith("/api/v1/models/") && path.endsWith("/predict"))) {
+    /**
+     * The scope a request needs; null for what is public (the dashboard, API docs, health).
+     *
+     * @param byModel what a prediction by a model's id needs (attune.predict.by-model-scope): it can load any
+     *     model, which a deployment's callers need not do
+     */
+    static ApiScope required(String method, String path, ApiScope byModel) {
+        if (path.startsWith("/api/v1/models/") && path.endsWith("/predict")) {
+            return byModel;
+        }
+        if (path.equals("/predict") || path.startsWith("/predict/")) {
             return PREDICT;
         }
         if (path.equals("/actuator/health") || path.startsWith("/actuator/health/")) {

@@ -1,6 +1,8 @@
 package dev.attune.system;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 
 import jakarta.servlet.DispatcherType;
@@ -48,7 +50,7 @@ class SecurityConfiguration {
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .headers(headers -> headers.frameOptions(frame -> frame.sameOrigin()));
         if (properties.security().enabled()) {
-            http.addFilterBefore(new ApiKeyFilter(ApiKeys.of(properties.security())), AnonymousAuthenticationFilter.class)
+            http.addFilterBefore(new ApiKeyFilter(ApiKeys.of(properties.security()), properties.predict().byModelScope()), AnonymousAuthenticationFilter.class)
                     .authorizeHttpRequests(auth -> auth
                             // async (SSE, downloads) and error dispatches belong to a request already checked
                             .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR).permitAll()
@@ -109,9 +111,11 @@ class SecurityConfiguration {
         static final String NAME_ATTRIBUTE = "attune.apiKey";
 
         private final ApiKeys keys;
+        private final ApiScope byModel;
 
-        ApiKeyFilter(ApiKeys keys) {
+        ApiKeyFilter(ApiKeys keys, ApiScope byModel) {
             this.keys = keys;
+            this.byModel = byModel;
         }
 
         @Override
@@ -123,13 +127,15 @@ class SecurityConfiguration {
                 chain.doFilter(request, response); // anonymous: the rules answer 401 where a key is needed
                 return;
             }
-            ApiScope needed = ApiScope.required(request.getMethod(), request.getRequestURI());
+            ApiScope needed = ApiScope.required(request.getMethod(), request.getRequestURI(), byModel);
             if (needed != null && !key.allows(needed)) {
                 writeMissingScope(response, key, needed);
                 return;
             }
+            List<String> authorities = new ArrayList<>(List.of("ROLE_API"));
+            key.scopes().forEach(scope -> authorities.add(Callers.SCOPE_PREFIX + scope.id()));
             SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
-                    key.name(), null, AuthorityUtils.createAuthorityList("ROLE_API")));
+                    key.name(), null, AuthorityUtils.createAuthorityList(authorities)));
             request.setAttribute(NAME_ATTRIBUTE, key.name());
             MDC.put("apiKey", key.name());
             try {

@@ -61,6 +61,30 @@ class ApiKeyScopesTest {
         assertThat(storefront.get("/actuator/metrics").status()).isEqualTo(403);
     }
 
+    /** Naming a model loads it: a key that may only call /predict cannot make the node load any model (issue 32). */
+    @Test
+    void predictingByAModelsIdNeedsTheReadScope() {
+        Http legacy = new Http(port, Map.of("X-API-Key", "legacy-key"));
+        Http.Response imported = legacy.postJson("/api/v1/models/import",
+                "{\"source\": \"%s\"}".formatted(Golden.dir("tiny-bert-sst2")));
+        assertThat(imported.status()).as(imported.body()).isEqualTo(201);
+        String id = imported.json().get("id").stringValue();
+        Http storefront = new Http(port, Map.of("X-API-Key", "shop-key"));
+
+        Http.Response byPath = storefront.postJson("/api/v1/models/" + id + "/predict", "{\"text\": \"fine\"}");
+        assertThat(byPath.status()).isEqualTo(403);
+        assertThat(byPath.json().get("scope").stringValue()).isEqualTo("read");
+        Http.Response byBody = storefront.postJson("/predict", "{\"text\": \"fine\", \"model\": \"%s\"}".formatted(id));
+        assertThat(byBody.status()).isEqualTo(403);
+        assertThat(byBody.contentType()).startsWith("application/problem+json");
+        assertThat(byBody.json().get("detail").stringValue()).contains("attune.predict.by-model-scope");
+
+        Http ops = new Http(port, Map.of("X-API-Key", "ops-key"));
+        assertThat(ops.postJson("/api/v1/models/" + id + "/predict", "{\"text\": \"fine\"}").status()).isEqualTo(200);
+        assertThat(legacy.postJson("/predict", "{\"text\": \"fine\", \"model\": \"%s\"}".formatted(id)).status())
+                .isEqualTo(200);
+    }
+
     @Test
     void aReadWriteKeySubmitsJobsUnderItsName() throws IOException {
         Http ops = new Http(port, Map.of("X-API-Key", "ops-key"));
