@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import ai.djl.Device;
+import dev.attune.checkpoint.NonFiniteWeights;
 import dev.attune.dataset.Dataset;
 import dev.attune.dataset.DatasetRow;
 import dev.attune.dataset.DatasetService;
@@ -115,7 +116,12 @@ public class FineTuningService {
                     .formatted(maxLength, trainData.overMaxLength(), train.size(), validationData.overMaxLength(),
                             validationData.size(), options.longText().id(), trainData.size() > train.size()
                                     ? "; " + trainData.size() + " training windows from " + train.size() + " texts" : ""));
-            result = new FineTuner(model, options, listener).train(trainData, validationData, bestDir, resume);
+            try {
+                result = new FineTuner(model, options, listener).train(trainData, validationData, bestDir, resume);
+            } catch (NonFiniteWeights e) { // refused where the weights are written: nothing to register
+                throw new TrainingFailedException("non_finite_weights", e.getMessage() + ". No model was registered: "
+                        + "the run diverged (lower learningRate) or its base checkpoint holds such values (check it).");
+            }
         }
         if (result.best() == null) {
             throw new TrainingFailedException("no_evaluation", "The run ended before any evaluation.");
