@@ -143,12 +143,15 @@ public class FineTuningService {
             }
             QuantizationCheck quantization = Int8Check.measure(best, validation, options.maxLength(), listener);
             Calibration calibration = TemperatureFit.fit(best, TokenizedExamples.of(validation, best.textEncoder(),
-                    maxLength(options, best), best.config().padTokenId()), type);
+                    maxLength(options, best), best.config().padTokenId()), type, options.seed());
             if (calibration != null) {
-                listener.log("calibration on %d validation examples: temperature %s, expected calibration error %.4f -> %.4f"
-                        .formatted(validation.size(), calibration.temperature() != null
-                                ? "%.3f".formatted(calibration.temperature()) : calibration.temperatures(),
-                                calibration.eceBefore(), calibration.eceAfter()));
+                listener.log("calibration: temperature %s fitted on %d validation examples; expected calibration error "
+                        .formatted(calibration.temperature() != null ? "%.3f".formatted(calibration.temperature())
+                                : calibration.temperatures().stream().map("%.3f"::formatted).toList(),
+                                calibration.fitRows())
+                        + "on the %d held-out ones %.4f -> %.4f: %s".formatted(calibration.measuredRows(),
+                                calibration.eceBefore(), calibration.eceAfter(), calibration.inEffect() ? "applied"
+                                        : "not applied, scores are served uncalibrated"));
             }
             return new FineTuneOutcome(bestDir, result, test, quantization, calibration,
                     windowRule(options, maxLength(options, best)), overMaxLength, dataset.hasTextPairs());
