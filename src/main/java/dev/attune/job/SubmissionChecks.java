@@ -21,6 +21,7 @@ import dev.attune.errors.NotFound;
 import dev.attune.model.ModelService;
 import dev.attune.modeling.Architectures;
 import dev.attune.modeling.LoraFiles;
+import dev.attune.modeling.LoraSettings;
 import dev.attune.modeling.ModelConfig;
 import dev.attune.modeling.ProblemType;
 import dev.attune.modeling.TextEncoder;
@@ -148,16 +149,11 @@ class SubmissionChecks {
         if (options.lora() == null || options.lora().targetModules() == null) {
             return;
         }
-        List<String> linear = new ArrayList<>();
-        checkpoint.tensorShapes().forEach((name, shape) -> {
-            if (name.endsWith(".weight") && shape.length == 2 && !name.contains("embeddings")) {
-                linear.add(name.substring(0, name.length() - ".weight".length()));
-            }
-        });
+        List<String> linear = LoraSettings.linearModules(checkpoint.tensorShapes());
         if (linear.stream().noneMatch(options.lora()::targets)) {
-            List<String> ends = linear.stream().map(m -> m.substring(m.lastIndexOf('.') + 1)).distinct().sorted().toList();
             problems.add("lora.targetModules: " + options.lora().targetModules() + " match no linear layer of this "
-                    + "model; its linear layers are named " + ends + " (or longer ends, such as attention.output.dense)");
+                    + "model; its linear layers are named " + LoraSettings.layerNames(linear)
+                    + " (or longer ends, such as attention.output.dense)");
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.Set;
 import ai.djl.Device;
 import dev.attune.checkpoint.CheckpointDir;
 import dev.attune.checkpoint.ModelReference;
+import dev.attune.checkpoint.NonFiniteWeights;
 import dev.attune.checkpoint.Tensor;
 import dev.attune.errors.InvalidInput;
 import dev.attune.files.FileTrees;
@@ -71,7 +72,8 @@ class AdapterModels {
     /**
      * Makes an imported PEFT adapter directory whole in {@code temp}: its adapter files, a config.json with its
      * labels (its own, as attune's downloads carry; else the base's config with LABEL_0... for the head's outputs),
-     * the tokenizer files (its own, else the base's) and where its base lies here.
+     * the tokenizer files (its own, else the base's) and where its base lies here. Refused (400, nothing kept) when
+     * its config is out of bounds or names layers its base lacks, or its weights are not finite.
      *
      * @param baseModel the base asked for; null: the adapter's base_model_name_or_path
      */
@@ -91,6 +93,11 @@ class AdapterModels {
         }
         Training training = over(reference, adapter.lora().values().stream().mapToLong(t -> t.data().length).sum()
                 + adapter.head().values().stream().mapToLong(t -> t.data().length).sum());
+        CheckpointDir base = CheckpointDir.open(training.baseDir());
+        LoraFiles.checkAgainstBase(adapter, base.tensorShapes());
+        if (training.baseModelId() == null) { // a registered base's weights were checked when it was imported
+            NonFiniteWeights.refuse(base.readWeights());
+        }
         Files.copy(adapterDir.resolve(LoraFiles.CONFIG), temp.resolve(LoraFiles.CONFIG));
         Files.copy(adapterDir.resolve(LoraFiles.WEIGHTS), temp.resolve(LoraFiles.WEIGHTS));
         Path tokenizerFrom = Files.isRegularFile(adapterDir.resolve(CheckpointDir.TOKENIZER)) ? adapterDir

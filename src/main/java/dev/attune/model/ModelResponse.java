@@ -27,8 +27,9 @@ import dev.attune.modeling.ServingPrecision;
  * @param createdAt when it was registered
  * @param servingPrecision its own serving precision; null: the node's attune.predict.precision
  * @param textPair whether it classifies sentence pairs: /predict then takes "textPair" (or "pairs")
- * @param calibration the temperature scaling its served probabilities get, fitted on its job's validation rows,
- *     with the expected calibration error there before and after; null: served as the logits give them
+ * @param calibration the temperature scaling fitted on part of its job's validation rows, with the expected
+ *     calibration error before and after on the others; applied to served probabilities only where it lowered that
+ *     error (applied, reason); null: served as the logits give them
  * @param strategy how its job trained it: full, last_layers, head or lora; null for an import of a checkpoint
  * @param trainableParameters the weights its training updated (lora: the adapter's pairs and the head); null for
  *     imports of plain checkpoints

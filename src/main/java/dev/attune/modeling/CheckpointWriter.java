@@ -12,6 +12,7 @@ import java.util.Set;
 
 import ai.djl.ndarray.NDArray;
 import dev.attune.checkpoint.CheckpointDir;
+import dev.attune.checkpoint.NonFiniteWeights;
 import dev.attune.checkpoint.Safetensors;
 import dev.attune.checkpoint.Tensor;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,16 +31,19 @@ final class CheckpointWriter {
     /**
      * A checkpoint transformers' AutoModelForSequenceClassification loads: config.json (architectures,
      * id2label, label2id), model.safetensors (F32, HF names; an adapter merged in) and the tokenizer files.
+     * Weights holding NaN or an infinity are refused ({@link NonFiniteWeights}) before anything is written.
      */
     static void writeCheckpoint(ClassifierModel model, Path dir) throws IOException {
+        Map<String, Tensor> tensors = model.tensors();
+        NonFiniteWeights.refuse(tensors); // before anything is written: such weights never become a model
         Files.createDirectories(dir);
-        Safetensors.writeF32(dir.resolve(CheckpointDir.WEIGHTS), model.tensors());
+        Safetensors.writeF32(dir.resolve(CheckpointDir.WEIGHTS), tensors);
         writeConfigAndTokenizer(model, dir);
     }
 
     /**
      * A LoRA model: adapter_config.json and adapter_model.safetensors ({@link LoraFiles}), its classification
-     * config.json and the tokenizer files; the base's weights stay where they are.
+     * config.json and the tokenizer files; the base's weights stay where they are. Non-finite weights are refused.
      */
     static void writeAdapter(ClassifierModel model, Path dir) throws IOException {
         LoraAdapter adapter = model.adapter();
@@ -54,6 +58,8 @@ final class CheckpointWriter {
                 head.put(name, tensor(array));
             }
         });
+        NonFiniteWeights.refuse(lora);
+        NonFiniteWeights.refuse(head);
         LoraFiles.write(dir, new LoraFiles.Adapter(adapter.settings(), modulesToSave(model.block(), head.keySet()),
                 adapter.baseName(), adapter.baseDir(), lora, head));
         writeConfigAndTokenizer(model, dir);

@@ -7,9 +7,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoublePredicate;
 
 import dev.attune.checkpoint.CheckpointDir;
 import dev.attune.checkpoint.CheckpointException;
+import dev.attune.checkpoint.NonFiniteWeights;
 import dev.attune.checkpoint.Safetensors;
 import dev.attune.checkpoint.Tensor;
 import tools.jackson.databind.JsonNode;
@@ -57,7 +59,10 @@ public final class LoraFiles {
         return Files.isRegularFile(dir.resolve(CONFIG));
     }
 
-    /** Reads an adapter directory; refuses what attune cannot apply (another PEFT type, DoRA, trained biases). */
+    /**
+     * Reads an adapter directory; refuses what attune cannot apply (another PEFT type, DoRA, trained biases) and
+     * a config out of bounds (r a whole number >= 1, lora_alpha > 0, lora_dropout in [0, 1)), naming the field.
+     */
     public static Adapter read(Path dir) {
         JsonNode config = CheckpointDir.readJson(dir.resolve(CONFIG));
         String type = config.path("peft_type").asString("");
@@ -72,16 +77,14 @@ public final class LoraFiles {
         if (!config.path("rank_pattern").isEmpty() || !config.path("alpha_pattern").isEmpty()) {
             throw new CheckpointException(CONFIG + ": per-layer rank_pattern / alpha_pattern is not supported");
         }
-        int r = config.path("r").asInt(0);
-        if (r < 1) {
-            throw new CheckpointException(CONFIG + " has no rank r");
-        }
-        double alpha = config.path("lora_alpha").asDouble(r);
+        int r = (int) number(config, "r", Double.NaN, "a whole number >= 1", v -> v >= 1 && v == Math.rint(v)
+                && v <= Integer.MAX_VALUE);
+        double alpha = number(config, "lora_alpha", r, "a number > 0", v -> v > 0);
         if (config.path("use_rslora").asBoolean(false)) {
             alpha = alpha * r / Math.sqrt(r); // rsLoRA scales by alpha / √r
         }
-        LoraSettings settings = new LoraSettings(r, alpha, config.path("lora_dropout").asDouble(0),
-                strings(config.path("target_modules")));
+        double dropout = number(config, "lora_dropout", 0, "a number in [0, 1)", v -> v >= 0 && v < 1);
+        LoraSettings settings = new LoraSettings(r, alpha, dropout, strings(config.path("target_modules")));
         if (!Files.isRegularFile(dir.resolve(WEIGHTS))) {
             throw new CheckpointException("The adapter directory has no " + WEIGHTS);
         }
@@ -93,6 +96,34 @@ public final class LoraFiles {
         });
         return new Adapter(settings, strings(config.path("modules_to_save")),
                 config.path("base_model_name_or_path").asString(null), baseDirOf(dir), lora, head);
+    }
+
+    /** A number of adapter_config.json ({@code absent} when missing), refused naming the field unless {@code valid}. */
+    private static double number(JsonNode config, String field, double absent, String expected, DoublePredicate valid) {
+        JsonNode node = config.path(field);
+        double value = node.isMissingNode() || node.isNull() ? absent : node.isNumber() ? node.asDouble() : Double.NaN;
+        if (!Double.isFinite(value) || !valid.test(value)) {
+            throw new CheckpointException(CONFIG + ": " + field + " is " + (node.isMissingNode() ? "missing" : node)
+                    + "; it must be " + expected);
+        }
+        return value;
+    }
+
+    /**
+     * Refuses an adapter whose target_modules name a layer its base lacks (checked by the base's tensor shapes
+     * alone), listing the base's linear layers; its weights must be finite ({@link NonFiniteWeights}).
+     */
+    public static void checkAgainstBase(Adapter adapter, Map<String, long[]> baseShapes) {
+        List<String> linear = LoraSettings.linearModules(baseShapes);
+        List<String> unmatched = adapter.settings().unmatchedTargets(linear);
+        if (!unmatched.isEmpty()) {
+            throw new CheckpointException(CONFIG + ": target_modules " + unmatched + " match no linear layer of the "
+                    + "base model; its linear layers are named " + LoraSettings.layerNames(linear)
+                    + " (or longer ends, such as attention.output.dense). Import the adapter over the base it was "
+                    + "trained on");
+        }
+        NonFiniteWeights.refuse(adapter.lora());
+        NonFiniteWeights.refuse(adapter.head());
     }
 
     /** Where the adapter's base lies here (attune_adapter.json alone is read); null when it does not say. */

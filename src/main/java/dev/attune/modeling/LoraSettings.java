@@ -1,6 +1,11 @@
 package dev.attune.modeling;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -59,6 +64,44 @@ public record LoraSettings(
 
     /** Whether a module (its full name, "bert.encoder.layer.0.attention.self.query") is one of the targets, as PEFT matches. */
     public boolean targets(String moduleName) {
-        return targetModules.stream().anyMatch(t -> moduleName.equals(t) || moduleName.endsWith("." + t));
+        return targetModules.stream().anyMatch(t -> matches(t, moduleName));
+    }
+
+    /**
+     * The target modules that name none of these linear layers (a typo, or another architecture's name). A target
+     * matches a module's name or its last parts, as PEFT matches a list; PEFT's single-string form (a regular
+     * expression over the whole name, or "all-linear") is accepted too.
+     */
+    public List<String> unmatchedTargets(Collection<String> linearModules) {
+        return targetModules.stream().filter(t -> !"all-linear".equals(t)
+                && linearModules.stream().noneMatch(m -> matches(t, m) || fullMatch(t, m))).toList();
+    }
+
+    private static boolean matches(String target, String moduleName) {
+        return moduleName.equals(target) || moduleName.endsWith("." + target);
+    }
+
+    private static boolean fullMatch(String regex, String moduleName) {
+        try {
+            return Pattern.matches(regex, moduleName);
+        } catch (PatternSyntaxException e) {
+            return false;
+        }
+    }
+
+    /** A checkpoint's linear layers by module name, from its tensors' shapes: the 2-D weights outside the embeddings. */
+    public static List<String> linearModules(Map<String, long[]> shapes) {
+        List<String> linear = new ArrayList<>();
+        shapes.forEach((name, shape) -> {
+            if (name.endsWith(".weight") && shape.length == 2 && !name.contains("embeddings")) {
+                linear.add(name.substring(0, name.length() - ".weight".length()));
+            }
+        });
+        return linear;
+    }
+
+    /** The last parts of linear layers' names, sorted, once each ("dense", "query"...): what a target may name. */
+    public static List<String> layerNames(Collection<String> linearModules) {
+        return linearModules.stream().map(m -> m.substring(m.lastIndexOf('.') + 1)).distinct().sorted().toList();
     }
 }

@@ -55,7 +55,10 @@ public class PredictorFactory {
                 settings.maxWait(), batchSizes::record);
     }
 
-    /** The model in the engine and precision serving would use (batch scoring runs it too); the caller closes it. */
+    /**
+     * The model in the engine and precision serving would use (batch scoring runs it too), its outputs checked
+     * ({@link FiniteScores}); the caller closes it.
+     */
     public Opened open(String modelId) {
         RegisteredModel record = models.get(modelId);
         if (record.isAdapter()) {
@@ -72,7 +75,7 @@ public class PredictorFactory {
             model.close();
             throw e;
         }
-        return new Opened(record, classifier, choice.reason());
+        return new Opened(record, new FiniteScores(modelId, classifier), choice.reason());
     }
 
     /** A LoRA model: its adapter over its base, loaded once for all its adapters ({@link SharedBases}). */
@@ -84,8 +87,8 @@ public class PredictorFactory {
         Precision precision = ServingEngine.libtorchPrecision(choice, engine.defaultDevice());
         SharedBases.Base base = bases.acquire(baseDir, engine.defaultDevice(), precision);
         try {
-            return new Opened(record, AdapterOverBase.open(dir, base.model(), base.forwardThread(),
-                    () -> bases.release(baseDir, precision)), choice.reason());
+            return new Opened(record, new FiniteScores(record.id(), AdapterOverBase.open(dir, base.model(),
+                    base.forwardThread(), () -> bases.release(baseDir, precision))), choice.reason());
         } catch (RuntimeException e) {
             bases.release(baseDir, precision);
             throw e;

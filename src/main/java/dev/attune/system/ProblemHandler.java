@@ -2,6 +2,7 @@ package dev.attune.system;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 
 import dev.attune.checkpoint.HubException;
 import dev.attune.errors.AttuneException;
@@ -14,6 +15,7 @@ import dev.attune.errors.TooLarge;
 import dev.attune.errors.Unavailable;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.attune.checkpoint.CheckpointException;
+import dev.attune.checkpoint.NonFiniteWeights;
 import dev.attune.files.DiskFull;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +81,25 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 + ". Fix or re-export the checkpoint (config.json, model.safetensors, tokenizer.json) and retry.");
         body.setTitle("Unusable checkpoint");
         return ResponseEntity.badRequest().body(body);
+    }
+
+    /** Weights holding NaN or an infinity: refused naming the tensor (its name also machine-readable). */
+    @ExceptionHandler(NonFiniteWeights.class)
+    ResponseEntity<ProblemDetail> handleNonFinite(NonFiniteWeights ex) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage()
+                + ". Nothing was stored. Fix or re-export the weights and retry.");
+        body.setTitle("Non-finite weights");
+        body.setProperty("tensor", ex.tensor());
+        return ResponseEntity.badRequest().body(body);
+    }
+
+    /**
+     * A failure handed back by another thread (a micro-batch run for several requests): answered as the failure
+     * itself, so a domain failure keeps its status.
+     */
+    @ExceptionHandler(CompletionException.class)
+    ResponseEntity<ProblemDetail> handleCompletion(CompletionException ex) {
+        return ex.getCause() instanceof AttuneException cause ? handleProblem(cause) : handleUnexpected(ex);
     }
 
     @ExceptionHandler(HubException.class)

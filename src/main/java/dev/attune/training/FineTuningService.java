@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import ai.djl.Device;
+import dev.attune.checkpoint.NonFiniteWeights;
 import dev.attune.dataset.Dataset;
 import dev.attune.dataset.DatasetRow;
 import dev.attune.dataset.DatasetService;
@@ -115,7 +116,12 @@ public class FineTuningService {
                     .formatted(maxLength, trainData.overMaxLength(), train.size(), validationData.overMaxLength(),
                             validationData.size(), options.longText().id(), trainData.size() > train.size()
                                     ? "; " + trainData.size() + " training windows from " + train.size() + " texts" : ""));
-            result = new FineTuner(model, options, listener).train(trainData, validationData, bestDir, resume);
+            try {
+                result = new FineTuner(model, options, listener).train(trainData, validationData, bestDir, resume);
+            } catch (NonFiniteWeights e) { // refused where the weights are written: nothing to register
+                throw new TrainingFailedException("non_finite_weights", e.getMessage() + ". No model was registered: "
+                        + "the run diverged (lower learningRate) or its base checkpoint holds such values (check it).");
+            }
         }
         if (result.best() == null) {
             throw new TrainingFailedException("no_evaluation", "The run ended before any evaluation.");
@@ -137,12 +143,15 @@ public class FineTuningService {
             }
             QuantizationCheck quantization = Int8Check.measure(best, validation, options.maxLength(), listener);
             Calibration calibration = TemperatureFit.fit(best, TokenizedExamples.of(validation, best.textEncoder(),
-                    maxLength(options, best), best.config().padTokenId()), type);
+                    maxLength(options, best), best.config().padTokenId()), type, options.seed());
             if (calibration != null) {
-                listener.log("calibration on %d validation examples: temperature %s, expected calibration error %.4f -> %.4f"
-                        .formatted(validation.size(), calibration.temperature() != null
-                                ? "%.3f".formatted(calibration.temperature()) : calibration.temperatures(),
-                                calibration.eceBefore(), calibration.eceAfter()));
+                listener.log("calibration: temperature %s fitted on %d validation examples; expected calibration error "
+                        .formatted(calibration.temperature() != null ? "%.3f".formatted(calibration.temperature())
+                                : calibration.temperatures().stream().map("%.3f"::formatted).toList(),
+                                calibration.fitRows())
+                        + "on the %d held-out ones %.4f -> %.4f: %s".formatted(calibration.measuredRows(),
+                                calibration.eceBefore(), calibration.eceAfter(), calibration.inEffect() ? "applied"
+                                        : "not applied, scores are served uncalibrated"));
             }
             return new FineTuneOutcome(bestDir, result, test, quantization, calibration,
                     windowRule(options, maxLength(options, best)), overMaxLength, dataset.hasTextPairs());

@@ -1,8 +1,12 @@
 package dev.attune.training;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.function.DoubleUnaryOperator;
+import java.util.stream.IntStream;
 
 import dev.attune.modeling.Calibration;
 import dev.attune.modeling.ModelOutputs;
@@ -10,10 +14,11 @@ import dev.attune.modeling.ProblemType;
 import dev.attune.modeling.TextClassifier;
 
 /**
- * Fits temperature scaling on the validation rows after training: the temperature that minimizes the
- * negative log-likelihood of the best weights' validation logits (single label: softmax of logits / T; multi-label:
- * each label's sigmoid with its own T), and the expected calibration error before and after (15 equal-width
- * bins; multi-label: over every (row, label) probability).
+ * Fits temperature scaling after training and judges it on validation rows it was not fitted on. The validation
+ * rows are split in two by the run's seed: the temperature that minimizes the negative log-likelihood of the best
+ * weights' logits is fitted on one part (single label: softmax of logits / T; multi-label: each label's sigmoid with
+ * its own T), and the expected calibration error (15 equal-width bins; multi-label: over every (row, label)
+ * probability) is measured before and after on the other. It is applied only when it lowered that error.
  */
 final class TemperatureFit {
 
@@ -28,30 +33,72 @@ final class TemperatureFit {
     private TemperatureFit() {
     }
 
-    /** The calibration, or null for a regression or an empty validation set. */
-    static Calibration fit(TextClassifier model, TokenizedExamples validation, ProblemType type) {
-        if (type == ProblemType.REGRESSION || validation.size() == 0) {
+    /** The calibration, or null for a regression or fewer than two validation rows (nothing to judge it on). */
+    static Calibration fit(TextClassifier model, TokenizedExamples validation, ProblemType type, long seed) {
+        if (type == ProblemType.REGRESSION || validation.size() < 2) {
             return null;
         }
-        return fit(logitsOf(model, validation), validation.targets().labelIds(), type);
+        return fit(logitsOf(model, validation), validation.targets().labelIds(), type, seed);
     }
 
-    /** The calibration of these logits against these label ids. */
-    static Calibration fit(float[][] logits, int[][] labels, ProblemType type) {
+    /**
+     * Fitted on a part of these rows drawn by {@code seed} (half, rounded down), judged on the others: applied only
+     * when the expected calibration error there is lower after scaling than before.
+     */
+    static Calibration fit(float[][] logits, int[][] labels, ProblemType type, long seed) {
+        List<Integer> order = new ArrayList<>(IntStream.range(0, logits.length).boxed().toList());
+        Collections.shuffle(order, new Random(seed));
+        int[] fitted = order.subList(0, logits.length / 2).stream().mapToInt(Integer::intValue).toArray();
+        int[] measured = order.subList(logits.length / 2, logits.length).stream().mapToInt(Integer::intValue).toArray();
+        double[] t = temperatures(rows(logits, fitted), rows(labels, fitted), type);
+        float[][] heldLogits = rows(logits, measured);
+        int[][] heldLabels = rows(labels, measured);
+        double[] ones = new double[t.length];
+        Arrays.fill(ones, 1);
+        double before = ece(heldLogits, heldLabels, type, ones);
+        double after = ece(heldLogits, heldLabels, type, t);
+        boolean helps = after < before;
+        String reason = (helps ? "applied: it lowered the expected calibration error on %d held-out validation rows "
+                + "from %.4f to %.4f (fitted on %d other rows)" : "not applied: it did not lower the expected "
+                + "calibration error on %d held-out validation rows (%.4f -> %.4f; fitted on %d other rows), so "
+                + "scores are served uncalibrated").formatted(measured.length, before, after, fitted.length);
+        boolean single = type == ProblemType.SINGLE_LABEL_CLASSIFICATION;
+        return new Calibration(single ? t[0] : null, single ? null : Arrays.stream(t).boxed().toList(), before, after,
+                helps, fitted.length, measured.length, reason);
+    }
+
+    /**
+     * The temperatures that minimize the negative log-likelihood of these rows: one, or one per label (1 for a
+     * label these rows all have, or none has).
+     */
+    static double[] temperatures(float[][] logits, int[][] labels, ProblemType type) {
         if (type == ProblemType.SINGLE_LABEL_CLASSIFICATION) {
-            double t = minimize(logT -> softmaxNll(logits, labels, Math.exp(logT)));
-            return new Calibration(t, null, softmaxEce(logits, labels, 1), softmaxEce(logits, labels, t));
+            return new double[] {minimize(logT -> softmaxNll(logits, labels, Math.exp(logT)))};
         }
-        int columns = logits[0].length;
-        List<Double> temperatures = new ArrayList<>();
-        for (int c = 0; c < columns; c++) {
+        double[] temperatures = new double[logits[0].length];
+        for (int c = 0; c < temperatures.length; c++) {
             int column = c;
-            temperatures.add(minimize(logT -> sigmoidNll(logits, labels, column, Math.exp(logT))));
+            long present = Arrays.stream(labels).filter(row -> has(row, column)).count();
+            // a label present in every row or in none has nothing to be calibrated against: its likelihood only
+            // grows as its temperature falls, to the search's bound; it is left as it is
+            temperatures[c] = present == 0 || present == labels.length ? 1
+                    : minimize(logT -> sigmoidNll(logits, labels, column, Math.exp(logT)));
         }
-        double[] ones = new double[columns];
-        java.util.Arrays.fill(ones, 1);
-        return new Calibration(null, temperatures, sigmoidEce(logits, labels, ones),
-                sigmoidEce(logits, labels, temperatures.stream().mapToDouble(Double::doubleValue).toArray()));
+        return temperatures;
+    }
+
+    /** The expected calibration error of these rows with these temperatures (one, or one per label). */
+    static double ece(float[][] logits, int[][] labels, ProblemType type, double[] temperatures) {
+        return type == ProblemType.SINGLE_LABEL_CLASSIFICATION ? softmaxEce(logits, labels, temperatures[0])
+                : sigmoidEce(logits, labels, temperatures);
+    }
+
+    private static float[][] rows(float[][] all, int[] indices) {
+        return Arrays.stream(indices).mapToObj(i -> all[i]).toArray(float[][]::new);
+    }
+
+    private static int[][] rows(int[][] all, int[] indices) {
+        return Arrays.stream(indices).mapToObj(i -> all[i]).toArray(int[][]::new);
     }
 
     private static float[][] logitsOf(TextClassifier model, TokenizedExamples examples) {
@@ -109,7 +156,7 @@ final class TemperatureFit {
     }
 
     /** Confidence (top probability) against accuracy, bin by bin. */
-    static double softmaxEce(float[][] logits, int[][] labels, double t) {
+    private static double softmaxEce(float[][] logits, int[][] labels, double t) {
         double[] confidence = new double[logits.length];
         boolean[] right = new boolean[logits.length];
         for (int i = 0; i < logits.length; i++) {
