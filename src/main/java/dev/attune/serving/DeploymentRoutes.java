@@ -105,6 +105,8 @@ class DeploymentRoutes implements DisposableBean {
                 }
                 applied = ticket;
                 byName = now;
+                serving.pin(now.values().stream().flatMap(d -> d.canary() == null ? java.util.stream.Stream.of(d.modelId())
+                        : java.util.stream.Stream.of(d.modelId(), d.canary().modelId())).collect(Collectors.toSet()));
                 now.values().forEach(d -> {
                     serving.warm(d.modelId());
                     if (d.canary() != null) {

@@ -1,7 +1,11 @@
 package dev.attune.serving;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -11,25 +15,25 @@ import java.util.concurrent.TimeoutException;
 
 import dev.attune.errors.Unavailable;
 import dev.attune.model.ModelService;
+import dev.attune.modeling.ServingPrecision;
 
 /**
- * The models loaded besides the serving one: those asked for by id, deployments' models and canaries. A
- * few are kept (least recently used released first); each is loaded by the serving loader thread, never on
- * a request thread.
+ * The models loaded besides the serving one: deployments' models and canaries (pinned) and those asked for by id
+ * (kept within a memory budget, {@link KeptPredictors}); each is loaded by the serving loader thread, never on a
+ * request thread.
  */
 final class OtherModels {
-
-    /** Models kept loaded besides the serving one. */
-    private static final int KEPT = 4;
 
     private final ModelService models;
     private final PredictorFactory predictors;
     private final ExecutorService loader;
     private final Duration firstLoadWait;
-    private final KeptPredictors kept = new KeptPredictors(KEPT);
+    private final KeptPredictors kept;
     private final Map<String, CompletableFuture<Void>> loading = new ConcurrentHashMap<>();
 
-    OtherModels(ModelService models, PredictorFactory predictors, ExecutorService loader, Duration firstLoadWait) {
+    OtherModels(ModelService models, PredictorFactory predictors, ExecutorService loader, Duration firstLoadWait,
+            long budgetBytes) {
+        this.kept = new KeptPredictors(budgetBytes);
         this.models = models;
         this.predictors = predictors;
         this.loader = loader;
@@ -83,8 +87,33 @@ final class OtherModels {
                 .whenComplete((ignored, error) -> loading.remove(id)));
     }
 
+    /** Drops a model that changed; a pinned one (a deployment's, a canary) is loaded again at once. */
     void forget(String modelId) {
         kept.forget(modelId);
+        if (kept.isPinned(modelId)) {
+            load(modelId);
+        }
+    }
+
+    /** Pins the models deployments and canaries use (and loads those not loaded yet). */
+    void pin(Set<String> modelIds) {
+        kept.pin(modelIds);
+    }
+
+    /**
+     * Drops kept models whose stored serving precision changed or that were deleted (a change made through any node:
+     * this runs every refresh-interval), loading the pinned ones again at once.
+     *
+     * @param stored each registered model's own serving precision now (a value may be null: none)
+     */
+    void followPrecisions(Map<String, Optional<ServingPrecision>> stored) {
+        List<String> dropped = kept.forgetIf(p -> !stored.containsKey(p.modelId())
+                || !Objects.equals(stored.get(p.modelId()).orElse(null), p.ownPrecision()));
+        dropped.stream().filter(id -> stored.containsKey(id) && kept.isPinned(id)).forEach(this::load);
+    }
+
+    KeptPredictors.Usage usage() {
+        return kept.usage();
     }
 
     void releaseAll() {

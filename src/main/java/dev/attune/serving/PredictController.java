@@ -65,9 +65,12 @@ class PredictController {
      * @param deployment "default" when the deployment of that name answers /predict calls that name nothing
      *     (a promotion moves it); null when the best (or promoted) model answers them directly
      * @param canary the default deployment's canary, which answers its share of those calls; null: none
+     * @param keptModels the other models loaded on this node: those deployments and canaries use (pinned) and
+     *     those asked for by id, kept within attune.predict.kept-models-memory (budgetBytes; usedBytes counts
+     *     the unpinned ones)
      */
     record ServingStatus(String modelId, String reason, String state, String engine, String engineReason,
-            String deployment, Deployment.Canary canary) {
+            String deployment, Deployment.Canary canary, KeptPredictors.Usage keptModels) {
     }
 
     @Operation(operationId = "getServing", summary = "Which model serves /predict, and why")
@@ -80,9 +83,9 @@ class PredictController {
                     + "Import one or fine-tune one.");
         }
         String[] engine = serving.servingEngine();
-        return choice == null ? new ServingStatus(null, "loading", "switching", null, null, null, null)
+        return choice == null ? new ServingStatus(null, "loading", "switching", null, null, null, null, serving.kept())
                 : new ServingStatus(choice.modelId(), choice.reason(), switching ? "switching" : "serving",
                         engine == null ? null : engine[0], engine == null ? null : engine[1], choice.deployment(),
-                        choice.canary());
+                        choice.canary(), serving.kept());
     }
 }

@@ -24,6 +24,7 @@ final class Predictor {
     private final String engineReason;
     /** The model's own serving precision when it was loaded (a change reloads it). */
     private final ServingPrecision ownPrecision;
+    private final long weightBytes;
     private final MicroBatcher batcher;
     private final AtomicInteger references = new AtomicInteger(1);
     /** Whether the model classifies sentence pairs (every request must then bring each text's pair). */
@@ -33,11 +34,12 @@ final class Predictor {
 
     /** @param engineReason why this engine and precision serve the model (the serving status shows it) */
     Predictor(String modelId, ServingPrecision ownPrecision, boolean textPair, TextClassifier model,
-            String engineReason, RequestLimits limits, int batchSize, Duration maxWait, IntConsumer batchSizes) {
+            String engineReason, long weightBytes, RequestLimits limits, int batchSize, Duration maxWait, IntConsumer batchSizes) {
         this.textPair = textPair;
         this.limits = limits;
         this.batchSize = batchSize;
         this.ownPrecision = ownPrecision;
+        this.weightBytes = weightBytes;
         this.modelId = modelId;
         this.model = model;
         this.engineReason = engineReason;
@@ -51,6 +53,11 @@ final class Predictor {
     /** What runs the model ("onnxruntime int8"...). */
     String engine() {
         return model.engine();
+    }
+
+    /** Its weights' size in the precision it serves in (what the kept models' memory budget counts). */
+    long weightBytes() {
+        return weightBytes;
     }
 
     ServingPrecision ownPrecision() {

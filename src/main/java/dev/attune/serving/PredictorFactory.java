@@ -50,9 +50,19 @@ public class PredictorFactory {
         Opened opened = open(modelId);
         log.info("Model {} serves through {} ({})", modelId, opened.classifier().engine(), opened.reason());
         return new Predictor(modelId, opened.record().servingPrecision(), opened.record().textPair(),
-                opened.classifier(), opened.reason(),
+                opened.classifier(), opened.reason(), servedBytes(opened),
                 new RequestLimits(settings.maxWindowsPerText(), settings.maxTokensPerRequest()), settings.batchSize(),
                 settings.maxWait(), batchSizes::record);
+    }
+
+    /**
+     * The memory a loaded model holds, estimated from its files (float32 weights) and the precision it serves in:
+     * int8 a quarter, bf16 a half. An adapter's own files only: its base is shared ({@link SharedBases}).
+     */
+    static long servedBytes(Opened opened) {
+        String engine = opened.classifier().engine();
+        long files = opened.record().sizeBytes();
+        return engine.contains("int8") ? files / 4 : engine.contains("bf16") ? files / 2 : files;
     }
 
     /**

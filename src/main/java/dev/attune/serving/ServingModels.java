@@ -1,7 +1,10 @@
 package dev.attune.serving;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -75,7 +78,8 @@ public class ServingModels implements DisposableBean {
         this.models = models;
         this.predictors = predictors;
         this.settings = properties.predict();
-        this.others = new OtherModels(models, predictors, loader, FIRST_LOAD_WAIT);
+        this.others = new OtherModels(models, predictors, loader, FIRST_LOAD_WAIT,
+                settings.keptModelsMemory().toBytes());
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -98,6 +102,9 @@ public class ServingModels implements DisposableBean {
     private void followDatabase() {
         try {
             List<RegisteredModel> all = models.list();
+            Map<String, Optional<ServingPrecision>> precisions = new HashMap<>();
+            all.forEach(m -> precisions.put(m.id(), Optional.ofNullable(m.servingPrecision())));
+            others.followPrecisions(precisions); // a precision changed through any node reaches every kept model
             Optional<ServingChoice> next = target(all);
             String chosen = next.map(ServingChoice::modelId).orElse(null);
             ServingChoice now = choice;
@@ -252,6 +259,16 @@ public class ServingModels implements DisposableBean {
             return serving; // hot path: no lock, no database
         }
         return others.acquire(modelId);
+    }
+
+    /** The models deployments and canaries use: kept loaded whatever else is asked for. */
+    void pin(Set<String> modelIds) {
+        others.pin(modelIds);
+    }
+
+    /** The models kept loaded besides the serving one, and the memory budget of those not pinned. */
+    KeptPredictors.Usage kept() {
+        return others.usage();
     }
 
     /** Starts loading a model in the background unless it is loaded or loading (a deployment's, a canary). */
