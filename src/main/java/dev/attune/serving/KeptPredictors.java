@@ -16,15 +16,26 @@ import java.util.function.Predicate;
  */
 final class KeptPredictors {
 
-    /** What is kept, for the serving status. */
-    record Usage(long budgetBytes, long usedBytes, List<Kept> models) {
+    /**
+     * The models a serving node keeps loaded besides the one answering /predict calls that name nothing.
+     *
+     * @param budgetBytes attune.predict.kept-models-memory: what the unpinned ones may take
+     * @param usedBytes what the unpinned ones take (the model loaded last always stays, so this may exceed the budget
+     *     by one model)
+     * @param models each kept model, least recently used first
+     */
+    record KeptModels(long budgetBytes, long usedBytes, List<KeptModel> models) {
     }
 
     /**
+     * One model kept loaded.
+     *
+     * @param modelId the model's id
+     * @param engine what runs it: "onnxruntime int8", "libtorch fp32"...
      * @param bytes its weights in the precision it serves in
      * @param pinned a deployment or canary uses it: outside the budget, never released for another
      */
-    record Kept(String modelId, String engine, long bytes, boolean pinned) {
+    record KeptModel(String modelId, String engine, long bytes, boolean pinned) {
     }
 
     private final long budgetBytes;
@@ -106,10 +117,10 @@ final class KeptPredictors {
         return dropped;
     }
 
-    synchronized Usage usage() {
-        List<Kept> models = byId.values().stream().map(p -> new Kept(p.modelId(), p.engine(), p.weightBytes(),
+    synchronized KeptModels usage() {
+        List<KeptModel> models = byId.values().stream().map(p -> new KeptModel(p.modelId(), p.engine(), p.weightBytes(),
                 pinned.contains(p.modelId()))).toList();
-        return new Usage(budgetBytes, unpinnedBytes(), models);
+        return new KeptModels(budgetBytes, unpinnedBytes(), models);
     }
 
     synchronized void releaseAll() {

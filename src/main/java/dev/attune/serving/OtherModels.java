@@ -112,7 +112,7 @@ final class OtherModels {
         dropped.stream().filter(id -> stored.containsKey(id) && kept.isPinned(id)).forEach(this::load);
     }
 
-    KeptPredictors.Usage usage() {
+    KeptPredictors.KeptModels usage() {
         return kept.usage();
     }
 

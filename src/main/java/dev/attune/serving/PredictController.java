@@ -70,7 +70,7 @@ class PredictController {
      *     the unpinned ones)
      */
     record ServingStatus(String modelId, String reason, String state, String engine, String engineReason,
-            String deployment, Deployment.Canary canary, KeptPredictors.Usage keptModels) {
+            String deployment, Deployment.Canary canary, KeptPredictors.KeptModels keptModels) {
     }
 
     @Operation(operationId = "getServing", summary = "Which model serves /predict, and why")

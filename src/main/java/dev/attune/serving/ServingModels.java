@@ -267,7 +267,7 @@ public class ServingModels implements DisposableBean {
     }
 
     /** The models kept loaded besides the serving one, and the memory budget of those not pinned. */
-    KeptPredictors.Usage kept() {
+    KeptPredictors.KeptModels kept() {
         return others.usage();
     }
 
