@@ -42,8 +42,11 @@ final class ServingEngine {
             return new Choice(ServingPrecision.FP32, "auto: int8 was never measured on this model's validation rows "
                     + "(an import, a regression, or trained before the check existed)");
         }
-        String measured = "int8 changes %s by %+.2f points on %d validation rows".formatted(check.metric(),
-                -100 * check.loss(), check.examples());
+        double points = -100 * check.loss();
+        String measured = Math.abs(points) < 0.005 // not "-0.00 points"
+                ? "int8 leaves %s unchanged on %d validation rows".formatted(check.metric(), check.examples())
+                : "int8 changes %s by %+.2f points on %d validation rows".formatted(check.metric(), points,
+                        check.examples());
         return check.int8KeepsAccuracy() ? new Choice(ServingPrecision.INT8, "auto: " + measured)
                 : new Choice(ServingPrecision.FP32, "auto: " + measured + ", more than the 0.5 allowed");
     }

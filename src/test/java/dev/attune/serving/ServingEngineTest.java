@@ -18,6 +18,14 @@ class ServingEngineTest {
     }
 
     @Test
+    void anUnchangedScoreIsSaidSoNotAsMinusZeroPoints() {
+        ServingEngine.Choice choice = ServingEngine.choose(ServingPrecision.AUTO,
+                new QuantizationCheck("accuracy", 0.85, 0.85, 200), Device.cpu());
+        assertThat(choice.reason()).contains("int8 leaves accuracy unchanged on 200 validation rows")
+                .doesNotContain("-0.00");
+    }
+
+    @Test
     void autoServesFp32WhenInt8LosesMoreThanHalfAPoint() {
         ServingEngine.Choice choice = ServingEngine.choose(ServingPrecision.AUTO,
                 new QuantizationCheck("accuracy", 0.850, 0.844, 1000), Device.cpu());
