@@ -58,6 +58,9 @@ public final class FineTuner {
             trainSource = new EncoderLogits(model, train, options.groupByLength());
             validationSource = new EncoderLogits(model, validation);
         }
+        if (validation.windowStarts() != null) { // a sliding-window model is judged as it serves: windows averaged
+            validationSource = new WindowedLogits(validationSource, validation.windowStarts());
+        }
         Objective objective = Objective.forTraining(model.problemType(), model.config().labels(), options,
                 trainSource.targets());
         if (objective.weights() != null) {

@@ -103,18 +103,22 @@ public class FineTuningService {
                     + ", attention " + options.attention().id() + ", precision " + precision.id()
                     + (options.precision() == Precision.AUTO ? " (auto)" : "") + ", "
                     + (options.groupByLength() ? "length-grouped" : "random") + " batches");
-            // sliding windows: every window of a long training text is an example; evaluation reads the first
-            TokenizedExamples trainData = options.longText() == LongText.SLIDING_WINDOW
+            // sliding windows: every window of a long training text is an example; validation averages a text's
+            // windows, as serving does
+            boolean sliding = options.longText() == LongText.SLIDING_WINDOW;
+            TokenizedExamples trainData = sliding
                     ? TokenizedExamples.windowsOf(train, model.textEncoder(), maxLength, padId,
                             windowRule(options, maxLength).stride())
                     : TokenizedExamples.of(train, model.textEncoder(), maxLength, padId, options.longText());
-            TokenizedExamples validationData = TokenizedExamples.of(validation, model.textEncoder(), maxLength, padId,
-                    options.longText());
+            TokenizedExamples validationData = sliding
+                    ? TokenizedExamples.windowsOf(validation, model.textEncoder(), maxLength, padId,
+                            windowRule(options, maxLength).stride())
+                    : TokenizedExamples.of(validation, model.textEncoder(), maxLength, padId, options.longText());
             overMaxLength.put("training", trainData.overMaxLength());
             overMaxLength.put("validation", validationData.overMaxLength());
             listener.log("texts longer than maxLength %d: %d of %d training, %d of %d validation (long texts: %s%s)"
                     .formatted(maxLength, trainData.overMaxLength(), train.size(), validationData.overMaxLength(),
-                            validationData.size(), options.longText().id(), trainData.size() > train.size()
+                            validation.size(), options.longText().id(), trainData.size() > train.size()
                                     ? "; " + trainData.size() + " training windows from " + train.size() + " texts" : ""));
             try {
                 result = new FineTuner(model, options, listener).train(trainData, validationData, bestDir, resume);
@@ -141,9 +145,12 @@ public class FineTuningService {
                 listener.log("test on %d examples (%d longer than maxLength, %s): %s".formatted(test.count(),
                         testData.overMaxLength(), options.longText().id(), test.summary()));
             }
-            QuantizationCheck quantization = Int8Check.measure(best, validation, options.maxLength(), listener);
-            Calibration calibration = TemperatureFit.fit(best, TokenizedExamples.of(validation, best.textEncoder(),
-                    maxLength(options, best), best.config().padTokenId()), type, options.seed());
+            // both read the validation texts as the model serves them: its long-text rule, windows averaged
+            int length = maxLength(options, best);
+            QuantizationCheck quantization = Int8Check.measure(best, validation, length, windowRule(options, length),
+                    listener);
+            Calibration calibration = TemperatureFit.fit(best, validation, length, windowRule(options, length), type,
+                    options.seed());
             if (calibration != null) {
                 listener.log("calibration: temperature %s fitted on %d validation examples; expected calibration error "
                         .formatted(calibration.temperature() != null ? "%.3f".formatted(calibration.temperature())

@@ -1,15 +1,14 @@
 package dev.attune.training;
 
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.IntStream;
 
 import dev.attune.modeling.QuantizationCheck;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.modeling.ModelOutputs;
 import dev.attune.modeling.ProblemType;
 import dev.attune.modeling.ServingPrecision;
+import dev.attune.modeling.WindowRule;
 import dev.attune.modeling.onnx.OnnxClassifier;
 import dev.attune.modeling.onnx.OnnxExport;
 
@@ -20,13 +19,11 @@ import dev.attune.modeling.onnx.OnnxExport;
  */
 final class Int8Check {
 
-    private static final int BATCH = 64;
-
     private Int8Check() {
     }
 
     /** The check, or null for regressions, an empty validation set, or when it could not run (logged). */
-    static QuantizationCheck measure(ClassifierModel best, List<Example> validation, Integer maxLength,
+    static QuantizationCheck measure(ClassifierModel best, List<Example> validation, Integer maxLength, WindowRule rule,
             TrainingListener listener) {
         if (best.problemType() == ProblemType.REGRESSION || validation.isEmpty()) {
             return null;
@@ -36,8 +33,8 @@ final class Int8Check {
                 OnnxClassifier int8 = OnnxClassifier.of(best, OnnxExport.Weights.INT8)) {
             String metric = best.problemType() == ProblemType.SINGLE_LABEL_CLASSIFICATION ? "accuracy"
                     : "subset_accuracy";
-            QuantizationCheck check = new QuantizationCheck(metric, score(fp32, validation, length),
-                    score(int8, validation, length), validation.size());
+            QuantizationCheck check = new QuantizationCheck(metric, score(fp32, validation, length, rule),
+                    score(int8, validation, length, rule), validation.size());
             listener.log("int8 serving check on %d validation examples: %s fp32 %.4f, int8 %.4f (%+.2f points): auto "
                     .formatted(check.examples(), metric, check.fp32(), check.int8(), -100 * check.loss())
                     + (check.int8KeepsAccuracy() ? "serves int8" : "serves fp32 (int8 loses over 0.5 points)"));
@@ -48,26 +45,20 @@ final class Int8Check {
         }
     }
 
-    /** The fraction of examples whose decision (the top label, or the labels over threshold) is right. */
-    private static double score(OnnxClassifier classifier, List<Example> examples, int maxLength) {
-        // similar lengths together: little padding
-        int[] order = IntStream.range(0, examples.size()).boxed()
-                .sorted(Comparator.comparingInt(i -> examples.get(i).text().length())).mapToInt(i -> i).toArray();
+    /**
+     * The fraction of examples whose decision (the top label, or the labels over threshold) is right, each text read
+     * as the model serves it (its long-text rule; sliding windows averaged).
+     */
+    private static double score(OnnxClassifier classifier, List<Example> examples, int maxLength, WindowRule rule) {
+        float[][] outputs = classifier.outputsOfLogits(WindowedScoring.logits(classifier, examples, maxLength, rule));
         int right = 0;
-        for (int from = 0; from < order.length; from += BATCH) {
-            int[] indices = Arrays.copyOfRange(order, from, Math.min(order.length, from + BATCH));
-            List<String> texts = Arrays.stream(indices).mapToObj(i -> examples.get(i).text()).toList();
-            List<String> pairs = examples.get(0).textPair() == null ? null
-                    : Arrays.stream(indices).mapToObj(i -> examples.get(i).textPair()).toList();
-            float[][] outputs = classifier.outputs(texts, pairs, maxLength);
-            for (int i = 0; i < indices.length; i++) {
-                int[] labels = examples.get(indices[i]).labels();
-                if (classifier.problemType() == ProblemType.SINGLE_LABEL_CLASSIFICATION) {
-                    right += argmax(outputs[i]) == labels[0] ? 1 : 0;
-                } else {
-                    List<Integer> chosen = ModelOutputs.chosen(outputs[i], classifier.thresholds());
-                    right += chosen.equals(Arrays.stream(labels).sorted().boxed().toList()) ? 1 : 0;
-                }
+        for (int i = 0; i < examples.size(); i++) {
+            int[] labels = examples.get(i).labels();
+            if (classifier.problemType() == ProblemType.SINGLE_LABEL_CLASSIFICATION) {
+                right += argmax(outputs[i]) == labels[0] ? 1 : 0;
+            } else {
+                List<Integer> chosen = ModelOutputs.chosen(outputs[i], classifier.thresholds());
+                right += chosen.equals(Arrays.stream(labels).sorted().boxed().toList()) ? 1 : 0;
             }
         }
         return (double) right / examples.size();

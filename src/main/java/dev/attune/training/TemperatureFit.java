@@ -12,6 +12,7 @@ import dev.attune.modeling.Calibration;
 import dev.attune.modeling.ModelOutputs;
 import dev.attune.modeling.ProblemType;
 import dev.attune.modeling.TextClassifier;
+import dev.attune.modeling.WindowRule;
 
 /**
  * Fits temperature scaling after training and judges it on validation rows it was not fitted on. The validation
@@ -39,6 +40,19 @@ final class TemperatureFit {
             return null;
         }
         return fit(logitsOf(model, validation), validation.targets().labelIds(), type, seed);
+    }
+
+    /**
+     * As {@link #fit(TextClassifier, TokenizedExamples, ProblemType, long)} on the validation texts read as the model
+     * serves them ({@link WindowedScoring}: its long-text rule, sliding windows averaged).
+     */
+    static Calibration fit(TextClassifier model, List<Example> validation, int maxLength, WindowRule rule,
+            ProblemType type, long seed) {
+        if (type == ProblemType.REGRESSION || validation.size() < 2) {
+            return null;
+        }
+        return fit(WindowedScoring.logits(model, validation, maxLength, rule), Targets.of(validation).labelIds(), type,
+                seed);
     }
 
     /**

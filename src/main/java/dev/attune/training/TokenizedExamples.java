@@ -19,10 +19,14 @@ public final class TokenizedExamples {
     private final Targets targets;
     private final long padId;
 
-    private TokenizedExamples(List<TextEncoder.Tokens> tokens, Targets targets, long padId) {
+    /** For windows of texts ({@link #windowsOf}): where each text's windows start, and the end (texts + 1); else null. */
+    private final int[] windowStarts;
+
+    private TokenizedExamples(List<TextEncoder.Tokens> tokens, Targets targets, long padId, int[] windowStarts) {
         this.tokens = tokens;
         this.targets = targets;
         this.padId = padId;
+        this.windowStarts = windowStarts;
     }
 
     public static TokenizedExamples of(List<Example> examples, TextEncoder encoder, int maxLength, long padId) {
@@ -48,7 +52,7 @@ public final class TokenizedExamples {
                 tokens.add(pairs ? text : new TextEncoder.Tokens(text.ids(), NO_TYPES, text.truncated()));
             }
         }
-        return new TokenizedExamples(tokens, Targets.of(examples), padId);
+        return new TokenizedExamples(tokens, Targets.of(examples), padId, null);
     }
 
     /**
@@ -59,6 +63,7 @@ public final class TokenizedExamples {
             int stride) {
         List<TextEncoder.Tokens> tokens = new ArrayList<>(examples.size());
         List<Example> targets = new ArrayList<>(examples.size());
+        int[] starts = new int[examples.size() + 1];
         boolean pairs = !examples.isEmpty() && examples.get(0).textPair() != null;
         for (int start = 0; start < examples.size(); start += CHUNK) {
             List<Example> chunk = examples.subList(start, Math.min(examples.size(), start + CHUNK));
@@ -66,6 +71,7 @@ public final class TokenizedExamples {
                     pairs ? chunk.stream().map(Example::textPair).toList() : null, maxLength, LongText.SLIDING_WINDOW,
                     stride);
             for (int i = 0; i < chunk.size(); i++) {
+                starts[start + i] = tokens.size();
                 List<TextEncoder.Tokens> textWindows = windows.get(i);
                 for (int w = 0; w < textWindows.size(); w++) {
                     // the first window of a long text carries the flag: overMaxLength counts texts, not windows
@@ -76,7 +82,16 @@ public final class TokenizedExamples {
                 }
             }
         }
-        return new TokenizedExamples(tokens, Targets.of(targets), padId);
+        starts[examples.size()] = tokens.size();
+        return new TokenizedExamples(tokens, Targets.of(targets), padId, starts);
+    }
+
+    /**
+     * Where each text's windows start (and, last, the end) when these are {@link #windowsOf} texts: evaluation then
+     * averages a text's windows as serving does ({@link WindowedLogits}); null for one example per text.
+     */
+    int[] windowStarts() {
+        return windowStarts;
     }
 
     /** How many texts were longer than maxLength (cut, or read head and tail). */

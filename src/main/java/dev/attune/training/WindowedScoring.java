@@ -8,12 +8,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.modeling.LongText;
+import dev.attune.modeling.TextClassifier;
 import dev.attune.modeling.TextEncoder;
+import dev.attune.modeling.WindowRule;
 
 /**
- * Scores examples the way a sliding-window model serves them: each long text split into windows of
- * maxLength tokens, every window run (length-grouped), a text's logits the mean of its windows'; the loss and
- * figures then as any evaluation's ({@link Objective}).
+ * Scores examples the way the model serves them (serving's {@code Predictor} reads texts alike): each text as its
+ * long-text rule reads it (truncated, head and tail, or every sliding window of maxLength tokens), every window run
+ * (length-grouped), a text's logits the mean of its windows'; the loss and figures then as any evaluation's
+ * ({@link Objective}). Test scores, the temperature fit and the int8 check all read texts through here.
  */
 final class WindowedScoring {
 
@@ -23,18 +26,12 @@ final class WindowedScoring {
     }
 
     static EvaluationMetrics evaluate(ClassifierModel model, List<Example> examples, int maxLength, int stride) {
+        return evaluate(model, examples, maxLength, new WindowRule(LongText.SLIDING_WINDOW, stride));
+    }
+
+    static EvaluationMetrics evaluate(ClassifierModel model, List<Example> examples, int maxLength, WindowRule rule) {
         Objective objective = Objective.forScoring(model.problemType(), model.config().labels(), model.thresholds());
-        TextEncoder encoder = model.textEncoder();
-        boolean pairs = !examples.isEmpty() && examples.get(0).textPair() != null;
-        List<float[]> logits = new ArrayList<>(examples.size());
-        for (int start = 0; start < examples.size(); start += CHUNK) {
-            List<Example> chunk = examples.subList(start, Math.min(examples.size(), start + CHUNK));
-            List<List<TextEncoder.Tokens>> windows = encoder.windows(chunk.stream().map(Example::text).toList(),
-                    pairs ? chunk.stream().map(Example::textPair).toList() : null, maxLength, LongText.SLIDING_WINDOW,
-                    stride);
-            logits.addAll(List.of(model.logitsOfWindows(windows)));
-        }
-        float[][] byExample = logits.toArray(float[][]::new);
+        float[][] byExample = logits(model, examples, maxLength, rule);
         Targets targets = Targets.of(examples);
         int columns = model.config().numLabels();
         float[] flat = new float[byExample.length * columns];
@@ -46,5 +43,20 @@ final class WindowedScoring {
             double loss = objective.loss(asArray, targets, scope).getFloat();
             return objective.metrics(byExample, targets, loss);
         }
+    }
+
+    /** Each example's logits as served: the mean of the windows its rule reads (one unless sliding windows). */
+    static float[][] logits(TextClassifier model, List<Example> examples, int maxLength, WindowRule rule) {
+        TextEncoder encoder = model.textEncoder();
+        boolean pairs = !examples.isEmpty() && examples.get(0).textPair() != null;
+        List<float[]> logits = new ArrayList<>(examples.size());
+        for (int start = 0; start < examples.size(); start += CHUNK) {
+            List<Example> chunk = examples.subList(start, Math.min(examples.size(), start + CHUNK));
+            List<List<TextEncoder.Tokens>> windows = encoder.windows(chunk.stream().map(Example::text).toList(),
+                    pairs ? chunk.stream().map(Example::textPair).toList() : null, maxLength, rule.rule(),
+                    rule.strideFor(maxLength));
+            logits.addAll(List.of(model.logitsOfWindows(windows)));
+        }
+        return logits.toArray(float[][]::new);
     }
 }
