@@ -36,6 +36,7 @@ class TrainedModels {
         String name = config.name() != null ? config.name() : "fine-tuned " + config.baseModel().shortName();
         try (ClassifierModel best = ClassifierModel.load(outcome.bestDir(), Device.cpu())) {
             best.useWindowRule(outcome.windowRule());
+            best.useMaxLength(outcome.maxLength()); // served reading what it was trained and tested on
             if (outcome.calibration() != null) { // served probabilities are calibrated; decisions stay the same
                 best.useThresholds(outcome.calibration().thresholdsAfter(best.thresholds()));
                 best.useCalibration(outcome.calibration());

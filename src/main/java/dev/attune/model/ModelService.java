@@ -132,7 +132,7 @@ public class ModelService {
             long parameters = model.parameters().values().stream().mapToLong(NDArray::size).sum();
             RegisteredModel record = new RegisteredModel(id, name, model.config().modelType(), model.problemType(),
                     model.config().labels(),
-                    source, origin, jobId, metrics, model.textEncoder().defaultMaxLength(), parameters, size,
+                    source, origin, jobId, metrics, model.maxLength(), parameters, size,
                     Instant.now().truncatedTo(ChronoUnit.MILLIS), servingPrecision, textPair, model.calibration(),
                     training.strategy(), training.trainableParameters(), adapter);
             files.publish(temp, id);

@@ -135,6 +135,7 @@ final class CheckpointWriter {
             model.calibration().writeTo(json);
         }
         model.windowRule().writeTo(json);
+        TrainedLength.write(json, model.maxLength());
         json.put("dtype", "float32");
         return json;
     }

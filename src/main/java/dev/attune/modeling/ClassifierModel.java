@@ -32,6 +32,7 @@ public final class ClassifierModel implements TextClassifier {
     private volatile List<Double> thresholds;
     private volatile Calibration calibration;
     private volatile WindowRule windowRule;
+    private volatile Integer trainedMaxLength;
     /** A LoRA model's adapter (null: a plain model), which knows the base checkpoint it adapts. */
     private LoraAdapter adapter;
 
@@ -45,6 +46,7 @@ public final class ClassifierModel implements TextClassifier {
         this.thresholds = block.config().thresholds();
         this.calibration = Calibration.read(block.config().raw(), block.config().numLabels());
         this.windowRule = WindowRule.read(block.config().raw());
+        this.trainedMaxLength = TrainedLength.read(block.config().raw());
     }
 
     /** Loads a checkpoint with its own head (or a fresh one if it has none). */
@@ -52,17 +54,12 @@ public final class ClassifierModel implements TextClassifier {
         return load(dir, device, AttentionImplementation.SDPA);
     }
 
-    /**
-     * @param labels when non-null, a new head for these labels replaces the checkpoint's (fine-tuning)
-     */
+    /** With a new head for {@code labels} (when non-null) in place of the checkpoint's: fine-tuning. */
     public static ClassifierModel load(Path dir, Device device, List<String> labels) {
         return load(dir, device, labels, false);
     }
 
-    /**
-     * @param labels when non-null, a new head for these labels replaces the checkpoint's (fine-tuning)
-     * @param randomWeights ignore the checkpoint's weights: same architecture and tokenizer, fresh weights
-     */
+    /** As above; {@code randomWeights}: the same architecture and tokenizer with fresh weights. */
     public static ClassifierModel load(Path dir, Device device, List<String> labels, boolean randomWeights) {
         return load(dir, device, labels, ProblemType.SINGLE_LABEL_CLASSIFICATION, randomWeights);
     }
@@ -83,10 +80,7 @@ public final class ClassifierModel implements TextClassifier {
         return load(dir, device, null, null, false, attention);
     }
 
-    /**
-     * As {@link #load(Path, Device, List, ProblemType, boolean)}, computing attention as {@code attention}
-     * says (sdpa, the default everywhere else, or eager, the reference).
-     */
+    /** As {@link #load(Path, Device, List, ProblemType, boolean)}, attention sdpa (the default) or eager. */
     public static ClassifierModel load(Path dir, Device device, List<String> labels, ProblemType problemType,
             boolean randomWeights, AttentionImplementation attention) {
         if (LoraFiles.isAdapter(dir)) {
@@ -209,6 +203,16 @@ public final class ClassifierModel implements TextClassifier {
     }
 
     /** Sets how it reads long texts (saved in its config.json). */
+    /** The maxLength it was trained with: served (and saved, {@link TrainedLength}) so. */
+    public void useMaxLength(int maxLength) {
+        this.trainedMaxLength = maxLength;
+    }
+
+    @Override
+    public int maxLength() {
+        return TrainedLength.of(trainedMaxLength, textEncoder());
+    }
+
     public void useWindowRule(WindowRule rule) {
         this.windowRule = rule == null ? WindowRule.TRUNCATE : rule;
     }

@@ -23,6 +23,14 @@ public interface TextClassifier extends AutoCloseable {
     /** How it reads a text longer than its maxLength (the rule it was trained with); truncation by default. */
     WindowRule windowRule();
 
+    /**
+     * The tokens it reads per text (per window): the maxLength it was trained with ({@link TrainedLength}), else its
+     * tokenizer's model_max_length.
+     */
+    default int maxLength() {
+        return TrainedLength.of(TrainedLength.read(config().raw()), textEncoder());
+    }
+
     /** (B, C) logits for an encoded batch, no gradients. */
     float[][] logits(EncodedBatch batch);
 

@@ -65,7 +65,7 @@ public class BatchScorer {
         PredictorFactory.Opened opened = models.open(modelId);
         try (TextClassifier model = opened.classifier()) {
             WindowRule rule = longText == null ? model.windowRule() : new WindowRule(longText, model.windowRule().stride());
-            int maxLength = model.textEncoder().defaultMaxLength();
+            int maxLength = model.maxLength();
             listener.log("scoring %d rows of '%s' with model %s through %s (%s), long texts: %s%s".formatted(rows.size(),
                     dataset.name(), modelId, model.engine(), opened.reason(), rule.rule().id(),
                     done > 0 ? "; resuming after row " + done : ""));

@@ -72,6 +72,11 @@ final class FiniteScores implements TextClassifier {
     }
 
     @Override
+    public int maxLength() {
+        return model.maxLength();
+    }
+
+    @Override
     public ModelConfig config() {
         return model.config();
     }

@@ -69,7 +69,7 @@ final class Predictor {
     }
 
     int maxLength() {
-        return model.textEncoder().defaultMaxLength();
+        return model.maxLength();
     }
 
     /** Takes a reference unless the predictor is already closing. */

@@ -127,7 +127,9 @@ public class ServingModels implements DisposableBean {
         }
     }
 
-    @TransactionalEventListener(value = ModelsChangedEvent.class, fallbackExecution = true)
+    // a model or a deployment changed (after its transaction committed): the default deployment may answer otherwise
+    @TransactionalEventListener(classes = {ModelsChangedEvent.class, DeploymentsChangedEvent.class},
+            fallbackExecution = true)
     void modelsChanged() {
         if (!serving) {
             return;
@@ -187,12 +189,6 @@ public class ServingModels implements DisposableBean {
     /** What answers a /predict that names nothing, as the database says now (one rule for every node). */
     private Optional<ServingChoice> target(List<RegisteredModel> all) {
         return ServingChoice.choose(all, models.promotedId(), deployments.find(Deployment.DEFAULT));
-    }
-
-    /** A deployment changed (here, after its transaction committed): the default one may answer differently now. */
-    @TransactionalEventListener(value = DeploymentsChangedEvent.class, fallbackExecution = true)
-    void deploymentsChanged() {
-        modelsChanged();
     }
 
     /** The model's own serving precision as stored now (null: none, or no such model). */

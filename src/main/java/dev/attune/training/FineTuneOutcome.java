@@ -16,10 +16,11 @@ import dev.attune.modeling.WindowRule;
  * @param quantization what int8 serving costs on the validation rows; null when not measured (regression)
  * @param calibration the temperatures fitted on the validation rows; null for a regression
  * @param windowRule how the model reads texts longer than its maxLength (the job's longText, its stride resolved)
+ * @param maxLength the tokens per text (per window) it was trained and evaluated with: it is served so
  * @param overMaxLength how many texts of each role (training, validation, test) were longer than maxLength
  * @param textPairs whether it was trained on sentence pairs (the model then classifies pairs)
  */
 public record FineTuneOutcome(Path bestDir, TrainingResult result, EvaluationMetrics test,
-        QuantizationCheck quantization, Calibration calibration, WindowRule windowRule,
+        QuantizationCheck quantization, Calibration calibration, WindowRule windowRule, int maxLength,
         Map<String, Integer> overMaxLength, boolean textPairs) {
 }

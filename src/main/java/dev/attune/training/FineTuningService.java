@@ -161,7 +161,8 @@ public class FineTuningService {
                                         : "not applied, scores are served uncalibrated"));
             }
             return new FineTuneOutcome(bestDir, result, test, quantization, calibration,
-                    windowRule(options, maxLength(options, best)), overMaxLength, dataset.hasTextPairs());
+                    windowRule(options, maxLength(options, best)), maxLength(options, best), overMaxLength,
+                    dataset.hasTextPairs());
         }
     }
 

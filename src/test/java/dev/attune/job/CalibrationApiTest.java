@@ -80,8 +80,12 @@ class CalibrationApiTest {
 
         // what /predict serves: softmax(logits / T) when applied, softmax(logits) when not
         String text = "the film was great and wonderful";
-        JsonNode answer = http.postJson("/api/v1/models/" + modelId + "/predict", "{\"text\": \"%s\"}".formatted(text))
-                .json().get("predictions").get(0);
+        JsonNode response = http.postJson("/api/v1/models/" + modelId + "/predict", "{\"text\": \"%s\"}".formatted(text))
+                .json();
+        // served reading the 32 tokens it was trained and tested on, not its tokenizer's 64 (issue 32)
+        assertThat(model.get("maxLength").intValue()).isEqualTo(32);
+        assertThat(response.get("maxLength").intValue()).isEqualTo(32);
+        JsonNode answer = response.get("predictions").get(0);
         double temperature = applied ? calibration.get("temperature").doubleValue() : 1;
         try (ClassifierModel stored = ClassifierModel.load(dataDir.resolve("models").resolve(modelId), Device.cpu())) {
             float[] logits = stored.logits(EncodedBatch.of(stored.textEncoder().tokens(List.of(text),
