@@ -34,7 +34,7 @@ public final class ModelDownload {
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(response.getBody().getContentAsByteArray()))) {
             for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
                 Path file = target.resolve(entry.getName()).normalize();
-                assertThat(file).startsWith(target);
+                assertThat(file.startsWith(target)).as(entry.getName()).isTrue();
                 Files.createDirectories(file.getParent());
                 Files.copy(zip, file);
             }
