@@ -2,8 +2,8 @@ package dev.attune.model;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -185,7 +185,7 @@ class AdapterModels {
      * The base as a PEFT user knows it: the Hub id of a base from the Hub; a registered base's name; the last part
      * of a local path (the directory's name, not where it lies on this node).
      */
-    String baseNameForUsers(AdapterInfo adapter) {
+    private String baseNameForUsers(AdapterInfo adapter) {
         if (adapter.baseModelId() != null) {
             RegisteredModel base = repository.findById(adapter.baseModelId()).orElse(null);
             if (base != null) {
