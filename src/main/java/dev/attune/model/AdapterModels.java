@@ -1,11 +1,14 @@
 package dev.attune.model;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Set;
+import java.util.zip.ZipOutputStream;
 
 import ai.djl.Device;
 import dev.attune.checkpoint.CheckpointDir;
@@ -146,28 +149,14 @@ class AdapterModels {
         }
     }
 
-    /** Writes a zip to a stream, once what could fail before sending has been done. */
-    @FunctionalInterface
-    interface Zip {
-        void writeTo(OutputStream out) throws IOException;
-    }
-
-    /**
-     * A model as a Hugging Face checkpoint zip; a LoRA model's adapter merged into its base's weights, written
-     * before anything is sent (into a temporary directory deleted once sent), so a failure is still a problem answer.
-     */
-    Zip checkpointZip(RegisteredModel model) throws IOException {
-        if (!model.isAdapter()) {
-            return out -> files.zip(model.id(), out);
+    /** A LoRA model merged into its base's weights, as a Hugging Face checkpoint zip written into {@code file}. */
+    void writeMergedZip(String id, Path file) throws IOException {
+        Path merged = writeMerged(id);
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+            ModelFiles.zip(merged, name -> true, out);
+        } finally {
+            FileTrees.deleteQuietly(merged);
         }
-        Path merged = writeMerged(model.id());
-        return out -> {
-            try {
-                ModelFiles.zip(merged, name -> true, out);
-            } finally {
-                FileTrees.deleteQuietly(merged);
-            }
-        };
     }
 
     /** The LoRA model merged into its base as a plain checkpoint, in a temporary directory the caller deletes. */
@@ -182,8 +171,39 @@ class AdapterModels {
         }
     }
 
-    /** The adapter in PEFT's format: adapter_config.json, adapter_model.safetensors, config.json, tokenizer files. */
-    void zipPeft(String id, OutputStream out) throws IOException {
-        ModelFiles.zip(files.pathOf(id), name -> !NODE_ONLY.contains(name), out);
+    /**
+     * The adapter in PEFT's format: adapter_config.json, adapter_model.safetensors, config.json, tokenizer files.
+     * Its base_model_name_or_path names the base as its user knows it ({@link #baseNameForUsers}), never where it
+     * lies on this node.
+     */
+    void zipPeft(RegisteredModel model, OutputStream out) throws IOException {
+        Path dir = files.pathOf(model.id());
+        ObjectNode config = (ObjectNode) CheckpointDir.readJson(dir.resolve(LoraFiles.CONFIG));
+        config.put("base_model_name_or_path", baseNameForUsers(model.adapter()));
+        byte[] configBytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config)
+                .getBytes(StandardCharsets.UTF_8);
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            ModelFiles.addBytes(zip, LoraFiles.CONFIG, configBytes);
+            ModelFiles.addFiles(zip, dir, name -> !NODE_ONLY.contains(name) && !name.equals(LoraFiles.CONFIG));
+        }
+    }
+
+    /**
+     * The base as a PEFT user knows it: the Hub id of a base from the Hub; a registered base's name; the last part
+     * of a local path (the directory's name, not where it lies on this node).
+     */
+    private String baseNameForUsers(AdapterInfo adapter) {
+        if (adapter.baseModelId() != null) {
+            RegisteredModel base = repository.findById(adapter.baseModelId()).orElse(null);
+            if (base != null) {
+                return base.origin() == Origin.IMPORT && base.source() != null && base.source().startsWith("hf://")
+                        ? peftName(base.source()) : base.name();
+            }
+        }
+        String name = adapter.baseModel();
+        if (name == null || !ModelReference.isPath(name)) {
+            return name; // a Hub id
+        }
+        return new ModelReference.LocalPath(name).shortName();
     }
 }

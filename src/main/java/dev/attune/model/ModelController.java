@@ -9,11 +9,8 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import dev.attune.errors.InvalidInput;
 import dev.attune.modeling.ServingPrecision;
-import dev.attune.modeling.onnx.OnnxExport;
 import dev.attune.system.ProblemResponses;
-import dev.attune.system.Problems;
 import jakarta.validation.Valid;
 
 import org.springframework.http.ContentDisposition;
@@ -39,9 +36,11 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 class ModelController {
 
     private final ModelService models;
+    private final ModelDownloads downloads;
 
-    ModelController(ModelService models) {
+    ModelController(ModelService models, ModelDownloads downloads) {
         this.models = models;
+        this.downloads = downloads;
     }
 
     @Operation(operationId = "importModel", summary = "Import a fine-tuned classifier", description = "source: an absolute path under "
@@ -109,49 +108,33 @@ class ModelController {
     @Operation(operationId = "downloadModel", summary = "Download as a Hugging Face checkpoint or an ONNX graph (zip)",
             description = "format=checkpoint (default): config.json (architectures, id2label, label2id), model.safetensors "
                     + "(F32, HF names) and the tokenizer files: loads with transformers' "
-                    + "AutoModelForSequenceClassification.from_pretrained on the unzipped directory. format=onnx: model.onnx "
-                    + "(opset 17; inputs input_ids, attention_mask and, for BERT, token_type_ids, as optimum names them; "
-                    + "dynamic batch and sequence axes; output logits) with config.json and the tokenizer files; "
-                    + "format=onnx-int8: the same graph with the encoder's linear layers dynamically quantized to int8. "
+                    + "AutoModelForSequenceClassification.from_pretrained on the unzipped directory. format=onnx: "
+                    + "onnx/model.onnx (opset 17; inputs input_ids, attention_mask and, for BERT, token_type_ids, as "
+                    + "optimum names them; dynamic batch and sequence axes; output logits) with config.json, "
+                    + "tokenizer.json and tokenizer_config.json: the unzipped directory loads in transformers.js "
+                    + "(pipeline('text-classification', dir)) and optimum (ORTModelForSequenceClassification). "
+                    + "format=onnx-int8: onnx/model_quantized.onnx, the same graph with the encoder's linear layers "
+                    + "dynamically quantized to int8 (transformers.js: dtype q8). "
                     + "A LoRA model's checkpoint and ONNX downloads have its adapter merged into the base's weights; "
-                    + "format=peft (LoRA models only): adapter_config.json and adapter_model.safetensors, which PEFT's "
-                    + "PeftModel.from_pretrained loads over the base, with config.json and the tokenizer files.")
+                    + "format=peft (LoRA models only): adapter_config.json (base_model_name_or_path: the base's Hub id, "
+                    + "else its registered name) and adapter_model.safetensors, which PEFT's "
+                    + "PeftModel.from_pretrained loads over the base, with config.json and the tokenizer files. "
+                    + "ONNX and merged downloads are built once and then served from a cache; while "
+                    + "attune.models.max-download-builds builds run, another one not built yet is 429 with Retry-After.")
     @GetMapping(path = "/{id}/download", produces = "application/zip")
     @ApiResponse(responseCode = "200", description = "A zip of the checkpoint's files.", content = @Content(
             mediaType = "application/zip", schema = @Schema(type = "string", format = "binary")))
-    @ProblemResponses(400)
+    @ProblemResponses({400, 429})
     ResponseEntity<StreamingResponseBody> download(@PathVariable String id,
             @RequestParam(defaultValue = "checkpoint") String format) throws IOException {
-        RegisteredModel model = models.get(id);
-        String baseName = model.name().replaceAll("[^A-Za-z0-9._-]+", "-");
-        StreamingResponseBody body;
-        String fileName;
-        switch (format) {
-            case "checkpoint" -> {
-                AdapterModels.Zip zip = models.checkpointZip(id);
-                body = zip::writeTo;
-                fileName = baseName + ".zip";
-            }
-            case "peft" -> {
-                if (!model.isAdapter()) {
-                    throw new InvalidInput("Not a LoRA model", "Model '" + id + "' is a plain checkpoint (strategy "
-                            + model.strategy() + "); format=peft is for LoRA models. Ask for format=checkpoint.");
-                }
-                body = out -> models.writePeftZip(id, out);
-                fileName = baseName + "-peft.zip";
-            }
-            case "onnx", "onnx-int8" -> {
-                byte[] graph = models.exportOnnx(id, format.equals("onnx") ? OnnxExport.Weights.FP32
-                        : OnnxExport.Weights.INT8);
-                body = out -> models.writeOnnxZip(id, graph, out);
-                fileName = baseName + "-" + format + ".zip";
-            }
-            default -> throw new InvalidInput("Unknown download format", "format '" + Problems.echo(format)
-                    + "' is not one of checkpoint, peft, onnx, onnx-int8. Ask for one of those (default checkpoint).");
+        ModelDownloads.Download download = downloads.download(id, format);
+        ResponseEntity.BodyBuilder response = ResponseEntity.ok()
+                .header(HttpHeaders.CONTENT_DISPOSITION,
+                        ContentDisposition.attachment().filename(download.fileName()).build().toString())
+                .contentType(MediaType.parseMediaType("application/zip"));
+        if (download.length() >= 0) {
+            response.contentLength(download.length());
         }
-        return ResponseEntity.ok()
-                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(fileName).build().toString())
-                .contentType(MediaType.parseMediaType("application/zip"))
-                .body(body);
+        return response.body(download.body()::writeTo);
     }
 }

@@ -61,17 +61,6 @@ public class ModelFiles {
         zip(dir.resolve(id), name -> true, out);
     }
 
-    /** A zip of {@code extra} (as {@code name}) and the model's files other than its weights and adapter. */
-    void zipWith(String id, String name, byte[] extra, OutputStream out) throws IOException {
-        try (ZipOutputStream zip = new ZipOutputStream(out)) {
-            zip.putNextEntry(new ZipEntry(name));
-            zip.write(extra);
-            zip.closeEntry();
-            addFiles(zip, dir.resolve(id), file -> !file.endsWith(".safetensors") && !file.startsWith("adapter_")
-                    && !file.startsWith("attune_adapter"));
-        }
-    }
-
     /** Streams the regular files of {@code root} whose names {@code include} accepts as a zip, at its root. */
     static void zip(Path root, Predicate<String> include, OutputStream out) throws IOException {
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
@@ -79,17 +68,28 @@ public class ModelFiles {
         }
     }
 
-    private static void addFiles(ZipOutputStream zip, Path root, Predicate<String> include) throws IOException {
+    static void addFiles(ZipOutputStream zip, Path root, Predicate<String> include) throws IOException {
         try (Stream<Path> files = Files.list(root)) {
             for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
                 String name = file.getFileName().toString();
                 if (include.test(name)) {
-                    zip.putNextEntry(new ZipEntry(name));
-                    Files.copy(file, zip);
-                    zip.closeEntry();
+                    addFile(zip, name, file);
                 }
             }
         }
+    }
+
+    /** Adds {@code file} as the entry {@code name}. */
+    static void addFile(ZipOutputStream zip, String name, Path file) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        Files.copy(file, zip);
+        zip.closeEntry();
+    }
+
+    static void addBytes(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        zip.write(bytes);
+        zip.closeEntry();
     }
 
     /** Removes temporary and unregistered directories left by a crash. */

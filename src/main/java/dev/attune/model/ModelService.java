@@ -3,10 +3,10 @@ package dev.attune.model;
 import dev.attune.checkpoint.ModelReference;
 import tools.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import ai.djl.Device;
@@ -15,7 +15,6 @@ import dev.attune.files.FileTrees;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.modeling.LoraFiles;
 import dev.attune.modeling.ServingPrecision;
-import dev.attune.modeling.onnx.OnnxExport;
 import dev.attune.errors.Conflict;
 import dev.attune.errors.InvalidInput;
 import dev.attune.errors.NotFound;
@@ -30,7 +29,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
-/** Registers classifiers (imports now, fine-tuning results later), lists, deletes and exports them. */
+/** Registers classifiers (imports now, fine-tuning results later), lists and deletes them (downloads: ModelDownloads). */
 @Service
 public class ModelService {
 
@@ -43,10 +42,12 @@ public class ModelService {
     private final ModelUsers users;
     private final ModelDeployments deployments;
     private final AdapterModels adapters;
+    private final DownloadCache downloads;
 
     ModelService(ModelSources sources, ModelFiles files, ModelRepository repository, ApplicationEventPublisher events,
-            ModelUsers users, ModelDeployments deployments, AdapterModels adapters) {
+            ModelUsers users, ModelDeployments deployments, AdapterModels adapters, DownloadCache downloads) {
         this.adapters = adapters;
+        this.downloads = downloads;
         this.users = users;
         this.deployments = deployments;
         this.sources = sources;
@@ -249,6 +250,7 @@ public class ModelService {
         repository.delete(id);
         events.publishEvent(new ModelsChangedEvent(id));
         files.delete(id);
+        downloads.evict(id);
     }
 
     /** Removes a model its job may not keep: the job's worker lost the job to another one while saving it. */
@@ -257,35 +259,13 @@ public class ModelService {
             events.publishEvent(new ModelsChangedEvent(id));
         }
         files.delete(id);
-    }
-
-    /** The model as a Hugging Face checkpoint (a LoRA model merged: {@link AdapterModels#checkpointZip}). */
-    AdapterModels.Zip checkpointZip(String id) throws IOException {
-        return adapters.checkpointZip(get(id));
-    }
-
-    /** A LoRA model's adapter in PEFT's format (400 for a plain model). */
-    void writePeftZip(String id, OutputStream out) throws IOException {
-        adapters.zipPeft(id, out);
-    }
-
-    /**
-     * The model as an ONNX graph ({@link OnnxExport}: fp32, or int8 with the encoder's linear layers quantized),
-     * exported before anything is sent so a failure is still a problem answer.
-     */
-    byte[] exportOnnx(String id, OnnxExport.Weights weights) {
-        try (ClassifierModel model = ClassifierModel.load(directoryOf(get(id).id()), Device.cpu())) {
-            return OnnxExport.export(model.config(), model.tensors(), weights);
-        }
-    }
-
-    /** model.onnx beside the checkpoint's config.json and tokenizer files (its safetensors left out). */
-    void writeOnnxZip(String id, byte[] graph, OutputStream out) throws IOException {
-        files.zipWith(id, "model.onnx", graph, out);
+        downloads.evict(id);
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void removeLeftovers() throws IOException {
-        files.removeOrphans(new HashSet<>(repository.allIds()));
+        Set<String> known = new HashSet<>(repository.allIds());
+        files.removeOrphans(known);
+        downloads.removeOrphans(known);
     }
 }

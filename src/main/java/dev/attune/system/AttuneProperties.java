@@ -76,8 +76,11 @@ public record AttuneProperties(
     /**
      * @param importRoots local directories under which model checkpoints may be imported from
      * @param hub where Hugging Face Hub ids are downloaded from and cached
+     * @param maxDownloadBuilds most downloads built at once (ONNX exports, LoRA models merged: each holds a whole
+     *        model in memory); beyond it a download that is not cached yet gets 429 with Retry-After
      */
-    public record Models(@DefaultValue List<Path> importRoots, @Valid @DefaultValue Hub hub) {
+    public record Models(@DefaultValue List<Path> importRoots, @Valid @DefaultValue Hub hub,
+            @Min(1) @DefaultValue("2") int maxDownloadBuilds) {
     }
 
     /**
@@ -161,5 +164,10 @@ public record AttuneProperties(
 
     public Path modelsDir() {
         return dataDir.resolve("models");
+    }
+
+    /** Built downloads (ONNX zips, merged LoRA checkpoints), one directory per model, deleted with it. */
+    public Path downloadsDir() {
+        return dataDir.resolve("downloads");
     }
 }

@@ -24,7 +24,7 @@ public final class ModelDownload {
         return unzip(port, modelId, parent, "checkpoint");
     }
 
-    /** As {@link #unzip(int, String, Path)} in a format: checkpoint, onnx or onnx-int8. */
+    /** As {@link #unzip(int, String, Path)} in a format: checkpoint, onnx, onnx-int8 or peft (folders in the zip kept). */
     public static Path unzip(int port, String modelId, Path parent, String format) throws IOException {
         ResponseEntity<Resource> response = RestClient.create("http://localhost:" + port).get()
                 .uri("/api/v1/models/" + modelId + "/download?format=" + format).retrieve().toEntity(Resource.class);
@@ -33,7 +33,10 @@ public final class ModelDownload {
         Path target = Files.createTempDirectory(parent, "unzipped-");
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(response.getBody().getContentAsByteArray()))) {
             for (ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
-                Files.copy(zip, target.resolve(entry.getName()));
+                Path file = target.resolve(entry.getName()).normalize();
+                assertThat(file.startsWith(target)).as(entry.getName()).isTrue();
+                Files.createDirectories(file.getParent());
+                Files.copy(zip, file);
             }
         }
         return target;
