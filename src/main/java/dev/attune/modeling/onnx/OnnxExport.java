@@ -53,6 +53,7 @@ public final class OnnxExport {
         private final ModelConfig config;
         private final Map<String, Tensor> weights;
         private final boolean int8;
+        private final Int8Linear int8Linear = new Int8Linear(graph);
         private final boolean distilbert;
         /** "bert.", "roberta." or "distilbert.": the encoder's parameter prefix. */
         private final String base;
@@ -214,7 +215,7 @@ public final class OnnxExport {
                         transposed)));
                 return graph.node("Add", List.of(product, bias));
             }
-            return Int8Linear.apply(graph, x, name, w.data(), out, in, bias);
+            return int8Linear.apply(x, name, w.data(), out, in, bias);
         }
 
         /** A weight as an initializer under its Hugging Face name. */
