@@ -106,12 +106,6 @@ final class OnnxGraph {
         return initializer(name, DataType.INT64, dims, raw.array());
     }
 
-    String int32s(String name, long[] dims, int[] values) {
-        ByteBuffer raw = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        raw.asIntBuffer().put(values);
-        return initializer(name, DataType.INT32, dims, raw.array());
-    }
-
     /** A 1-D int64 constant (shapes, axes, indices). */
     String longs(long... values) {
         return int64s("const_" + counter++, new long[] {values.length}, values);
