@@ -15,11 +15,11 @@ import dev.attune.modeling.onnx.OnnxGraph.DataType;
  * mirrors transformers' modeling files op for op (exact-erf GELU, additive attention mask), so ONNX Runtime's
  * optimizer recognises and fuses its layer norms, GELUs and attention.
  *
- * <p>{@link Weights#INT8}: every encoder linear layer becomes dynamic int8 quantization, as
- * onnxruntime.quantization.quantize_dynamic writes it in standard ops: the activations quantized per batch
- * ({@code DynamicQuantizeLinear}, uint8), the weights ahead of time (int8, symmetric, one scale per output
- * column), an integer product ({@code MatMulInteger}) rescaled to float. Embeddings, layer norms, attention
- * scores and the classification head stay fp32.
+ * <p>{@link Weights#INT8}: every encoder linear layer becomes dynamic int8 quantization in standard ops
+ * ({@link Int8Linear}): the activations quantized per token row at run time (uint8), the weights ahead of time
+ * (int8, symmetric, one scale per output column), an integer product ({@code MatMulInteger}) rescaled to float.
+ * Per row, not per batch as onnxruntime.quantization.quantize_dynamic does: a text's answer must not depend on
+ * its neighbours in the batch. Embeddings, layer norms, attention scores and the classification head stay fp32.
  */
 public final class OnnxExport {
 
@@ -53,6 +53,7 @@ public final class OnnxExport {
         private final ModelConfig config;
         private final Map<String, Tensor> weights;
         private final boolean int8;
+        private final Int8Linear int8Linear = new Int8Linear(graph);
         private final boolean distilbert;
         /** "bert.", "roberta." or "distilbert.": the encoder's parameter prefix. */
         private final String base;
@@ -197,7 +198,7 @@ public final class OnnxExport {
             return linear(x, name, int8);
         }
 
-        /** torch.nn.Linear: x Wᵀ + b, Wᵀ stored (in, out); int8: dynamic quantization of x, int8 Wᵀ. */
+        /** torch.nn.Linear: x Wᵀ + b, Wᵀ stored (in, out); int8: x quantized per row at run time, int8 Wᵀ. */
         private String linear(String x, String name, boolean quantized) {
             Tensor w = tensor(name + ".weight");
             int out = (int) w.shape()[0];
@@ -214,16 +215,7 @@ public final class OnnxExport {
                         transposed)));
                 return graph.node("Add", List.of(product, bias));
             }
-            Int8Weights q = Int8Weights.quantize(w.data(), out, in);
-            String[] dynamic = graph.node("DynamicQuantizeLinear", List.of(x), 3); // uint8 x, scale, zero point
-            String weights = graph.bytes(name + ".weight_t_int8", DataType.INT8, new long[] {in, out}, q.transposed());
-            String zeros = graph.bytes(name + ".weight_zero_point", DataType.INT8, new long[] {out}, new byte[out]);
-            String integer = graph.node("MatMulInteger", List.of(dynamic[0], weights, dynamic[2], zeros)); // int32
-            String scale = graph.node("Mul", List.of(dynamic[1], graph.floats(name + ".weight_scale", new long[] {out},
-                    q.scales())));
-            String product = graph.node("Mul", List.of(graph.node("Cast", List.of(integer),
-                    Attribute.of("to", (long) DataType.FLOAT.code)), scale));
-            return graph.node("Add", List.of(product, bias));
+            return int8Linear.apply(x, name, w.data(), out, in, bias);
         }
 
         /** A weight as an initializer under its Hugging Face name. */

@@ -35,13 +35,29 @@ class OnnxExportParityTest {
             float[] logits = flat(onnx.logits(encode(onnx, golden)));
             float[] expected = Golden.flatFloats(golden.get("logits"));
             float diff = Golden.maxAbsDiff(logits, expected);
-            assertThat(diff).isLessThan(0.05f).isGreaterThan(0f); // quantized: close, but not the fp32 graph
+            // quantized: close, but not the fp32 graph (per token row: 0.002-0.006; per batch it was 0.004-0.010)
+            assertThat(diff).isLessThan(0.02f).isGreaterThan(0f);
+            int classes = model.config().numLabels();
+            for (int row = 0; row < logits.length / classes; row++) {
+                assertThat(argmax(logits, row, classes)).as("text %d's label", row)
+                        .isEqualTo(argmax(expected, row, classes));
+            }
         }
     }
 
     private static EncodedBatch encode(OnnxClassifier onnx, JsonNode golden) {
         List<String> texts = Golden.strings(golden.get("texts"));
         return onnx.textEncoder().encode(texts, golden.get("max_length").intValue());
+    }
+
+    private static int argmax(float[] flat, int row, int classes) {
+        int best = 0;
+        for (int c = 1; c < classes; c++) {
+            if (flat[row * classes + c] > flat[row * classes + best]) {
+                best = c;
+            }
+        }
+        return best;
     }
 
     private static float[] flat(float[][] rows) {
