@@ -115,6 +115,14 @@ public final class TextEncoder implements AutoCloseable {
      */
     public List<List<Tokens>> windows(List<String> texts, List<String> pairs, int maxLength, LongText rule, int stride,
             int maxWindows) {
+        if (rule == LongText.SLIDING_WINDOW && pairs == null) {
+            for (int i = 0; i < texts.size(); i++) { // before tokenizing: a 500 KB text takes seconds to
+                long atLeast = windowCount(words(texts.get(i)), maxLength, stride); // a token a word at least
+                if (atLeast > maxWindows) {
+                    throw new TooManyWindowsException(i, atLeast, maxWindows);
+                }
+            }
+        }
         List<Tokens> cut = tokens(texts, pairs, maxLength);
         List<List<Tokens>> windows = new ArrayList<>(cut.size());
         for (int i = 0; i < cut.size(); i++) {
@@ -140,10 +148,27 @@ public final class TextEncoder implements AutoCloseable {
         for (long mark : special) {
             specials += (int) mark;
         }
-        long length = special.length - specials;
-        long room = maxLength - specials;
+        return windowCount(special.length - specials, maxLength - specials, stride);
+    }
+
+    private static long windowCount(long length, long room, int stride) {
         long step = Math.max(1, stride);
         return length <= room ? 1 : 1 + (length - room + step - 1) / step;
+    }
+
+    /**
+     * Whitespace-separated words: every tokenizer attune reads (WordPiece, byte-level BPE, SentencePiece) makes at
+     * least one token of each, so the windows they give are a lower bound of a text's.
+     */
+    private static long words(String text) {
+        long words = 0;
+        boolean inWord = false;
+        for (int i = 0; i < text.length(); i++) {
+            boolean space = Character.isWhitespace(text.charAt(i));
+            words += !space && !inWord ? 1 : 0;
+            inWord = !space;
+        }
+        return words;
     }
 
     /** A long single text's windows: its content tokens cut per the rule, each between the special tokens. */

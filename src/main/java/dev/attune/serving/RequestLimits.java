@@ -22,7 +22,7 @@ record RequestLimits(int maxWindowsPerText, int maxTokensPerRequest) {
             windows = encoder.windows(texts, pairs, maxLength, rule.rule(), rule.strideFor(maxLength), maxWindowsPerText);
         } catch (TooManyWindowsException e) {
             throw new TooLarge("Text too long to read in windows", "Text " + e.textIndex() + " would be read in "
-                    + e.windows() + " windows of " + maxLength + " tokens, " + rule.strideFor(maxLength) + " apart; at "
+                    + "at least " + e.windows() + " windows of " + maxLength + " tokens, " + rule.strideFor(maxLength) + " apart; at "
                     + "most " + e.limit() + " per text (attune.predict.max-windows-per-text). Send a shorter text, or "
                     + "\"longText\": \"truncate\" or \"head_tail\".");
         }
