@@ -118,3 +118,9 @@ for round in $(seq 10); do
 done
 echo
 echo "**$rounds_ok of 10 rounds** end on the model PUT's model with a consistent history."
+echo
+echo "## The int8 check of the models trained here (per-row activations), as stored with each"
+echo
+for m in $windowed $second $canary_model; do
+  curl -s $base/api/v1/models/$m | jq -r '"- \(.id[0:8]) maxLength \(.maxLength): \(.metrics.quantization | "\(.metric) fp32 \(.fp32) int8 \(.int8) on \(.examples) rows\(if .error then ", failed: " + .error else "" end)")"'
+done

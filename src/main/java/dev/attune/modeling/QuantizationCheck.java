@@ -11,8 +11,19 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * @param fp32 the metric served in fp32
  * @param int8 the metric served in int8
  * @param examples validation rows scored
+ * @param error why the check could not run (it then counts as failed: {@code auto} serves fp32 and says why);
+ *     null when it ran
  */
-public record QuantizationCheck(String metric, double fp32, double int8, int examples) {
+public record QuantizationCheck(String metric, double fp32, double int8, int examples, String error) {
+
+    public QuantizationCheck(String metric, double fp32, double int8, int examples) {
+        this(metric, fp32, int8, examples, null);
+    }
+
+    /** A check that could not run: never a silent fp32, a failed check with its reason. */
+    public static QuantizationCheck failed(String metric, String error) {
+        return new QuantizationCheck(metric, 0, 0, 0, error);
+    }
 
     /** Points of the metric int8 loses (negative: it gained), as a fraction. */
     public double loss() {
@@ -22,6 +33,6 @@ public record QuantizationCheck(String metric, double fp32, double int8, int exa
     /** Whether {@code auto} may serve this model in int8. */
     @JsonIgnore
     public boolean int8KeepsAccuracy() {
-        return loss() <= ServingPrecision.MAX_INT8_LOSS + 1e-12;
+        return error == null && loss() <= ServingPrecision.MAX_INT8_LOSS + 1e-12;
     }
 }

@@ -42,6 +42,10 @@ final class ServingEngine {
             return new Choice(ServingPrecision.FP32, "auto: int8 was never measured on this model's validation rows "
                     + "(an import, a regression, or trained before the check existed)");
         }
+        if (check.error() != null) {
+            return new Choice(ServingPrecision.FP32, "auto: the int8 check failed on this model's validation rows ("
+                    + check.error() + ")");
+        }
         double points = -100 * check.loss();
         String measured = Math.abs(points) < 0.005 // not "-0.00 points"
                 ? "int8 leaves %s unchanged on %d validation rows".formatted(check.metric(), check.examples())

@@ -22,7 +22,7 @@ final class Int8Check {
     private Int8Check() {
     }
 
-    /** The check, or null for regressions, an empty validation set, or when it could not run (logged). */
+    /** The check (a failed one when it could not run, logged), or null for regressions or no validation rows. */
     static QuantizationCheck measure(ClassifierModel best, List<Example> validation, Integer maxLength, WindowRule rule,
             TrainingListener listener) {
         if (best.problemType() == ProblemType.REGRESSION || validation.isEmpty()) {
@@ -39,9 +39,10 @@ final class Int8Check {
                     .formatted(check.examples(), metric, check.fp32(), check.int8(), -100 * check.loss())
                     + (check.int8KeepsAccuracy() ? "serves int8" : "serves fp32 (int8 loses over 0.5 points)"));
             return check;
-        } catch (RuntimeException e) {
-            listener.log("int8 serving check skipped: " + e.getMessage());
-            return null;
+        } catch (RuntimeException e) { // a failed check, kept with the model: auto then serves fp32 and says why
+            listener.log("int8 serving check failed: " + e + ": auto serves fp32");
+            return QuantizationCheck.failed(best.problemType() == ProblemType.SINGLE_LABEL_CLASSIFICATION ? "accuracy"
+                    : "subset_accuracy", e.toString());
         }
     }
 

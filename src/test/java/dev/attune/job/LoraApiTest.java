@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -90,6 +91,7 @@ class LoraApiTest {
         predict(modelId, positive); // both loaded now (serving or kept): one base under both
         assertThat(sharedBases.users().entrySet()).filteredOn(e -> e.getKey().contains(baseId)).singleElement()
                 .satisfies(e -> assertThat(e.getValue()).isGreaterThanOrEqualTo(2));
+        concurrentCallersOfTwoAdaptersGetWhatEachAnswersAlone(modelId, second.get("modelId").stringValue());
 
         // the merged checkpoint answers as the adapter
         Path merged = ModelDownload.unzip(port, modelId, exports);
@@ -192,6 +194,38 @@ class LoraApiTest {
         JsonNode scored = http.get("/api/v1/predictions/" + id(scoring.json())).json();
         assertThat(scored.get("status").stringValue()).as(scored.toString()).isEqualTo("SUCCEEDED");
         assertThat(scored.get("rows").intValue()).isEqualTo(100);
+    }
+
+    /** Two adapters of one loaded base, called at once from many threads: each answer is the adapter's alone. */
+    private void concurrentCallersOfTwoAdaptersGetWhatEachAnswersAlone(String first, String second) {
+        List<String> texts = List.of("the film was great and wonderful", "a dull and boring mess", "it was fine",
+                "the worst film of the year", "charming fun");
+        Map<String, Double> alone = new java.util.HashMap<>();
+        for (String model : List.of(first, second)) {
+            for (String text : texts) {
+                alone.put(model + text, predict(model, text).get("probabilities").get("positive").doubleValue());
+            }
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Boolean>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 80; i++) {
+                String model = i % 2 == 0 ? first : second;
+                String text = texts.get(i % texts.size());
+                calls.add(pool.submit(() -> Math.abs(new Http(port).postJson("/api/v1/models/" + model + "/predict",
+                        "{\"text\": \"%s\"}".formatted(text)).json().get("predictions").get(0).get("probabilities")
+                        .get("positive").doubleValue() - alone.get(model + text)) < 1e-5)); // batched: the last bits
+            }
+            for (java.util.concurrent.Future<Boolean> call : calls) {
+                assertThat(call.get(60, java.util.concurrent.TimeUnit.SECONDS)).as("an adapter's answer under load")
+                        .isTrue();
+            }
+        } catch (InterruptedException | java.util.concurrent.ExecutionException
+                | java.util.concurrent.TimeoutException e) {
+            throw new AssertionError(e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private Http.Response submit(String datasetId, String testId, String baseModel, String lora) {

@@ -26,6 +26,14 @@ class ServingEngineTest {
     }
 
     @Test
+    void aCheckThatCouldNotRunServesFp32SayingWhy() {
+        ServingEngine.Choice choice = ServingEngine.choose(ServingPrecision.AUTO,
+                QuantizationCheck.failed("accuracy", "OrtException: bad graph"), Device.cpu());
+        assertThat(choice.precision()).isEqualTo(ServingPrecision.FP32);
+        assertThat(choice.reason()).contains("int8 check failed").contains("bad graph");
+    }
+
+    @Test
     void autoServesFp32WhenInt8LosesMoreThanHalfAPoint() {
         ServingEngine.Choice choice = ServingEngine.choose(ServingPrecision.AUTO,
                 new QuantizationCheck("accuracy", 0.850, 0.844, 1000), Device.cpu());
