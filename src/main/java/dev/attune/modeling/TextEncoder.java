@@ -157,16 +157,27 @@ public final class TextEncoder implements AutoCloseable {
     }
 
     /**
-     * Whitespace-separated words: every tokenizer attune reads (WordPiece, byte-level BPE, SentencePiece) makes at
-     * least one token of each, so the windows they give are a lower bound of a text's.
+     * Words between spaces, tabs and line breaks that hold a letter or a digit: every tokenizer attune reads
+     * (WordPiece, byte-level BPE, SentencePiece) makes at least one token of each (characters a normaliser drops,
+     * such as zero-width or control ones, never make a word alone), so the windows they give are a lower bound.
      */
     private static long words(String text) {
         long words = 0;
         boolean inWord = false;
+        boolean counted = false;
         for (int i = 0; i < text.length(); i++) {
-            boolean space = Character.isWhitespace(text.charAt(i));
-            words += !space && !inWord ? 1 : 0;
-            inWord = !space;
+            char c = text.charAt(i);
+            boolean space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+            if (space) {
+                inWord = false;
+                continue;
+            }
+            counted = inWord && counted;
+            inWord = true;
+            if (!counted && Character.isLetterOrDigit(c)) {
+                words++;
+                counted = true;
+            }
         }
         return words;
     }

@@ -47,6 +47,12 @@ final class FiniteScores implements TextClassifier {
         return checked(model.outputsOfWindows(texts));
     }
 
+    /** What a long request's passes end in ({@code MicroBatcher.runInChunks}): checked as every other answer. */
+    @Override
+    public float[][] outputsOfLogits(float[][] logits) {
+        return checked(model.outputsOfLogits(logits));
+    }
+
     private float[][] checked(float[][] outputs) {
         for (float[] row : outputs) {
             for (int c = 0; c < row.length; c++) {

@@ -109,8 +109,8 @@ final class Predictor {
         WindowRule rule = longText == null ? model.windowRule() : new WindowRule(longText, model.windowRule().stride());
         List<List<TextEncoder.Tokens>> windows = limits.windows(model.textEncoder(), texts, pairs, maxLength(), rule);
         int windowCount = windows.stream().mapToInt(List::size).sum();
-        if (windowCount > batchSize && windowCount > texts.size()) {
-            return batcher.runInChunks(windows); // long texts: bounded passes, other requests answered between them
+        if (windowCount > batchSize) {
+            return batcher.runInChunks(windows); // bounded passes, other requests answered between them
         }
         List<Prediction> alone = batcher.runAloneIfIdle(windows);
         if (alone != null) {

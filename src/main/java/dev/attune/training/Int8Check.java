@@ -39,10 +39,10 @@ final class Int8Check {
                     .formatted(check.examples(), metric, check.fp32(), check.int8(), -100 * check.loss())
                     + (check.int8KeepsAccuracy() ? "serves int8" : "serves fp32 (int8 loses over 0.5 points)"));
             return check;
-        } catch (RuntimeException e) { // a failed check, kept with the model: auto then serves fp32 and says why
+        } catch (RuntimeException | LinkageError e) { // a failed check, kept with the model: auto serves fp32, says why
             listener.log("int8 serving check failed: " + e + ": auto serves fp32");
             return QuantizationCheck.failed(best.problemType() == ProblemType.SINGLE_LABEL_CLASSIFICATION ? "accuracy"
-                    : "subset_accuracy", e.toString());
+                    : "subset_accuracy", e.getClass().getSimpleName() + " (the job log has the details)");
         }
     }
 

@@ -15,6 +15,9 @@ import ai.djl.ndarray.types.Shape;
  */
 final class WindowedLogits implements LogitsSource {
 
+    /** Windows per forward pass. */
+    private static final int PASS = 64;
+
     private final LogitsSource windows;
     /** Where each text's windows start in {@code windows}, then the end: texts + 1 entries. */
     private final int[] starts;
@@ -79,7 +82,32 @@ final class WindowedLogits implements LogitsSource {
                 mean[b * count + next] = 1f / n;
             }
         }
-        NDArray perWindow = windows.logits(scope, windowIndices, training); // (W, C)
+        NDArray perWindow = windowLogits(scope, windowIndices); // (W, C)
         return scope.create(mean, new Shape(indices.length, count)).matMul(perWindow); // (B, C)
+    }
+
+    /**
+     * The windows' logits, run {@value #PASS} at a time each in a scope of its own (a text's windows are unbounded:
+     * a long validation text must not become one huge forward pass).
+     */
+    private NDArray windowLogits(NDManager scope, int[] windowIndices) {
+        List<float[]> rows = new ArrayList<>(windowIndices.length);
+        int columns = 0;
+        for (int from = 0; from < windowIndices.length; from += PASS) {
+            int[] pass = java.util.Arrays.copyOfRange(windowIndices, from, Math.min(windowIndices.length, from + PASS));
+            try (NDManager passScope = scope.newSubManager()) {
+                NDArray logits = windows.logits(passScope, pass, false); // (P, C)
+                columns = (int) logits.getShape().get(1);
+                float[] flat = logits.toFloatArray();
+                for (int i = 0; i < pass.length; i++) {
+                    rows.add(java.util.Arrays.copyOfRange(flat, i * columns, (i + 1) * columns));
+                }
+            }
+        }
+        float[] all = new float[rows.size() * columns];
+        for (int i = 0; i < rows.size(); i++) {
+            System.arraycopy(rows.get(i), 0, all, i * columns, columns);
+        }
+        return scope.create(all, new Shape(rows.size(), columns));
     }
 }

@@ -21,6 +21,8 @@ import dev.attune.modeling.WindowRule;
 final class WindowedScoring {
 
     private static final int CHUNK = 256;
+    /** Windows per forward pass (the int8 check and the temperature fit ran 64 texts a pass before). */
+    private static final int PASS = 64;
 
     private WindowedScoring() {
     }
@@ -45,7 +47,10 @@ final class WindowedScoring {
         }
     }
 
-    /** Each example's logits as served: the mean of the windows its rule reads (one unless sliding windows). */
+    /**
+     * Each example's logits as served: the mean of the windows its rule reads (one unless sliding windows), the
+     * windows run in passes of at most {@value #PASS} whatever the texts' lengths.
+     */
     static float[][] logits(TextClassifier model, List<Example> examples, int maxLength, WindowRule rule) {
         TextEncoder encoder = model.textEncoder();
         boolean pairs = !examples.isEmpty() && examples.get(0).textPair() != null;
@@ -55,7 +60,13 @@ final class WindowedScoring {
             List<List<TextEncoder.Tokens>> windows = encoder.windows(chunk.stream().map(Example::text).toList(),
                     pairs ? chunk.stream().map(Example::textPair).toList() : null, maxLength, rule.rule(),
                     rule.strideFor(maxLength));
-            logits.addAll(List.of(model.logitsOfWindows(windows)));
+            List<TextEncoder.Tokens> all = windows.stream().flatMap(List::stream).toList();
+            float[][] perWindow = new float[all.size()][];
+            for (int from = 0; from < all.size(); from += PASS) {
+                float[][] rows = model.logitsOfEach(all.subList(from, Math.min(all.size(), from + PASS)));
+                System.arraycopy(rows, 0, perWindow, from, rows.length);
+            }
+            logits.addAll(List.of(TextClassifier.meanOfWindows(windows, perWindow)));
         }
         return logits.toArray(float[][]::new);
     }
