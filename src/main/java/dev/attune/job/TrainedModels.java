@@ -42,7 +42,9 @@ class TrainedModels {
                 best.useCalibration(outcome.calibration());
             }
             long trainable = TrainableParameters.count(best, config.options());
-            Training training = best.adapter() != null ? models.adapterBase(config.baseModel(), trainable)
+            // a path's or Hub snapshot's base: the run's own copy of it, which it trained over
+            Training training = best.adapter() != null
+                    ? models.adapterBase(config.baseModel(), trainable, best.adapter().baseDir())
                     : new Training(config.options().strategy().id(), trainable, null, null, null);
             return models.register(best, name, config.baseModel().text(), Origin.JOB, jobId,
                     metricsOf(outcome, config.options()), outcome.textPairs(), training);

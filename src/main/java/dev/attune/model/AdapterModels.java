@@ -15,6 +15,7 @@ import dev.attune.checkpoint.CheckpointDir;
 import dev.attune.checkpoint.ModelReference;
 import dev.attune.checkpoint.NonFiniteWeights;
 import dev.attune.checkpoint.Tensor;
+import dev.attune.errors.Conflict;
 import dev.attune.errors.InvalidInput;
 import dev.attune.files.FileTrees;
 import dev.attune.modeling.ClassifierModel;
@@ -25,9 +26,10 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * What LoRA models need beyond plain ones: the base a job's adapter runs over, an imported PEFT adapter made
- * whole (its base resolved here, a config.json with its labels, the tokenizer), and its two downloads: the merged
- * checkpoint and the adapter in PEFT's format.
+ * What LoRA models need beyond plain ones: the base a job's adapter runs over (kept in the data directory unless it
+ * is a registered model, {@link StoredBases}), an imported PEFT adapter made whole (its base resolved and kept, a
+ * config.json with its labels, the tokenizer), its two downloads (the merged checkpoint and the adapter in PEFT's
+ * format), and its kept base deleted with the last adapter of it.
  */
 @Component
 class AdapterModels {
@@ -39,11 +41,24 @@ class AdapterModels {
     private final ModelSources sources;
     private final ModelFiles files;
     private final ModelRepository repository;
+    private final StoredBases bases;
 
-    AdapterModels(ModelSources sources, ModelFiles files, ModelRepository repository) {
+    AdapterModels(ModelSources sources, ModelFiles files, ModelRepository repository, StoredBases bases) {
         this.sources = sources;
         this.files = files;
         this.repository = repository;
+        this.bases = bases;
+    }
+
+    /**
+     * The base a job's LoRA model runs over: a registered base stays that model; else the run's own copy of the
+     * path or Hub snapshot it trained over ({@code trainedOver}), which registering keeps ({@link #save}).
+     */
+    Training over(ModelReference reference, Long trainableParameters, Path trainedOver) {
+        if (reference instanceof ModelReference.Registered || trainedOver == null) {
+            return over(reference, trainableParameters);
+        }
+        return new Training("lora", trainableParameters, trainedOver, peftBaseName(reference), null);
     }
 
     /** The base a LoRA model runs over when it was trained (or is imported) over {@code reference}. */
@@ -58,9 +73,12 @@ class AdapterModels {
             return new Training("lora", trainableParameters, files.pathOf(base.id()), peftName(base.source()),
                     base.id());
         }
-        Path dir = sources.resolve(reference).dir();
-        String name = reference instanceof ModelReference.HubRepo hub ? hub.repo() : reference.text();
-        return new Training("lora", trainableParameters, dir, name, null);
+        return new Training("lora", trainableParameters, sources.resolve(reference).dir(), peftBaseName(reference),
+                null);
+    }
+
+    private static String peftBaseName(ModelReference reference) {
+        return reference instanceof ModelReference.HubRepo hub ? hub.repo() : reference.text();
     }
 
     /** A source as PEFT's base_model_name_or_path wants it: a Hub id without attune's hf:// and revision. */
@@ -75,8 +93,10 @@ class AdapterModels {
     /**
      * Makes an imported PEFT adapter directory whole in {@code temp}: its adapter files, a config.json with its
      * labels (its own, as attune's downloads carry; else the base's config with LABEL_0... for the head's outputs),
-     * the tokenizer files (its own, else the base's) and where its base lies here. Refused (400, nothing kept) when
-     * its config is out of bounds or names layers its base lacks, or its weights are not finite.
+     * the tokenizer files (its own, else the base's) and its base: a path or Hub snapshot kept first ({@link
+     * StoredBases}), and checked and loaded as kept. Refused (400, nothing kept) when its config is out of bounds or
+     * names layers its base lacks, or its weights are not finite; the caller {@link #forgetBase}s the base when it
+     * registers nothing.
      *
      * @param baseModel the base asked for; null: the adapter's base_model_name_or_path
      */
@@ -94,8 +114,26 @@ class AdapterModels {
         } catch (IllegalArgumentException e) {
             throw new InvalidInput("Invalid base model", "baseModel: " + e.getMessage());
         }
-        Training training = over(reference, adapter.lora().values().stream().mapToLong(t -> t.data().length).sum()
+        Training asked = over(reference, adapter.lora().values().stream().mapToLong(t -> t.data().length).sum()
                 + adapter.head().values().stream().mapToLong(t -> t.data().length).sum());
+        if (asked.baseModelId() == null) { // the usual mistakes refused before the base is copied
+            LoraFiles.checkAgainstBase(adapter, CheckpointDir.open(asked.baseDir()).tensorShapes());
+        }
+        Path kept = bases.refer(temp, asked);
+        Training training = kept == null ? asked : new Training(asked.strategy(), asked.trainableParameters(), kept,
+                asked.baseName(), null);
+        try {
+            completeImport(adapterDir, adapter, training, temp);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp.resolve(LoraFiles.BASE));
+            bases.dropIfUnused(kept);
+            throw e;
+        }
+        return training;
+    }
+
+    private void completeImport(Path adapterDir, LoraFiles.Adapter adapter, Training training, Path temp)
+            throws IOException {
         CheckpointDir base = CheckpointDir.open(training.baseDir());
         LoraFiles.checkAgainstBase(adapter, base.tensorShapes());
         if (training.baseModelId() == null) { // a registered base's weights were checked when it was imported
@@ -111,9 +149,52 @@ class AdapterModels {
         } else {
             writeConfigWithLabels(training.baseDir(), headOutputs(adapter), temp);
         }
-        LoraFiles.writeBase(temp, training.baseDir());
         LoraFiles.writeBaseName(temp, training.baseName());
-        return training;
+    }
+
+    /**
+     * Writes where a LoRA model being registered in {@code temp} finds its base ({@link StoredBases#refer}: a path
+     * or Hub snapshot kept now) and the name PEFT users load it by; its adapter as the model resource shows it.
+     */
+    AdapterInfo save(Path temp, Training training) throws IOException {
+        bases.refer(temp, training);
+        LoraFiles.writeBaseName(temp, training.baseName());
+        LoraFiles.Adapter saved = LoraFiles.read(temp);
+        return new AdapterInfo(saved.settings().r(), saved.settings().alpha(), saved.settings().dropout(),
+                saved.settings().targetModules(), saved.modulesToSave(), training.baseName(), training.baseModelId(),
+                Files.size(temp.resolve(LoraFiles.WEIGHTS)));
+    }
+
+    /** Deletes a kept base no model runs over any more (after a registration failed; null or any other: nothing). */
+    void forgetBase(Path base) {
+        if (base != null && bases.isKept(base)) {
+            bases.dropIfUnused(base);
+        }
+    }
+
+    /** Deletes a model's files, and the base kept for it when it was the last model over it. */
+    void deleteFiles(String id) {
+        Path base;
+        try {
+            base = LoraFiles.baseDirOf(files.pathOf(id));
+        } catch (RuntimeException e) {
+            base = null; // unreadable: its base, if kept, goes at a later start
+        }
+        files.delete(id);
+        forgetBase(base);
+    }
+
+    /** Removes kept bases no model runs over and temporary copies a crash left. */
+    void removeLeftoverBases() throws IOException {
+        bases.removeLeftovers();
+    }
+
+    /** int8 cannot apply to a LoRA model: served over its shared base in libtorch, never in ONNX Runtime. */
+    static Conflict int8Refused(String what) {
+        return new Conflict("Precision does not apply", what + " is a LoRA adapter: it serves in libtorch over its "
+                + "base, which it shares with the base's other adapters, in fp32 or bf16. int8 runs in ONNX Runtime on a "
+                + "merged copy of its own: download the model merged into its base (GET /api/v1/models/{id}/download"
+                + "?format=checkpoint), import that as a model and serve it in int8.");
     }
 
     /** The number of outputs of the adapter's final classifier layer (the rows of its last head weight). */

@@ -47,10 +47,12 @@ class ModelController {
             + "attune.models.import-roots, or a Hub id org/name[@revision] (downloaded into the Hub cache). The "
             + "checkpoint needs config.json with id2label, model.safetensors and tokenizer.json. A PEFT LoRA adapter "
             + "directory (adapter_config.json, adapter_model.safetensors with its trained head) is registered over its "
-            + "base: baseModel, else its base_model_name_or_path.")
+            + "base: baseModel, else its base_model_name_or_path; a base that is a path or a Hub snapshot is kept in the "
+            + "data directory (shared by the adapters of the same base). servingPrecision int8 on an adapter is a 409: "
+            + "int8 runs in ONNX Runtime on a merged copy (import its format=checkpoint download for that).")
     @PostMapping(path = "/import", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.CREATED)
-    @ProblemResponses({403, 422, 502})
+    @ProblemResponses({403, 409, 422, 502})
     ResponseEntity<ModelResponse> importModel(@Valid @RequestBody ImportModelRequest request) throws IOException {
         RegisteredModel model = models.importModel(request.source(), request.name(), request.revision(),
                 request.servingPrecision(), request.textPair(), request.baseModel());
@@ -80,8 +82,11 @@ class ModelController {
     @Operation(operationId = "setServingPrecision", summary = "Serve this model in a precision of its own",
             description = "Overrides attune.predict.precision for this model (e.g. int8 for a fine-tuned model whose "
                     + "metrics.quantization shows what int8 costs it); null returns it to the node's setting. A serving "
-                    + "node reloads it in the background.")
+                    + "node reloads it in the background. A LoRA model serves over its shared base in libtorch (fp32, "
+                    + "bf16): int8 on it is a 409 (int8 runs in ONNX Runtime on a merged copy: import its "
+                    + "format=checkpoint download for that).")
     @PutMapping(path = "/{id}/serving-precision", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @ProblemResponses({409})
     ModelResponse setServingPrecision(@PathVariable String id, @Valid @RequestBody ServingPrecisionRequest request) {
         return ModelResponse.of(models.setServingPrecision(id, request.precision()));
     }

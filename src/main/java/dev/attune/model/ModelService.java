@@ -64,6 +64,9 @@ public class ModelService {
             Boolean textPair, String baseModel) throws IOException {
         ModelSources.Resolved resolved = sources.resolve(source, revision);
         if (LoraFiles.isAdapter(resolved.dir())) {
+            if (servingPrecision == ServingPrecision.INT8) {
+                throw AdapterModels.int8Refused("The model at " + source);
+            }
             return importAdapter(resolved, name, servingPrecision, textPair, baseModel);
         }
         try (ClassifierModel model = ClassifierModel.load(resolved.dir(), Device.cpu())) {
@@ -83,8 +86,9 @@ public class ModelService {
     private RegisteredModel importAdapter(ModelSources.Resolved resolved, String name,
             ServingPrecision servingPrecision, Boolean textPair, String baseModel) throws IOException {
         Path temp = files.newTempDir();
+        Training training = null;
         try {
-            Training training = adapters.prepareImport(resolved.dir(), baseModel, temp);
+            training = adapters.prepareImport(resolved.dir(), baseModel, temp);
             try (ClassifierModel model = ClassifierModel.load(temp, Device.cpu())) {
                 String displayName = name != null && !name.isBlank() ? name.trim()
                         : resolved.dir().getFileName().toString();
@@ -93,12 +97,16 @@ public class ModelService {
             }
         } finally {
             FileTrees.deleteQuietly(temp);
+            adapters.forgetBase(training == null ? null : training.baseDir()); // kept for a failed import alone
         }
     }
 
-    /** The base a LoRA model trained over {@code reference} runs over, for {@link #register}. */
-    public Training adapterBase(ModelReference reference, long trainableParameters) {
-        return adapters.over(reference, trainableParameters);
+    /**
+     * The base a LoRA model trained over {@code reference} runs over, for {@link #register}: a registered model,
+     * else the run's own copy of the base ({@code trainedOver}), kept in the data directory when registered.
+     */
+    public Training adapterBase(ModelReference reference, long trainableParameters, Path trainedOver) {
+        return adapters.over(reference, trainableParameters, trainedOver);
     }
 
     /** Saves a loaded classifier as a new registered model (atomically: temp directory, then rename and row). */
@@ -121,12 +129,7 @@ public class ModelService {
             model.save(temp);
             AdapterInfo adapter = null;
             if (model.adapter() != null) {
-                LoraFiles.writeBase(temp, training.baseDir());
-                LoraFiles.writeBaseName(temp, training.baseName());
-                LoraFiles.Adapter saved = LoraFiles.read(temp);
-                adapter = new AdapterInfo(saved.settings().r(), saved.settings().alpha(), saved.settings().dropout(),
-                        saved.settings().targetModules(), saved.modulesToSave(), training.baseName(),
-                        training.baseModelId(), java.nio.file.Files.size(temp.resolve(LoraFiles.WEIGHTS)));
+                adapter = adapters.save(temp, training);
             }
             TextPairMarker.write(temp, textPair);
             long size = FileTrees.size(temp);
@@ -140,7 +143,7 @@ public class ModelService {
             try {
                 repository.insert(record);
             } catch (RuntimeException e) {
-                files.delete(id);
+                adapters.deleteFiles(id);
                 throw e;
             }
             log.info("Registered model {} '{}' ({}, labels {}) from {}", id, name, record.architecture(), record.labels(),
@@ -199,13 +202,14 @@ public class ModelService {
         return repository.findAll();
     }
 
-    /** Makes this model the one /predict serves. */
     /**
      * Gives a model its own serving precision (null: the node's attune.predict.precision again); a serving
      * node reloads it in that precision.
      */
     RegisteredModel setServingPrecision(String id, ServingPrecision precision) {
-        get(id);
+        if (get(id).isAdapter() && precision == ServingPrecision.INT8) {
+            throw AdapterModels.int8Refused("Model '" + id + "'");
+        }
         repository.setServingPrecision(id, precision);
         events.publishEvent(new ModelsChangedEvent(id));
         return get(id);
@@ -220,7 +224,7 @@ public class ModelService {
         get(id);
         repository.promote(id);
         deployments.promoted(id);
-        events.publishEvent(new ModelsChangedEvent(id));
+        events.publishEvent(new ModelsChangedEvent(null)); // the choice changed, not the model: its kept copy stays
     }
 
     public Optional<String> promotedId() {
@@ -249,7 +253,7 @@ public class ModelService {
         }
         repository.delete(id);
         events.publishEvent(new ModelsChangedEvent(id));
-        files.delete(id);
+        adapters.deleteFiles(id); // and its kept base, when it was the last model over it
         downloads.evict(id);
     }
 
@@ -258,7 +262,7 @@ public class ModelService {
         if (repository.delete(id)) {
             events.publishEvent(new ModelsChangedEvent(id));
         }
-        files.delete(id);
+        adapters.deleteFiles(id);
         downloads.evict(id);
     }
 
@@ -267,5 +271,6 @@ public class ModelService {
         Set<String> known = new HashSet<>(repository.allIds());
         files.removeOrphans(known);
         downloads.removeOrphans(known);
+        adapters.removeLeftoverBases();
     }
 }

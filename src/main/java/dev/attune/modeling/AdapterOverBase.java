@@ -40,14 +40,26 @@ public final class AdapterOverBase implements TextClassifier {
         this.adapterBytes = adapterBytes;
     }
 
-    /** As {@link #open(Path, ClassifierModel, ExecutorService, Runnable)}, running on the caller's thread. */
+    /** As {@link #open(Adapter, ClassifierModel, ExecutorService, Runnable)}, running on the caller's thread. */
     public static AdapterOverBase open(Path dir, ClassifierModel base, Runnable release) {
-        return open(dir, base, null, release);
+        return open(read(dir), base, null, release);
     }
 
     /**
-     * The adapter in {@code dir} over {@code base} (loaded from the adapter's base checkpoint, its own head or a
-     * fresh one: the adapter's head replaces it). {@code release} runs once this is closed (the base's holder
+     * An adapter directory, read once for all that opening it needs: its files ({@link LoraFiles}), the base it runs
+     * over (which must exist) and its config.json.
+     */
+    public record Adapter(Path dir, LoraFiles.Adapter files, Path baseDir, ModelConfig config) {
+    }
+
+    public static Adapter read(Path dir) {
+        LoraFiles.Adapter files = LoraFiles.read(dir);
+        return new Adapter(dir, files, AdapterLoader.baseOf(files.baseDir(), dir), AdapterLoader.configOf(dir));
+    }
+
+    /**
+     * The adapter {@link #read} from its directory over {@code base} (loaded from its base checkpoint, its own head
+     * or a fresh one: the adapter's head replaces it). {@code release} runs once this is closed (the base's holder
      * counts its users).
      *
      * @param forwardThread where the forward passes run (null: on the caller's thread). The adapters of one base
@@ -55,10 +67,11 @@ public final class AdapterOverBase implements TextClassifier {
      *     packing buffers), measured at 25-110 MB on this CPU, far more than an adapter's weights; one thread per
      *     adapter would cost that per adapter. On a CPU their passes would share the cores anyway.
      */
-    public static AdapterOverBase open(Path dir, ClassifierModel base, ExecutorService forwardThread,
+    public static AdapterOverBase open(Adapter read, ClassifierModel base, ExecutorService forwardThread,
             Runnable release) {
-        LoraFiles.Adapter files = LoraFiles.read(dir);
-        ModelConfig config = AdapterLoader.configOf(dir);
+        Path dir = read.dir();
+        LoraFiles.Adapter files = read.files();
+        ModelConfig config = read.config();
         NDManager manager = base.manager().getEngine().newBaseManager(base.manager().getDevice());
         try {
             LoraAdapter adapter = LoraAdapter.read(base.block(), files.settings(), files.lora(), files.head(), manager,
@@ -90,11 +103,6 @@ public final class AdapterOverBase implements TextClassifier {
         } catch (java.io.IOException e) {
             return false;
         }
-    }
-
-    /** The base directory an adapter directory runs over (for the holder of shared bases). */
-    public static Path baseDirOf(Path dir) {
-        return AdapterLoader.baseOf(LoraFiles.baseDirOf(dir), dir);
     }
 
     @Override

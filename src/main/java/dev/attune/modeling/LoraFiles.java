@@ -25,7 +25,10 @@ import tools.jackson.databind.node.ObjectNode;
  * base_model_name_or_path) and adapter_model.safetensors with PEFT's saved names: {@code
  * base_model.model.<module>.lora_A.weight} / {@code lora_B.weight} for each adapted layer and {@code
  * base_model.model.<parameter>} for the modules trained in full (the head). attune adds attune_adapter.json: where
- * the base checkpoint it was trained over lies on this node.
+ * the base checkpoint it runs over lies. A registered model's adapter names it relative to the data directory
+ * ({@code bases/<sha256>}, {@code models/<id>}), resolved from where the adapter lies ({@code
+ * <data-dir>/models/<id>}), so every node sharing the data directory finds it; a run's own files (and adapters stored
+ * before bases were kept) name an absolute path.
  */
 public final class LoraFiles {
 
@@ -126,10 +129,20 @@ public final class LoraFiles {
         NonFiniteWeights.refuse(adapter.head());
     }
 
-    /** Where the adapter's base lies here (attune_adapter.json alone is read); null when it does not say. */
+    /**
+     * Where the adapter's base lies here (attune_adapter.json alone is read); null when it does not say. A relative
+     * path is the data directory's: the directory two levels above the adapter's ({@code <data-dir>/models/<id>}).
+     */
     public static Path baseDirOf(Path dir) {
-        return Files.isRegularFile(dir.resolve(BASE))
-                ? Path.of(CheckpointDir.readJson(dir.resolve(BASE)).path("baseDir").asString()) : null;
+        if (!Files.isRegularFile(dir.resolve(BASE))) {
+            return null;
+        }
+        Path stored = Path.of(CheckpointDir.readJson(dir.resolve(BASE)).path("baseDir").asString());
+        if (stored.isAbsolute()) {
+            return stored;
+        }
+        Path dataDir = dir.toAbsolutePath().normalize().getParent().getParent();
+        return dataDir.resolve(stored).normalize();
     }
 
     /** Writes adapter_config.json, adapter_model.safetensors and attune_adapter.json into {@code dir}. */
@@ -167,9 +180,23 @@ public final class LoraFiles {
         }
     }
 
-    /** Points the adapter at the base checkpoint it runs over on this node. */
+    /** Points the adapter at the base checkpoint it runs over on this node (an absolute path). */
     public static void writeBase(Path dir, Path baseDir) throws IOException {
         ObjectNode base = JSON.createObjectNode().put("baseDir", baseDir.toAbsolutePath().toString());
+        Files.writeString(dir.resolve(BASE), JSON.writeValueAsString(base));
+    }
+
+    /**
+     * Points the adapter, which lies in {@code <data-dir>/models/<id>}, at its base by a path relative to the data
+     * directory ({@link #baseDirOf}), the same on every node sharing it.
+     */
+    public static void writeBaseInDataDir(Path dir, Path relative) throws IOException {
+        if (relative.isAbsolute() || relative.normalize().startsWith("..")) {
+            throw new IllegalArgumentException("not a path inside the data directory: " + relative);
+        }
+        String portable = String.join("/", java.util.stream.StreamSupport.stream(relative.normalize().spliterator(),
+                false).map(Path::toString).toList());
+        ObjectNode base = JSON.createObjectNode().put("baseDir", portable);
         Files.writeString(dir.resolve(BASE), JSON.writeValueAsString(base));
     }
 

@@ -90,14 +90,14 @@ public class PredictorFactory {
 
     /** A LoRA model: its adapter over its base, loaded once for all its adapters ({@link SharedBases}). */
     private Opened openAdapter(RegisteredModel record) {
-        Path dir = models.directoryOf(record.id());
-        Path baseDir = AdapterOverBase.baseDirOf(dir);
+        AdapterOverBase.Adapter adapter = AdapterOverBase.read(models.directoryOf(record.id())); // read once
+        Path baseDir = adapter.baseDir();
         ServingEngine.Choice choice = ServingEngine.chooseForAdapter(record.servingPrecision(), settings.precision(),
                 engine.defaultDevice());
         Precision precision = ServingEngine.libtorchPrecision(choice, engine.defaultDevice());
         SharedBases.Base base = bases.acquire(baseDir, engine.defaultDevice(), precision);
         try {
-            return new Opened(record, new FiniteScores(record.id(), AdapterOverBase.open(dir, base.model(),
+            return new Opened(record, new FiniteScores(record.id(), AdapterOverBase.open(adapter, base.model(),
                     base.forwardThread(), () -> bases.release(baseDir, precision))), choice.reason());
         } catch (RuntimeException e) {
             bases.release(baseDir, precision);
