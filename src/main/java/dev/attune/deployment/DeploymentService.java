@@ -9,12 +9,14 @@ import java.util.regex.Pattern;
 import dev.attune.errors.Conflict;
 import dev.attune.errors.InvalidInput;
 import dev.attune.errors.NotFound;
+import dev.attune.errors.Unavailable;
 import dev.attune.model.ModelService;
 import dev.attune.model.RegisteredModel;
 import dev.attune.system.Callers;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -66,7 +68,12 @@ public class DeploymentService {
 
     /** The deployment, its row locked until the transaction ends: concurrent changes apply one after another. */
     private Deployment lock(String name) {
-        return repository.findForUpdate(name).orElseThrow(() -> NotFound.of("Deployment", name));
+        try {
+            return repository.findForUpdate(name).orElseThrow(() -> NotFound.of("Deployment", name));
+        } catch (PessimisticLockingFailureException e) { // waited past the database's lock timeout
+            throw new Unavailable("Deployment busy", "Deployment '" + name + "' is being changed by other calls right "
+                    + "now; nothing was changed by this one. Retry in a moment.").retryAfter(1);
+        }
     }
 
     public List<Deployment> list() {

@@ -1,7 +1,9 @@
 package dev.attune.serving;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -105,14 +107,18 @@ class DeploymentRoutes implements DisposableBean {
                 }
                 applied = ticket;
                 byName = now;
-                serving.pin(now.values().stream().flatMap(d -> d.canary() == null ? java.util.stream.Stream.of(d.modelId())
-                        : java.util.stream.Stream.of(d.modelId(), d.canary().modelId())).collect(Collectors.toSet()));
+                // the default deployment's own model is the serving model (ServingModels loads it): no second copy
+                String served = now.containsKey(Deployment.DEFAULT) ? now.get(Deployment.DEFAULT).modelId() : null;
+                Set<String> used = new HashSet<>();
                 now.values().forEach(d -> {
-                    serving.warm(d.modelId());
+                    used.add(d.modelId());
                     if (d.canary() != null) {
-                        serving.warm(d.canary().modelId());
+                        used.add(d.canary().modelId());
                     }
                 });
+                used.remove(served);
+                serving.pin(used);
+                used.forEach(serving::warm);
             }
         } catch (RuntimeException e) {
             log.debug("Deployments check: {}", e.toString());

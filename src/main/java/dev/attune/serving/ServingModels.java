@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -40,8 +39,8 @@ import org.springframework.transaction.event.TransactionalEventListener;
 /**
  * The loaded models. The serving model is chosen by {@link ServingChoice}; when the choice changes
  * (a promotion, a finished job, a deletion) the new model is loaded in the background and swapped in
- * atomically, and the old one is closed once its in-flight requests finish. Models asked for by id
- * are kept loaded too, a few at most.
+ * atomically, and the old one is closed once its in-flight requests finish. Deployments' models and those asked
+ * for by id are kept by {@link OtherModels}.
  */
 @Component
 public class ServingModels implements DisposableBean {
@@ -58,18 +57,8 @@ public class ServingModels implements DisposableBean {
     private final AtomicInteger pendingRefreshes = new AtomicInteger();
     private volatile CompletableFuture<Void> latestRefresh;
     private final OtherModels others;
-    private final ExecutorService loader = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "attune-model-loader");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "attune-serving-watch");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService loader = Executors.newSingleThreadExecutor(daemon("attune-model-loader"));
     private final boolean serving;
-    private volatile String lastFollowed;
 
     ServingModels(ModelService models, DeploymentService deployments, PredictorFactory predictors,
             AttuneProperties properties, LocalNode node) {
@@ -84,47 +73,34 @@ public class ServingModels implements DisposableBean {
 
     @EventListener(ApplicationReadyEvent.class)
     void started() {
-        if (!serving) {
-            return; // a node without the serving role loads no model
-        }
-        modelsChanged();
-        long every = settings.refreshInterval().toMillis();
-        if (every > 0) {
-            watcher.scheduleWithFixedDelay(this::followDatabase, every, every, TimeUnit.MILLISECONDS);
+        if (serving) { // a node without the serving role loads no model
+            modelsChanged();
         }
     }
 
+    /** Whether this node serves /predict (and so loads models). */
+    boolean servingNode() {
+        return serving;
+    }
+
     /**
-     * The models table is shared by every node: a promotion, a finished job or a deletion made through
-     * another node changes the choice here too. A cheap read every refresh-interval; a change loads the new
-     * model in the background and swaps it in, as a local change does.
+     * Whether the serving model differs from {@code next} as the database has it now: another choice, or the same
+     * model with another own serving precision ({@link ServingFollower}).
      */
-    private void followDatabase() {
-        try {
-            List<RegisteredModel> all = models.list();
-            Map<String, Optional<ServingPrecision>> precisions = new HashMap<>();
-            all.forEach(m -> precisions.put(m.id(), Optional.ofNullable(m.servingPrecision())));
-            others.followPrecisions(precisions); // a precision changed through any node reaches every kept model
-            Optional<ServingChoice> next = target(all);
-            String chosen = next.map(ServingChoice::modelId).orElse(null);
-            ServingChoice now = choice;
-            Predictor serving = current.get();
-            ServingPrecision stored = all.stream().filter(m -> m.id().equals(chosen)).findFirst()
-                    .map(RegisteredModel::servingPrecision).orElse(null);
-            boolean differs = !Objects.equals(next.orElse(null), now)
-                    || (serving != null && serving.modelId().equals(chosen) && !Objects.equals(serving.ownPrecision(), stored));
-            if (!differs) {
-                lastFollowed = null; // in step with the database
-            }
-            // once per new choice: a model that fails to load is not retried (and logged) every interval
-            if (!switching() && differs && !Objects.equals(chosen, lastFollowed)) {
-                lastFollowed = chosen;
-                log.info("The serving choice changed in the database (now {}): switching", chosen);
-                modelsChanged();
-            }
-        } catch (RuntimeException e) {
-            log.debug("Serving choice check: {}", e.toString());
-        }
+    boolean differsFrom(Optional<ServingChoice> next, List<RegisteredModel> all) {
+        String chosen = next.map(ServingChoice::modelId).orElse(null);
+        Predictor loaded = current.get();
+        ServingPrecision stored = all.stream().filter(m -> m.id().equals(chosen)).findFirst()
+                .map(RegisteredModel::servingPrecision).orElse(null);
+        return !Objects.equals(next.orElse(null), choice)
+                || (loaded != null && loaded.modelId().equals(chosen) && !Objects.equals(loaded.ownPrecision(), stored));
+    }
+
+    /** Drops kept models whose stored serving precision changed or that are gone ({@link OtherModels}). */
+    void followPrecisions(List<RegisteredModel> all) {
+        Map<String, Optional<ServingPrecision>> precisions = new HashMap<>();
+        all.forEach(m -> precisions.put(m.id(), Optional.ofNullable(m.servingPrecision())));
+        others.followPrecisions(precisions);
     }
 
     // a model or a deployment changed (after its transaction committed): the default deployment may answer otherwise
@@ -187,7 +163,7 @@ public class ServingModels implements DisposableBean {
     }
 
     /** What answers a /predict that names nothing, as the database says now (one rule for every node). */
-    private Optional<ServingChoice> target(List<RegisteredModel> all) {
+    Optional<ServingChoice> target(List<RegisteredModel> all) {
         return ServingChoice.choose(all, models.promotedId(), deployments.find(Deployment.DEFAULT));
     }
 
@@ -254,6 +230,20 @@ public class ServingModels implements DisposableBean {
         if (serving != null && serving.modelId().equals(modelId) && serving.tryAcquire()) {
             return serving; // hot path: no lock, no database
         }
+        CompletableFuture<Void> switchUnderWay = latestRefresh;
+        if (switching() && switchUnderWay != null) { // it may be loading this very model (a promotion): no copy
+            try {
+                switchUnderWay.get(FIRST_LOAD_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // loaded as any other model below
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            serving = current.get();
+            if (serving != null && serving.modelId().equals(modelId) && serving.tryAcquire()) {
+                return serving;
+            }
+        }
         return others.acquire(modelId);
     }
 
@@ -288,9 +278,16 @@ public class ServingModels implements DisposableBean {
         }
     }
 
+    static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
     @Override
     public synchronized void destroy() {
-        watcher.shutdownNow();
         loader.shutdownNow();
         swap(null);
         others.releaseAll();

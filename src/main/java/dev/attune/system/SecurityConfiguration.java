@@ -28,6 +28,7 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 import org.springframework.security.web.firewall.HttpStatusRequestRejectedHandler;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.UrlPathHelper;
 
 /**
  * Optional API keys: when {@code attune.security.api-keys} or {@code attune.security.keys} lists keys, /api/**
@@ -110,6 +111,8 @@ class SecurityConfiguration {
 
         static final String NAME_ATTRIBUTE = "attune.apiKey";
 
+        private static final UrlPathHelper PATHS = new UrlPathHelper();
+
         private final ApiKeys keys;
         private final ApiScope byModel;
 
@@ -127,7 +130,8 @@ class SecurityConfiguration {
                 chain.doFilter(request, response); // anonymous: the rules answer 401 where a key is needed
                 return;
             }
-            ApiScope needed = ApiScope.required(request.getMethod(), request.getRequestURI(), byModel);
+            // the decoded path, as Spring MVC and the authorization rules match it: /%61pi/... is /api/...
+            ApiScope needed = ApiScope.required(request.getMethod(), PATHS.getPathWithinApplication(request), byModel);
             if (needed != null && !key.allows(needed)) {
                 writeMissingScope(response, key, needed);
                 return;

@@ -70,6 +70,9 @@ class ServingTruthApiTest {
         assertThat(deployment.get("history").get(0).get("action").stringValue()).isEqualTo("promoted");
         JsonNode status = http.get("/api/v1/serving").json();
         assertThat(status.get("deployment").stringValue()).isEqualTo("default");
+        List<String> kept = new ArrayList<>();
+        status.get("keptModels").get("models").forEach(m -> kept.add(m.get("modelId").stringValue()));
+        assertThat(kept).as("the serving model is loaded once, not kept a second time").doesNotContain(second);
 
         assertThat(http.postJson(DEPLOYMENTS + "/default/rollback", "").status()).isEqualTo(200);
         awaitAgreement(first);

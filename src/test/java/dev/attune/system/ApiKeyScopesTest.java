@@ -59,6 +59,10 @@ class ApiKeyScopesTest {
         assertThat(delete.json().get("detail").stringValue()).contains("'storefront'").contains("[predict]");
         assertThat(storefront.get("/api/v1/jobs").json().get("scope").stringValue()).isEqualTo("read");
         assertThat(storefront.get("/actuator/metrics").status()).isEqualTo(403);
+        // an encoded path is no way round the scopes: refused by the firewall (400), else checked decoded (403)
+        Http.Response encoded = storefront.delete("/%61pi/v1/models/some-id");
+        assertThat(encoded.status()).isIn(400, 403);
+        assertThat(encoded.contentType()).startsWith("application/problem+json");
     }
 
     /** Naming a model loads it: a key that may only call /predict cannot make the node load any model (issue 32). */
@@ -74,6 +78,8 @@ class ApiKeyScopesTest {
         Http.Response byPath = storefront.postJson("/api/v1/models/" + id + "/predict", "{\"text\": \"fine\"}");
         assertThat(byPath.status()).isEqualTo(403);
         assertThat(byPath.json().get("scope").stringValue()).isEqualTo("read");
+        assertThat(storefront.postJson("/%61pi/v1/models/" + id + "/predict", "{\"text\": \"fine\"}").status())
+                .isIn(400, 403);
         Http.Response byBody = storefront.postJson("/predict", "{\"text\": \"fine\", \"model\": \"%s\"}".formatted(id));
         assertThat(byBody.status()).isEqualTo(403);
         assertThat(byBody.contentType()).startsWith("application/problem+json");
