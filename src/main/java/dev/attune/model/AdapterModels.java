@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Set;
 import java.util.zip.ZipOutputStream;
 
@@ -102,7 +103,7 @@ class AdapterModels {
      */
     Training prepareImport(Path adapterDir, String baseModel, Path temp) throws IOException {
         LoraFiles.Adapter adapter = LoraFiles.read(adapterDir);
-        String wanted = baseModel != null && !baseModel.isBlank() ? baseModel : adapter.baseName();
+        String wanted = baseModel != null && !baseModel.isBlank() ? baseModel : registeredByName(adapter.baseName());
         if (wanted == null || wanted.isBlank()) {
             throw new InvalidInput("Adapter without base", "The adapter's adapter_config.json names no "
                     + "base_model_name_or_path. Give baseModel: a registered model id, a path under the import roots "
@@ -130,6 +131,13 @@ class AdapterModels {
             throw e;
         }
         return training;
+    }
+
+    /** The id of the one registered model so named (attune's PEFT downloads name a base so), else the name. */
+    private String registeredByName(String name) {
+        List<RegisteredModel> named = name == null ? List.of()
+                : repository.findAll().stream().filter(m -> name.equals(m.name()) && !m.isAdapter()).toList();
+        return named.size() == 1 ? named.get(0).id() : name;
     }
 
     private void completeImport(Path adapterDir, LoraFiles.Adapter adapter, Training training, Path temp)

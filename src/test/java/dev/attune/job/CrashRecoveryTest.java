@@ -105,9 +105,12 @@ class CrashRecoveryTest {
         assertThat(done.get("bestMetrics").get("step").longValue()).isPositive();
         assertThat(http.get("/api/v1/jobs/" + id + "/log").body()).contains("stopped by shutdown").contains("resumed from step");
         Path run = dataDir.resolve("jobs").resolve(id);
-        for (String workFolder : new String[] {"base", "best", "resume"}) {
-            assertThat(run.resolve(workFolder)).doesNotExist();
-        }
+        // removed right after the status is written (a loaded machine can take a moment between the two)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> {
+            for (String workFolder : new String[] {"base", "best", "resume"}) {
+                assertThat(run.resolve(workFolder)).doesNotExist();
+            }
+        });
     }
 
     private ServiceProcess start(int port) {

@@ -118,11 +118,10 @@ class LoraApiTest {
         assertThat(imported.json().get("adapter").get("baseModelId").stringValue()).isEqualTo(baseId);
         assertThat(predict(id(imported.json()), positive).get("score").doubleValue())
                 .isEqualTo(answer.get("score").doubleValue(), within(1e-5));
-        // without baseModel, base_model_name_or_path is resolved as the base: a registered name is none of an id, a
-        // path or a Hub id, so a re-import names its base
+        // without baseModel, base_model_name_or_path is resolved as the base: the name of one registered model is it
         Http.Response byName = http.postJson("/api/v1/models/import", "{\"source\": \"%s\"}".formatted(peft));
-        assertThat(byName.status()).as(byName.body()).isEqualTo(400);
-        assertThat(byName.json().get("title").stringValue()).isEqualTo("Invalid base model");
+        assertThat(byName.status()).as(byName.body()).isEqualTo(201);
+        assertThat(byName.json().get("adapter").get("baseModelId").stringValue()).isEqualTo(baseId);
 
         Http.Response deleteBase = http.delete("/api/v1/models/" + baseId);
         assertThat(deleteBase.status()).isEqualTo(409);
