@@ -131,10 +131,11 @@ final class DatasetProblems {
                 "textColumn and labelColumn are both '%s'. Name two different columns.".formatted(column));
     }
 
-    static AttuneException inUse(String id, List<DatasetUsers.ActiveJob> jobs) {
+    static AttuneException inUse(String id, List<DatasetUsers.ActiveJob> jobs, List<String> sweeps) {
         return new Conflict("Data set in use",
-                "Data set '%s' is used by %d queued or running job(s). Cancel them or wait for them to finish, then delete."
+                ("Data set '%s' is used by %d queued or running job(s)" + (sweeps.isEmpty() ? "" : " and the running "
+                        + "sweep(s) " + sweeps) + ". Cancel them or wait for them to finish, then delete.")
                         .formatted(id, jobs.size()))
-                .with("jobs", jobs);
+                .with("jobs", jobs).with("sweeps", sweeps);
     }
 }

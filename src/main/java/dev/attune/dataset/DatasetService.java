@@ -77,8 +77,9 @@ public class DatasetService {
     void delete(String id) {
         Dataset dataset = get(id);
         var jobs = users.activeJobsUsingDataset(id);
-        if (!jobs.isEmpty()) {
-            throw DatasetProblems.inUse(id, jobs);
+        var sweeps = users.runningSweepsUsingDataset(id);
+        if (!jobs.isEmpty() || !sweeps.isEmpty()) {
+            throw DatasetProblems.inUse(id, jobs, sweeps);
         }
         repository.delete(id);
         files.delete(dataset.fileName());

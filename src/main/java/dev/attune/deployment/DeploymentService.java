@@ -29,6 +29,9 @@ public class DeploymentService {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
 
+    /** What {@link #isValidName} accepts, in words. */
+    public static final String NAME_RULE = "1 to 64 lower-case letters, digits and '-', starting with a letter or digit";
+
     private final DeploymentRepository repository;
     private final ModelService models;
     private final ApplicationEventPublisher events;
@@ -39,11 +42,20 @@ public class DeploymentService {
         this.events = events;
     }
 
+    /** Whether a deployment could have this name (a sweep checks its deploy before it runs). */
+    public static boolean isValidName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
     @Transactional
     Deployment create(String name, String modelId) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new InvalidInput("Invalid deployment name", "name must be 1 to 64 lower-case letters, digits and "
-                    + "'-', starting with a letter or digit (such as \"default\" or \"sentiment-eu\"); was " + name + ".");
+        return create(name, modelId, Callers.keyName());
+    }
+
+    private Deployment create(String name, String modelId, String by) {
+        if (!isValidName(name)) {
+            throw new InvalidInput("Invalid deployment name", "name must be " + NAME_RULE
+                    + " (such as \"default\" or \"sentiment-eu\"); was " + name + ".");
         }
         checkModel("modelId", modelId);
         Instant now = now();
@@ -54,7 +66,7 @@ public class DeploymentService {
             throw new Conflict("Deployment exists", "A deployment named '" + name + "' exists. Change it with PUT "
                     + "/api/v1/deployments/" + name + ", or pick another name.");
         }
-        record(deployment, "created");
+        record(deployment, "created", by);
         return deployment;
     }
 
@@ -91,14 +103,14 @@ public class DeploymentService {
      */
     @Transactional
     Deployment update(String name, String modelId, Deployment.Canary canary) {
-        return update(name, modelId, canary, "updated");
+        return update(name, modelId, canary, "updated", Callers.keyName());
     }
 
     /**
      * Reads the deployment under its row lock, so that a canary-only change never writes back a model another
      * change has just replaced: concurrent PUTs apply one after another, each to the state the previous left.
      */
-    private Deployment update(String name, String modelId, Deployment.Canary canary, String action) {
+    private Deployment update(String name, String modelId, Deployment.Canary canary, String action, String by) {
         Deployment current = lock(name);
         String next = modelId == null ? current.modelId() : modelId;
         RegisteredModel model = checkModel("modelId", next);
@@ -115,14 +127,20 @@ public class DeploymentService {
         }
         Deployment updated = new Deployment(name, next, canary, current.createdAt(), now());
         repository.update(updated);
-        record(updated, action);
+        record(updated, action, by);
         return updated;
     }
 
-    /** Points a deployment at a model (a sweep's winner): created when absent, else promoted (ending any canary). */
+    /**
+     * Points a deployment at a model (a sweep's winner): created when absent, else promoted (ending any canary).
+     *
+     * @param changedBy the API key the change is recorded as made by (the sweep's submitter, not whoever's call
+     *     happened to end the sweep); null: anonymous
+     */
     @Transactional
-    public Deployment deploy(String name, String modelId) {
-        return repository.find(name).isPresent() ? update(name, modelId, null, "updated") : create(name, modelId);
+    public Deployment deploy(String name, String modelId, String changedBy) {
+        return repository.find(name).isPresent() ? update(name, modelId, null, "updated", changedBy)
+                : create(name, modelId, changedBy);
     }
 
     /**
@@ -136,7 +154,7 @@ public class DeploymentService {
         if (repository.find(Deployment.DEFAULT).isEmpty()) {
             return false;
         }
-        update(Deployment.DEFAULT, modelId, null, "promoted");
+        update(Deployment.DEFAULT, modelId, null, "promoted", Callers.keyName());
         return true;
     }
 
@@ -154,7 +172,7 @@ public class DeploymentService {
         }
         Deployment rolledBack = new Deployment(name, previous, null, current.createdAt(), now());
         repository.update(rolledBack);
-        record(rolledBack, "rollback");
+        record(rolledBack, "rollback", Callers.keyName());
         return rolledBack;
     }
 
@@ -177,9 +195,9 @@ public class DeploymentService {
         return model;
     }
 
-    private void record(Deployment deployment, String action) {
+    private void record(Deployment deployment, String action, String by) {
         repository.record(deployment.name(), new DeploymentChange(action, deployment.modelId(), deployment.canary(),
-                Callers.keyName() == null ? "anonymous" : Callers.keyName(), deployment.updatedAt()));
+                by == null ? "anonymous" : by, deployment.updatedAt()));
         events.publishEvent(new DeploymentsChangedEvent(deployment.name()));
     }
 

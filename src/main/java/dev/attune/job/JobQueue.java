@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -31,11 +32,13 @@ class JobQueue {
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final JobRepository jobs;
+    private final ApplicationEventPublisher events;
 
-    JobQueue(JdbcClient jdbc, TransactionTemplate transactions, JobRepository jobs) {
+    JobQueue(JdbcClient jdbc, TransactionTemplate transactions, JobRepository jobs, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.jobs = jobs;
+        this.events = events;
     }
 
     /** Claims the next queued job (highest priority, then submission order) for this lease; empty when none. */
@@ -64,14 +67,23 @@ class JobQueue {
     /**
      * Ends a run: the job moves to {@code to} (QUEUED when a shutdown stopped it) if this owner still holds it.
      * A graceful hand-back does not use up an attempt: only crashes and lost nodes count towards the limit.
+     * A final status publishes {@link JobEnded}.
      */
     boolean release(String jobId, String owner, JobStatus to, String modelId) {
         JobStatus.RUNNING.checkMoveTo(to);
-        return jdbc.sql("UPDATE job SET status = ?, lease_owner = NULL, lease_expires_at = NULL, model_id = ?"
+        return ended(jobId, to, jdbc.sql("UPDATE job SET status = ?, lease_owner = NULL, lease_expires_at = NULL, model_id = ?"
                 + (to.isFinal() ? ", finished_at = CURRENT_TIMESTAMP" : "")
                 + (to == JobStatus.QUEUED ? ", attempts = attempts - 1" : "")
                 + " WHERE id = ? AND status = 'RUNNING' AND lease_owner = ?")
-                .params(to.name(), modelId, jobId, owner).update() == 1;
+                .params(to.name(), modelId, jobId, owner).update() == 1);
+    }
+
+    /** Tells whoever follows a job's end (a sweep) that it ended, once the change is committed. */
+    private boolean ended(String jobId, JobStatus to, boolean changed) {
+        if (changed && to.isFinal()) {
+            events.publishEvent(new JobEnded(jobId, to));
+        }
+        return changed;
     }
 
     /** Asks the worker running a job, on whichever node, to stop it at its next lease renewal. */
@@ -103,7 +115,7 @@ class JobQueue {
      * {@code onlyIfExpired}, a lease renewed in the meantime wins over it. A row another session holds locked
      * is skipped, not waited for (the next round tries again): a node frozen in the middle of a transaction
      * must not freeze the lease keeper of the node taking its job over (PostgreSQL ends such a transaction,
-     * see {@code PostgresSessions}).
+     * see {@code PostgresSessions}). A final status publishes {@link JobEnded}.
      */
     boolean takeBack(String jobId, String node, boolean onlyIfExpired, JobStatus to, String errorType, String errorMessage) {
         JobStatus.RUNNING.checkMoveTo(to);
@@ -123,7 +135,7 @@ class JobQueue {
                     + (to.isFinal() ? ", finished_at = CURRENT_TIMESTAMP, error_type = ?, error_message = ?" : "")
                     + " WHERE " + which).params(params).update() == 1;
         });
-        return Boolean.TRUE.equals(taken);
+        return ended(jobId, to, Boolean.TRUE.equals(taken));
     }
 
     /** Records that a node is alive, with what it does (the node list and health read it). */

@@ -8,6 +8,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.ObjectMapper;
 import org.springframework.stereotype.Repository;
@@ -21,11 +22,14 @@ class JobRepository {
 
     private final ObjectMapper mapper;
     private final TransactionTemplate transactions;
+    private final ApplicationEventPublisher events;
 
-    JobRepository(JdbcClient jdbc, ObjectMapper mapper, TransactionTemplate transactions) {
+    JobRepository(JdbcClient jdbc, ObjectMapper mapper, TransactionTemplate transactions,
+            ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.mapper = mapper;
         this.transactions = transactions;
+        this.events = events;
     }
 
     void insert(Job job) {
@@ -58,12 +62,16 @@ class JobRepository {
 
     /**
      * Cancels a job that is still QUEUED; false when a worker claimed it first (running jobs move through
-     * {@link JobQueue}, which knows their lease).
+     * {@link JobQueue}, which knows their lease). Publishes {@link JobEnded}.
      */
     boolean cancelQueued(String id) {
         JobStatus.QUEUED.checkMoveTo(JobStatus.CANCELLED);
-        return jdbc.sql("UPDATE job SET status = ?, finished_at = CURRENT_TIMESTAMP WHERE id = ? AND status = ?")
+        boolean cancelled = jdbc.sql("UPDATE job SET status = ?, finished_at = CURRENT_TIMESTAMP WHERE id = ? AND status = ?")
                 .params(JobStatus.CANCELLED.name(), id, JobStatus.QUEUED.name()).update() == 1;
+        if (cancelled) {
+            events.publishEvent(new JobEnded(id, JobStatus.CANCELLED));
+        }
+        return cancelled;
     }
 
     // A worker's writes below name its lease (owner): after another worker took the job over they change nothing
@@ -112,6 +120,21 @@ class JobRepository {
                 .query((rs, n) -> new EvaluationRow(rs.getInt("attempt"), rs.getLong("step"), rs.getDouble("epoch"),
                         rs.getDouble("train_loss"), rs.getString("metrics"), rs.getBoolean("is_best")))
                 .list();
+    }
+
+    /**
+     * The rung of an evaluation at {@code step}: its place among the job's evaluated steps, every attempt counted
+     * (a step evaluated again by a resumed attempt keeps its place).
+     */
+    int rungOf(String id, long step) {
+        return jdbc.sql("SELECT COUNT(DISTINCT step) FROM job_metric WHERE job_id = ? AND step <= ?").params(id, step)
+                .query(Integer.class).single();
+    }
+
+    /** The sweep a job is a trial of; empty for a job of its own (or none). */
+    Optional<String> sweepOf(String id) {
+        return jdbc.sql("SELECT sweep_id FROM job WHERE id = ?").param(id).query(String.class).list().stream()
+                .filter(java.util.Objects::nonNull).findFirst();
     }
 
     /**

@@ -38,7 +38,6 @@ final class JobRunListener implements TrainingListener {
     private final BooleanSupplier diskFull;
     /** A sweep's trial reports each evaluation here; it may be stopped (successive halving). */
     private final TrialHook trial;
-    private int evaluations;
     private volatile boolean stoppedBySweep;
 
     JobRunListener(JobLease lease, int attempt, JobRepository repository, JobEvents events, JobLog jobLog, JobMetrics metrics,
@@ -124,10 +123,9 @@ final class JobRunListener implements TrainingListener {
             return;
         }
         events.publish(jobId, "evaluation", evaluation);
-        evaluations++;
-        if (!trial.continueAfter(evaluations, point)) {
+        if (!trial.continueAfter(point)) {
             stoppedBySweep = true;
-            log("stopped by the sweep's successive halving after evaluation " + evaluations
+            log("stopped by the sweep's successive halving after the evaluation at step " + point.step()
                     + ": outside the better half of the trials that reached it");
         }
     }

@@ -50,13 +50,13 @@ class JobRunner {
     private final DataDiskGuard disk;
     private final TrainedModels trainedModels;
     private final BatchScorer scorer;
-    private final SweepTrials sweepTrials;
+    private final TrialRungs trialRungs;
 
     JobRunner(JobRepository repository, JobQueue queue, FineTuningService fineTuning, ModelService models,
             JobEvents events, JobLog jobLog, JobMetrics metrics, ObjectMapper mapper, AttuneProperties properties,
             JobDirectories directories, DataDiskGuard disk, TrainedModels trainedModels, BatchScorer scorer,
-            SweepTrials sweepTrials) {
-        this.sweepTrials = sweepTrials;
+            TrialRungs trialRungs) {
+        this.trialRungs = trialRungs;
         this.trainedModels = trainedModels;
         this.scorer = scorer;
         this.disk = disk;
@@ -88,7 +88,7 @@ class JobRunner {
         events.runningHere(id);
         JobRunListener listener = new JobRunListener(lease, job.attempts(), repository, events, jobLog, metrics, mapper,
                 () -> !lease.held() || lease.cancelRequested() || cancelled.getAsBoolean() || stopping.getAsBoolean(),
-                progressInterval, disk::full, sweepTrials.hookFor(job));
+                progressInterval, disk::full, trialRungs.hookFor(job));
         try {
             events.publish(id, "status", Map.of("status", JobStatus.RUNNING));
             listener.log("started (attempt " + job.attempts() + ") on node " + job.execution().node() + ", device "
@@ -119,10 +119,7 @@ class JobRunner {
             fail(lease, e.getClass().getSimpleName(), String.valueOf(e.getMessage()) + " (server log reference "
                     + reference + ")", listener);
         } finally {
-            finish(lease, outcome, modelId, start);
-            if (job.sweepId() != null && outcome.isFinal()) {
-                sweepTrials.trialEnded(job.sweepId());
-            }
+            finish(lease, outcome, modelId, start); // its end is published by the queue (JobEnded)
             events.notRunningHere(id);
             MDC.remove("jobId");
         }

@@ -37,18 +37,8 @@ class JobService {
 
     /** Queues a checked job (fine-tuning or batch scoring) unless the queue is full. */
     Job enqueue(JobConfig config) {
-        return enqueue(config, null);
-    }
-
-    /** As {@link #enqueue(JobConfig)}, as a trial of a sweep. */
-    Job enqueue(JobConfig config, String sweepId) {
-        if (repository.count(JobStatus.QUEUED) >= maxQueued) {
-            throw new Overloaded("Queue full", "There are already " + maxQueued
-                    + " queued jobs (attune.jobs.max-queued). Retry later, or cancel queued jobs.")
-                    .retryAfter(60);
-        }
-        Job job = Job.submitted(UUID.randomUUID().toString(), config, SubmissionClock.next(),
-                Callers.keyName(), sweepId);
+        checkQueueRoom();
+        Job job = Job.submitted(UUID.randomUUID().toString(), config, SubmissionClock.next(), Callers.keyName(), null);
         try {
             repository.insert(job);
         } catch (DataIntegrityViolationException e) {
@@ -58,6 +48,15 @@ class JobService {
         }
         executor.wake();
         return job;
+    }
+
+    /** 429 with Retry-After when attune.jobs.max-queued jobs wait already. */
+    void checkQueueRoom() {
+        if (repository.count(JobStatus.QUEUED) >= maxQueued) {
+            throw new Overloaded("Queue full", "There are already " + maxQueued
+                    + " queued jobs (attune.jobs.max-queued). Retry later, or cancel queued jobs.")
+                    .retryAfter(60);
+        }
     }
 
     Job get(String id) {

@@ -28,20 +28,19 @@ class SweepController {
 
     private final SweepService sweeps;
     private final SweepRepository repository;
-    private final JobRepository jobs;
     private final ObjectMapper mapper;
 
-    SweepController(SweepService sweeps, SweepRepository repository, JobRepository jobs, ObjectMapper mapper) {
+    SweepController(SweepService sweeps, SweepRepository repository, ObjectMapper mapper) {
         this.sweeps = sweeps;
         this.repository = repository;
-        this.jobs = jobs;
         this.mapper = mapper;
     }
 
     @Operation(operationId = "createSweep", summary = "Start a sweep", description = "base: a job request every trial "
             + "starts from; grid ({option: [values]}: every combination) or random ({option: {values} | {min, max, log}}, "
-            + "trials draws). Trials are ordinary jobs (their sweepId says whose), run on every free worker. 400 lists "
-            + "every problem of every trial at once.")
+            + "trials draws). Trials are ordinary jobs (their sweepId says whose, submittedBy the sweep's key), run on "
+            + "every free worker. 400 lists every problem of every trial at once (deploy included). Trials beyond "
+            + "maxParallel or the queue's room wait; 429 (nothing stored) only when the queue has no room at all.")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.ACCEPTED)
     @ProblemResponses({429})
@@ -56,7 +55,8 @@ class SweepController {
         return sweeps.list().stream().map(this::response).toList();
     }
 
-    @Operation(operationId = "getSweep", summary = "A sweep: its trials, the best one and its model")
+    @Operation(operationId = "getSweep", summary = "A sweep: its trials, the best one and its model",
+            description = "Reads only: a sweep moves on as its trials end, not when it is read.")
     @GetMapping("/{id}")
     SweepResponse get(@PathVariable String id) {
         return response(sweeps.get(id));
@@ -68,21 +68,15 @@ class SweepController {
         return response(sweeps.cancel(id));
     }
 
+    /** Two statements: the sweep, then its trials with their jobs' status and model and their rungs. */
     private SweepResponse response(SweepRepository.SweepRow sweep) {
-        JsonNode spec = mapper.readTree(sweep.spec());
-        List<SweepResponse.Trial> trials = repository.trials(sweep.id()).stream().map(trial -> {
-            if (trial.jobId() == null) { // waiting for a place (maxParallel)
-                return new SweepResponse.Trial(trial.trial(), null, asMap(mapper.readTree(trial.options())), null, null,
-                        0, null);
-            }
-            Job job = jobs.findById(trial.jobId()).orElse(null);
-            return new SweepResponse.Trial(trial.trial(), trial.jobId(), asMap(mapper.readTree(trial.options())),
-                    job == null ? null : job.status(), repository.bestScore(sweep.id(), trial.jobId()),
-                    jobs.evaluations(trial.jobId()).size(), job == null ? null : job.execution().modelId());
-        }).toList();
-        return new SweepResponse(sweep.id(), sweep.name(), sweep.status(), spec.path("metric").asString(),
-                spec.path("scheduler").asString(), trials, sweep.bestJobId(), sweep.modelId(), sweep.createdAt(),
-                sweep.finishedAt(), asMap(spec));
+        List<SweepResponse.Trial> trials = repository.trials(sweep.id()).stream()
+                .map(trial -> new SweepResponse.Trial(trial.trial(), trial.jobId(), asMap(mapper.readTree(trial.options())),
+                        trial.status(), trial.bestScore(), trial.rungs(), trial.modelId()))
+                .toList();
+        return new SweepResponse(sweep.id(), sweep.name(), sweep.status(), sweep.spec().metric(),
+                sweep.spec().scheduler(), trials, sweep.bestJobId(), sweep.modelId(), sweep.createdAt(),
+                sweep.finishedAt(), sweep.deployError(), asMap(mapper.valueToTree(sweep.spec())));
     }
 
     @SuppressWarnings("unchecked")

@@ -18,12 +18,16 @@ import dev.attune.training.TrainingOptions.MetricForBest;
  * @param grid option → the values to try: every combination is a trial
  * @param random option → what to draw from: {"values": [...]} or {"min", "max", "log"}; trials draws
  * @param trials how many random trials to draw (random only), 1 to 64
- * @param metric what decides the best trial; default the base's metricForBest
+ * @param metric what decides the best trial, and every trial's metricForBest (the checkpoint it keeps); default
+ *     the base's metricForBest
  * @param scheduler none (every trial runs to its end) or successive_halving (at each evaluation a trial outside
- *     the better half of those that reached that evaluation stops)
- * @param deploy a deployment to point at the best trial's model when the sweep ends (created if absent)
+ *     the better half, rounded up, of those that reached that evaluation stops; ties go to the lower loss, then to
+ *     the trial that got there first)
+ * @param deploy a deployment to point at the best trial's model when the sweep ends (created if absent): 1 to 64
+ *     lower-case letters, digits and '-'; the change is recorded as the sweep's submitter's
  * @param seed seeds the random draws, default 42
- * @param maxParallel at most this many trials queued or running at once (1 to 64); default all at once
+ * @param maxParallel at most this many trials queued or running at once (1 to 64), across every node; default all
+ *     at once (as the queue's room allows: trials beyond attune.jobs.max-queued wait for it)
  */
 record SweepRequest(
         @Schema(example = "lr and batch") String name,
@@ -37,6 +41,12 @@ record SweepRequest(
         @Schema(example = "default") String deploy,
         @Schema(example = "42") Long seed,
         @Schema(example = "2") Integer maxParallel) {
+
+    /** The request as stored: its metric decided, its scheduler none unless asked. */
+    SweepRequest resolved(MetricForBest decided) {
+        return new SweepRequest(name, base, grid, random, trials, decided, scheduler == null ? Scheduler.NONE : scheduler,
+                deploy, seed, maxParallel);
+    }
 
     /**
      * What a random trial draws an option from.

@@ -96,14 +96,26 @@ final class SweepSpace {
         if (range == null) {
             problems.add(field + ": give {\"values\": [...]} or {\"min\", \"max\"}");
         } else if (range.values() != null) {
-            if (range.values().isEmpty()) {
+            if (range.min() != null || range.max() != null || range.log() != null) {
+                problems.add(field + ": give values, or min and max (and log), not both");
+            } else if (range.values().isEmpty()) {
                 problems.add(field + ".values: give at least one value");
             }
         } else if (range.min() == null || range.max() == null || !(range.min() < range.max())) {
             problems.add(field + ": min and max are required, min below max");
         } else if (Boolean.TRUE.equals(range.log()) && range.min() <= 0) {
             problems.add(field + ": a log scale needs min above 0");
+        } else if (isWhole(option) && (range.min() != Math.rint(range.min()) || range.max() != Math.rint(range.max()))) {
+            problems.add(field + ": " + option + " takes whole numbers, so min and max must be whole; were "
+                    + range.min() + " and " + range.max());
         }
+    }
+
+    /** Whether an option takes whole numbers (batchSize, epochs...): its draws are rounded. */
+    private static boolean isWhole(String option) {
+        Class<?> type = Arrays.stream(TrainingOptions.class.getRecordComponents())
+                .filter(c -> c.getName().equals(option)).findFirst().map(RecordComponent::getType).orElse(Double.class);
+        return type == Integer.class || type == Long.class;
     }
 
     /** One draw: a listed value, or a number (whole for an integer option such as batchSize). */
@@ -115,9 +127,7 @@ final class SweepSpace {
         double value = Boolean.TRUE.equals(range.log())
                 ? Math.exp(Math.log(range.min()) + u * (Math.log(range.max()) - Math.log(range.min())))
                 : range.min() + u * (range.max() - range.min());
-        Class<?> type = Arrays.stream(TrainingOptions.class.getRecordComponents())
-                .filter(c -> c.getName().equals(option)).findFirst().map(RecordComponent::getType).orElse(Double.class);
-        return type == Integer.class || type == Long.class ? JsonNodeFactory.instance.numberNode(Math.round(value))
+        return isWhole(option) ? JsonNodeFactory.instance.numberNode(Math.round(value))
                 : JsonNodeFactory.instance.numberNode(Double.parseDouble("%.4g".formatted(value)));
     }
 }

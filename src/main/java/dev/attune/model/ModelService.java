@@ -234,10 +234,12 @@ public class ModelService {
     void delete(String id) {
         get(id);
         List<ModelUsers.ActiveJob> jobs = users.activeJobsUsingModel(id);
-        if (!jobs.isEmpty()) {
+        List<String> sweeps = users.runningSweepsUsingModel(id);
+        if (!jobs.isEmpty() || !sweeps.isEmpty()) {
             throw new Conflict("Model in use", "Model '" + id + "' is the base model of " + jobs.size()
-                    + " queued or running job(s). Cancel them or wait for them to finish, then delete.")
-                    .with("jobs", jobs);
+                    + " queued or running job(s)" + (sweeps.isEmpty() ? "" : " and needed by the running sweep(s) "
+                    + sweeps + " (their base, or a trial's model that may win)")
+                    + ". Cancel them or wait for them to finish, then delete.").with("jobs", jobs).with("sweeps", sweeps);
         }
         List<String> adaptersOver = repository.adaptersOver(id);
         if (!adaptersOver.isEmpty()) {

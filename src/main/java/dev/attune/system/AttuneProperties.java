@@ -103,12 +103,15 @@ public record AttuneProperties(
      *        another takes its jobs over after this
      * @param pollInterval how often an idle worker looks for queued jobs (a submission on this node wakes its
      *        workers at once; other nodes see it within this)
+     * @param sweepReconcileInterval how often each node moves running sweeps on that no trial's end did (a node
+     *        that died before telling, trials waiting for the queue's room)
      */
     public record Jobs(@Min(1) @DefaultValue("100") int maxQueued,
             @NotNull @DefaultValue("1s") Duration progressInterval,
             @DefaultValue List<String> devices,
             @NotNull @DefaultValue("30s") Duration leaseTime,
-            @NotNull @DefaultValue("500ms") Duration pollInterval) {
+            @NotNull @DefaultValue("500ms") Duration pollInterval,
+            @NotNull @DefaultValue("10s") Duration sweepReconcileInterval) {
     }
 
     /**

@@ -48,6 +48,7 @@ class JobQueueTest {
     private JdbcClient jdbc;
     private JobRepository jobs;
     private JobQueue queue;
+    private final List<Object> ended = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private void open(String database) {
         dataSource = database.equals("postgresql")
@@ -57,8 +58,8 @@ class JobQueueTest {
                 .locations("classpath:db/migration/common", "classpath:db/migration/" + database).load().migrate();
         jdbc = JdbcClient.create(dataSource);
         TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        jobs = new JobRepository(jdbc, JsonMapper.builder().build(), transactions);
-        queue = new JobQueue(jdbc, transactions, jobs);
+        jobs = new JobRepository(jdbc, JsonMapper.builder().build(), transactions, ended::add);
+        queue = new JobQueue(jdbc, transactions, jobs, ended::add);
     }
 
     /** A connection in the middle of a transaction that updated the job row (and so holds its lock). */
@@ -251,6 +252,24 @@ class JobQueueTest {
         assertThat(queue.nodes()).extracting(JobQueue.NodeRecord::name, JobQueue.NodeRecord::devices)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("node-a", "cpu,cpu"),
                         org.assertj.core.groups.Tuple.tuple("node-b", "gpu0,gpu1"));
+    }
+
+    /** Issue 31: a job's end is published once, by the conditional update that made it, whichever way it ended. */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void everyEndIsPublishedOnceByTheChangeThatMadeIt(String database) {
+        open(database);
+        String queued = submit(0, Instant.now().minusSeconds(3));
+        String lost = submit(0, Instant.now().minusSeconds(2));
+        String handedBack = submit(0, Instant.now().minusSeconds(1));
+        assertThat(jobs.cancelQueued(queued)).isTrue();
+        assertThat(jobs.cancelQueued(queued)).isFalse();
+        queue.claim("a/cpu/1", "node-a", "cpu", LEASE).orElseThrow();
+        queue.claim("a/cpu/2", "node-a", "cpu", LEASE).orElseThrow();
+        assertThat(queue.takeBack(lost, "node-a", false, JobStatus.FAILED, "interrupted", "gone")).isTrue();
+        assertThat(queue.release(handedBack, "a/cpu/2", JobStatus.QUEUED, null)).as("not an end").isTrue();
+        assertThat(queue.release(lost, "a/cpu/1", JobStatus.SUCCEEDED, null)).as("no longer its").isFalse();
+        assertThat(ended).containsExactly(new JobEnded(queued, JobStatus.CANCELLED), new JobEnded(lost, JobStatus.FAILED));
     }
 
     private static JobEvaluation evaluation(long step, double epoch, double trainLoss, String metricsJson) {

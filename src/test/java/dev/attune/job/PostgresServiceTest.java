@@ -125,6 +125,32 @@ class PostgresServiceTest {
         assertThat(http.get(JOBS + "/" + id + "/log").body()).contains("cancelled");
     }
 
+    /** Issue 31: a sweep's claims, rungs, protection and end on PostgreSQL, with two workers taking its trials. */
+    @Test
+    void aSweepRunsOnPostgresql() {
+        Http http = new Http(port);
+        String datasetId = http.upload("/api/v1/datasets", "train.csv",
+                TrainingData.csv(80, 4).getBytes(StandardCharsets.UTF_8), Map.of()).json().get("id").stringValue();
+        Http.Response created = http.postJson("/api/v1/sweeps", """
+                {"base": %s, "grid": {"learningRate": [0.003, 0.01, 0.001]}, "maxParallel": 2,
+                 "scheduler": "successive_halving", "deploy": "pg-sweep"}""".formatted(job(datasetId, 2)));
+        assertThat(created.status()).as(created.body()).isEqualTo(202);
+        String id = created.json().get("id").stringValue();
+        Http.Response inUse = http.delete("/api/v1/datasets/" + datasetId);
+        assertThat(inUse.status()).as(inUse.body()).isEqualTo(409);
+        assertThat(inUse.json().get("sweeps").toString()).contains(id);
+        long deadline = System.currentTimeMillis() + 120_000;
+        JsonNode sweep = http.get("/api/v1/sweeps/" + id).json();
+        while (sweep.get("status").stringValue().equals("RUNNING") && System.currentTimeMillis() < deadline) {
+            sleep(200);
+            sweep = http.get("/api/v1/sweeps/" + id).json();
+        }
+        assertThat(sweep.get("status").stringValue()).as(sweep.toString()).isEqualTo("SUCCEEDED");
+        assertThat(sweep.get("trials")).allSatisfy(t -> assertThat(t.get("evaluations").intValue()).isPositive());
+        assertThat(http.get("/api/v1/deployments/pg-sweep").json().get("modelId").stringValue())
+                .isEqualTo(sweep.get("modelId").stringValue());
+    }
+
     @Test
     void aNodeWhoseDataDirIsNotTheSharedOneRefusesToStart(@org.junit.jupiter.api.io.TempDir Path localDir) {
         Http http = new Http(port);
@@ -141,6 +167,14 @@ class PostgresServiceTest {
         Http.Response response = http.postJson(JOBS, job(datasetId, 6));
         assertThat(response.status()).as(response.body()).isEqualTo(202);
         return response.json().get("id").stringValue();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String job(String datasetId, int epochs) {

@@ -35,6 +35,8 @@ class SweepsApiTest {
 
     @LocalServerPort
     int port;
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
     private Http http;
     private String dataset;
 
@@ -131,6 +133,66 @@ class SweepsApiTest {
         sweep.get("trials").forEach(t -> assertThat(t.get("status").stringValue()).isEqualTo("CANCELLED"));
         sweep.get("trials").forEach(t -> assertThat(t.get("options").get("learningRate").doubleValue())
                 .isBetween(1e-4, 1e-2));
+    }
+
+    /** Defect 4: a deployment name that could never be created is refused at once, naming the field and the rule. */
+    @Test
+    void aBadDeploymentNameIsRefusedAtCreation() {
+        for (String name : List.of("Prod", "x y", "")) {
+            Http.Response response = http.postJson("/api/v1/sweeps", """
+                    {"base": %s, "grid": {"learningRate": [0.003]}, "deploy": "%s"}""".formatted(base(1), name));
+            assertThat(response.status()).as(name + ": " + response.body()).isEqualTo(400);
+            assertThat(response.json().get("errors").toString()).contains("deploy: ")
+                    .contains("1 to 64 lower-case letters, digits and '-'");
+        }
+    }
+
+    /** Defect 6: integer options need whole bounds; values and min/max together are one or the other. */
+    @Test
+    void aRandomRangeMustFitItsOption() {
+        Http.Response fractional = http.postJson("/api/v1/sweeps", """
+                {"base": %s, "random": {"batchSize": {"min": 1.1, "max": 1.2}}, "trials": 2}""".formatted(base(1)));
+        assertThat(fractional.status()).as(fractional.body()).isEqualTo(400);
+        assertThat(fractional.json().get("errors").toString()).contains("random.batchSize: ", "whole");
+        Http.Response both = http.postJson("/api/v1/sweeps", """
+                {"base": %s, "random": {"batchSize": {"values": [8, 16], "min": 5, "max": 1}}, "trials": 2}"""
+                .formatted(base(1)));
+        assertThat(both.status()).as(both.body()).isEqualTo(400);
+        assertThat(both.json().get("errors").toString()).contains("random.batchSize: ");
+    }
+
+    /** Defect 6: the checkpoint a trial registers is the one the sweep's metric judged best. */
+    @Test
+    void theSweepsMetricIsEveryTrialsMetricForBest() {
+        Http.Response created = http.postJson("/api/v1/sweeps", """
+                {"base": %s, "grid": {"learningRate": [0.003]}, "metric": "loss"}""".formatted(base(1)));
+        assertThat(created.status()).as(created.body()).isEqualTo(202);
+        String trial = created.json().get("trials").get(0).get("jobId").stringValue();
+        assertThat(http.get("/api/v1/jobs/" + trial).json().get("config").get("options").get("metricForBest")
+                .stringValue()).isEqualTo("loss");
+        awaitEnd(created.json().get("id").stringValue());
+        Http.Response mismatch = http.postJson("/api/v1/sweeps", """
+                {"base": %s, "grid": {"learningRate": [0.003]}, "metric": "loss"}"""
+                .formatted(base(1).replace("\"seed\"", "\"metricForBest\": \"accuracy\", \"seed\"")));
+        assertThat(mismatch.status()).as(mismatch.body()).isEqualTo(400);
+        assertThat(mismatch.json().get("errors").toString()).contains("metric: ", "metricForBest");
+    }
+
+    /** A sweep stored before its spec was typed (issue 31) still reads. */
+    @Test
+    void aSweepStoredBeforeStillLoads() {
+        String id = java.util.UUID.randomUUID().toString();
+        jdbc.sql("INSERT INTO sweep (id, name, spec, status, created_at, finished_at) VALUES (?, 'old', ?, 'SUCCEEDED', "
+                + "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)").params(id, """
+                {"name":"old","base":{"datasetId":"%s","epochs":1},"grid":{"learningRate":[0.003]},"random":null,\
+                "trials":null,"metric":"accuracy","scheduler":"none","deploy":null,"seed":null,"maxParallel":null}"""
+                .formatted(dataset)).update();
+        Http.Response old = http.get("/api/v1/sweeps/" + id);
+        assertThat(old.status()).as(old.body()).isEqualTo(200);
+        assertThat(old.json().get("status").stringValue()).isEqualTo("SUCCEEDED");
+        assertThat(old.json().get("metric").stringValue()).isEqualTo("accuracy");
+        assertThat(old.json().get("scheduler").stringValue()).isEqualTo("none");
+        assertThat(http.get("/api/v1/sweeps").status()).isEqualTo(200);
     }
 
     private String base(int epochs) {
