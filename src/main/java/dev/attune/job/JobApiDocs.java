@@ -22,6 +22,8 @@ class JobApiDocs {
 
     /** Schemas with the training options among their properties: the request (they sit in it) and the stored set. */
     private static final List<String> WITH_OPTIONS = List.of("JobRequest", "TrainingOptions");
+    /** Options whose value takes several shapes: no default stated in the schema (the customizer may run again). */
+    private static final List<String> SEVERAL_SHAPES = List.of("classWeights", "thresholds");
 
     @Bean
     OpenApiCustomizer trainingOptionDefaults(ObjectMapper mapper) {
@@ -40,11 +42,18 @@ class JobApiDocs {
                     JsonNode value = defaults.get(field);
                     // a value of several shapes (classWeights, thresholds) states its default in its description:
                     // client generators cannot type a default of a oneOf
-                    if (value != null && !value.isNull() && property.getOneOf() == null) {
+                    if (value != null && !value.isNull() && !SEVERAL_SHAPES.contains(field)) {
                         property.setDefault(value.isString() ? value.asString() : value.isBoolean() ? value.asBoolean()
                                 : value.isIntegralNumber() ? (Object) value.asLong() : value.asDouble());
                     }
                 });
+                Schema<?> weights = schema.getProperties().get("classWeights");
+                if (weights != null) {
+                    // "none", "balanced" or a map label -> weight: any JSON value, as the description says. A oneOf
+                    // with an empty branch matches anything (a lint error), and one with a typed map branch breaks
+                    // openapi-generator's Java client (it writes Map<String, BigDecimal>.class)
+                    weights.setOneOf(null);
+                }
             }
         };
     }

@@ -5,6 +5,7 @@ import java.util.Map;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.info.Contact;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
@@ -15,6 +16,7 @@ import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.servers.Server;
 
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.customizers.OperationCustomizer;
@@ -24,7 +26,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The OpenAPI document behind Swagger UI (/swagger-ui.html): descriptions come from the Javadoc (records'
  * {@code @param}s), success codes from the controllers' annotations, and every operation lists the
- * problem+json answers it can give. The API-key scheme is declared only when keys are configured.
+ * problem+json answers it can give. The API-key scheme is always declared (optional while keys are off).
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
@@ -39,12 +41,19 @@ class OpenApiConfiguration {
                         .description("Fine-tune Hugging Face transformers for text classification and serve them. "
                                 + "Every error is RFC 9457 application/problem+json."))
                 .components(components);
-        if (properties.security().enabled()) {
-            components.addSecuritySchemes("apiKey", new SecurityScheme().type(SecurityScheme.Type.APIKEY)
-                    .in(SecurityScheme.In.HEADER).name(SecurityConfiguration.HEADER)
-                    .description("One of the keys in attune.security.api-keys."));
-            api.addSecurityItem(new SecurityRequirement().addList("apiKey"));
+        // declared either way, so generated clients know the header; with keys off it is optional (the {} item)
+        components.addSecuritySchemes("apiKey", new SecurityScheme().type(SecurityScheme.Type.APIKEY)
+                .in(SecurityScheme.In.HEADER).name(SecurityConfiguration.HEADER)
+                .description("One of the keys in attune.security.api-keys or attune.security.keys (each with its "
+                        + "scopes: predict, read, write, admin)."));
+        api.addSecurityItem(new SecurityRequirement().addList("apiKey"));
+        if (!properties.security().enabled()) {
+            api.addSecurityItem(new SecurityRequirement());
         }
+        // relative: the document describes whichever host serves it (a client sets its base URL)
+        api.servers(java.util.List.of(new Server().url("/").description("the attune service that serves this "
+                + "document")));
+        api.getInfo().contact(new Contact().name("attune maintainers"));
         return api;
     }
 

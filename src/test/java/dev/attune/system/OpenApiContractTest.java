@@ -124,8 +124,11 @@ class OpenApiContractTest {
     }
 
     @Test
-    void withoutApiKeysNoSecurityIsDeclared() {
-        assertThat(spec.has("security")).isFalse();
-        assertThat(spec.path("components").path("securitySchemes").isMissingNode()).isTrue();
+    void theApiKeySchemeIsDeclaredAndOptionalWhileKeysAreOff() {
+        JsonNode scheme = spec.path("components").path("securitySchemes").path("apiKey");
+        assertThat(scheme.path("type").stringValue()).isEqualTo("apiKey");
+        assertThat(scheme.path("in").stringValue()).isEqualTo("header");
+        assertThat(scheme.path("name").stringValue()).isEqualTo("X-API-Key");
+        assertThat(spec.get("security").toString()).isEqualTo("[{\"apiKey\":[]},{}]");
     }
 }
