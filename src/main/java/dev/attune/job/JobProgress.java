@@ -3,7 +3,7 @@ package dev.attune.job;
 /**
  * Where a running job stands, as written to the job resource and sent as SSE "progress" events.
  *
- * @param phase preparing, training, evaluating, testing or saving
+ * @param phase preparing, training, evaluating, testing, saving or scoring; done once the job has ended
  * @param phaseDone units of the phase done: steps while training, batches while evaluating or testing
  * @param phaseTotal units the phase has; 0 when it is not counted
  * @param epoch the epoch being trained, from 1; null before the first step

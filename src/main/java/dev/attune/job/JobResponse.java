@@ -41,7 +41,16 @@ record JobResponse(String id, String name, JobStatus status, Instant createdAt, 
     static JobResponse of(Job job) {
         Job.Execution run = job.execution();
         return new JobResponse(job.id(), job.name(), job.status(), job.createdAt(), run.startedAt(), run.finishedAt(),
-                job.config(), run.progress(), run.latestMetrics(), run.bestMetrics(), run.testMetrics(), run.modelId(),
+                job.config(), job.status().isFinal() ? ended(run.progress()) : run.progress(), run.latestMetrics(),
+                run.bestMetrics(), run.testMetrics(), run.modelId(),
                 run.failure(), run.attempts(), run.node(), run.device(), job.submittedBy(), job.sweepId());
+    }
+
+    /** An ended job's last progress, its phase "done" (it was left at the phase the run ended in, "saving"). */
+    private static String ended(String progress) {
+        if (progress == null || !progress.contains("\"phase\"")) {
+            return progress;
+        }
+        return progress.replaceFirst("\"phase\"\\s*:\\s*\"[a-z_]*\"", "\"phase\":\"done\"");
     }
 }

@@ -89,6 +89,7 @@ class JobApiTest {
         JsonNode done = awaitStatus(id, "SUCCEEDED");
         assertThat(awaitStatus(blocker, "CANCELLED").get("finishedAt").isNull()).isFalse();
         assertThat(done.get("progress").get("step").intValue()).isEqualTo(done.get("progress").get("totalSteps").intValue());
+        assertThat(done.get("progress").get("phase").stringValue()).as("an ended job is not 'saving'").isEqualTo("done");
         assertThat(done.get("bestMetrics").get("metrics").get("accuracy").doubleValue()).isGreaterThan(0.5);
         assertThat(done.get("startedAt").isNull()).isFalse();
         String modelId = done.get("modelId").stringValue();
