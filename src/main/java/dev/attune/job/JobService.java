@@ -32,13 +32,18 @@ class JobService {
     }
 
     Job submit(JobRequest request) {
-        return enqueue(checks.resolve(request));
+        String id = UUID.randomUUID().toString();
+        return enqueue(id, checks.resolve(request, id));
     }
 
     /** Queues a checked job (fine-tuning or batch scoring) unless the queue is full. */
     Job enqueue(JobConfig config) {
+        return enqueue(UUID.randomUUID().toString(), config);
+    }
+
+    private Job enqueue(String id, JobConfig config) {
         checkQueueRoom();
-        Job job = Job.submitted(UUID.randomUUID().toString(), config, SubmissionClock.next(), Callers.keyName(), null);
+        Job job = Job.submitted(id, config, SubmissionClock.next(), Callers.keyName(), null);
         try {
             repository.insert(job);
         } catch (DataIntegrityViolationException e) {

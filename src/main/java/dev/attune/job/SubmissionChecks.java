@@ -52,6 +52,14 @@ class SubmissionChecks {
 
     /** The job's stored configuration; throws InvalidInput listing every problem ("field: what is wrong"). */
     JobConfig resolve(JobRequest request) {
+        return resolve(request, null);
+    }
+
+    /**
+     * @param jobId the id the job will have: a default name ends with its first 8 characters, so two jobs on the same
+     *     base and data have different names (and their models' downloads different file names)
+     */
+    JobConfig resolve(JobRequest request, String jobId) {
         List<String> problems = new ArrayList<>();
         validator.validate(request).stream()
                 .map(v -> v.getPropertyPath().toString().replace("options.", "") + ": " + v.getMessage() + ", was "
@@ -86,7 +94,9 @@ class SubmissionChecks {
                     + " Correct these fields and submit again.").with("errors", problems);
         }
         String name = request.name() != null && !request.name().isBlank() ? request.name().trim()
-                : "fine-tuned " + models.displayName(request.baseModel()) + " on " + train.name();
+                : models.displayName(request.baseModel()) + " " + options.strategy().id() + " on "
+                        + train.name().replaceFirst("\\.(csv|tsv|jsonl|json)(\\.gz)?$", "")
+                        + (jobId == null ? "" : " " + jobId.substring(0, Math.min(8, jobId.length())));
         return new JobConfig(request.datasetId(), request.baseModel(), blankToNull(request.validationDatasetId()),
                 blankToNull(request.testDatasetId()), name.length() > 255 ? name.substring(0, 255) : name, request.priority() == null ? 0 : request.priority(),
                 asked.withDefaults(type, base.tokenizerMaxLength()).withLoraTargets(base.modelType()), null);

@@ -90,6 +90,9 @@ class JobApiTest {
         assertThat(awaitStatus(blocker, "CANCELLED").get("finishedAt").isNull()).isFalse();
         assertThat(done.get("progress").get("step").intValue()).isEqualTo(done.get("progress").get("totalSteps").intValue());
         assertThat(done.get("progress").get("phase").stringValue()).as("an ended job is not 'saving'").isEqualTo("done");
+        // a default name says the strategy and ends with the job's short id: two such jobs never share one
+        assertThat(done.get("name").stringValue()).contains(" full on ").endsWith(" " + id.substring(0, 8))
+                .doesNotContain(".csv");
         assertThat(done.get("bestMetrics").get("metrics").get("accuracy").doubleValue()).isGreaterThan(0.5);
         assertThat(done.get("startedAt").isNull()).isFalse();
         String modelId = done.get("modelId").stringValue();
