@@ -21,10 +21,10 @@ public enum ApiScope {
      *     model, which a deployment's callers need not do
      */
     static ApiScope required(String method, String path, ApiScope byModel) {
-        if (path.startsWith("/api/v1/models/") && path.endsWith("/predict")) {
+        if (PredictPaths.isModelPredict(path)) {
             return byModel;
         }
-        if (path.equals("/predict") || path.startsWith("/predict/")) {
+        if (PredictPaths.isPredict(path)) {
             return PREDICT;
         }
         if (path.equals("/actuator/health") || path.startsWith("/actuator/health/")) {

@@ -40,8 +40,7 @@ class JsonBodyFilter extends OncePerRequestFilter {
     }
 
     private static boolean isPredict(HttpServletRequest request) {
-        String path = request.getRequestURI();
-        return path.equals("/predict") || (path.startsWith("/api/v1/models/") && path.endsWith("/predict"));
+        return PredictPaths.isAnyPredict(PredictPaths.of(request));
     }
 
     @Override

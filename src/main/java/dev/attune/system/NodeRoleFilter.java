@@ -34,7 +34,7 @@ class NodeRoleFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        NodeRole needed = roleFor(request.getRequestURI());
+        NodeRole needed = roleFor(PredictPaths.of(request));
         if (needed == null || node.has(needed)) {
             chain.doFilter(request, response);
             return;
@@ -51,8 +51,7 @@ class NodeRoleFilter extends OncePerRequestFilter {
 
     /** The role a path needs; null for what every node answers (health, metrics, API docs). */
     static NodeRole roleFor(String path) {
-        if (path.equals("/predict") || (path.startsWith("/api/v1/models/") && path.endsWith("/predict"))
-                || path.equals("/api/v1/serving")) {
+        if (PredictPaths.isAnyPredict(path) || path.equals("/api/v1/serving")) {
             return NodeRole.SERVING;
         }
         if (path.startsWith("/actuator") || path.startsWith("/v3/api-docs") || path.startsWith("/swagger-ui")

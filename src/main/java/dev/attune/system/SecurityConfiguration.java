@@ -28,7 +28,6 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 import org.springframework.security.web.firewall.HttpStatusRequestRejectedHandler;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.web.filter.OncePerRequestFilter;
-import org.springframework.web.util.UrlPathHelper;
 
 /**
  * Optional API keys: when {@code attune.security.api-keys} or {@code attune.security.keys} lists keys, /api/**
@@ -111,8 +110,6 @@ class SecurityConfiguration {
 
         static final String NAME_ATTRIBUTE = "attune.apiKey";
 
-        private static final UrlPathHelper PATHS = new UrlPathHelper();
-
         private final ApiKeys keys;
         private final ApiScope byModel;
 
@@ -131,7 +128,7 @@ class SecurityConfiguration {
                 return;
             }
             // the decoded path, as Spring MVC and the authorization rules match it: /%61pi/... is /api/...
-            ApiScope needed = ApiScope.required(request.getMethod(), PATHS.getPathWithinApplication(request), byModel);
+            ApiScope needed = ApiScope.required(request.getMethod(), PredictPaths.of(request), byModel);
             if (needed != null && !key.allows(needed)) {
                 writeMissingScope(response, key, needed);
                 return;
