@@ -3,7 +3,6 @@ package dev.attune.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.attune.support.Golden;
 import dev.attune.support.Http;
-import dev.attune.support.SseRecorder;
+import dev.attune.support.JobPolling;
 import dev.attune.support.TestDataDir;
 import dev.attune.support.TrainingData;
 import org.junit.jupiter.api.Test;
@@ -84,9 +83,7 @@ class TrainingWhileServingTest {
                         {"datasetId": "%s", "baseModel": "%s", "epochs": 1, "learningRate": 0.001, "batchSize": 16,
                          "maxLength": 32, "seed": 42, "evalEverySteps": 4, "validationSplit": 0.2}"""
                         .formatted(datasetId, Golden.dir("tiny-bert"))).json().get("id").stringValue();
-                SseRecorder sse = new SseRecorder("http://localhost:" + port + "/api/v1/jobs/" + id + "/events");
-                sse.awaitEnd(Duration.ofMinutes(2));
-                JsonNode job = http.get("/api/v1/jobs/" + id).json();
+                JsonNode job = JobPolling.awaitEnd(http, id); // follows its progress; says where it stood if stuck
                 assertThat(job.get("status").stringValue()).as("run %d: %s", run, job).isEqualTo("SUCCEEDED");
                 List<Double> runLosses = new ArrayList<>();
                 for (JsonNode point : http.get("/api/v1/jobs/" + id + "/metrics").json()) {
