@@ -92,13 +92,20 @@ function subscribe(path, onEvent) {
   return controller;
 }
 
-// ---- Tabs ----
-document.querySelectorAll("nav button").forEach(button => button.addEventListener("click", () => {
+// ---- Tabs: each has its URL (#jobs, #datasets, #models), so a tab can be linked to and survives a reload ----
+const TABS = { jobs: loadJobs, datasets: loadDatasets, models: loadModels };
+function showTab(name) {
+  if (!TABS[name]) name = "jobs";
   document.querySelectorAll("nav button, .tab").forEach(n => n.classList.remove("active"));
-  button.classList.add("active");
-  $("#" + button.dataset.tab).classList.add("active");
-  ({ jobs: loadJobs, datasets: loadDatasets, models: loadModels })[button.dataset.tab]();
+  $(`nav button[data-tab="${name}"]`).classList.add("active");
+  $("#" + name).classList.add("active");
+  TABS[name]();
+}
+document.querySelectorAll("nav button").forEach(button => button.addEventListener("click", () => {
+  if (location.hash === "#" + button.dataset.tab) showTab(button.dataset.tab);
+  else location.hash = button.dataset.tab; // hashchange shows it
 }));
+window.addEventListener("hashchange", () => showTab(location.hash.slice(1)));
 
 // ---- Jobs ----
 const streams = new Map();
@@ -185,11 +192,13 @@ function jobRow(job) {
   const best = job.bestMetrics?.metrics;
   const row = el("tr", { "data-job": job.id, class: job.id === selectedJob ? "selected" : "" },
     el("td", {}, job.name || job.id.slice(0, 8)),
+    el("td", { class: "strategy" }, job.config?.options?.strategy ?? "–"),
     el("td", {}, el("span", { class: "status " + job.status }, job.status)),
-    el("td", {}, progressBar(p, FINAL.includes(job.status))),
+    el("td", { class: "progress" }, progressBar(p, FINAL.includes(job.status))),
     el("td", { class: "sps" }, p.samplesPerSecond ?? "–"),
     el("td", { class: "eta" }, p.etaSeconds != null && !FINAL.includes(job.status) ? Math.round(p.etaSeconds) + " s" : "–"),
     el("td", { class: "best" }, headline(best)),
+    el("td", { class: "test" }, headline(job.testMetrics)),
     el("td", { class: "where" }, where(job)),
     el("td", {}, FINAL.includes(job.status) ? "" : cancelButton(job.id)));
   row.addEventListener("click", () => showJob(job.id));
@@ -224,7 +233,7 @@ function cancelButton(id) {
 function onJobEvent(id, name, data) {
   const row = $(`#jobs-table tr[data-job="${id}"]`);
   if (name === "progress" && row) {
-    row.children[2].replaceChildren(progressBar(data));
+    row.querySelector(".progress").replaceChildren(progressBar(data));
     row.querySelector(".sps").textContent = data.samplesPerSecond ?? "–";
     row.querySelector(".eta").textContent = data.etaSeconds != null ? Math.round(data.etaSeconds) + " s" : "–";
   } else if (name === "evaluation") {
@@ -566,5 +575,5 @@ $("#try-form").addEventListener("submit", async event => {
 // ---- Start ----
 loadDatasets();
 loadModels();
-loadJobs();
+showTab(location.hash.slice(1));
 setInterval(() => { if ($("#jobs").classList.contains("active")) loadJobs(); }, 5000);
