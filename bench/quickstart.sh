@@ -23,7 +23,7 @@ job=$(curl -s -H 'Content-Type: application/json' -d "{\"datasetId\": \"$train\"
   \"baseModel\": \"$SHARED/models/all-MiniLM-L6-v2\", \"epochs\": 1, \"maxTrainSamples\": 1500,
   \"maxLength\": 64, \"learningRate\": 1e-4}" $base/api/v1/jobs | jq -r '.id // ("refused: " + .detail | halt_error)')
 while s=$(curl -s $base/api/v1/jobs/$job | jq -r '.status // .detail'); [[ $s == QUEUED || $s == RUNNING ]]; do sleep 2; done; echo "$s"
-curl -s $base/api/v1/jobs/$job | jq '{status, modelId, validation: .bestMetrics.metrics.accuracy, test: .testMetrics.accuracy}'
+curl -s $base/api/v1/jobs/$job | jq '{status, modelId, validation: .validationMetrics.accuracy, test: .testMetrics.accuracy}'
 answer=$(curl -s -H 'Content-Type: application/json' -d '{"text": "a gorgeous, witty, seductive movie"}' $base/predict)
 # ---
 

@@ -5,6 +5,8 @@ import java.time.Instant;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import dev.attune.training.EvaluationPoint;
 import io.swagger.v3.oas.annotations.media.Schema;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A fine-tuning job.
@@ -18,7 +20,9 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * @param config what was asked, defaults filled in
  * @param progress where it stands; null until it starts
  * @param latestMetrics the latest evaluation
- * @param bestMetrics the best evaluation (its weights become the model)
+ * @param bestMetrics the best evaluation (its weights become the model), with its step and epoch; deprecated for its
+ *        figures: read them at validationMetrics, in the shape testMetrics has (this field goes in the next release)
+ * @param validationMetrics the best evaluation's validation figures: the same shape as testMetrics
  * @param testMetrics the test data set's figures with the best weights (testDatasetId)
  * @param modelId the registered model, once SUCCEEDED
  * @param error why it failed, once FAILED
@@ -33,7 +37,8 @@ record JobResponse(String id, String name, JobStatus status, Instant createdAt, 
         JobConfig config,
         @Schema(implementation = JobProgress.class) @JsonRawValue String progress,
         @Schema(implementation = EvaluationPoint.class) @JsonRawValue String latestMetrics,
-        @Schema(implementation = EvaluationPoint.class) @JsonRawValue String bestMetrics,
+        @Schema(implementation = EvaluationPoint.class, deprecated = true) @JsonRawValue String bestMetrics,
+        @Schema(ref = "#/components/schemas/EvaluationMetrics") @JsonRawValue String validationMetrics,
         @Schema(ref = "#/components/schemas/EvaluationMetrics") @JsonRawValue String testMetrics,
         String modelId, Job.Failure error, int attempts, String node, String device, String submittedBy,
         String sweepId) {
@@ -42,7 +47,7 @@ record JobResponse(String id, String name, JobStatus status, Instant createdAt, 
         Job.Execution run = job.execution();
         return new JobResponse(job.id(), job.name(), job.status(), job.createdAt(), run.startedAt(), run.finishedAt(),
                 job.config(), job.status().isFinal() ? ended(run.progress()) : run.progress(), run.latestMetrics(),
-                run.bestMetrics(), run.testMetrics(), run.modelId(),
+                run.bestMetrics(), figuresOf(run.bestMetrics()), run.testMetrics(), run.modelId(),
                 run.failure(), run.attempts(), run.node(), run.device(), job.submittedBy(), job.sweepId());
     }
 
@@ -52,5 +57,16 @@ record JobResponse(String id, String name, JobStatus status, Instant createdAt, 
             return progress;
         }
         return progress.replaceFirst("\"phase\"\\s*:\\s*\"[a-z_]*\"", "\"phase\":\"done\"");
+    }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** An evaluation's figures (its "metrics"), without its step and epoch; null when there is none. */
+    private static String figuresOf(String evaluation) {
+        if (evaluation == null) {
+            return null;
+        }
+        JsonNode metrics = JSON.readTree(evaluation).get("metrics");
+        return metrics == null || metrics.isNull() ? null : metrics.toString();
     }
 }

@@ -94,6 +94,8 @@ class JobApiTest {
         assertThat(done.get("name").stringValue()).contains(" full on ").endsWith(" " + id.substring(0, 8))
                 .doesNotContain(".csv");
         assertThat(done.get("bestMetrics").get("metrics").get("accuracy").doubleValue()).isGreaterThan(0.5);
+        // one shape: the validation figures where the test figures are, .validationMetrics.accuracy
+        assertThat(done.get("validationMetrics")).isEqualTo(done.get("bestMetrics").get("metrics"));
         assertThat(done.get("startedAt").isNull()).isFalse();
         String modelId = done.get("modelId").stringValue();
 
