@@ -20,7 +20,6 @@ public final class Architectures {
             "xlm-roberta", RobertaForSequenceClassification::new,
             "camembert", RobertaForSequenceClassification::new);
 
-    private static final List<String> ROBERTA_FAMILY = List.of("roberta", "xlm-roberta", "camembert");
 
     public static final List<String> SUPPORTED = BY_TYPE.keySet().stream().sorted().toList();
 
@@ -56,8 +55,7 @@ public final class Architectures {
      * start after the padding id).
      */
     public static int maxTokens(ModelConfig config) {
-        return ROBERTA_FAMILY.contains(config.modelType()) ? config.maxPositions() - (int) config.padTokenId() - 1
-                : config.maxPositions();
+        return config.maxTokens();
     }
 
     /** The HF class name written to config.json "architectures" on export. */

@@ -170,6 +170,17 @@ public record ModelConfig(
         return List.copyOf(thresholds);
     }
 
+    /** Model types whose positions start after the padding id: RoBERTa and its descendants. */
+    private static final List<String> POSITIONS_AFTER_PADDING = List.of("roberta", "xlm-roberta", "camembert");
+
+    /**
+     * The most tokens a sequence can have: the position table's size, less RoBERTa's offset. The model classes read
+     * it here, not from {@link Architectures}, which creates them (no import circle).
+     */
+    public int maxTokens() {
+        return POSITIONS_AFTER_PADDING.contains(modelType) ? maxPositions - (int) padTokenId - 1 : maxPositions;
+    }
+
     public int numLabels() {
         return labels.size();
     }

@@ -31,7 +31,7 @@ public final class BertForSequenceClassification extends SequenceClassifier {
 
     @Override
     public int maxTokens() {
-        return dev.attune.modeling.Architectures.maxTokens(config);
+        return config.maxTokens();
     }
 
     @Override

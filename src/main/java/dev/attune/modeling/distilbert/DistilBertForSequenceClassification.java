@@ -34,7 +34,7 @@ public final class DistilBertForSequenceClassification extends SequenceClassifie
 
     @Override
     public int maxTokens() {
-        return dev.attune.modeling.Architectures.maxTokens(config);
+        return config.maxTokens();
     }
 
     @Override

@@ -35,7 +35,7 @@ public final class RobertaForSequenceClassification extends SequenceClassifier {
     /** Positions start after padding_idx, so two fewer tokens fit than there are position embeddings. */
     @Override
     public int maxTokens() {
-        return dev.attune.modeling.Architectures.maxTokens(config);
+        return config.maxTokens();
     }
 
     @Override
