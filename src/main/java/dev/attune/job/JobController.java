@@ -122,7 +122,7 @@ class JobController {
             @Schema(ref = "#/components/schemas/EvaluationMetrics") @JsonRawValue String metrics) {
     }
 
-    private static JobStatus parseStatus(String status) {
+    static JobStatus parseStatus(String status) {
         if (status == null || status.isBlank()) {
             return null;
         }

@@ -7,7 +7,10 @@ import dev.attune.training.RunDirectory;
 
 import org.springframework.stereotype.Component;
 
-/** Each job's directory, {@code <data-dir>/jobs/<id>/}: its log and its run's files. */
+/**
+ * Each job's directory, {@code <data-dir>/jobs/<id>/}: its log and its run's files (a batch prediction's results
+ * too, kept when the run's work files go: see {@link BatchResults}).
+ */
 @Component
 class JobDirectories {
 
@@ -19,11 +22,6 @@ class JobDirectories {
 
     Path of(String jobId) {
         return root.resolve(jobId);
-    }
-
-    /** A batch-scoring job's results, one JSON line per row (kept when the run's work files go). */
-    Path results(String jobId) {
-        return of(jobId).resolve("results.jsonl");
     }
 
     RunDirectory run(String jobId) {

@@ -35,12 +35,12 @@ class JobRepository {
     void insert(Job job) {
         jdbc.sql("""
                 INSERT INTO job (id, name, status, dataset_id, validation_dataset_id, test_dataset_id, base_model,
-                                 priority, config, created_at, submitted_by, sweep_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                 priority, config, created_at, submitted_by, sweep_id, kind)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(job.id(), job.name(), job.status().name(), job.config().datasetId(),
                         job.config().validationDatasetId(), job.config().testDatasetId(), job.config().baseModel().text(),
                         job.config().priority(), mapper.writeValueAsString(job.config()), ts(job.createdAt()),
-                        job.submittedBy(), job.sweepId())
+                        job.submittedBy(), job.sweepId(), job.config().scoring() == null ? "training" : "scoring")
                 .update();
     }
 
@@ -149,7 +149,7 @@ class JobRepository {
     record EvaluationRow(int attempt, long step, double epoch, double trainLoss, String metrics, boolean best) {
     }
 
-    private Job map(ResultSet rs, int row) throws SQLException {
+    Job map(ResultSet rs, int row) throws SQLException {
         String errorType = rs.getString("error_type");
         Job.Execution execution = new Job.Execution(instant(rs, "started_at"), instant(rs, "finished_at"),
                 rs.getString("progress"), rs.getString("latest_metrics"), rs.getString("best_metrics"),

@@ -51,12 +51,14 @@ class JobRunner {
     private final TrainedModels trainedModels;
     private final BatchScorer scorer;
     private final TrialRungs trialRungs;
+    private final BatchResults batchResults;
 
     JobRunner(JobRepository repository, JobQueue queue, FineTuningService fineTuning, ModelService models,
             JobEvents events, JobLog jobLog, JobMetrics metrics, ObjectMapper mapper, AttuneProperties properties,
             JobDirectories directories, DataDiskGuard disk, TrainedModels trainedModels, BatchScorer scorer,
-            TrialRungs trialRungs) {
+            TrialRungs trialRungs, BatchResults batchResults) {
         this.trialRungs = trialRungs;
+        this.batchResults = batchResults;
         this.trainedModels = trainedModels;
         this.scorer = scorer;
         this.disk = disk;
@@ -142,7 +144,7 @@ class JobRunner {
     /** A batch-scoring job: scores its data set into its results file; its summary goes where test figures go. */
     private void score(String id, JobLease lease, JobConfig config, JobRunListener listener) throws java.io.IOException {
         ScoringOutcome scored = scorer.run(config.datasetId(), config.scoring().modelId(), config.scoring().longText(),
-                directories.results(id), listener);
+                batchResults.target(lease), listener); // each chunk committed under the lease
         repository.recordTestMetrics(id, lease.owner(), mapper.writeValueAsString(scored));
         listener.log("succeeded: " + scored.rows() + " rows scored");
     }

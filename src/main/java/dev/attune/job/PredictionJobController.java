@@ -1,13 +1,10 @@
 package dev.attune.job;
 
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.List;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -18,12 +15,13 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 
 import dev.attune.errors.Conflict;
 import dev.attune.errors.InvalidInput;
-import dev.attune.errors.NotFound;
+import dev.attune.scoring.ResultsFile;
 import dev.attune.system.ProblemResponses;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -40,16 +38,20 @@ import tools.jackson.databind.ObjectMapper;
 @RequestMapping("/api/v1/predictions")
 class PredictionJobController {
 
+    private static final int MAX_LIMIT = 1000;
+
     private final JobService jobs;
+    private final BatchPredictions predictions;
     private final ScoringSubmission submission;
-    private final JobDirectories directories;
+    private final BatchResults results;
     private final ObjectMapper mapper;
 
-    PredictionJobController(JobService jobs, ScoringSubmission submission, JobDirectories directories,
-            ObjectMapper mapper) {
+    PredictionJobController(JobService jobs, BatchPredictions predictions, ScoringSubmission submission,
+            BatchResults results, ObjectMapper mapper) {
         this.jobs = jobs;
+        this.predictions = predictions;
         this.submission = submission;
-        this.directories = directories;
+        this.results = results;
         this.mapper = mapper;
     }
 
@@ -65,18 +67,44 @@ class PredictionJobController {
                 .body(PredictionJobResponse.of(job, mapper));
     }
 
+    @Operation(operationId = "listBatchPredictions", summary = "List batch predictions, newest first",
+            description = "At most limit of them (default 100, at most 1000); optional status filter: QUEUED, "
+                    + "RUNNING, SUCCEEDED, FAILED, CANCELLED.")
+    @GetMapping
+    List<PredictionJobResponse> list(
+            @Parameter(description = "only those with this status") @RequestParam(required = false) String status,
+            @Parameter(description = "at most this many, 1 to 1000") @RequestParam(defaultValue = "100") int limit) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new InvalidInput("Invalid limit", "limit must be between 1 and " + MAX_LIMIT + ", was " + limit + ".");
+        }
+        return predictions.list(JobController.parseStatus(status), limit).stream()
+                .map(job -> PredictionJobResponse.of(job, mapper)).toList();
+    }
+
     @Operation(operationId = "getBatchPrediction", summary = "A batch prediction: status, rows, texts/s, metrics")
     @GetMapping("/{id}")
     PredictionJobResponse get(@PathVariable String id) {
-        return PredictionJobResponse.of(scoringJob(id), mapper);
+        return PredictionJobResponse.of(predictions.get(id), mapper);
     }
 
     @Operation(operationId = "cancelBatchPrediction", summary = "Cancel a batch prediction")
     @PostMapping("/{id}/cancel")
     @ProblemResponses(409)
     PredictionJobResponse cancel(@PathVariable String id) {
-        scoringJob(id);
+        predictions.get(id);
         return PredictionJobResponse.of(jobs.cancel(id), mapper);
+    }
+
+    @Operation(operationId = "deleteBatchPrediction", summary = "Delete a batch prediction with its results",
+            description = "Its record, results and log. 204 once removed (a queued one is cancelled first); 202 for a "
+                    + "running one: it is cancelled, gone from this API at once, and removed once its worker stopped "
+                    + "(at its next chunk). Ended batch predictions are also removed after attune.predictions.retention.")
+    @DeleteMapping("/{id}")
+    @ApiResponse(responseCode = "204", description = "Removed")
+    @ApiResponse(responseCode = "202", description = "Running: cancelled, and removed once it ended")
+    ResponseEntity<Void> delete(@PathVariable String id) {
+        return predictions.delete(id) == BatchPredictions.Deletion.REMOVED ? ResponseEntity.noContent().build()
+                : ResponseEntity.accepted().build();
     }
 
     @Operation(operationId = "getBatchPredictionResults", summary = "Every input row with its prediction",
@@ -90,34 +118,34 @@ class PredictionJobController {
     @ProblemResponses(409)
     ResponseEntity<StreamingResponseBody> results(@PathVariable String id,
             @Parameter(description = "jsonl (default) or csv") @RequestParam(defaultValue = "jsonl") String format) {
-        Job job = scoringJob(id);
+        Job job = predictions.get(id);
         if (job.status() != JobStatus.SUCCEEDED) {
             throw new Conflict("Not finished", "Batch prediction " + id + " is " + job.status()
                     + "; its results are complete once it SUCCEEDED.");
         }
-        Path file = directories.results(id);
+        if (!format.equals("jsonl") && !format.equals("csv")) {
+            throw new InvalidInput("Unknown format", "format must be jsonl or csv, was '" + format + "'.");
+        }
         if (format.equals("jsonl")) {
             return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/x-ndjson"))
-                    .body(out -> Files.copy(file, out));
-        }
-        if (!format.equals("csv")) {
-            throw new InvalidInput("Unknown format", "format must be jsonl or csv, was '" + format + "'.");
+                    .body(out -> {
+                        try (ResultsFile.Rows rows = results.read(id)) {
+                            Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+                            while (rows.hasNext()) {
+                                writer.write(rows.next());
+                                writer.write('\n');
+                            }
+                            writer.flush();
+                        }
+                    });
         }
         return ResponseEntity.ok().contentType(MediaType.parseMediaType("text/csv"))
                 .body(out -> {
-                    Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-                    try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                        ResultsCsv.write(lines, writer, mapper);
+                    try (ResultsFile.Rows rows = results.read(id)) {
+                        Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+                        ResultsCsv.write(rows, writer, mapper);
+                        writer.flush();
                     }
-                    writer.flush();
                 });
-    }
-
-    private Job scoringJob(String id) {
-        Job job = jobs.get(id);
-        if (job.config().scoring() == null) {
-            throw NotFound.of("Batch prediction", id);
-        }
-        return job;
     }
 }

@@ -1,6 +1,8 @@
 package dev.attune.job;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 
 import dev.attune.modeling.LongText;
 
@@ -13,11 +15,14 @@ import dev.attune.modeling.LongText;
  * @param deployment the deployment whose model scores
  * @param longText how a text longer than the model's maxLength is read: truncate, head_tail or sliding_window;
  *     default as the model was trained
+ * @param priority -100 to 100, default 50 (attune.predictions.default-priority): higher runs first. A training job's
+ *     default is 0, so a batch prediction is claimed before the queued training jobs of default priority
  */
 record PredictionJobRequest(
         @Schema(example = "3f2b8c1e-5d7a-4e9b-8c2d-1a2b3c4d5e6f", requiredMode = Schema.RequiredMode.REQUIRED)
         String datasetId,
         @Schema(example = "7a1c2e3f-4b5d-4c6e-9f8a-0b1c2d3e4f5a") String modelId,
         @Schema(example = "default") String deployment,
-        @Schema(example = "sliding_window") LongText longText) {
+        @Schema(example = "sliding_window") LongText longText,
+        @Schema(example = "50", defaultValue = "50") @Min(-100) @Max(100) Integer priority) {
 }

@@ -18,6 +18,7 @@ import dev.attune.modeling.LongText;
  * @param modelId the model that scores
  * @param deployment the deployment the request named; null when it named the model
  * @param longText the long-text rule asked for; null: the model's own
+ * @param priority its place in the queue: higher runs first (a training job's default is 0)
  * @param rows rows of the data set; null until the run reads it
  * @param rowsDone rows scored so far (all once SUCCEEDED)
  * @param textsPerSecond scoring speed (while running: since the run started, model loading included)
@@ -30,7 +31,7 @@ import dev.attune.modeling.LongText;
  * @param finishedAt when it ended
  */
 record PredictionJobResponse(String id, JobStatus status, String datasetId, String modelId, String deployment,
-        LongText longText, Integer rows, long rowsDone, Double textsPerSecond,
+        LongText longText, int priority, Integer rows, long rowsDone, Double textsPerSecond,
         @Schema(ref = "#/components/schemas/EvaluationMetrics") JsonNode metrics, Job.Failure error, int attempts,
         Instant createdAt, Instant startedAt, Instant finishedAt) {
 
@@ -56,7 +57,7 @@ record PredictionJobResponse(String id, JobStatus status, String datasetId, Stri
         JsonNode metrics = summary == null || summary.get("metrics") == null || summary.get("metrics").isNull() ? null
                 : summary.get("metrics");
         return new PredictionJobResponse(job.id(), job.status(), job.config().datasetId(), scoring.modelId(),
-                scoring.deployment(), scoring.longText(), rows, done, speed, metrics, run.failure(), run.attempts(),
+                scoring.deployment(), scoring.longText(), job.config().priority(), rows, done, speed, metrics, run.failure(), run.attempts(),
                 job.createdAt(), run.startedAt(), run.finishedAt());
     }
 }

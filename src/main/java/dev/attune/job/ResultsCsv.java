@@ -1,9 +1,9 @@
 package dev.attune.job;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 import org.apache.commons.csv.CSVFormat;
@@ -17,12 +17,13 @@ final class ResultsCsv {
     private ResultsCsv() {
     }
 
-    static void write(BufferedReader jsonLines, Writer out, ObjectMapper mapper) throws IOException {
+    /** @param jsonLines the results' lines, in row order */
+    static void write(Iterator<String> jsonLines, Writer out, ObjectMapper mapper) throws IOException {
         CSVPrinter csv = new CSVPrinter(out, CSVFormat.RFC4180);
         List<String> labels = null;
         boolean pairs = false;
-        for (String line = jsonLines.readLine(); line != null; line = jsonLines.readLine()) {
-            JsonNode row = mapper.readTree(line);
+        while (jsonLines.hasNext()) {
+            JsonNode row = mapper.readTree(jsonLines.next());
             JsonNode prediction = row.get("prediction");
             if (labels == null) { // the header, from the first row
                 labels = new ArrayList<>();

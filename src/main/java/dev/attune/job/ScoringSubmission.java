@@ -11,6 +11,7 @@ import dev.attune.errors.InvalidInput;
 import dev.attune.errors.NotFound;
 import dev.attune.model.ModelService;
 import dev.attune.model.RegisteredModel;
+import dev.attune.system.AttuneProperties;
 import dev.attune.training.TrainingOptions;
 
 import org.springframework.stereotype.Component;
@@ -22,11 +23,14 @@ class ScoringSubmission {
     private final DatasetService datasets;
     private final ModelService models;
     private final DeploymentService deployments;
+    private final int defaultPriority;
 
-    ScoringSubmission(DatasetService datasets, ModelService models, DeploymentService deployments) {
+    ScoringSubmission(DatasetService datasets, ModelService models, DeploymentService deployments,
+            AttuneProperties properties) {
         this.datasets = datasets;
         this.models = models;
         this.deployments = deployments;
+        this.defaultPriority = properties.predictions().defaultPriority();
     }
 
     JobConfig resolve(PredictionJobRequest request) {
@@ -47,14 +51,22 @@ class ScoringSubmission {
                     : "single texts") + " but model '" + model.name() + "' reads " + (model.textPair() ? "text pairs"
                     : "single texts"));
         }
+        if (request.priority() != null && (request.priority() < -100 || request.priority() > 100)) {
+            problems.add("priority: must be between -100 and 100, was " + request.priority());
+        }
         if (!problems.isEmpty()) {
             String listed = String.join("; ", problems);
             throw new InvalidInput("Invalid batch prediction", "The batch prediction cannot run: " + listed
                     + ". Correct these fields and submit again.").with("errors", problems);
         }
         String name = "scoring " + dataset.name() + " with " + model.name();
+        // A batch prediction is short (seconds to minutes) next to a training run (minutes to hours): by default it
+        // ranks above training jobs' default priority, so it is claimed before every queued training job of default
+        // priority and waits at most for a running job to end, never behind the whole training queue. A running
+        // training job is not preempted; a training job submitted with a higher priority still goes first.
+        int priority = request.priority() == null ? defaultPriority : request.priority();
         return new JobConfig(dataset.id(), new ModelReference.Registered(model.id()), null, null,
-                name.length() > 255 ? name.substring(0, 255) : name, 0, TrainingOptions.none(),
+                name.length() > 255 ? name.substring(0, 255) : name, priority, TrainingOptions.none(),
                 new BatchScoring(model.id(), request.deployment(), request.longText()));
     }
 

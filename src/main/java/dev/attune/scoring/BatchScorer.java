@@ -1,12 +1,10 @@
 package dev.attune.scoring;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +26,14 @@ import dev.attune.training.TrainingCancelledException;
 import dev.attune.training.TrainingListener;
 
 import org.springframework.stereotype.Service;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /**
  * Scores every row of a data set with a model, as /predict would answer them (the same engine and precision,
- * calibration and long-text rule), chunk by chunk into a results file that a resumed run continues; at the
- * end, when the data set's labels fit the model's, the figures its evaluation gives, from the written rows.
+ * calibration and long-text rule), chunk by chunk into the job's results ({@link ResultsFile}: each chunk on the
+ * disk, then committed under the job's lease), skipping the rows already committed; at the end, when the data
+ * set's labels fit the model's, the figures its evaluation gives, from the committed rows.
  */
 @Service
 public class BatchScorer {
@@ -53,46 +53,76 @@ public class BatchScorer {
 
     /**
      * @param longText how long texts are read for this run; null: as the model was trained
-     * @param results the results file (kept across attempts: a resumed run continues it)
+     * @param results where the rows go: a resumed run scores only the rows the committed results lack; each chunk
+     *     is on the disk before it is committed, and a refused commit (the job is another worker's now) stops the
+     *     run at once
      */
-    public ScoringOutcome run(String datasetId, String modelId, LongText longText, Path results,
+    public ScoringOutcome run(String datasetId, String modelId, LongText longText, ResultsTarget results,
             TrainingListener listener) throws IOException {
         listener.onPhase(TrainingListener.Phase.PREPARING, 0, 0);
         Dataset dataset = datasets.get(datasetId);
         List<DatasetRow> rows = datasets.allRows(datasetId);
-        Files.createDirectories(results.getParent());
-        int done = ResultsFile.completeLines(results);
+        Map<Long, Integer> positions = positions(rows);
+        BitSet done = new BitSet(rows.size());
+        try (ResultsFile.Rows committed = ResultsFile.read(results.dir(), results.committed())) {
+            committed.forEachRemaining(line -> done.set(position(positions, ResultsFile.index(line))));
+        }
+        ResultsFile.removeUncommitted(results.dir(), results.committed());
+        List<DatasetRow> todo = rows.stream().filter(row -> !done.get(positions.get(row.index()))).toList();
         PredictorFactory.Opened opened = models.open(modelId);
         try (TextClassifier model = opened.classifier()) {
             WindowRule rule = longText == null ? model.windowRule() : new WindowRule(longText, model.windowRule().stride());
             int maxLength = model.maxLength();
             listener.log("scoring %d rows of '%s' with model %s through %s (%s), long texts: %s%s".formatted(rows.size(),
                     dataset.name(), modelId, model.engine(), opened.reason(), rule.rule().id(),
-                    done > 0 ? "; resuming after row " + done : ""));
+                    todo.size() < rows.size() ? "; resuming: " + (rows.size() - todo.size()) + " rows scored before" : ""));
             long start = System.nanoTime();
-            int scoredHere = 0;
-            try (BufferedWriter out = Files.newBufferedWriter(results, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND)) {
-                for (int from = done; from < rows.size(); from += CHUNK) {
+            List<ResultsPart> parts = results.committed();
+            try (ResultsFile.Appender out = ResultsFile.newPart(results.dir())) {
+                for (int from = 0; from < todo.size(); from += CHUNK) {
                     if (listener.cancelRequested()) {
-                        throw new TrainingCancelledException(from); // rows done: the next attempt resumes there
+                        throw new TrainingCancelledException(from); // rows committed: the next attempt resumes there
                     }
-                    List<DatasetRow> chunk = rows.subList(from, Math.min(rows.size(), from + CHUNK));
+                    List<DatasetRow> chunk = todo.subList(from, Math.min(todo.size(), from + CHUNK));
                     List<Prediction> predictions = score(model, chunk, rule, maxLength);
+                    List<String> lines = new ArrayList<>(chunk.size());
                     for (int i = 0; i < chunk.size(); i++) {
-                        out.write(mapper.writeValueAsString(line(chunk.get(i), predictions.get(i))));
-                        out.write('\n');
+                        lines.add(mapper.writeValueAsString(line(chunk.get(i), predictions.get(i))));
                     }
-                    out.flush();
-                    scoredHere += chunk.size();
-                    listener.onPhase(TrainingListener.Phase.SCORING, from + chunk.size(), rows.size());
+                    out.append(lines);
+                    List<ResultsPart> now = new ArrayList<>(results.committed());
+                    now.add(out.part());
+                    if (!results.commit().commit(now)) { // the lease's fence: the job is another worker's now
+                        throw new TrainingCancelledException(from);
+                    }
+                    parts = now;
+                    listener.onPhase(TrainingListener.Phase.SCORING, rows.size() - todo.size() + from + chunk.size(),
+                            rows.size());
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            double textsPerSecond = scoredHere / Math.max(seconds, 1e-9);
-            listener.log("scored %d rows in %.1f s (%.1f texts/s)".formatted(scoredHere, seconds, textsPerSecond));
-            return new ScoringOutcome(rows.size(), textsPerSecond, metrics(model, results, rows, listener));
+            double textsPerSecond = todo.size() / Math.max(seconds, 1e-9);
+            listener.log("scored %d rows in %.1f s (%.1f texts/s)".formatted(todo.size(), seconds, textsPerSecond));
+            return new ScoringOutcome(rows.size(), textsPerSecond,
+                    metrics(model, results.dir(), parts, rows, positions, listener));
         }
+    }
+
+    /** Each row's position in the data set, by its index. */
+    private static Map<Long, Integer> positions(List<DatasetRow> rows) {
+        Map<Long, Integer> positions = new HashMap<>(rows.size() * 2);
+        for (int i = 0; i < rows.size(); i++) {
+            positions.put(rows.get(i).index(), i);
+        }
+        return positions;
+    }
+
+    private static int position(Map<Long, Integer> positions, long index) {
+        Integer position = positions.get(index);
+        if (position == null) {
+            throw new IllegalStateException("The results hold row " + index + ", which the data set does not have");
+        }
+        return position;
     }
 
     private static List<Prediction> score(TextClassifier model, List<DatasetRow> chunk, WindowRule rule, int maxLength) {
@@ -124,22 +154,27 @@ public class BatchScorer {
         return line;
     }
 
-    /** The evaluation figures, from the rows as written (a resumed run's earlier rows included). */
-    private EvaluationMetrics metrics(TextClassifier model, Path results, List<DatasetRow> rows,
-            TrainingListener listener) throws IOException {
+    /** The evaluation figures, from the committed rows (a resumed run's earlier rows included), by row index. */
+    private EvaluationMetrics metrics(TextClassifier model, Path dir, List<ResultsPart> parts, List<DatasetRow> rows,
+            Map<Long, Integer> positions, TrainingListener listener) throws IOException {
         float[][] outputs = new float[rows.size()][];
         List<String> labels = model.config().labels();
-        try (var lines = Files.lines(results)) {
-            int[] index = {0};
-            lines.forEach(text -> {
-                var prediction = mapper.readTree(text).get("prediction");
+        try (ResultsFile.Rows lines = ResultsFile.read(dir, parts)) {
+            lines.forEachRemaining(text -> {
+                JsonNode line = mapper.readTree(text);
+                JsonNode prediction = line.get("prediction");
                 float[] row = new float[model.problemType() == ProblemType.REGRESSION ? 1 : labels.size()];
                 for (int c = 0; c < row.length; c++) {
                     row[c] = (float) (model.problemType() == ProblemType.REGRESSION ? prediction.get("score").asDouble()
                             : prediction.get("probabilities").get(labels.get(c)).asDouble());
                 }
-                outputs[index[0]++] = row;
+                outputs[position(positions, line.get("index").asLong())] = row;
             });
+        }
+        for (int i = 0; i < outputs.length; i++) {
+            if (outputs[i] == null) {
+                throw new IllegalStateException("The results lack row " + rows.get(i).index());
+            }
         }
         try {
             EvaluationMetrics metrics = ScoredMetrics.of(model.problemType(), labels, model.thresholds(), outputs, rows);

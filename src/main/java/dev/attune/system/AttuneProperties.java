@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
@@ -26,6 +27,7 @@ import java.time.Duration;
  * @param jobs the fine-tuning job queue
  * @param predict serving of /predict
  * @param node this process's name and roles in a cluster
+ * @param predictions batch predictions (POST /api/v1/predictions)
  */
 @Validated
 @ConfigurationProperties("attune")
@@ -36,7 +38,8 @@ public record AttuneProperties(
         @Valid @DefaultValue Models models,
         @Valid @DefaultValue Jobs jobs,
         @Valid @DefaultValue Predict predict,
-        @Valid @DefaultValue Node node) {
+        @Valid @DefaultValue Node node,
+        @Valid @DefaultValue Predictions predictions) {
 
     /**
      * @param maxUploadSize largest accepted upload (also wired into the multipart limits)
@@ -142,6 +145,19 @@ public record AttuneProperties(
             @Min(1) @DefaultValue("131072") int maxTokensPerRequest,
             @NotNull @DefaultValue("2GB") DataSize keptModelsMemory,
             @NotNull @DefaultValue("read") ApiScope byModelScope) {
+    }
+
+    /**
+     * @param defaultPriority the queue priority of a batch prediction that names none: above training jobs' default
+     *        (0), so a short scoring job is claimed before queued training jobs instead of waiting behind them
+     * @param retention how long an ended batch prediction (its record, results and log) is kept; then it is removed
+     * @param cleanupInterval how often each node removes the batch predictions past their retention, and those
+     *        deleted while running once they ended (also once at start)
+     */
+    public record Predictions(
+            @Min(-100) @Max(100) @DefaultValue("50") int defaultPriority,
+            @NotNull @DefaultValue("30d") Duration retention,
+            @NotNull @DefaultValue("10m") Duration cleanupInterval) {
     }
 
     /**

@@ -196,6 +196,34 @@ class JobQueueTest {
         assertThat(claimed.id()).isEqualTo(id);
     }
 
+    /** Issue 31: a batch prediction's results are committed under the lease, like its progress. */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aWorkerThatLostItsBatchPredictionCommitsNoResults(String database) {
+        open(database);
+        PredictionRepository predictions = new PredictionRepository(jdbc, jobs);
+        String id = submit(0, Instant.now());
+        queue.claim("a/cpu/1", "node-a", "cpu", LEASE).orElseThrow();
+        String first = "[{\"file\":\"results/part-a.jsonl\",\"lines\":256}]";
+        assertThat(predictions.recordResults(id, "a/cpu/1", first)).isTrue();
+
+        jdbc.sql("UPDATE job SET lease_expires_at = CURRENT_TIMESTAMP - INTERVAL '1' SECOND WHERE id = ?").param(id).update();
+        assertThat(queue.takeBack(id, "node-b", true, JobStatus.QUEUED, null, null)).isTrue();
+        assertThat(predictions.recordResults(id, "a/cpu/1", "[]")).as("taken back: nobody's").isFalse();
+        queue.claim("b/cpu/1", "node-b", "cpu", LEASE).orElseThrow();
+        assertThat(predictions.results(id)).as("what b resumes from: a's committed rows").isEqualTo(first);
+
+        // node a wakes up: its next chunk's commit is refused, and b's counts
+        assertThat(predictions.recordResults(id, "a/cpu/1", "[{\"file\":\"results/part-a.jsonl\",\"lines\":512}]"))
+                .isFalse();
+        assertThat(predictions.results(id)).isEqualTo(first);
+        String both = "[{\"file\":\"results/part-a.jsonl\",\"lines\":256},{\"file\":\"results/part-b.jsonl\",\"lines\":44}]";
+        assertThat(predictions.recordResults(id, "b/cpu/1", both)).isTrue();
+        assertThat(queue.release(id, "b/cpu/1", JobStatus.SUCCEEDED, null)).isTrue();
+        assertThat(predictions.recordResults(id, "b/cpu/1", "[]")).as("an ended job's results are final").isFalse();
+        assertThat(predictions.results(id)).isEqualTo(both);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void aJobRowLockedByAFrozenNodeIsSkippedByTheTakeBackNotWaitedFor(String database) throws Exception {

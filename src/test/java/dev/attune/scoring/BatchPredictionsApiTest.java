@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -14,8 +18,10 @@ import dev.attune.support.TestDataDir;
 import dev.attune.support.TrainingData;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -27,18 +33,22 @@ import tools.jackson.databind.json.JsonMapper;
  * back as JSON lines and CSV. Also: long texts read in windows, and a fine-tuned model's calibration.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"attune.jobs.progress-interval=0s", "attune.predict.precision=fp32"})
+        properties = {"attune.jobs.progress-interval=0s", "attune.predict.precision=fp32",
+                "attune.predictions.cleanup-interval=200ms"})
 class BatchPredictionsApiTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static Path dataDir;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        TestDataDir.registerWithGoldenImports(registry);
+        dataDir = TestDataDir.registerWithGoldenImports(registry);
     }
 
     @LocalServerPort
     int port;
+    @Autowired
+    JdbcClient jdbc;
     private Http http;
 
     @BeforeEach
@@ -97,6 +107,79 @@ class BatchPredictionsApiTest {
     }
 
     @Test
+    void batchPredictionsAreListedNewestFirstAndADeleteRemovesTheirResults() {
+        String model = importModel("tiny-bert-sst2");
+        String dataset = upload("few.csv", TrainingData.csv(12, 2));
+        String older = submit(dataset, model, "");
+        String newer = submit(dataset, model, "");
+        assertThat(awaitEnd(older).get("status").stringValue()).isEqualTo("SUCCEEDED");
+        assertThat(awaitEnd(newer).get("status").stringValue()).isEqualTo("SUCCEEDED");
+
+        Http.Response listed = http.get("/api/v1/predictions");
+        assertThat(listed.status()).as(listed.body()).isEqualTo(200);
+        List<String> ids = ids(listed.json());
+        assertThat(ids).containsSubsequence(newer, older);
+        assertThat(listed.json().get(0).get("datasetId").stringValue()).isEqualTo(dataset);
+        assertThat(ids(http.get("/api/v1/predictions?limit=1").json())).containsExactly(ids.get(0));
+        assertThat(ids(http.get("/api/v1/predictions?status=QUEUED").json())).doesNotContain(newer, older);
+        assertThat(http.get("/api/v1/predictions?limit=0").status()).isEqualTo(400);
+
+        Path files = dataDir.resolve("jobs").resolve(older);
+        assertThat(files).isDirectory();
+        Http.Response deleted = http.delete("/api/v1/predictions/" + older);
+        assertThat(deleted.status()).as(deleted.body()).isEqualTo(204);
+        assertThat(files).as("its results and log").doesNotExist();
+        assertThat(http.get("/api/v1/predictions/" + older).status()).isEqualTo(404);
+        assertThat(http.get("/api/v1/predictions/" + older + "/results").status()).isEqualTo(404);
+        assertThat(http.get("/api/v1/jobs/" + older).status()).as("the job record too").isEqualTo(404);
+        assertThat(ids(http.get("/api/v1/predictions").json())).contains(newer).doesNotContain(older);
+        assertThat(http.delete("/api/v1/predictions/" + older).status()).isEqualTo(404);
+        assertThat(http.get("/api/v1/predictions/" + newer + "/results").body().lines()).hasSize(12);
+    }
+
+    @Test
+    void batchPredictionsThatEndedLongerAgoThanTheRetentionAreRemoved() throws InterruptedException {
+        String model = importModel("tiny-bert-sst2");
+        String dataset = upload("old.csv", TrainingData.csv(8, 4));
+        String old = submit(dataset, model, "");
+        String recent = submit(dataset, model, "");
+        awaitEnd(old);
+        awaitEnd(recent);
+        Path files = dataDir.resolve("jobs").resolve(old);
+        assertThat(files).isDirectory();
+
+        jdbc.sql("UPDATE job SET finished_at = ? WHERE id = ?") // ended 31 days ago (the default retention is 30)
+                .params(Timestamp.from(Instant.now().minus(Duration.ofDays(31))), old).update();
+        long deadline = System.currentTimeMillis() + 15_000;
+        int status = 200;
+        while (System.currentTimeMillis() < deadline && (status = http.get("/api/v1/predictions/" + old).status()) != 404) {
+            Thread.sleep(50);
+        }
+        assertThat(status).as("removed by the clean-up").isEqualTo(404);
+        assertThat(files).doesNotExist();
+        assertThat(http.get("/api/v1/predictions/" + recent).status()).as("a recent one stays").isEqualTo(200);
+        assertThat(dataDir.resolve("jobs").resolve(recent)).isDirectory();
+    }
+
+    @Test
+    void aBatchPredictionRanksAboveTrainingJobsUnlessAskedOtherwise() {
+        String model = importModel("tiny-bert-sst2");
+        String dataset = upload("p.csv", TrainingData.csv(4, 1));
+        String byDefault = submit(dataset, model, "");
+        assertThat(http.get("/api/v1/predictions/" + byDefault).json().get("priority").intValue())
+                .as("above a training job's default (0)").isEqualTo(50);
+        assertThat(http.get("/api/v1/jobs/" + byDefault).json().get("config").get("priority").intValue()).isEqualTo(50);
+        String low = submit(dataset, model, ", \"priority\": -5");
+        assertThat(http.get("/api/v1/predictions/" + low).json().get("priority").intValue()).isEqualTo(-5);
+        Http.Response tooHigh = http.postJson("/api/v1/predictions",
+                "{\"datasetId\": \"%s\", \"modelId\": \"%s\", \"priority\": 101}".formatted(dataset, model));
+        assertThat(tooHigh.status()).isEqualTo(400);
+        assertThat(tooHigh.json().get("errors").toString()).contains("priority");
+        awaitEnd(byDefault);
+        awaitEnd(low);
+    }
+
+    @Test
     void aLongTextIsReadInWindowsWhenAsked() {
         String model = importModel("tiny-bert-sst2");
         String longText = "the film was great and wonderful and fun ".repeat(40) + "but the end was a dull boring mess";
@@ -117,6 +200,17 @@ class BatchPredictionsApiTest {
                 JSON.writeValueAsString(text), longText == null ? "" : ", \"longText\": \"" + longText + "\""));
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.json().get("predictions").get(0);
+    }
+
+    private String submit(String dataset, String model, String more) {
+        Http.Response submitted = http.postJson("/api/v1/predictions",
+                "{\"datasetId\": \"%s\", \"modelId\": \"%s\"%s}".formatted(dataset, model, more));
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
+        return submitted.json().get("id").stringValue();
+    }
+
+    private static List<String> ids(JsonNode list) {
+        return list.valueStream().map(p -> p.get("id").stringValue()).toList();
     }
 
     private JsonNode awaitEnd(String id) {
