@@ -70,13 +70,15 @@ class DatasetController {
         return ResponseEntity.created(URI.create("/api/v1/datasets/" + dataset.id())).body(DatasetResponse.of(dataset));
     }
 
-    @Operation(operationId = "listDatasets", summary = "List data sets, newest first")
+    @Operation(operationId = "listDatasets", summary = "List data sets, newest first",
+            description = "Every uploaded data set: rows, labels, columns and what was skipped.")
     @GetMapping
     List<DatasetResponse> list() {
         return datasets.list().stream().map(DatasetResponse::of).toList();
     }
 
-    @Operation(operationId = "getDataset", summary = "One data set")
+    @Operation(operationId = "getDataset", summary = "One data set",
+            description = "Its rows, labels with their counts, columns and the rows skipped while importing.")
     @GetMapping("/{id}")
     DatasetResponse get(@PathVariable String id) {
         return DatasetResponse.of(datasets.get(id));

@@ -45,13 +45,16 @@ class DeploymentController {
                 .body(DeploymentResponse.of(deployment, deployments.history(deployment.name())));
     }
 
-    @Operation(operationId = "listDeployments", summary = "List deployments with their history")
+    @Operation(operationId = "listDeployments", summary = "List deployments with their history",
+            description = "Every deployment with its model, canary and history.")
     @GetMapping
     List<DeploymentResponse> list() {
         return deployments.list().stream().map(d -> DeploymentResponse.of(d, deployments.history(d.name()))).toList();
     }
 
-    @Operation(operationId = "getDeployment", summary = "One deployment: its model, canary and history")
+    @Operation(operationId = "getDeployment", summary = "One deployment: its model, canary and history",
+            description = "The deployment's model, its canary (model and share) and every change: what, when and by which "
+                    + "API key.")
     @GetMapping("/{name}")
     DeploymentResponse get(@PathVariable String name) {
         return DeploymentResponse.of(deployments.get(name), deployments.history(name));
@@ -78,7 +81,9 @@ class DeploymentController {
         return DeploymentResponse.of(deployments.rollback(name), deployments.history(name));
     }
 
-    @Operation(operationId = "deleteDeployment", summary = "Delete a deployment and its history")
+    @Operation(operationId = "deleteDeployment", summary = "Delete a deployment and its history",
+            description = "Removes the name and its history; its models stay registered. Calls naming it get 404 from then "
+                    + "on, on every node within attune.predict.refresh-interval.")
     @DeleteMapping("/{name}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(@PathVariable String name) {

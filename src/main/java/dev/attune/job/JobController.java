@@ -61,13 +61,16 @@ class JobController {
         return jobs.list(parseStatus(status)).stream().map(JobResponse::of).toList();
     }
 
-    @Operation(operationId = "getJob", summary = "One job: status, progress, latest and best metrics, model, error")
+    @Operation(operationId = "getJob", summary = "One job: status, progress, latest and best metrics, model, error",
+            description = "Its configuration (defaults filled in), status, progress, the latest evaluation, "
+                    + "validationMetrics and testMetrics, the model it registered, or why it failed.")
     @GetMapping("/{id}")
     JobResponse get(@PathVariable String id) {
         return JobResponse.of(jobs.get(id));
     }
 
-    @Operation(operationId = "getJobMetrics", summary = "Every evaluation point of a job, for plotting")
+    @Operation(operationId = "getJobMetrics", summary = "Every evaluation point of a job, for plotting",
+            description = "Every evaluation of the job in order: step, epoch, training loss and the validation figures.")
     @GetMapping("/{id}/metrics")
     List<MetricPoint> metrics(@PathVariable String id) {
         return jobs.evaluations(id).stream()
@@ -76,7 +79,9 @@ class JobController {
                 .toList();
     }
 
-    @Operation(operationId = "streamJobEvents", summary = "Server-Sent Events: progress, evaluation, log and status events as they happen")
+    @Operation(operationId = "streamJobEvents", summary = "Server-Sent Events: progress, evaluation, log and status events as they happen",
+            description = "text/event-stream with the events progress, evaluation, log and status; the stream ends after "
+                    + "the job's final status.")
     @GetMapping(path = "/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @ApiResponse(responseCode = "200", description = "An event stream: event names progress, evaluation, log and status "
             + "(the current status first); it ends after the job ends.",
@@ -92,7 +97,9 @@ class JobController {
         return emitter;
     }
 
-    @Operation(operationId = "getJobLog", summary = "The job's log (text)")
+    @Operation(operationId = "getJobLog", summary = "The job's log (text)",
+            description = "The job's log as plain text, as its worker wrote it (data read, options, evaluations, "
+                    + "calibration, the int8 check).")
     @GetMapping(path = "/{id}/log", produces = MediaType.TEXT_PLAIN_VALUE)
     String log(@PathVariable String id) {
         jobs.get(id);

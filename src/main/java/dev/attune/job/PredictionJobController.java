@@ -81,13 +81,17 @@ class PredictionJobController {
                 .map(job -> PredictionJobResponse.of(job, mapper)).toList();
     }
 
-    @Operation(operationId = "getBatchPrediction", summary = "A batch prediction: status, rows, texts/s, metrics")
+    @Operation(operationId = "getBatchPrediction", summary = "A batch prediction: status, rows, texts/s, metrics",
+            description = "Status, rows scored so far, texts per second, and once ended the figures computed from the "
+                    + "committed result rows.")
     @GetMapping("/{id}")
     PredictionJobResponse get(@PathVariable String id) {
         return PredictionJobResponse.of(predictions.get(id), mapper);
     }
 
-    @Operation(operationId = "cancelBatchPrediction", summary = "Cancel a batch prediction")
+    @Operation(operationId = "cancelBatchPrediction", summary = "Cancel a batch prediction",
+            description = "A queued batch prediction ends at once; a running one at its next chunk. The rows already "
+                    + "committed stay readable.")
     @PostMapping("/{id}/cancel")
     @ProblemResponses(409)
     PredictionJobResponse cancel(@PathVariable String id) {

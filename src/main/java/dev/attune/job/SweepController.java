@@ -49,7 +49,8 @@ class SweepController {
         return ResponseEntity.accepted().location(URI.create("/api/v1/sweeps/" + sweep.id())).body(response(sweep));
     }
 
-    @Operation(operationId = "listSweeps", summary = "List sweeps, newest first")
+    @Operation(operationId = "listSweeps", summary = "List sweeps, newest first",
+            description = "Every sweep with its status, metric, trials and best trial so far.")
     @GetMapping
     List<SweepResponse> list() {
         return sweeps.list().stream().map(this::response).toList();
@@ -62,7 +63,9 @@ class SweepController {
         return response(sweeps.get(id));
     }
 
-    @Operation(operationId = "cancelSweep", summary = "Cancel a sweep and every trial not yet ended")
+    @Operation(operationId = "cancelSweep", summary = "Cancel a sweep and every trial not yet ended",
+            description = "Ends the sweep CANCELLED, then cancels its queued and running trials; trials already ended keep "
+                    + "their models.")
     @PostMapping("/{id}/cancel")
     SweepResponse cancel(@PathVariable String id) {
         return response(sweeps.cancel(id));

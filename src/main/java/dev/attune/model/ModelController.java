@@ -59,13 +59,16 @@ class ModelController {
         return ResponseEntity.created(URI.create("/api/v1/models/" + model.id())).body(ModelResponse.of(model));
     }
 
-    @Operation(operationId = "listModels", summary = "List models, newest first")
+    @Operation(operationId = "listModels", summary = "List models, newest first",
+            description = "Every registered model: architecture, labels, origin, training, metrics and serving precision.")
     @GetMapping
     List<ModelResponse> list() {
         return models.list().stream().map(ModelResponse::of).toList();
     }
 
-    @Operation(operationId = "getModel", summary = "One model")
+    @Operation(operationId = "getModel", summary = "One model",
+            description = "Its architecture, labels, problem type, origin, training (strategy, adapter), metrics and "
+                    + "serving precision.")
     @GetMapping("/{id}")
     ModelResponse get(@PathVariable String id) {
         return ModelResponse.of(models.get(id));
@@ -102,7 +105,9 @@ class ModelController {
         return ModelResponse.of(models.get(id));
     }
 
-    @Operation(operationId = "deleteModel", summary = "Delete a model and its files")
+    @Operation(operationId = "deleteModel", summary = "Delete a model and its files",
+            description = "Removes the record, its files and its cached downloads. Refused (409, naming them) while a job, "
+                    + "sweep, deployment or LoRA adapter still needs it.")
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @ProblemResponses(409)

@@ -45,7 +45,9 @@ class PredictController {
         return predictions.predict(body, null, requestId);
     }
 
-    @Operation(operationId = "predictWithModel", summary = "Classify text with one model")
+    @Operation(operationId = "predictWithModel", summary = "Classify text with one model",
+            description = "As POST /predict, answered by this model whatever the deployments say. Naming a model can load "
+                    + "it, so with API keys on this needs the scope attune.predict.by-model-scope (read).")
     @PostMapping(path = "/api/v1/models/{id}/predict", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ProblemResponses({413, 503})
     PredictResponse predictWith(@PathVariable String id, @Valid @RequestBody PredictRequest body) {
@@ -73,7 +75,10 @@ class PredictController {
             String deployment, Deployment.Canary canary, KeptPredictors.KeptModels keptModels) {
     }
 
-    @Operation(operationId = "getServing", summary = "Which model serves /predict, and why")
+    @Operation(operationId = "getServing", summary = "Which model serves /predict, and why",
+            description = "What answers a /predict that names nothing on this node, why, in which engine and precision, "
+                    + "and the other models it keeps loaded (pinned for deployments, or within "
+                    + "attune.predict.kept-models-memory).")
     @GetMapping("/api/v1/serving")
     ServingStatus serving() {
         ServingChoice choice = serving.choice();
