@@ -2,6 +2,7 @@ package dev.attune.job;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -53,7 +54,10 @@ class SweepController {
             description = "Every sweep with its status, metric, trials and best trial so far.")
     @GetMapping
     List<SweepResponse> list() {
-        return sweeps.list().stream().map(this::response).toList();
+        List<SweepRepository.SweepRow> all = sweeps.list();
+        Map<String, List<SweepRepository.TrialRow>> trials = repository.trialsOf(
+                all.stream().map(SweepRepository.SweepRow::id).toList()); // one statement for every sweep's trials
+        return all.stream().map(sweep -> response(sweep, trials.getOrDefault(sweep.id(), List.of()))).toList();
     }
 
     @Operation(operationId = "getSweep", summary = "A sweep: its trials, the best one and its model",
@@ -73,7 +77,11 @@ class SweepController {
 
     /** Two statements: the sweep, then its trials with their jobs' status and model and their rungs. */
     private SweepResponse response(SweepRepository.SweepRow sweep) {
-        List<SweepResponse.Trial> trials = repository.trials(sweep.id()).stream()
+        return response(sweep, repository.trials(sweep.id()));
+    }
+
+    private SweepResponse response(SweepRepository.SweepRow sweep, List<SweepRepository.TrialRow> rows) {
+        List<SweepResponse.Trial> trials = rows.stream()
                 .map(trial -> new SweepResponse.Trial(trial.trial(), trial.jobId(), asMap(mapper.readTree(trial.options())),
                         trial.status(), trial.bestScore(), trial.rungs(), trial.modelId()))
                 .toList();

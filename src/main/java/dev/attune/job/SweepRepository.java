@@ -6,6 +6,9 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
+import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -114,18 +117,31 @@ class SweepRepository {
 
     /** Every trial with its job's status and model and its rungs, in one statement. */
     List<TrialRow> trials(String sweepId) {
-        return jdbc.sql("""
-                SELECT t.trial, t.job_id, t.options, j.status, j.model_id, r.best, r.rungs
+        return trialsOf(List.of(sweepId)).getOrDefault(sweepId, List.of());
+    }
+
+    /** The trials of several sweeps (a list of sweeps), by sweep id, in one statement. */
+    Map<String, List<TrialRow>> trialsOf(List<String> sweepIds) {
+        Map<String, List<TrialRow>> bySweep = new LinkedHashMap<>();
+        if (sweepIds.isEmpty()) {
+            return bySweep;
+        }
+        jdbc.sql("""
+                SELECT t.sweep_id, t.trial, t.job_id, t.options, j.status, j.model_id, r.best, r.rungs
                 FROM sweep_trial t
                 LEFT JOIN job j ON j.id = t.job_id
-                LEFT JOIN (SELECT job_id, MAX(score) AS best, COUNT(*) AS rungs FROM sweep_rung WHERE sweep_id = :id
-                           GROUP BY job_id) r ON r.job_id = t.job_id
-                WHERE t.sweep_id = :id ORDER BY t.trial""").param("id", sweepId)
-                .query((rs, n) -> new TrialRow(rs.getInt("trial"), rs.getString("job_id"), rs.getString("options"),
-                        rs.getString("status") == null ? null : JobStatus.valueOf(rs.getString("status")),
-                        rs.getString("model_id"), rs.getObject("best") == null ? null : rs.getDouble("best"),
-                        rs.getInt("rungs")))
-                .list();
+                LEFT JOIN (SELECT sweep_id, job_id, MAX(score) AS best, COUNT(*) AS rungs FROM sweep_rung
+                           WHERE sweep_id IN (:ids) GROUP BY sweep_id, job_id) r
+                       ON r.sweep_id = t.sweep_id AND r.job_id = t.job_id
+                WHERE t.sweep_id IN (:ids) ORDER BY t.sweep_id, t.trial""").param("ids", sweepIds)
+                .query(rs -> {
+                    bySweep.computeIfAbsent(rs.getString("sweep_id"), id -> new ArrayList<>()).add(new TrialRow(
+                            rs.getInt("trial"), rs.getString("job_id"), rs.getString("options"),
+                            rs.getString("status") == null ? null : JobStatus.valueOf(rs.getString("status")),
+                            rs.getString("model_id"), rs.getObject("best") == null ? null : rs.getDouble("best"),
+                            rs.getInt("rungs")));
+                });
+        return bySweep;
     }
 
     /** Records a trial's score and loss at a rung; the same rung again (a resumed run's repeat) keeps its arrival. */

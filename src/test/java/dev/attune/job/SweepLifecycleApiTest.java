@@ -261,6 +261,16 @@ class SweepLifecycleApiTest {
         assertThat(read.statements()).isLessThanOrEqualTo(2);
     }
 
+    @Test
+    void listingSweepsIsTwoStatementsWhateverTheirNumber() {
+        awaitEnd(create("""
+                {"base": %s, "grid": {"learningRate": [0.003, 0.01]}}""".formatted(base(2, null))).get("id").stringValue());
+        StatementCount.Counted<List<SweepResponse>> listed = StatementCount.of(() -> controller.list());
+        assertThat(listed.value()).hasSizeGreaterThanOrEqualTo(2); // this test's and the others' sweeps
+        assertThat(listed.value()).allSatisfy(sweep -> assertThat(sweep.trials()).isNotEmpty());
+        assertThat(listed.statements()).isLessThanOrEqualTo(2);
+    }
+
     private String blocker() {
         String id = writer.postJson("/api/v1/jobs", base(300, null)).json().get("id").stringValue();
         JobPolling.awaitStatus(reader, id, "RUNNING");
