@@ -62,6 +62,11 @@ final class DatasetProblems {
                 .with("line", line);
     }
 
+    /** {@link #malformed} at one line, the way every row of a file is named. */
+    static AttuneException malformedLine(long line, String why) {
+        return malformed("line " + line, line, why);
+    }
+
     /** A failure while decoding: bad UTF-8, a broken gzip stream, or a CSV syntax error. */
     static AttuneException readFailure(RuntimeException e, long line, String message) {
         Throwable cause = e.getCause();
@@ -81,7 +86,7 @@ final class DatasetProblems {
             return new InvalidInput("Corrupt gzip",
                     "The compressed file is damaged or cut short (%s). Compress it again with gzip and upload again.".formatted(message));
         }
-        return malformed("line " + line, line, message);
+        return malformedLine(line, message);
     }
 
     static AttuneException noRows(long skipped) {

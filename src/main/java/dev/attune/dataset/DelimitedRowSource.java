@@ -33,9 +33,7 @@ final class DelimitedRowSource implements RowSource {
         this.columns = parser.getHeaderNames();
         this.records = parser.iterator();
         this.wanted = wanted;
-        if (!columns.containsAll(wanted.required())) {
-            throw DatasetProblems.missingColumns(wanted, columns);
-        }
+        wanted.requireIn(columns);
         for (String column : wanted.required()) {
             if (Collections.frequency(columns, column) > 1) {
                 throw DatasetProblems.duplicateColumn(column, columns);
@@ -61,11 +59,10 @@ final class DelimitedRowSource implements RowSource {
         }
         long line = parser.getCurrentLineNumber();
         if (!wanted.required().stream().allMatch(record::isSet)) {
-            throw DatasetProblems.malformed("line " + line, line, "it has " + record.size()
+            throw DatasetProblems.malformedLine(line, "it has " + record.size()
                     + " fields but the header has " + columns.size());
         }
-        return LabelledRow.cell(line, record.get(wanted.text()),
-                wanted.textPair() == null ? null : record.get(wanted.textPair()), record.get(wanted.label()));
+        return wanted.row(line, record::get, Collections.singletonList(record.get(wanted.label())), false);
     }
 
     private static String rootMessage(Throwable e) {

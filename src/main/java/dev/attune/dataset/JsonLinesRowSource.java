@@ -28,11 +28,8 @@ final class JsonLinesRowSource implements RowSource {
         this.first = readObject();
         this.firstLine = lineNumber;
         if (first != null) {
-            List<String> names = new ArrayList<>(first.propertyNames());
-            this.columns = names;
-            if (!names.containsAll(wanted.required())) {
-                throw DatasetProblems.missingColumns(wanted, names);
-            }
+            this.columns = new ArrayList<>(first.propertyNames());
+            wanted.requireIn(columns);
         }
     }
 
@@ -59,27 +56,25 @@ final class JsonLinesRowSource implements RowSource {
         String labelColumn = wanted.label();
         JsonNode label = object.get(labelColumn);
         if (label == null || label.isNull() || label.isObject()) {
-            throw DatasetProblems.malformed("line " + line, line,
+            throw DatasetProblems.malformedLine(line,
                     "field '" + labelColumn + "' is missing or not a string, a number or an array of them");
         }
         List<String> labels = new ArrayList<>();
         for (JsonNode value : label.isArray() ? label : List.of(label)) {
             if (value.isContainer() || value.isNull()) {
-                throw DatasetProblems.malformed("line " + line, line,
+                throw DatasetProblems.malformedLine(line,
                         "field '" + labelColumn + "' holds an array whose elements must be strings or numbers");
             }
             labels.add(value.isString() ? value.stringValue() : value.asString());
         }
-        String textValue = text(object, wanted.text(), line);
-        String pairValue = wanted.textPair() == null ? null : text(object, wanted.textPair(), line);
-        return new LabelledRow(line, textValue, pairValue, labels, label.isArray());
+        return wanted.row(line, field -> text(object, field, line), labels, label.isArray());
     }
 
     /** A text field: a string (a number reads as its digits); null when missing. */
     private static String text(JsonNode object, String field, long line) {
         JsonNode text = object.get(field);
         if (text != null && text.isContainer()) {
-            throw DatasetProblems.malformed("line " + line, line, "field '" + field + "' is a JSON "
+            throw DatasetProblems.malformedLine(line, "field '" + field + "' is a JSON "
                     + (text.isArray() ? "array" : "object") + "; it must be one string (join the parts yourself)");
         }
         return text == null || text.isNull() ? null : text.isString() ? text.stringValue() : text.toString();
@@ -101,11 +96,11 @@ final class JsonLinesRowSource implements RowSource {
         try {
             JsonNode node = mapper.readTree(line);
             if (!node.isObject()) {
-                throw DatasetProblems.malformed("line " + lineNumber, lineNumber, "it is not a JSON object");
+                throw DatasetProblems.malformedLine(lineNumber, "it is not a JSON object");
             }
             return node;
         } catch (JacksonException e) {
-            throw DatasetProblems.malformed("line " + lineNumber, lineNumber, "it is not valid JSON: " + e.getOriginalMessage());
+            throw DatasetProblems.malformedLine(lineNumber, "it is not valid JSON: " + e.getOriginalMessage());
         }
     }
 

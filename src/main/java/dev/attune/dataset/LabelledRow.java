@@ -9,8 +9,4 @@ import java.util.List;
  * text of a sentence pair (null when the upload has none).
  */
 record LabelledRow(long line, String text, String textPair, List<String> labels, boolean listed) {
-
-    static LabelledRow cell(long line, String text, String textPair, String label) {
-        return new LabelledRow(line, text, textPair, java.util.Collections.singletonList(label), false);
-    }
 }
