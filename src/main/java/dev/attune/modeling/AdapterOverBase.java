@@ -19,23 +19,17 @@ public final class AdapterOverBase implements TextClassifier {
 
     private final ClassifierModel base;
     private final LoraAdapter adapter;
-    private final ModelConfig config;
-    private final TextEncoder textEncoder;
+    private final ClassifierFacts facts;
     private final Runnable release;
     private final long adapterBytes;
     private final ExecutorService forwardThread;
-    private final Calibration calibration;
-    private final WindowRule windowRule;
 
     private AdapterOverBase(ClassifierModel base, LoraAdapter adapter, ModelConfig config, TextEncoder textEncoder,
             Runnable release, long adapterBytes, ExecutorService forwardThread) {
         this.forwardThread = forwardThread;
-        this.calibration = Calibration.read(config.raw(), config.numLabels());
-        this.windowRule = WindowRule.read(config.raw());
         this.base = base;
         this.adapter = adapter;
-        this.config = config;
-        this.textEncoder = textEncoder;
+        this.facts = ClassifierFacts.read(config, textEncoder);
         this.release = release;
         this.adapterBytes = adapterBytes;
     }
@@ -106,37 +100,17 @@ public final class AdapterOverBase implements TextClassifier {
     }
 
     @Override
-    public ModelConfig config() {
-        return config;
-    }
-
-    @Override
-    public TextEncoder textEncoder() {
-        return textEncoder;
-    }
-
-    @Override
-    public List<Double> thresholds() {
-        return config.thresholds();
-    }
-
-    @Override
-    public Calibration calibration() {
-        return calibration;
-    }
-
-    @Override
-    public WindowRule windowRule() {
-        return windowRule;
+    public ClassifierFacts facts() {
+        return facts;
     }
 
     @Override
     public float[][] logits(EncodedBatch batch) {
         if (forwardThread == null) {
-            return base.logitsWith(adapter, batch, config.numLabels());
+            return base.logitsWith(adapter, batch, config().numLabels());
         }
         try {
-            return forwardThread.submit(() -> base.logitsWith(adapter, batch, config.numLabels())).get();
+            return forwardThread.submit(() -> base.logitsWith(adapter, batch, config().numLabels())).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the forward pass", e);
@@ -158,8 +132,8 @@ public final class AdapterOverBase implements TextClassifier {
     @Override
     public void close() {
         try {
-            if (textEncoder != base.textEncoder()) {
-                textEncoder.close();
+            if (textEncoder() != base.textEncoder()) {
+                textEncoder().close();
             }
             adapter.close();
         } finally {

@@ -25,14 +25,10 @@ public final class ClassifierModel implements TextClassifier {
 
     private final NDManager manager;
     private final SequenceClassifier block;
-    private final TextEncoder textEncoder;
     private final CheckpointDir source;
     private final WeightBinder.Report report;
-    /** A multi-label model's decision threshold per label (tuned during training); null otherwise. */
-    private volatile List<Double> thresholds;
-    private volatile Calibration calibration;
-    private volatile WindowRule windowRule;
-    private volatile Integer trainedMaxLength;
+    /** Replaced whole by the {@code use...} setters (training tunes them), so a reader sees one consistent copy. */
+    private volatile ClassifierFacts facts;
     /** A LoRA model's adapter (null: a plain model), which knows the base checkpoint it adapts. */
     private LoraAdapter adapter;
 
@@ -40,13 +36,9 @@ public final class ClassifierModel implements TextClassifier {
             WeightBinder.Report report) {
         this.manager = manager;
         this.block = block;
-        this.textEncoder = textEncoder;
         this.source = source;
         this.report = report;
-        this.thresholds = block.config().thresholds();
-        this.calibration = Calibration.read(block.config().raw(), block.config().numLabels());
-        this.windowRule = WindowRule.read(block.config().raw());
-        this.trainedMaxLength = TrainedLength.read(block.config().raw());
+        this.facts = ClassifierFacts.read(block.config(), textEncoder);
     }
 
     /** Loads a checkpoint with its own head (or a fresh one if it has none). */
@@ -110,17 +102,12 @@ public final class ClassifierModel implements TextClassifier {
     }
 
     @Override
-    public ModelConfig config() {
-        return block.config();
+    public ClassifierFacts facts() {
+        return facts;
     }
 
     public SequenceClassifier block() {
         return block;
-    }
-
-    @Override
-    public TextEncoder textEncoder() {
-        return textEncoder;
     }
 
     public NDManager manager() {
@@ -182,52 +169,24 @@ public final class ClassifierModel implements TextClassifier {
         return precision;
     }
 
-    public ProblemType problemType() {
-        return config().problemType();
-    }
-
-    /** A multi-label model's threshold per label, in label order; null for other models or before tuning. */
-    @Override
-    public List<Double> thresholds() {
-        return thresholds;
-    }
-
-    @Override
-    public Calibration calibration() {
-        return calibration;
-    }
-
-    @Override
-    public WindowRule windowRule() {
-        return windowRule;
-    }
-
-    /** Sets how it reads long texts (saved in its config.json). */
     /** The maxLength it was trained with: served (and saved, {@link TrainedLength}) so. */
-    public void useMaxLength(int maxLength) {
-        this.trainedMaxLength = maxLength;
+    public synchronized void useMaxLength(int maxLength) {
+        facts = facts.withTrainedLength(maxLength);
     }
 
-    @Override
-    public int maxLength() {
-        return TrainedLength.of(trainedMaxLength, textEncoder());
-    }
-
-    public void useWindowRule(WindowRule rule) {
-        this.windowRule = rule == null ? WindowRule.TRUNCATE : rule;
+    /** Sets how it reads long texts (saved in its config.json); null: truncation. */
+    public synchronized void useWindowRule(WindowRule rule) {
+        facts = facts.withWindowRule(rule);
     }
 
     /** Sets the temperatures its probabilities are scaled by (and saved in its config.json); null: none. */
-    public void useCalibration(Calibration fitted) {
-        this.calibration = fitted;
+    public synchronized void useCalibration(Calibration fitted) {
+        facts = facts.withCalibration(fitted);
     }
 
     /** Sets the thresholds a multi-label model decides with (and saves in its config.json). */
-    public void useThresholds(List<Double> perLabel) {
-        if (perLabel != null && perLabel.size() != config().numLabels()) {
-            throw new IllegalArgumentException(perLabel.size() + " thresholds for " + config().numLabels() + " labels");
-        }
-        this.thresholds = perLabel == null ? null : List.copyOf(perLabel);
+    public synchronized void useThresholds(List<Double> perLabel) {
+        facts = facts.withThresholds(perLabel);
     }
 
     /** (B, C) logits of an encoded batch: inference, in a scope freed at once. */
@@ -292,7 +251,7 @@ public final class ClassifierModel implements TextClassifier {
         if (adapter != null) {
             adapter.close();
         }
-        textEncoder.close();
+        facts.textEncoder().close();
         manager.close();
     }
 }

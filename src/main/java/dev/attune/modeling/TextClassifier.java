@@ -10,25 +10,38 @@ import java.util.List;
  */
 public interface TextClassifier extends AutoCloseable {
 
-    ModelConfig config();
+    /** Its config, tokenizer and what it reads and decides with, as one copy (a model in training may replace it). */
+    ClassifierFacts facts();
 
-    TextEncoder textEncoder();
+    default ModelConfig config() {
+        return facts().config();
+    }
+
+    default TextEncoder textEncoder() {
+        return facts().textEncoder();
+    }
 
     /** A multi-label model's threshold per label, in label order; null for other models or before tuning. */
-    List<Double> thresholds();
+    default List<Double> thresholds() {
+        return facts().thresholds();
+    }
 
     /** The temperatures its probabilities are scaled by; null: served as the logits give them. */
-    Calibration calibration();
+    default Calibration calibration() {
+        return facts().calibration();
+    }
 
     /** How it reads a text longer than its maxLength (the rule it was trained with); truncation by default. */
-    WindowRule windowRule();
+    default WindowRule windowRule() {
+        return facts().windowRule();
+    }
 
     /**
      * The tokens it reads per text (per window): the maxLength it was trained with ({@link TrainedLength}), else its
      * tokenizer's model_max_length.
      */
     default int maxLength() {
-        return TrainedLength.of(TrainedLength.read(config().raw()), textEncoder());
+        return facts().maxLength();
     }
 
     /** (B, C) logits for an encoded batch, no gradients. */
@@ -124,7 +137,9 @@ public interface TextClassifier extends AutoCloseable {
 
     /** Calibrated (when the model has a calibration) probabilities, or a regression's values. */
     private float[][] probabilities(float[][] logits) {
-        return ModelOutputs.of(calibration() == null ? logits : calibration().apply(logits), problemType());
+        ClassifierFacts facts = facts(); // one copy: a model in training may replace it meanwhile
+        return ModelOutputs.of(facts.calibration() == null ? logits : facts.calibration().apply(logits),
+                facts.config().problemType());
     }
 
     @Override

@@ -5,13 +5,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.attune.errors.Unavailable;
-import dev.attune.modeling.Calibration;
+import dev.attune.modeling.ClassifierFacts;
 import dev.attune.modeling.EncodedBatch;
-import dev.attune.modeling.ModelConfig;
 import dev.attune.modeling.ProblemType;
 import dev.attune.modeling.TextClassifier;
 import dev.attune.modeling.TextEncoder;
-import dev.attune.modeling.WindowRule;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,33 +76,8 @@ final class FiniteScores implements TextClassifier {
     }
 
     @Override
-    public int maxLength() {
-        return model.maxLength();
-    }
-
-    @Override
-    public ModelConfig config() {
-        return model.config();
-    }
-
-    @Override
-    public TextEncoder textEncoder() {
-        return model.textEncoder();
-    }
-
-    @Override
-    public List<Double> thresholds() {
-        return model.thresholds();
-    }
-
-    @Override
-    public Calibration calibration() {
-        return model.calibration();
-    }
-
-    @Override
-    public WindowRule windowRule() {
-        return model.windowRule();
+    public ClassifierFacts facts() {
+        return model.facts();
     }
 
     @Override

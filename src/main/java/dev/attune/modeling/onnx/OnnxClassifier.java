@@ -10,12 +10,12 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.attune.modeling.Calibration;
+import dev.attune.modeling.ClassifierFacts;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.modeling.EncodedBatch;
-import dev.attune.modeling.ModelConfig;
 import dev.attune.modeling.TextClassifier;
 import dev.attune.modeling.TextEncoder;
+import dev.attune.modeling.TrainedLength;
 import dev.attune.modeling.WindowRule;
 
 /**
@@ -25,25 +25,16 @@ import dev.attune.modeling.WindowRule;
  */
 public final class OnnxClassifier implements TextClassifier {
 
-    private final ModelConfig config;
-    private final List<Double> thresholds;
-    private final Calibration calibration;
-    private final WindowRule windowRule;
-    private final TextEncoder textEncoder;
+    private final ClassifierFacts facts;
     private final OnnxExport.Weights weights;
     private final OrtSession session;
     private final List<String> inputNames;
 
-    private OnnxClassifier(ModelConfig config, List<Double> thresholds, Calibration calibration, TextEncoder textEncoder,
-            OnnxExport.Weights weights, OrtSession session) {
-        this.config = config;
-        this.thresholds = thresholds;
-        this.calibration = calibration;
-        this.windowRule = WindowRule.read(config.raw());
-        this.textEncoder = textEncoder;
+    private OnnxClassifier(ClassifierFacts facts, OnnxExport.Weights weights, OrtSession session) {
+        this.facts = facts;
         this.weights = weights;
         this.session = session;
-        this.inputNames = OnnxExport.inputNames(config);
+        this.inputNames = OnnxExport.inputNames(facts.config());
     }
 
     /**
@@ -61,8 +52,11 @@ public final class OnnxClassifier implements TextClassifier {
             // idle kernel threads sleep instead of spinning: the cores stay free for request threads
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
             OrtSession session = OrtEnvironment.getEnvironment().createSession(graph, options);
-            return new OnnxClassifier(model.config(), model.thresholds(), model.calibration(), textEncoder, weights,
-                    session);
+            // the model's thresholds and calibration now; its long-text rule and trained maxLength as its config.json says
+            ClassifierFacts facts = new ClassifierFacts(model.config(), textEncoder, model.thresholds(),
+                    model.calibration(), WindowRule.read(model.config().raw()),
+                    TrainedLength.read(model.config().raw()));
+            return new OnnxClassifier(facts, weights, session);
         } catch (OrtException | RuntimeException e) {
             textEncoder.close();
             throw new IllegalStateException("ONNX Runtime could not open the exported graph: " + e.getMessage(), e);
@@ -70,28 +64,8 @@ public final class OnnxClassifier implements TextClassifier {
     }
 
     @Override
-    public ModelConfig config() {
-        return config;
-    }
-
-    @Override
-    public TextEncoder textEncoder() {
-        return textEncoder;
-    }
-
-    @Override
-    public List<Double> thresholds() {
-        return thresholds;
-    }
-
-    @Override
-    public Calibration calibration() {
-        return calibration;
-    }
-
-    @Override
-    public WindowRule windowRule() {
-        return windowRule;
+    public ClassifierFacts facts() {
+        return facts;
     }
 
     @Override
@@ -111,7 +85,7 @@ public final class OnnxClassifier implements TextClassifier {
             }
             try (OrtSession.Result result = session.run(inputs)) {
                 FloatBuffer flat = ((OnnxTensor) result.get(0)).getFloatBuffer(); // (B, C)
-                int classes = config.numLabels();
+                int classes = facts.config().numLabels();
                 float[][] rows = new float[batch.batchSize()][classes];
                 for (float[] row : rows) {
                     flat.get(row);
@@ -133,7 +107,7 @@ public final class OnnxClassifier implements TextClassifier {
         } catch (OrtException e) {
             throw new IllegalStateException(e);
         } finally {
-            textEncoder.close();
+            facts.textEncoder().close();
         }
     }
 }
