@@ -3,15 +3,15 @@ package dev.attune.job;
 import java.time.Instant;
 
 /**
- * A fine-tuning job as stored: what was asked ({@link JobConfig}) and how its execution went
+ * A job as stored: its {@link JobKind}, what was asked ({@link JobConfig}) and how its execution went
  * ({@link Execution}). Progress and metrics stay JSON strings: written by the run, embedded by the API.
  */
-record Job(String id, JobStatus status, JobConfig config, Instant createdAt, Execution execution, String submittedBy,
-        String sweepId) {
+record Job(String id, JobKind kind, JobStatus status, JobConfig config, Instant createdAt, Execution execution,
+        String submittedBy, String sweepId) {
 
     /** A job just submitted: queued, nothing run yet; {@code sweepId} names the sweep it is a trial of, or null. */
     static Job submitted(String id, JobConfig config, Instant now, String submittedBy, String sweepId) {
-        return new Job(id, JobStatus.QUEUED, config, now, Execution.NOT_STARTED, submittedBy, sweepId);
+        return new Job(id, JobKind.of(config), JobStatus.QUEUED, config, now, Execution.NOT_STARTED, submittedBy, sweepId);
     }
 
     String name() {

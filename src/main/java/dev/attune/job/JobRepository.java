@@ -40,7 +40,7 @@ class JobRepository {
                 .params(job.id(), job.name(), job.status().name(), job.config().datasetId(),
                         job.config().validationDatasetId(), job.config().testDatasetId(), job.config().baseModel().text(),
                         job.config().priority(), mapper.writeValueAsString(job.config()), ts(job.createdAt()),
-                        job.submittedBy(), job.sweepId(), job.config().scoring() == null ? "training" : "scoring")
+                        job.submittedBy(), job.sweepId(), job.kind().id())
                 .update();
     }
 
@@ -156,8 +156,9 @@ class JobRepository {
                 rs.getString("test_metrics"),
                 rs.getString("model_id"), errorType == null ? null : new Job.Failure(errorType, rs.getString("error_message")),
                 rs.getInt("attempts"), rs.getString("node"), rs.getString("device"));
-        return new Job(rs.getString("id"), JobStatus.valueOf(rs.getString("status")),
-                mapper.readValue(rs.getString("config"), JobConfig.class), instant(rs, "created_at"), execution,
+        JobConfig config = mapper.readValue(rs.getString("config"), JobConfig.class);
+        return new Job(rs.getString("id"), JobKind.stored(rs.getString("kind"), config),
+                JobStatus.valueOf(rs.getString("status")), config, instant(rs, "created_at"), execution,
                 rs.getString("submitted_by"), rs.getString("sweep_id"));
     }
 

@@ -1,6 +1,8 @@
 package dev.attune.job;
 
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
@@ -8,14 +10,8 @@ import java.util.function.BooleanSupplier;
 import ai.djl.Device;
 
 import dev.attune.model.ModelService;
-import dev.attune.scoring.BatchScorer;
-import dev.attune.scoring.ScoringOutcome;
 import dev.attune.system.AttuneProperties;
 import dev.attune.system.DataDiskGuard;
-import dev.attune.training.BaseCheckpoint;
-import dev.attune.training.FineTuneOutcome;
-import dev.attune.training.TrainingListener;
-import dev.attune.training.FineTuningService;
 import dev.attune.training.TrainingCancelledException;
 import dev.attune.training.TrainingFailedException;
 
@@ -28,7 +24,8 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Runs one claimed job to its end on a worker's device: one try/catch/finally that records how it ended,
  * with the job id in the logging MDC. Every record it makes is fenced by the worker's lease; a worker that
- * lost its lease (its node was presumed dead and the job went to another) stops and leaves the job alone.
+ * lost its lease (its node was presumed dead and the job went to another) stops and leaves the job alone. The work
+ * itself is the {@link JobHandler} of the job's {@link JobKind}: the runner knows kinds of work, not the work.
  */
 @Component
 class JobRunner {
@@ -37,7 +34,6 @@ class JobRunner {
 
     private final JobRepository repository;
     private final JobQueue queue;
-    private final FineTuningService fineTuning;
     private final ModelService models;
     private final JobEvents events;
     private final JobLog jobLog;
@@ -48,23 +44,23 @@ class JobRunner {
     private final String dataDir;
 
     private final DataDiskGuard disk;
-    private final TrainedModels trainedModels;
-    private final BatchScorer scorer;
     private final TrialRungs trialRungs;
-    private final BatchResults batchResults;
+    private final Map<JobKind, JobHandler> handlers = new EnumMap<>(JobKind.class);
 
-    JobRunner(JobRepository repository, JobQueue queue, FineTuningService fineTuning, ModelService models,
-            JobEvents events, JobLog jobLog, JobMetrics metrics, ObjectMapper mapper, AttuneProperties properties,
-            JobDirectories directories, DataDiskGuard disk, TrainedModels trainedModels, BatchScorer scorer,
-            TrialRungs trialRungs, BatchResults batchResults) {
+    JobRunner(JobRepository repository, JobQueue queue, ModelService models, JobEvents events, JobLog jobLog,
+            JobMetrics metrics, ObjectMapper mapper, AttuneProperties properties, JobDirectories directories,
+            DataDiskGuard disk, TrialRungs trialRungs, List<JobHandler> handlers) {
+        for (JobHandler handler : handlers) {
+            if (this.handlers.putIfAbsent(handler.kind(), handler) != null) {
+                throw new IllegalStateException("two handlers for job kind " + handler.kind().id() + ": "
+                        + this.handlers.get(handler.kind()).getClass().getSimpleName() + " and "
+                        + handler.getClass().getSimpleName());
+            }
+        }
         this.trialRungs = trialRungs;
-        this.batchResults = batchResults;
-        this.trainedModels = trainedModels;
-        this.scorer = scorer;
         this.disk = disk;
         this.repository = repository;
         this.queue = queue;
-        this.fineTuning = fineTuning;
         this.models = models;
         this.events = events;
         this.jobLog = jobLog;
@@ -95,12 +91,7 @@ class JobRunner {
             events.publish(id, "status", Map.of("status", JobStatus.RUNNING));
             listener.log("started (attempt " + job.attempts() + ") on node " + job.execution().node() + ", device "
                     + job.execution().device());
-            JobConfig config = job.config();
-            if (config.scoring() != null) {
-                score(id, lease, config, listener);
-            } else {
-                modelId = fineTune(id, lease, config, device, listener);
-            }
+            modelId = handlerOf(job).run(lease, job, device, listener);
             outcome = JobStatus.SUCCEEDED;
         } catch (TrainingCancelledException e) {
             boolean shutdown = stopping.getAsBoolean() && !lease.cancelRequested() && !cancelled.getAsBoolean();
@@ -127,26 +118,15 @@ class JobRunner {
         }
     }
 
-    /** A fine-tuning job: trains, registers the model; returns its id. */
-    private String fineTune(String id, JobLease lease, JobConfig config, Device device, JobRunListener listener)
-            throws java.io.IOException {
-        BaseCheckpoint base = new BaseCheckpoint(config.baseModel().text(), () -> models.checkpointOf(config.baseModel()));
-        FineTuneOutcome result = fineTuning.run(config.spec(), base, directories.run(id), device, listener);
-        listener.onPhase(TrainingListener.Phase.SAVING, 0, 0);
-        String modelId = trainedModels.register(id, config, result).id();
-        if (result.test() != null) {
-            repository.recordTestMetrics(id, lease.owner(), mapper.writeValueAsString(result.test()));
+    /** The handler of the job's kind; a kind this node has no handler for fails the job. */
+    private JobHandler handlerOf(Job job) {
+        JobHandler handler = job.kind() == null ? null : handlers.get(job.kind());
+        if (handler == null) {
+            throw new TrainingFailedException("unknown_job_kind", "This node cannot run jobs of kind "
+                    + (job.kind() == null ? "(unknown to this version)" : job.kind().id())
+                    + ": no handler is registered for it.");
         }
-        listener.log("succeeded: model " + modelId + ", best validation " + result.result().best().metrics().summary());
-        return modelId;
-    }
-
-    /** A batch-scoring job: scores its data set into its results file; its summary goes where test figures go. */
-    private void score(String id, JobLease lease, JobConfig config, JobRunListener listener) throws java.io.IOException {
-        ScoringOutcome scored = scorer.run(config.datasetId(), config.scoring().modelId(), config.scoring().longText(),
-                batchResults.target(lease), listener); // each chunk committed under the lease
-        repository.recordTestMetrics(id, lease.owner(), mapper.writeValueAsString(scored));
-        listener.log("succeeded: " + scored.rows() + " rows scored");
+        return handler;
     }
 
     private void finish(JobLease lease, JobStatus outcome, String modelId, long start) {

@@ -53,4 +53,21 @@ class LayeringTest {
     static final ArchRule jobTableOnlyInJob = noClasses().that().resideOutsideOfPackage("dev.attune.job..")
             .should().dependOnClassesThat().resideInAPackage("dev.attune.job..")
             .because("dataset/ and model/ learn who uses them through DatasetUsers and ModelUsers");
+
+    /**
+     * The queue's runner imports no feature's work (issue 31): JobRunner hands a job to the JobHandler of its kind,
+     * and the handlers (job.FineTuningHandler, job.BatchPredictionHandler) are what know training and scoring.
+     */
+    @ArchTest
+    static final ArchRule queueRunnerImportsNoFeaturesWork = noClasses()
+            .that().haveFullyQualifiedName("dev.attune.job.JobRunner")
+            .or().haveFullyQualifiedName("dev.attune.job.JobQueue")
+            .or().haveFullyQualifiedName("dev.attune.job.JobExecutor")
+            .should().dependOnClassesThat().resideInAPackage("dev.attune.scoring..")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.attune.training.FineTuningService")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.attune.training.BaseCheckpoint")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.attune.training.FineTuneOutcome")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.attune.job.TrainedModels")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.attune.job.BatchResults")
+            .because("the queue's runner imports no feature's work: it looks up the JobHandler of the job's kind");
 }

@@ -75,8 +75,8 @@ class JobQueueTest {
 
     private String submit(int priority, Instant createdAt) {
         String id = UUID.randomUUID().toString();
-        jobs.insert(new Job(id, JobStatus.QUEUED, new JobConfig(null, ModelReference.parse("org/base"), null, null, "job", priority,
-                TrainingOptions.none(), null), createdAt.truncatedTo(ChronoUnit.MILLIS), Job.Execution.NOT_STARTED, null, null));
+        jobs.insert(new Job(id, JobKind.TRAINING, JobStatus.QUEUED, new JobConfig(null, ModelReference.parse("org/base"),
+                null, null, "job", priority, TrainingOptions.none(), null), createdAt.truncatedTo(ChronoUnit.MILLIS), Job.Execution.NOT_STARTED, null, null));
         return id;
     }
 
