@@ -90,6 +90,20 @@ public interface TextClassifier extends AutoCloseable {
     }
 
     /**
+     * As {@link #logitsOfWindows(List)}, the windows run at most {@code pass} at a time: memory bounded whatever the
+     * texts' lengths (evaluation reads hundreds of texts in one call).
+     */
+    default float[][] logitsOfWindows(List<List<TextEncoder.Tokens>> texts, int pass) {
+        List<TextEncoder.Tokens> all = texts.stream().flatMap(List::stream).toList();
+        float[][] perWindow = new float[all.size()][];
+        for (int from = 0; from < all.size(); from += pass) {
+            float[][] rows = logitsOfEach(all.subList(from, Math.min(all.size(), from + pass)));
+            System.arraycopy(rows, 0, perWindow, from, rows.length);
+        }
+        return meanOfWindows(texts, perWindow);
+    }
+
+    /**
      * Logits of single windows, in order, run as length groups: a caller that runs a long request's windows in
      * several passes ({@code serving.MicroBatcher}) then averages them with {@link #meanOfWindows}.
      */

@@ -56,22 +56,12 @@ final class Int8Check {
         for (int i = 0; i < examples.size(); i++) {
             int[] labels = examples.get(i).labels();
             if (classifier.problemType() == ProblemType.SINGLE_LABEL_CLASSIFICATION) {
-                right += argmax(outputs[i]) == labels[0] ? 1 : 0;
+                right += ClassificationMetrics.argmax(outputs[i]) == labels[0] ? 1 : 0;
             } else {
                 List<Integer> chosen = ModelOutputs.chosen(outputs[i], classifier.thresholds());
                 right += chosen.equals(Arrays.stream(labels).sorted().boxed().toList()) ? 1 : 0;
             }
         }
         return (double) right / examples.size();
-    }
-
-    private static int argmax(float[] values) {
-        int best = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

@@ -60,13 +60,7 @@ final class WindowedScoring {
             List<List<TextEncoder.Tokens>> windows = encoder.windows(chunk.stream().map(Example::text).toList(),
                     pairs ? chunk.stream().map(Example::textPair).toList() : null, maxLength, rule.rule(),
                     rule.strideFor(maxLength));
-            List<TextEncoder.Tokens> all = windows.stream().flatMap(List::stream).toList();
-            float[][] perWindow = new float[all.size()][];
-            for (int from = 0; from < all.size(); from += PASS) {
-                float[][] rows = model.logitsOfEach(all.subList(from, Math.min(all.size(), from + PASS)));
-                System.arraycopy(rows, 0, perWindow, from, rows.length);
-            }
-            logits.addAll(List.of(TextClassifier.meanOfWindows(windows, perWindow)));
+            logits.addAll(List.of(model.logitsOfWindows(windows, PASS)));
         }
         return logits.toArray(float[][]::new);
     }
