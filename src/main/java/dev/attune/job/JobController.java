@@ -1,11 +1,8 @@
 package dev.attune.job;
 
-import java.net.URI;
 import java.util.List;
-import java.util.Locale;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
-import dev.attune.errors.InvalidInput;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -19,15 +16,14 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
-import java.util.Arrays;
 import java.util.Map;
 
+/** The queue's API: every job, of any kind, read, followed and cancelled. Each kind's submission is its own. */
 @Tag(name = "Jobs", description = "Queue fine-tuning jobs, follow them, cancel them")
 @RestController
 @RequestMapping("/api/v1/jobs")
@@ -43,22 +39,11 @@ class JobController {
         this.jobLog = jobLog;
     }
 
-    @Operation(operationId = "submitJob", summary = "Queue a fine-tuning job", description = "datasetId and baseModel (a registered model id, a "
-            + "path under the import roots, or a Hub id) are required; every training option has a default. "
-            + "202 with the job; 400 naming every bad field; 429 with Retry-After when the queue is full.")
-    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    @ResponseStatus(HttpStatus.ACCEPTED)
-    @ProblemResponses({409, 429, 502})
-    ResponseEntity<JobResponse> submit(@RequestBody JobRequest request) {
-        Job job = jobs.submit(request);
-        return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job.id())).body(JobResponse.of(job));
-    }
-
     @Operation(operationId = "listJobs", summary = "List jobs, newest first", description = "Optional status filter: QUEUED, RUNNING, "
             + "SUCCEEDED, FAILED, CANCELLED.")
     @GetMapping
     List<JobResponse> list(@RequestParam(required = false) String status) {
-        return jobs.list(parseStatus(status)).stream().map(JobResponse::of).toList();
+        return jobs.list(JobStatus.parse(status)).stream().map(JobResponse::of).toList();
     }
 
     @Operation(operationId = "getJob", summary = "One job: status, progress, latest and best metrics, model, error",
@@ -127,17 +112,5 @@ class JobController {
      */
     record MetricPoint(int attempt, long step, double epoch, double trainLoss, boolean best,
             @Schema(ref = "#/components/schemas/EvaluationMetrics") @JsonRawValue String metrics) {
-    }
-
-    static JobStatus parseStatus(String status) {
-        if (status == null || status.isBlank()) {
-            return null;
-        }
-        try {
-            return JobStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInput("Unknown status", "status '" + status + "' is not one of "
-                    + Arrays.toString(JobStatus.values()) + ".");
-        }
     }
 }

@@ -3,16 +3,15 @@ package dev.attune.job;
 import java.nio.file.Path;
 
 import dev.attune.system.AttuneProperties;
-import dev.attune.training.RunDirectory;
 
 import org.springframework.stereotype.Component;
 
 /**
- * Each job's directory, {@code <data-dir>/jobs/<id>/}: its log and its run's files (a batch prediction's results
- * too, kept when the run's work files go: see {@link BatchResults}).
+ * Each job's directory, {@code <data-dir>/jobs/<id>/}: its log ({@link JobLog}) and what its kind's work keeps
+ * there (a fine-tuning run's resume point and best weights, a batch prediction's results).
  */
 @Component
-class JobDirectories {
+public class JobDirectories {
 
     private final Path root;
 
@@ -20,11 +19,7 @@ class JobDirectories {
         this.root = properties.jobsDir();
     }
 
-    Path of(String jobId) {
+    public Path of(String jobId) {
         return root.resolve(jobId);
-    }
-
-    RunDirectory run(String jobId) {
-        return new RunDirectory(of(jobId));
     }
 }

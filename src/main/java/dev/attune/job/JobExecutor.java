@@ -54,12 +54,10 @@ class JobExecutor implements SmartLifecycle {
     private ScheduledExecutorService keeper;
     private volatile boolean running;
 
-    private final JobDirectories directories;
     private final DataDiskGuard disk;
 
     JobExecutor(JobQueue queue, JobRunner runner, JobEvents events, JobLog jobLog, LocalNode node,
-            AttuneProperties properties, EngineInfo engine, JobDirectories directories, DataDiskGuard disk) {
-        this.directories = directories;
+            AttuneProperties properties, EngineInfo engine, DataDiskGuard disk) {
         this.disk = disk;
         this.queue = queue;
         this.runner = runner;
@@ -117,15 +115,6 @@ class JobExecutor implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return running;
-    }
-
-    /** A job was queued by something that cannot call {@link #wake} directly (a sweep queueing its next trial). */
-    record JobQueuedEvent(String jobId) {
-    }
-
-    @org.springframework.context.event.EventListener(JobQueuedEvent.class)
-    void queued() {
-        wake();
     }
 
     /** A job was queued on this node: its idle workers look at once (other nodes' within the poll interval). */
@@ -247,7 +236,6 @@ class JobExecutor implements SmartLifecycle {
         if (cancel) {
             if (queue.takeBack(id, node.name(), onlyIfExpired, JobStatus.CANCELLED, null, null)) {
                 jobLog.append(id, why + " during attempt " + job.attempts() + "; a cancel was asked: cancelled");
-                directories.run(id).deleteWorkFiles(); // an ended job needs no resume point; its model is a copy
                 events.finish(id, Map.of("status", JobStatus.CANCELLED));
             }
             return false;
@@ -256,7 +244,6 @@ class JobExecutor implements SmartLifecycle {
             if (queue.takeBack(id, node.name(), onlyIfExpired, JobStatus.FAILED, "interrupted", "The job was interrupted "
                     + job.attempts() + " times (last: " + why + "); it will not be retried. Submit it again to retry.")) {
                 jobLog.append(id, why + ": interrupted " + job.attempts() + " times: failed");
-                directories.run(id).deleteWorkFiles();
                 events.finish(id, Map.of("status", JobStatus.FAILED));
             }
             return false;

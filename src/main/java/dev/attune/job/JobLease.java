@@ -9,7 +9,7 @@ import java.time.Duration;
  * its lease therefore stops at its next step without writing, whether or not it has heard yet that another
  * worker took the job over.
  */
-final class JobLease {
+public final class JobLease {
 
     private final String jobId;
     private final String owner;
@@ -25,16 +25,16 @@ final class JobLease {
         this.trustedUntil = claimedAtNanos + trustedNanos;
     }
 
-    String jobId() {
+    public String jobId() {
         return jobId;
     }
 
-    String owner() {
+    public String owner() {
         return owner;
     }
 
     /** True while this worker may still act for the job. */
-    boolean held() {
+    public boolean held() {
         return !lost && System.nanoTime() - trustedUntil < 0;
     }
 
@@ -44,7 +44,7 @@ final class JobLease {
     }
 
     /** The database says the job is no longer this worker's. */
-    void lose() {
+    public void lose() {
         lost = true;
     }
 

@@ -152,12 +152,12 @@ class JobQueue {
         }
     }
 
-    List<NodeRecord> nodes() {
+    List<Heartbeats.Node> nodes() {
         return jdbc.sql("""
                 SELECT n.name, n.roles, n.devices, n.started_at, n.seen_at,
                        (SELECT COUNT(*) FROM job j WHERE j.node = n.name AND j.status = 'RUNNING') AS running
                 FROM node n ORDER BY n.name""")
-                .query((rs, row) -> new NodeRecord(rs.getString("name"), rs.getString("roles"), rs.getString("devices"),
+                .query((rs, row) -> new Heartbeats.Node(rs.getString("name"), rs.getString("roles"), rs.getString("devices"),
                         rs.getObject("started_at", OffsetDateTime.class).toInstant(),
                         rs.getObject("seen_at", OffsetDateTime.class).toInstant(), rs.getInt("running")))
                 .list();
@@ -166,13 +166,5 @@ class JobQueue {
     /** The database's clock, which leases and node heartbeats are measured against. */
     Instant databaseNow() {
         return jdbc.sql("SELECT CURRENT_TIMESTAMP").query(OffsetDateTime.class).single().toInstant();
-    }
-
-    /**
-     * A node as last heard from.
-     *
-     * @param running how many jobs it runs now
-     */
-    record NodeRecord(String name, String roles, String devices, Instant startedAt, Instant seenAt, int running) {
     }
 }

@@ -5,7 +5,10 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -24,8 +27,11 @@ class JobRepository {
     private final TransactionTemplate transactions;
     private final ApplicationEventPublisher events;
 
+    private final JobKinds kinds;
+
     JobRepository(JdbcClient jdbc, ObjectMapper mapper, TransactionTemplate transactions,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events, JobKinds kinds) {
+        this.kinds = kinds;
         this.jdbc = jdbc;
         this.mapper = mapper;
         this.transactions = transactions;
@@ -37,9 +43,9 @@ class JobRepository {
                 INSERT INTO job (id, name, status, dataset_id, validation_dataset_id, test_dataset_id, base_model,
                                  priority, config, created_at, submitted_by, sweep_id, kind)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                .params(job.id(), job.name(), job.status().name(), job.config().datasetId(),
-                        job.config().validationDatasetId(), job.config().testDatasetId(), job.config().baseModel().text(),
-                        job.config().priority(), mapper.writeValueAsString(job.config()), ts(job.createdAt()),
+                .params(job.id(), job.name(), job.status().name(), job.config().inputs().datasetId(),
+                        job.config().inputs().validationDatasetId(), job.config().inputs().testDatasetId(),
+                        job.config().inputs().model(), job.config().priority(), mapper.writeValueAsString(job.config()), ts(job.createdAt()),
                         job.submittedBy(), job.sweepId(), job.kind().id())
                 .update();
     }
@@ -54,6 +60,17 @@ class JobRepository {
         }
         return jdbc.sql("SELECT * FROM job WHERE status = ? ORDER BY created_at DESC").param(status.name())
                 .query(this::map).list();
+    }
+
+    /** The jobs of these ids that exist, in the order of the ids (one statement). */
+    List<Job> findAll(List<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Job> found = new HashMap<>();
+        jdbc.sql("SELECT * FROM job WHERE id IN (:ids)").param("ids", ids).query(this::map).list()
+                .forEach(job -> found.put(job.id(), job));
+        return ids.stream().map(found::get).filter(Objects::nonNull).toList();
     }
 
     int count(JobStatus status) {
@@ -131,12 +148,6 @@ class JobRepository {
                 .query(Integer.class).single();
     }
 
-    /** The sweep a job is a trial of; empty for a job of its own (or none). */
-    Optional<String> sweepOf(String id) {
-        return jdbc.sql("SELECT sweep_id FROM job WHERE id = ?").param(id).query(String.class).list().stream()
-                .filter(java.util.Objects::nonNull).findFirst();
-    }
-
     /**
      * A new attempt starts with no progress; earlier attempts' evaluation points stay in job_metric, and the
      * latest and best metrics stay too: a resumed run continues from its last evaluation's resume point, so
@@ -156,9 +167,10 @@ class JobRepository {
                 rs.getString("test_metrics"),
                 rs.getString("model_id"), errorType == null ? null : new Job.Failure(errorType, rs.getString("error_message")),
                 rs.getInt("attempts"), rs.getString("node"), rs.getString("device"));
-        JobConfig config = mapper.readValue(rs.getString("config"), JobConfig.class);
-        return new Job(rs.getString("id"), JobKind.stored(rs.getString("kind"), config),
-                JobStatus.valueOf(rs.getString("status")), config, instant(rs, "created_at"), execution,
+        JobSpec config = kinds.read(rs.getString("kind"), rs.getString("config"));
+        JobKind kind = config instanceof StoredSpec ? new JobKind(rs.getString("kind"), StoredSpec.class) : config.kind();
+        return new Job(rs.getString("id"), kind, JobStatus.valueOf(rs.getString("status")), config,
+                instant(rs, "created_at"), execution,
                 rs.getString("submitted_by"), rs.getString("sweep_id"));
     }
 

@@ -3,21 +3,22 @@ package dev.attune.job;
 import java.time.Instant;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
-import dev.attune.training.EvaluationPoint;
 import io.swagger.v3.oas.annotations.media.Schema;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A fine-tuning job.
+ * A job of any kind: a fine-tuning job, or a batch prediction (also listed at /api/v1/predictions).
  *
  * @param id its id
+ * @param kind what kind of job: training (fine-tuning) or scoring (a batch prediction)
  * @param name a display name
  * @param status QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED
  * @param createdAt when it was submitted
  * @param startedAt when its last attempt started
  * @param finishedAt when it ended
- * @param config what was asked, defaults filled in
+ * @param config what was asked, defaults filled in: a fine-tuning job's config (a batch prediction's has its data
+ *        set, name, priority and a scoring section)
  * @param progress where it stands; null until it starts
  * @param latestMetrics the latest evaluation
  * @param bestMetrics the best evaluation (its weights become the model), with its step and epoch; deprecated for its
@@ -33,19 +34,19 @@ import tools.jackson.databind.json.JsonMapper;
  * @param submittedBy the name of the API key that submitted it; null when API keys are off
  * @param sweepId the sweep it is a trial of; null for a job submitted on its own
  */
-record JobResponse(String id, String name, JobStatus status, Instant createdAt, Instant startedAt, Instant finishedAt,
-        JobConfig config,
+public record JobResponse(String id, String kind, String name, JobStatus status, Instant createdAt, Instant startedAt,
+        Instant finishedAt, @Schema(ref = "#/components/schemas/JobConfig") JobSpec config,
         @Schema(implementation = JobProgress.class) @JsonRawValue String progress,
-        @Schema(implementation = EvaluationPoint.class) @JsonRawValue String latestMetrics,
-        @Schema(implementation = EvaluationPoint.class, deprecated = true) @JsonRawValue String bestMetrics,
+        @Schema(ref = "#/components/schemas/EvaluationPoint") @JsonRawValue String latestMetrics,
+        @Schema(ref = "#/components/schemas/EvaluationPoint", deprecated = true) @JsonRawValue String bestMetrics,
         @Schema(ref = "#/components/schemas/EvaluationMetrics") @JsonRawValue String validationMetrics,
         @Schema(ref = "#/components/schemas/EvaluationMetrics") @JsonRawValue String testMetrics,
         String modelId, Job.Failure error, int attempts, String node, String device, String submittedBy,
         String sweepId) {
 
-    static JobResponse of(Job job) {
+    public static JobResponse of(Job job) {
         Job.Execution run = job.execution();
-        return new JobResponse(job.id(), job.name(), job.status(), job.createdAt(), run.startedAt(), run.finishedAt(),
+        return new JobResponse(job.id(), job.kind().id(), job.name(), job.status(), job.createdAt(), run.startedAt(), run.finishedAt(),
                 job.config(), job.status().isFinal() ? ended(run.progress()) : run.progress(), run.latestMetrics(),
                 run.bestMetrics(), figuresOf(run.bestMetrics()), run.testMetrics(), run.modelId(),
                 run.failure(), run.attempts(), run.node(), run.device(), job.submittedBy(), job.sweepId());

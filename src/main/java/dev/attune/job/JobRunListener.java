@@ -3,8 +3,7 @@ package dev.attune.job;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-import dev.attune.training.EvaluationPoint;
-import dev.attune.training.TrainingListener;
+import dev.attune.work.WorkListener;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,9 +11,10 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * Connects one running job to the outside: progress and metrics to the database (fenced by the worker's
- * lease), events to SSE, lines to its log.
+ * lease), events to SSE, lines to its log. The work reports through {@link WorkListener}; its handler records
+ * evaluations and results here.
  */
-final class JobRunListener implements TrainingListener {
+public final class JobRunListener implements WorkListener {
 
     private static final Logger log = LoggerFactory.getLogger(JobRunListener.class);
 
@@ -36,15 +36,11 @@ final class JobRunListener implements TrainingListener {
 
     /** True while the data dir's disk is full: nothing is written to the database (see DataDiskGuard). */
     private final BooleanSupplier diskFull;
-    /** A sweep's trial reports each evaluation here; it may be stopped (successive halving). */
-    private final TrialHook trial;
-    private volatile boolean stoppedBySweep;
+    private volatile boolean stopped;
 
     JobRunListener(JobLease lease, int attempt, JobRepository repository, JobEvents events, JobLog jobLog, JobMetrics metrics,
-            ObjectMapper mapper, BooleanSupplier cancelled, Duration progressInterval, BooleanSupplier diskFull,
-            TrialHook trial) {
+            ObjectMapper mapper, BooleanSupplier cancelled, Duration progressInterval, BooleanSupplier diskFull) {
         this.diskFull = diskFull;
-        this.trial = trial;
         this.jobId = lease.jobId();
         this.lease = lease;
         this.attempt = attempt;
@@ -107,37 +103,58 @@ final class JobRunListener implements TrainingListener {
         events.publish(jobId, "progress", body);
     }
 
-    @Override
-    public void onEvaluation(EvaluationPoint point, boolean best) {
+    /**
+     * Records one evaluation (the job's latest, and its best when {@code best}) and sends it as an event.
+     *
+     * @param metrics the evaluation's figures, stored as JSON
+     * @return false when it was not recorded: the worker lost the job, or the data dir's disk is full; the work
+     *     then stops at its next check
+     */
+    public boolean evaluated(long step, double epoch, double trainLoss, boolean best, Object metrics) {
         if (diskFull.getAsBoolean()) {
             // nothing can be recorded: the run stops; its lease lapses and it resumes once space is freed
             log.warn("job {}: the data dir's disk is full at step {}: stopping; it resumes once space is freed", jobId,
-                    point.step());
+                    step);
             lease.lose();
-            return;
+            return false;
         }
-        JobEvaluation evaluation = new JobEvaluation(point.step(), point.epoch(), point.trainLoss(), best,
-                mapper.valueToTree(point.metrics()));
+        JobEvaluation evaluation = new JobEvaluation(step, epoch, trainLoss, best, mapper.valueToTree(metrics));
         if (!lease.held() || !repository.insertEvaluation(jobId, lease.owner(), attempt, evaluation)) {
             lease.lose();
-            return;
+            return false;
         }
         events.publish(jobId, "evaluation", evaluation);
-        if (!trial.continueAfter(point)) {
-            stoppedBySweep = true;
-            log("stopped by the sweep's successive halving after the evaluation at step " + point.step()
-                    + ": outside the better half of the trials that reached it");
-        }
+        return true;
     }
 
-    /** Whether the run ended because its sweep stopped it (not a cancel). */
-    boolean stoppedBySweep() {
-        return stoppedBySweep;
+    /** The job's rung in its own stored history: the place of the evaluation at {@code step} among its evaluations. */
+    public int rungOf(long step) {
+        return repository.rungOf(jobId, step);
+    }
+
+    /** Records the run's result figures (a test set's metrics, a batch prediction's summary), under the lease. */
+    public void recordResult(Object figures) {
+        repository.recordTestMetrics(jobId, lease.owner(), mapper.writeValueAsString(figures));
+    }
+
+    /**
+     * Stops the job as its owner decided (a sweep's successive halving), not as a cancel: it ends STOPPED.
+     *
+     * @param why the log line
+     */
+    public void stop(String why) {
+        stopped = true;
+        log(why);
+    }
+
+    /** Whether the run ended because its owner stopped it ({@link #stop}), not a cancel. */
+    boolean stopped() {
+        return stopped;
     }
 
     @Override
     public boolean cancelRequested() {
-        return stoppedBySweep || cancelled.getAsBoolean();
+        return stopped || cancelled.getAsBoolean();
     }
 
     @Override

@@ -1,19 +1,16 @@
 package dev.attune.job;
 
 import java.time.Duration;
-import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 import ai.djl.Device;
 
-import dev.attune.model.ModelService;
 import dev.attune.system.AttuneProperties;
 import dev.attune.system.DataDiskGuard;
-import dev.attune.training.TrainingCancelledException;
-import dev.attune.training.TrainingFailedException;
+import dev.attune.work.WorkCancelledException;
+import dev.attune.work.WorkFailedException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,40 +31,28 @@ class JobRunner {
 
     private final JobRepository repository;
     private final JobQueue queue;
-    private final ModelService models;
+    private final JobKinds kinds;
     private final JobEvents events;
     private final JobLog jobLog;
     private final JobMetrics metrics;
     private final ObjectMapper mapper;
     private final Duration progressInterval;
-    private final JobDirectories directories;
     private final String dataDir;
 
     private final DataDiskGuard disk;
-    private final TrialRungs trialRungs;
-    private final Map<JobKind, JobHandler> handlers = new EnumMap<>(JobKind.class);
 
-    JobRunner(JobRepository repository, JobQueue queue, ModelService models, JobEvents events, JobLog jobLog,
-            JobMetrics metrics, ObjectMapper mapper, AttuneProperties properties, JobDirectories directories,
-            DataDiskGuard disk, TrialRungs trialRungs, List<JobHandler> handlers) {
-        for (JobHandler handler : handlers) {
-            if (this.handlers.putIfAbsent(handler.kind(), handler) != null) {
-                throw new IllegalStateException("two handlers for job kind " + handler.kind().id() + ": "
-                        + this.handlers.get(handler.kind()).getClass().getSimpleName() + " and "
-                        + handler.getClass().getSimpleName());
-            }
-        }
-        this.trialRungs = trialRungs;
+    JobRunner(JobRepository repository, JobQueue queue, JobKinds kinds, JobEvents events, JobLog jobLog,
+            JobMetrics metrics, ObjectMapper mapper, AttuneProperties properties,
+            DataDiskGuard disk) {
         this.disk = disk;
         this.repository = repository;
         this.queue = queue;
-        this.models = models;
+        this.kinds = kinds;
         this.events = events;
         this.jobLog = jobLog;
         this.metrics = metrics;
         this.mapper = mapper;
         this.progressInterval = properties.jobs().progressInterval();
-        this.directories = directories;
         this.dataDir = properties.dataDir().toAbsolutePath().normalize().toString();
     }
 
@@ -82,26 +67,27 @@ class JobRunner {
         long start = System.nanoTime();
         JobStatus outcome = JobStatus.FAILED;
         String modelId = null;
+        JobHandler handler = kinds.handler(job.kind());
         repository.resetProgress(id, lease.owner());
         events.runningHere(id);
         JobRunListener listener = new JobRunListener(lease, job.attempts(), repository, events, jobLog, metrics, mapper,
                 () -> !lease.held() || lease.cancelRequested() || cancelled.getAsBoolean() || stopping.getAsBoolean(),
-                progressInterval, disk::full, trialRungs.hookFor(job));
+                progressInterval, disk::full);
         try {
             events.publish(id, "status", Map.of("status", JobStatus.RUNNING));
             listener.log("started (attempt " + job.attempts() + ") on node " + job.execution().node() + ", device "
                     + job.execution().device());
-            modelId = handlerOf(job).run(lease, job, device, listener);
+            modelId = run(handler, job, lease, device, listener);
             outcome = JobStatus.SUCCEEDED;
-        } catch (TrainingCancelledException e) {
+        } catch (WorkCancelledException e) {
             boolean shutdown = stopping.getAsBoolean() && !lease.cancelRequested() && !cancelled.getAsBoolean();
-            outcome = listener.stoppedBySweep() ? JobStatus.STOPPED
+            outcome = listener.stopped() ? JobStatus.STOPPED
                     : shutdown || !lease.held() ? JobStatus.QUEUED : JobStatus.CANCELLED;
             if (outcome != JobStatus.STOPPED) {
                 listener.log(shutdown ? "stopped by shutdown: another worker, or this node's next start, resumes it"
                         : "cancelled: " + e.getMessage());
             }
-        } catch (TrainingFailedException e) {
+        } catch (WorkFailedException e) {
             fail(lease, e.reason(), e.getMessage(), listener);
         } catch (OutOfMemoryError e) {
             fail(lease, "out_of_memory", "Out of memory: " + e.getMessage() + ". Lower batchSize or maxLength.", listener);
@@ -112,24 +98,23 @@ class JobRunner {
             fail(lease, e.getClass().getSimpleName(), String.valueOf(e.getMessage()) + " (server log reference "
                     + reference + ")", listener);
         } finally {
-            finish(lease, outcome, modelId, start); // its end is published by the queue (JobEnded)
+            finish(lease, outcome, handler, modelId, start); // its end is published by the queue (JobEnded)
             events.notRunningHere(id);
             MDC.remove("jobId");
         }
     }
 
-    /** The handler of the job's kind; a kind this node has no handler for fails the job. */
-    private JobHandler handlerOf(Job job) {
-        JobHandler handler = job.kind() == null ? null : handlers.get(job.kind());
+    /** The work of the job's kind; a kind this node has no handler for fails the job. */
+    private static String run(JobHandler handler, Job job, JobLease lease, Device device, JobRunListener listener)
+            throws java.io.IOException {
         if (handler == null) {
-            throw new TrainingFailedException("unknown_job_kind", "This node cannot run jobs of kind "
-                    + (job.kind() == null ? "(unknown to this version)" : job.kind().id())
-                    + ": no handler is registered for it.");
+            throw new WorkFailedException("unknown_job_kind", "This node cannot run jobs of kind " + job.kind().id()
+                    + ": no handler is registered for it (a newer node's kind?).");
         }
-        return handler;
+        return handler.run(lease, job, device, listener);
     }
 
-    private void finish(JobLease lease, JobStatus outcome, String modelId, long start) {
+    private void finish(JobLease lease, JobStatus outcome, JobHandler handler, String modelId, long start) {
         String id = lease.jobId();
         if (disk.full() && outcome != JobStatus.SUCCEEDED) {
             // writing the end would fail (and close H2): the job stays RUNNING, its lease lapses, and it is taken
@@ -144,15 +129,12 @@ class JobRunner {
             log.warn("Job {}: this worker lost its lease (its node was presumed dead); another worker runs the job, "
                     + "this one wrote nothing more", id);
             if (modelId != null) {
-                models.discard(modelId);
+                handler.discard(modelId);
             }
             return;
         }
         metrics.finished(outcome, Duration.ofNanos(System.nanoTime() - start));
-        events.finish(id, Map.of("status", outcome));
-        if (outcome != JobStatus.QUEUED) { // a job stopped by shutdown keeps its resume point and best weights
-            directories.run(id).deleteWorkFiles();
-        }
+        events.finish(id, Map.of("status", outcome)); // an ended job's work files go with JobEnded (its kind's)
     }
 
     private void fail(JobLease lease, String type, String message, JobRunListener listener) {

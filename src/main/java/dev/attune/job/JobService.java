@@ -16,34 +16,27 @@ import org.springframework.stereotype.Service;
 
 /** Submits, lists, reads and cancels jobs; the executor runs them. */
 @Service
-class JobService {
+public class JobService {
 
     private final JobRepository repository;
-    private final SubmissionChecks checks;
     private final JobExecutor executor;
     private final int maxQueued;
 
-    JobService(JobRepository repository, SubmissionChecks checks, JobExecutor executor,
-            AttuneProperties properties) {
+    JobService(JobRepository repository, JobExecutor executor, AttuneProperties properties) {
         this.repository = repository;
-        this.checks = checks;
         this.executor = executor;
         this.maxQueued = properties.jobs().maxQueued();
     }
 
-    Job submit(JobRequest request) {
-        String id = UUID.randomUUID().toString();
-        return enqueue(id, checks.resolve(request, id));
+    /** Queues a checked job of any kind under a new id, unless the queue is full. */
+    public Job enqueue(JobSpec spec) {
+        return enqueue(UUID.randomUUID().toString(), spec);
     }
 
-    /** Queues a checked job (fine-tuning or batch scoring) unless the queue is full. */
-    Job enqueue(JobConfig config) {
-        return enqueue(UUID.randomUUID().toString(), config);
-    }
-
-    private Job enqueue(String id, JobConfig config) {
+    /** Queues a checked job under the id it was checked with, unless the queue is full. */
+    public Job enqueue(String id, JobSpec spec) {
         checkQueueRoom();
-        Job job = Job.submitted(id, config, SubmissionClock.next(), Callers.keyName(), null);
+        Job job = Job.submitted(id, spec, SubmissionClock.next(), Callers.keyName(), null);
         try {
             repository.insert(job);
         } catch (DataIntegrityViolationException e) {
@@ -55,8 +48,29 @@ class JobService {
         return job;
     }
 
+    /**
+     * Queues a job in the caller's transaction, without the queue-room check: for a caller that checked the room
+     * ({@link #queued()}) under a lock of its own (a sweep queueing its next trial). Call {@link #wake()} once it
+     * committed.
+     */
+    public Job insertQueued(String id, JobSpec spec, String submittedBy, String sweepId) {
+        Job job = Job.submitted(id, spec, SubmissionClock.next(), submittedBy, sweepId);
+        repository.insert(job);
+        return job;
+    }
+
+    /** How many jobs wait in the queue. */
+    public int queued() {
+        return repository.count(JobStatus.QUEUED);
+    }
+
+    /** Jobs were queued: this node's idle workers look at once (other nodes' within their poll interval). */
+    public void wake() {
+        executor.wake();
+    }
+
     /** 429 with Retry-After when attune.jobs.max-queued jobs wait already. */
-    void checkQueueRoom() {
+    public void checkQueueRoom() {
         if (repository.count(JobStatus.QUEUED) >= maxQueued) {
             throw new Overloaded("Queue full", "There are already " + maxQueued
                     + " queued jobs (attune.jobs.max-queued). Retry later, or cancel queued jobs.")
@@ -64,11 +78,16 @@ class JobService {
         }
     }
 
-    Job get(String id) {
+    public Job get(String id) {
         return repository.findById(id).orElseThrow(() -> NotFound.of("Job", id));
     }
 
-    List<Job> list(JobStatus status) {
+    /** The jobs of these ids that exist, in the order of the ids. */
+    public List<Job> getAll(List<String> ids) {
+        return repository.findAll(ids);
+    }
+
+    public List<Job> list(JobStatus status) {
         return repository.findAll(status);
     }
 
@@ -78,7 +97,7 @@ class JobService {
     }
 
     /** Cancels a queued job at once; asks a running one to stop at its next step. */
-    Job cancel(String id) {
+    public Job cancel(String id) {
         Job job = get(id);
         if (job.status().isFinal()) {
             throw new Conflict("Job already finished", "Job " + id + " is " + job.status()

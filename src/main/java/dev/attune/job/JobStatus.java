@@ -1,8 +1,12 @@
 package dev.attune.job;
 
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+
+import dev.attune.errors.InvalidInput;
 
 /**
  * A job's life: QUEUED → RUNNING → SUCCEEDED | FAILED | CANCELLED | STOPPED. {@link #TRANSITIONS} is the one
@@ -33,5 +37,22 @@ public enum JobStatus {
 
     public boolean isFinal() {
         return TRANSITIONS.get(this).isEmpty();
+    }
+
+    /**
+     * A status as a query parameter names it, in any case; null or blank: none.
+     *
+     * @throws InvalidInput naming the statuses there are
+     */
+    public static JobStatus parse(String status) {
+        if (status == null || status.isBlank()) {
+            return null;
+        }
+        try {
+            return JobStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInput("Unknown status", "status '" + status + "' is not one of "
+                    + Arrays.toString(JobStatus.values()) + ".");
+        }
     }
 }

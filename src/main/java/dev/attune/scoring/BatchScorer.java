@@ -22,8 +22,8 @@ import dev.attune.serving.PredictorFactory;
 import dev.attune.serving.Predictions;
 import dev.attune.training.EvaluationMetrics;
 import dev.attune.training.ScoredMetrics;
-import dev.attune.training.TrainingCancelledException;
-import dev.attune.training.TrainingListener;
+import dev.attune.work.WorkCancelledException;
+import dev.attune.work.WorkListener;
 
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
@@ -58,8 +58,8 @@ public class BatchScorer {
      *     run at once
      */
     public ScoringOutcome run(String datasetId, String modelId, LongText longText, ResultsTarget results,
-            TrainingListener listener) throws IOException {
-        listener.onPhase(TrainingListener.Phase.PREPARING, 0, 0);
+            WorkListener listener) throws IOException {
+        listener.onPhase(WorkListener.Phase.PREPARING, 0, 0);
         Dataset dataset = datasets.get(datasetId);
         List<DatasetRow> rows = datasets.allRows(datasetId);
         Map<Long, Integer> positions = positions(rows);
@@ -81,7 +81,7 @@ public class BatchScorer {
             try (ResultsFile.Appender out = ResultsFile.newPart(results.dir())) {
                 for (int from = 0; from < todo.size(); from += CHUNK) {
                     if (listener.cancelRequested()) {
-                        throw new TrainingCancelledException(from); // rows committed: the next attempt resumes there
+                        throw new WorkCancelledException("cancelled at row " + from); // rows committed: the next attempt resumes there
                     }
                     List<DatasetRow> chunk = todo.subList(from, Math.min(todo.size(), from + CHUNK));
                     List<Prediction> predictions = score(model, chunk, rule, maxLength);
@@ -93,10 +93,10 @@ public class BatchScorer {
                     List<ResultsPart> now = new ArrayList<>(results.committed());
                     now.add(out.part());
                     if (!results.commit().commit(now)) { // the lease's fence: the job is another worker's now
-                        throw new TrainingCancelledException(from);
+                        throw new WorkCancelledException("cancelled at row " + from);
                     }
                     parts = now;
-                    listener.onPhase(TrainingListener.Phase.SCORING, rows.size() - todo.size() + from + chunk.size(),
+                    listener.onPhase(WorkListener.Phase.SCORING, rows.size() - todo.size() + from + chunk.size(),
                             rows.size());
                 }
             }
@@ -156,7 +156,7 @@ public class BatchScorer {
 
     /** The evaluation figures, from the committed rows (a resumed run's earlier rows included), by row index. */
     private EvaluationMetrics metrics(TextClassifier model, Path dir, List<ResultsPart> parts, List<DatasetRow> rows,
-            Map<Long, Integer> positions, TrainingListener listener) throws IOException {
+            Map<Long, Integer> positions, WorkListener listener) throws IOException {
         float[][] outputs = new float[rows.size()][];
         List<String> labels = model.config().labels();
         try (ResultsFile.Rows lines = ResultsFile.read(dir, parts)) {

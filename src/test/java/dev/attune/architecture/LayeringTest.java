@@ -1,5 +1,6 @@
 package dev.attune.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -48,26 +49,28 @@ class LayeringTest {
             .should().notHaveRawReturnType(Path.class)
             .because("training reads rows through DatasetService, not by parsing the stored file");
 
-    /** Other packages ask the job queue through ports; only job/ reads its tables. */
-    @ArchTest
-    static final ArchRule jobTableOnlyInJob = noClasses().that().resideOutsideOfPackage("dev.attune.job..")
-            .should().dependOnClassesThat().resideInAPackage("dev.attune.job..")
-            .because("dataset/ and model/ learn who uses them through DatasetUsers and ModelUsers");
-
     /**
-     * The queue's runner imports no feature's work (issue 31): JobRunner hands a job to the JobHandler of its kind,
-     * and the handlers (job.FineTuningHandler, job.BatchPredictionHandler) are what know training and scoring.
+     * The queue knows kinds of job, not the features built on it (issue 31): fine-tuning (finetune/), batch
+     * predictions (batch/), sweeps (sweep/) and the cluster (cluster/) depend on job/, never the reverse; the work
+     * they run (training/, scoring/) reports to the queue through work/. The queue stores, claims, leases and runs
+     * jobs, and answers for them over HTTP, with the infrastructure alone.
      */
     @ArchTest
-    static final ArchRule queueRunnerImportsNoFeaturesWork = noClasses()
-            .that().haveFullyQualifiedName("dev.attune.job.JobRunner")
-            .or().haveFullyQualifiedName("dev.attune.job.JobQueue")
-            .or().haveFullyQualifiedName("dev.attune.job.JobExecutor")
-            .should().dependOnClassesThat().resideInAPackage("dev.attune.scoring..")
-            .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.attune.training.FineTuningService")
-            .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.attune.training.BaseCheckpoint")
-            .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.attune.training.FineTuneOutcome")
-            .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.attune.job.TrainedModels")
-            .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.attune.job.BatchResults")
-            .because("the queue's runner imports no feature's work: it looks up the JobHandler of the job's kind");
+    static final ArchRule theQueueImportsNoFeature = noClasses().that().resideInAPackage("dev.attune.job..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.attune.finetune..", "dev.attune.batch..",
+                    "dev.attune.sweep..", "dev.attune.cluster..", "dev.attune.training..", "dev.attune.scoring..",
+                    "dev.attune.model..", "dev.attune.dataset..", "dev.attune.deployment..", "dev.attune.serving..",
+                    "dev.attune.modeling..", "dev.attune.checkpoint..")
+            .because("features depend on the queue: a new kind of job is a package with a JobHandler, not a change "
+                    + "to the queue");
+
+    /** The contract between the queue and the work it runs stands alone. */
+    @ArchTest
+    static final ArchRule theWorkContractStandsAlone = classes().that().resideInAPackage("dev.attune.work..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.attune.work..", "java..");
+
+    /** Sweeps are made of fine-tuning jobs; fine-tuning knows no sweep (it asks a TrialJudge, which sweep/ gives). */
+    @ArchTest
+    static final ArchRule fineTuningKnowsNoSweep = noClasses().that().resideInAPackage("dev.attune.finetune..")
+            .should().dependOnClassesThat().resideInAPackage("dev.attune.sweep..");
 }

@@ -13,7 +13,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import dev.attune.errors.Conflict;
 import dev.attune.errors.NotFound;
-import dev.attune.errors.Overloaded;
 import dev.attune.system.AttuneProperties;
 import dev.attune.system.LocalNode;
 import org.junit.jupiter.api.Test;
@@ -53,23 +52,6 @@ class JobControllerSliceTest {
     JobLog jobLog;
 
     @Test
-    void anUnknownFieldIsRefusedBeforeTheServiceSeesTheRequest() throws Exception {
-        mvc.perform(post("/api/v1/jobs").contentType(MediaType.APPLICATION_JSON).content("{\"datasetId\": \"d\", \"epoch\": 2}"))
-                .andExpect(status().isBadRequest())
-                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.title").value("Unknown field"))
-                .andExpect(jsonPath("$.field").value("epoch"));
-        verify(jobs, never()).submit(any());
-    }
-
-    @Test
-    void aFractionForAWholeNumberNamesTheField() throws Exception {
-        mvc.perform(post("/api/v1/jobs").contentType(MediaType.APPLICATION_JSON).content("{\"epochs\": 1.5}"))
-                .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.field").value("epochs"));
-    }
-
-    @Test
     void domainFailuresBecomeTheirStatuses() throws Exception {
         given(jobs.get("missing")).willThrow(NotFound.of("Job", "missing"));
         mvc.perform(get("/api/v1/jobs/missing"))
@@ -80,11 +62,6 @@ class JobControllerSliceTest {
         mvc.perform(post("/api/v1/jobs/done/cancel"))
                 .andExpect(status().isConflict())
                 .andExpect(jsonPath("$.detail").value("Job done is SUCCEEDED."));
-
-        given(jobs.submit(any())).willThrow(new Overloaded("Queue full", "There are already 100 queued jobs.").retryAfter(60));
-        mvc.perform(post("/api/v1/jobs").contentType(MediaType.APPLICATION_JSON).content("{\"datasetId\": \"d\"}"))
-                .andExpect(status().isTooManyRequests())
-                .andExpect(header().string("Retry-After", "60"));
     }
 
     @Test

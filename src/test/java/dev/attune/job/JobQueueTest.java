@@ -26,6 +26,7 @@ import javax.sql.DataSource;
 import dev.attune.support.Postgres;
 import dev.attune.checkpoint.ModelReference;
 import dev.attune.training.TrainingOptions;
+import dev.attune.finetune.FineTuningConfig;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -58,7 +59,8 @@ class JobQueueTest {
                 .locations("classpath:db/migration/common", "classpath:db/migration/" + database).load().migrate();
         jdbc = JdbcClient.create(dataSource);
         TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        jobs = new JobRepository(jdbc, JsonMapper.builder().build(), transactions, ended::add);
+        JsonMapper json = JsonMapper.builder().build();
+        jobs = new JobRepository(jdbc, json, transactions, ended::add, KindsForTests.all(json));
         queue = new JobQueue(jdbc, transactions, jobs, ended::add);
     }
 
@@ -75,8 +77,8 @@ class JobQueueTest {
 
     private String submit(int priority, Instant createdAt) {
         String id = UUID.randomUUID().toString();
-        jobs.insert(new Job(id, JobKind.TRAINING, JobStatus.QUEUED, new JobConfig(null, ModelReference.parse("org/base"),
-                null, null, "job", priority, TrainingOptions.none(), null), createdAt.truncatedTo(ChronoUnit.MILLIS), Job.Execution.NOT_STARTED, null, null));
+        jobs.insert(new Job(id, FineTuningConfig.KIND, JobStatus.QUEUED, new FineTuningConfig(null,
+                ModelReference.parse("org/base"), null, null, "job", priority, TrainingOptions.none()), createdAt.truncatedTo(ChronoUnit.MILLIS), Job.Execution.NOT_STARTED, null, null));
         return id;
     }
 
@@ -196,34 +198,6 @@ class JobQueueTest {
         assertThat(claimed.id()).isEqualTo(id);
     }
 
-    /** Issue 31: a batch prediction's results are committed under the lease, like its progress. */
-    @ParameterizedTest
-    @ValueSource(strings = {"h2", "postgresql"})
-    void aWorkerThatLostItsBatchPredictionCommitsNoResults(String database) {
-        open(database);
-        PredictionRepository predictions = new PredictionRepository(jdbc, jobs);
-        String id = submit(0, Instant.now());
-        queue.claim("a/cpu/1", "node-a", "cpu", LEASE).orElseThrow();
-        String first = "[{\"file\":\"results/part-a.jsonl\",\"lines\":256}]";
-        assertThat(predictions.recordResults(id, "a/cpu/1", first)).isTrue();
-
-        jdbc.sql("UPDATE job SET lease_expires_at = CURRENT_TIMESTAMP - INTERVAL '1' SECOND WHERE id = ?").param(id).update();
-        assertThat(queue.takeBack(id, "node-b", true, JobStatus.QUEUED, null, null)).isTrue();
-        assertThat(predictions.recordResults(id, "a/cpu/1", "[]")).as("taken back: nobody's").isFalse();
-        queue.claim("b/cpu/1", "node-b", "cpu", LEASE).orElseThrow();
-        assertThat(predictions.results(id)).as("what b resumes from: a's committed rows").isEqualTo(first);
-
-        // node a wakes up: its next chunk's commit is refused, and b's counts
-        assertThat(predictions.recordResults(id, "a/cpu/1", "[{\"file\":\"results/part-a.jsonl\",\"lines\":512}]"))
-                .isFalse();
-        assertThat(predictions.results(id)).isEqualTo(first);
-        String both = "[{\"file\":\"results/part-a.jsonl\",\"lines\":256},{\"file\":\"results/part-b.jsonl\",\"lines\":44}]";
-        assertThat(predictions.recordResults(id, "b/cpu/1", both)).isTrue();
-        assertThat(queue.release(id, "b/cpu/1", JobStatus.SUCCEEDED, null)).isTrue();
-        assertThat(predictions.recordResults(id, "b/cpu/1", "[]")).as("an ended job's results are final").isFalse();
-        assertThat(predictions.results(id)).isEqualTo(both);
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void aJobRowLockedByAFrozenNodeIsSkippedByTheTakeBackNotWaitedFor(String database) throws Exception {
@@ -277,7 +251,7 @@ class JobQueueTest {
         queue.heartbeat("node-a", "api,worker,serving", "cpu", Instant.now());
         queue.heartbeat("node-a", "api,worker,serving", "cpu,cpu", Instant.now());
         queue.heartbeat("node-b", "worker", "gpu0,gpu1", Instant.now());
-        assertThat(queue.nodes()).extracting(JobQueue.NodeRecord::name, JobQueue.NodeRecord::devices)
+        assertThat(queue.nodes()).extracting(Heartbeats.Node::name, Heartbeats.Node::devices)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("node-a", "cpu,cpu"),
                         org.assertj.core.groups.Tuple.tuple("node-b", "gpu0,gpu1"));
     }

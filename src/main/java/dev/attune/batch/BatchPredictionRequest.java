@@ -1,0 +1,29 @@
+package dev.attune.batch;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+import dev.attune.modeling.LongText;
+
+/**
+ * POST /api/v1/predictions: score every row of a data set. Name the model, or a deployment (its model at
+ * submission scores).
+ *
+ * @param datasetId the data set to score (required); its labels, when they fit the model's, give metrics
+ * @param modelId the model that scores; or
+ * @param deployment the deployment whose model scores
+ * @param longText how a text longer than the model's maxLength is read: truncate, head_tail or sliding_window;
+ *     default as the model was trained
+ * @param priority -100 to 100, default 50 (attune.predictions.default-priority): higher runs first. A training job's
+ *     default is 0, so a batch prediction is claimed before the queued training jobs of default priority
+ */
+@io.swagger.v3.oas.annotations.media.Schema(name = "PredictionJobRequest") // its name in the API since it was added
+record BatchPredictionRequest(
+        @Schema(example = "3f2b8c1e-5d7a-4e9b-8c2d-1a2b3c4d5e6f", requiredMode = Schema.RequiredMode.REQUIRED)
+        String datasetId,
+        @Schema(example = "7a1c2e3f-4b5d-4c6e-9f8a-0b1c2d3e4f5a") String modelId,
+        @Schema(example = "default") String deployment,
+        @Schema(example = "sliding_window") LongText longText,
+        @Schema(example = "50", defaultValue = "50") @Min(-100) @Max(100) Integer priority) {
+}

@@ -1,0 +1,127 @@
+package dev.attune.finetune;
+
+import java.io.IOException;
+
+import ai.djl.Device;
+
+import dev.attune.job.Job;
+import dev.attune.job.JobDirectories;
+import dev.attune.job.JobEnded;
+import dev.attune.job.JobHandler;
+import dev.attune.job.JobKind;
+import dev.attune.job.JobLease;
+import dev.attune.job.JobRunListener;
+import dev.attune.model.ModelService;
+import dev.attune.training.BaseCheckpoint;
+import dev.attune.training.EvaluationPoint;
+import dev.attune.training.FineTuneOutcome;
+import dev.attune.training.FineTuningService;
+import dev.attune.training.RunDirectory;
+import dev.attune.training.TrainingListener;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs a fine-tuning job: trains from its base checkpoint, registers the model, records the test figures. Its
+ * evaluations go to the job's record, then to the {@link TrialJudge} (a sweep's), which may stop it.
+ */
+@Component
+class FineTuningHandler implements JobHandler {
+
+    private final FineTuningService fineTuning;
+    private final ModelService models;
+    private final TrainedModels trainedModels;
+    private final JobDirectories directories;
+    private final ObjectProvider<TrialJudge> judges;
+
+    FineTuningHandler(FineTuningService fineTuning, ModelService models, TrainedModels trainedModels,
+            JobDirectories directories, ObjectProvider<TrialJudge> judges) {
+        this.fineTuning = fineTuning;
+        this.models = models;
+        this.trainedModels = trainedModels;
+        this.directories = directories;
+        this.judges = judges;
+    }
+
+    @Override
+    public JobKind kind() {
+        return FineTuningConfig.KIND;
+    }
+
+    /** Trains, registers the model; returns its id. */
+    @Override
+    public String run(JobLease lease, Job job, Device device, JobRunListener listener) throws IOException {
+        String id = job.id();
+        FineTuningConfig config = job.spec(FineTuningConfig.class);
+        BaseCheckpoint base = new BaseCheckpoint(config.baseModel().text(), () -> models.checkpointOf(config.baseModel()));
+        FineTuneOutcome result = fineTuning.run(config.spec(), base, new RunDirectory(directories.of(id)), device,
+                new Reporting(job, listener));
+        listener.onPhase(TrainingListener.Phase.SAVING, 0, 0);
+        String modelId = trainedModels.register(id, config, result).id();
+        if (result.test() != null) {
+            listener.recordResult(result.test());
+        }
+        listener.log("succeeded: model " + modelId + ", best validation " + result.result().best().metrics().summary());
+        return modelId;
+    }
+
+    @Override
+    public void discard(String modelId) {
+        models.discard(modelId);
+    }
+
+    /**
+     * An ended job needs no resume point, base copy or best weights (its model is a copy); a job taken back to the
+     * queue (a shutdown, a lost node) keeps them to resume from, and publishes no end.
+     */
+    @EventListener
+    void jobEnded(JobEnded ended) {
+        new RunDirectory(directories.of(ended.jobId())).deleteWorkFiles();
+    }
+
+    /** The training run's reports: to the job's listener, and each recorded evaluation to the trial judge. */
+    private final class Reporting implements TrainingListener {
+
+        private final Job job;
+        private final JobRunListener listener;
+
+        Reporting(Job job, JobRunListener listener) {
+            this.job = job;
+            this.listener = listener;
+        }
+
+        @Override
+        public void onPhase(Phase phase, long done, long total) {
+            listener.onPhase(phase, done, total);
+        }
+
+        @Override
+        public void onStep(Progress progress) {
+            listener.onStep(progress);
+        }
+
+        @Override
+        public void onEvaluation(EvaluationPoint point, boolean best) {
+            if (!listener.evaluated(point.step(), point.epoch(), point.trainLoss(), best, point.metrics())) {
+                return; // not recorded (the job is another worker's, or the disk is full): the run stops
+            }
+            TrialJudge judge = judges.getIfAvailable();
+            String stop = judge == null ? null : judge.stopAfter(job, listener.rungOf(point.step()), point);
+            if (stop != null) {
+                listener.stop(stop);
+            }
+        }
+
+        @Override
+        public boolean cancelRequested() {
+            return listener.cancelRequested();
+        }
+
+        @Override
+        public void log(String message) {
+            listener.log(message);
+        }
+    }
+}
