@@ -18,6 +18,7 @@ import dev.attune.training.FineTuneOutcome;
 import dev.attune.training.FineTuningService;
 import dev.attune.training.RunDirectory;
 import dev.attune.training.TrainingListener;
+import dev.attune.work.WorkCancelledException;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.event.EventListener;
@@ -55,6 +56,12 @@ class FineTuningHandler implements JobHandler {
     public String run(JobLease lease, Job job, Device device, JobRunListener listener) throws IOException {
         String id = job.id();
         FineTuningConfig config = job.spec(FineTuningConfig.class);
+        TrialJudge judge = judges.getIfAvailable();
+        String stopped = judge == null ? null : judge.stoppedBefore(job);
+        if (stopped != null) {
+            listener.stop(stopped);
+            throw new WorkCancelledException(stopped);
+        }
         BaseCheckpoint base = new BaseCheckpoint(config.baseModel().text(), () -> models.checkpointOf(config.baseModel()));
         FineTuneOutcome result = fineTuning.run(config.spec(), base, new RunDirectory(directories.of(id)), device,
                 new Reporting(job, listener));

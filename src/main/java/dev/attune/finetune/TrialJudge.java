@@ -15,4 +15,14 @@ public interface TrialJudge {
      * @return null to continue, else why the job stops (a line for its log)
      */
     String stopAfter(Job job, int rung, EvaluationPoint point);
+
+    /**
+     * Asked before a job's attempt starts: a job judged before a crash (and resumed before its end was written)
+     * stops at once, as it was judged.
+     *
+     * @return null to run, else why the job stops
+     */
+    default String stoppedBefore(Job job) {
+        return null;
+    }
 }

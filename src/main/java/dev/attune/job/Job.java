@@ -47,7 +47,7 @@ public record Job(String id, JobKind kind, JobStatus status, JobSpec config, Ins
     public record Execution(Instant startedAt, Instant finishedAt, String progress, String latestMetrics, String bestMetrics,
             String testMetrics, String modelId, Failure failure, int attempts, String node, String device) {
 
-        static final Execution NOT_STARTED = new Execution(null, null, null, null, null, null, null, null, 0, null, null);
+        public static final Execution NOT_STARTED = new Execution(null, null, null, null, null, null, null, null, 0, null, null);
     }
 
     /**

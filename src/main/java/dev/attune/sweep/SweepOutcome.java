@@ -14,7 +14,9 @@ import org.springframework.stereotype.Component;
 /**
  * How a sweep ends: its best succeeded trial whose model still exists (a winner's model deleted after all falls
  * to the next best), recorded once however many nodes try, and the deployment it was asked to update. A
- * deployment that fails is recorded on the sweep (deployError); it never fails whoever ended the sweep.
+ * deployment that fails is recorded on the sweep (deployError); it never fails whoever ended the sweep. The end
+ * and "a deployment is pending" are one update: a node that dies before the deployment leaves it to every node's
+ * reconciler ({@link #deployPending}), so it is made at least once (twice only in a race, to the same model).
  */
 @Component
 class SweepOutcome {
@@ -40,14 +42,26 @@ class SweepOutcome {
     void end(SweepRepository.SweepRow sweep) {
         SweepRepository.TrialRow best = best(sweep.id());
         SweepStatus status = best != null ? SweepStatus.SUCCEEDED : SweepStatus.FAILED;
-        if (record(sweep, status, best) && best != null && sweep.spec().deploy() != null) {
+        boolean deploy = best != null && sweep.spec().deploy() != null;
+        if (record(sweep, status, best, deploy) && deploy) {
             deploy(sweep, best.modelId());
+        }
+    }
+
+    /** Makes the deployments that ended sweeps still owe (their node died between the end and the deployment). */
+    void deployPending() {
+        for (String id : sweeps.deployPending()) {
+            sweeps.find(id).ifPresent(sweep -> {
+                log.info("Sweep {}: its deployment '{}' was not made when it ended; making it now", id,
+                        sweep.spec().deploy());
+                deploy(sweep, sweep.modelId());
+            });
         }
     }
 
     /** Cancelled: the best trial that had succeeded by then, no deployment. */
     void cancel(SweepRepository.SweepRow sweep) {
-        record(sweep, SweepStatus.CANCELLED, best(sweep.id()));
+        record(sweep, SweepStatus.CANCELLED, best(sweep.id()), false);
     }
 
     private SweepRepository.TrialRow best(String sweepId) {
@@ -58,9 +72,10 @@ class SweepOutcome {
         return candidates.stream().filter(t -> models.find(t.modelId()).isPresent()).findFirst().orElse(null);
     }
 
-    private boolean record(SweepRepository.SweepRow sweep, SweepStatus status, SweepRepository.TrialRow best) {
+    private boolean record(SweepRepository.SweepRow sweep, SweepStatus status, SweepRepository.TrialRow best,
+            boolean deployPending) {
         String modelId = best == null ? null : best.modelId();
-        if (!sweeps.finish(sweep.id(), status, best == null ? null : best.jobId(), modelId)) {
+        if (!sweeps.finish(sweep.id(), status, best == null ? null : best.jobId(), modelId, deployPending)) {
             return false; // another node (or a cancel) ended it first
         }
         log.info("Sweep {} {}: best trial {} (model {})", sweep.id(), status, best == null ? null : best.trial(), modelId);
@@ -76,5 +91,6 @@ class SweepOutcome {
             sweeps.recordDeployError(sweep.id(), "Deployment '" + sweep.spec().deploy() + "' was not pointed at model "
                     + modelId + ": " + e.getMessage());
         }
+        sweeps.deployDone(sweep.id());
     }
 }

@@ -16,7 +16,8 @@ import org.springframework.stereotype.Component;
 /**
  * Every node, every attune.jobs.sweep-reconcile-interval, moves each running sweep on ({@link SweepTrials#advance}):
  * a trial whose end no node reported (its node died between ending it and telling the sweep, or a trial waited for
- * the queue's room) is noticed here. Advancing is idempotent, so nodes doing it at once change nothing twice.
+ * the queue's room) is noticed here. Advancing is idempotent, so nodes doing it at once change nothing twice. It also
+ * makes the deployments of sweeps whose node died between their end and their deployment.
  */
 @Component
 class SweepReconciler implements SmartLifecycle {
@@ -25,13 +26,16 @@ class SweepReconciler implements SmartLifecycle {
 
     private final SweepRepository sweeps;
     private final SweepTrials trials;
+    private final SweepOutcome outcome;
     private final DataDiskGuard disk;
     private final Duration interval;
     private ScheduledExecutorService timer;
 
-    SweepReconciler(SweepRepository sweeps, SweepTrials trials, DataDiskGuard disk, AttuneProperties properties) {
+    SweepReconciler(SweepRepository sweeps, SweepTrials trials, SweepOutcome outcome, DataDiskGuard disk,
+            AttuneProperties properties) {
         this.sweeps = sweeps;
         this.trials = trials;
+        this.outcome = outcome;
         this.disk = disk;
         this.interval = properties.jobs().sweepReconcileInterval();
     }
@@ -71,6 +75,7 @@ class SweepReconciler implements SmartLifecycle {
                     log.warn("Sweep {}: not reconciled: {}", id, e.toString());
                 }
             }
+            outcome.deployPending();
         } catch (RuntimeException e) {
             log.warn("Sweep reconciler: {}", e.toString()); // the database may be briefly unreachable
         }

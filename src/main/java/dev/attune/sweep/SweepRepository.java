@@ -174,9 +174,33 @@ class SweepRepository {
     }
 
     /** Ends a running sweep once (a second caller changes nothing): its status, best trial and model. */
-    boolean finish(String id, SweepStatus status, String bestJobId, String modelId) {
-        return jdbc.sql("UPDATE sweep SET status = ?, best_job_id = ?, model_id = ?, finished_at = CURRENT_TIMESTAMP "
-                + "WHERE id = ? AND status = 'RUNNING'").params(status.name(), bestJobId, modelId, id).update() == 1;
+    boolean finish(String id, SweepStatus status, String bestJobId, String modelId, boolean deployPending) {
+        return jdbc.sql("UPDATE sweep SET status = ?, best_job_id = ?, model_id = ?, finished_at = CURRENT_TIMESTAMP, "
+                + "deploy_pending = ? WHERE id = ? AND status = 'RUNNING'")
+                .params(status.name(), bestJobId, modelId, deployPending, id).update() == 1;
+    }
+
+    /** Ended sweeps whose deployment is still to be made (their node died between the end and the deployment). */
+    List<String> deployPending() {
+        return jdbc.sql("SELECT id FROM sweep WHERE deploy_pending = TRUE ORDER BY finished_at").query(String.class).list();
+    }
+
+    /** The sweep's deployment was made, or its error recorded. */
+    void deployDone(String id) {
+        jdbc.sql("UPDATE sweep SET deploy_pending = FALSE WHERE id = ?").param(id).update();
+    }
+
+    /** Successive halving stopped this trial after {@code rung}: kept, so a resumed trial stops again. */
+    void recordHalt(String sweepId, String jobId, int rung) {
+        jdbc.sql("UPDATE sweep_trial SET halted_at_rung = ? WHERE sweep_id = ? AND job_id = ?")
+                .params(rung, sweepId, jobId).update();
+    }
+
+    /** The rung after which halving stopped this trial; empty while it may go on. */
+    Optional<Integer> haltedAt(String sweepId, String jobId) {
+        return jdbc.sql("SELECT halted_at_rung FROM sweep_trial WHERE sweep_id = ? AND job_id = ?")
+                .params(sweepId, jobId).query((rs, n) -> (Integer) rs.getObject("halted_at_rung", Integer.class)).list()
+                .stream().filter(java.util.Objects::nonNull).findFirst();
     }
 
     void recordDeployError(String id, String error) {

@@ -1,5 +1,7 @@
 package dev.attune.sweep;
 
+import java.util.Optional;
+
 import dev.attune.finetune.FineTuningConfig;
 import dev.attune.finetune.TrialJudge;
 import dev.attune.job.Job;
@@ -23,11 +25,21 @@ class TrialRungs implements TrialJudge {
         this.sweeps = sweeps;
     }
 
+    /** A trial halving stopped stays stopped: a crash before its STOPPED was written resumes it only to stop it. */
+    @Override
+    public String stoppedBefore(Job job) {
+        return job.sweepId() == null ? null : sweeps.haltedAt(job.sweepId(), job.id()).map(TrialRungs::halted).orElse(null);
+    }
+
     @Override
     public String stopAfter(Job job, int rung, EvaluationPoint point) {
         SweepRepository.SweepRow sweep = job.sweepId() == null ? null : sweeps.find(job.sweepId()).orElse(null);
         if (sweep == null) {
             return null;
+        }
+        Optional<Integer> halted = sweeps.haltedAt(sweep.id(), job.id());
+        if (halted.isPresent()) {
+            return halted(halted.get()); // judged before a crash: not judged anew
         }
         MetricForBest metric = sweep.spec().metric();
         sweeps.recordRung(sweep.id(), job.id(), rung, point.metrics().score(metric), point.metrics().loss());
@@ -36,7 +48,12 @@ class TrialRungs implements TrialJudge {
                 || SuccessiveHalving.continues(job.id(), sweeps.resultsAt(sweep.id(), rung))) {
             return null;
         }
-        return "stopped by the sweep's successive halving after the evaluation at step " + point.step()
+        sweeps.recordHalt(sweep.id(), job.id(), rung); // first: a crash from here on still ends it STOPPED
+        return halted(rung);
+    }
+
+    private static String halted(int rung) {
+        return "stopped by the sweep's successive halving after its evaluation at rung " + rung
                 + ": outside the better half of the trials that reached it";
     }
 }
