@@ -18,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 declare -A seconds
-work=$(mktemp -d); trap 'kill ${pid:-} 2>/dev/null; rm -rf "$work"' EXIT
+work=$(mktemp -d); trap 'kill ${pid:-} 2>/dev/null || true; rm -rf "$work"' EXIT # pid is often stopped already
 mvn -q -B package -DskipTests >/dev/null
 cp target/attune-0.1.0-SNAPSHOT.jar "$work/attune.jar" # a rebuild during the run cannot change what restarts
 unzip -q -j "$work/attune.jar" 'BOOT-INF/lib/h2-*.jar' -d "$work/h2"
