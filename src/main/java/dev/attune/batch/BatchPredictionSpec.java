@@ -15,6 +15,7 @@ import dev.attune.job.JobSpec;
  * @param scoring the model that scores, the deployment it was named through, the long-text rule
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@io.swagger.v3.oas.annotations.media.Schema(name = "BatchPredictionConfig")
 public record BatchPredictionSpec(String datasetId, String name, int priority, BatchScoring scoring) implements JobSpec {
 
     /** Batch predictions: {@code scoring}, the kind id V20's migration gave them. */

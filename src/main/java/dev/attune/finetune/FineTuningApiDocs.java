@@ -19,8 +19,8 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * The job schema states each option's default from {@link TrainingOptions#DEFAULTS}, the one place they
- * live, so the API docs cannot drift from what a job gets. The queue's job resource names this package's schemas
- * by reference (JobConfig, EvaluationPoint: it imports no feature); they are added here.
+ * live, so the API docs cannot drift from what a job gets. The queue's job resource refers to JobConfig and
+ * EvaluationPoint by name (it imports no feature): they are added here.
  */
 @Configuration(proxyBeanMethods = false)
 class FineTuningApiDocs {
@@ -37,6 +37,7 @@ class FineTuningApiDocs {
             if (api.getComponents() == null) {
                 api.setComponents(new Components());
             }
+            // the job resource refers to them (the queue imports no feature): added here, before the adjustments below
             for (Class<?> type : List.of(FineTuningConfig.class, EvaluationPoint.class)) {
                 ModelConverters.getInstance(true).readAll(new AnnotatedType(type)) // springdoc's (OpenAPI 3.1)
                         .forEach((name, schema) -> {

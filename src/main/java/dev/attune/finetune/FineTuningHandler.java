@@ -20,6 +20,8 @@ import dev.attune.training.RunDirectory;
 import dev.attune.training.TrainingListener;
 import dev.attune.work.WorkCancelledException;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -30,6 +32,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class FineTuningHandler implements JobHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(FineTuningHandler.class);
 
     private final FineTuningService fineTuning;
     private final ModelService models;
@@ -81,11 +85,17 @@ class FineTuningHandler implements JobHandler {
 
     /**
      * An ended job needs no resume point, base copy or best weights (its model is a copy); a job taken back to the
-     * queue (a shutdown, a lost node) keeps them to resume from, and publishes no end.
+     * queue (a shutdown, a lost node) keeps them to resume from, and publishes no end. Best effort: whoever ended
+     * the job (a worker, the lease keeper, a cancel over HTTP) must not fail because a file would not go.
      */
     @EventListener
     void jobEnded(JobEnded ended) {
-        new RunDirectory(directories.of(ended.jobId())).deleteWorkFiles();
+        try {
+            new RunDirectory(directories.of(ended.jobId())).deleteWorkFiles();
+        } catch (RuntimeException e) {
+            log.warn("Job {} ended ({}); its work files were not all removed: {}", ended.jobId(), ended.status(),
+                    e.toString());
+        }
     }
 
     /** The training run's reports: to the job's listener, and each recorded evaluation to the trial judge. */

@@ -5,16 +5,18 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /**
  * The kinds of job this node knows, as their {@link JobHandler}s register them, and how a stored row's config is
- * read. Handlers are looked up lazily: they use the repository that uses this.
+ * read. Handlers are looked up once every bean exists (they use the repository that uses this); two handlers of one
+ * kind stop the node's start.
  */
 @Component
-class JobKinds {
+class JobKinds implements SmartInitializingSingleton {
 
     private final ObjectProvider<JobHandler> handlerBeans;
     private final ObjectMapper mapper;
@@ -23,6 +25,11 @@ class JobKinds {
     JobKinds(ObjectProvider<JobHandler> handlerBeans, ObjectMapper mapper) {
         this.handlerBeans = handlerBeans;
         this.mapper = mapper;
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        handlers();
     }
 
     /** The handler of a kind; null for a kind no handler on this node runs. */

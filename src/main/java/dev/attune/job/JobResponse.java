@@ -17,8 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
  * @param createdAt when it was submitted
  * @param startedAt when its last attempt started
  * @param finishedAt when it ended
- * @param config what was asked, defaults filled in: a fine-tuning job's config (a batch prediction's has its data
- *        set, name, priority and a scoring section)
+ * @param config what was asked, defaults filled in, as the job's kind defines it: a fine-tuning job's JobConfig, a
+ *        batch prediction's data set, name, priority and scoring section
  * @param progress where it stands; null until it starts
  * @param latestMetrics the latest evaluation
  * @param bestMetrics the best evaluation (its weights become the model), with its step and epoch; deprecated for its
@@ -35,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
  * @param sweepId the sweep it is a trial of; null for a job submitted on its own
  */
 public record JobResponse(String id, String kind, String name, JobStatus status, Instant createdAt, Instant startedAt,
-        Instant finishedAt, @Schema(ref = "#/components/schemas/JobConfig") JobSpec config,
+        Instant finishedAt, JobSpec config,
         @Schema(implementation = JobProgress.class) @JsonRawValue String progress,
         @Schema(ref = "#/components/schemas/EvaluationPoint") @JsonRawValue String latestMetrics,
         @Schema(ref = "#/components/schemas/EvaluationPoint", deprecated = true) @JsonRawValue String bestMetrics,

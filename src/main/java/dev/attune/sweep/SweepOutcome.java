@@ -15,8 +15,9 @@ import org.springframework.stereotype.Component;
  * How a sweep ends: its best succeeded trial whose model still exists (a winner's model deleted after all falls
  * to the next best), recorded once however many nodes try, and the deployment it was asked to update. A
  * deployment that fails is recorded on the sweep (deployError); it never fails whoever ended the sweep. The end
- * and "a deployment is pending" are one update: a node that dies before the deployment leaves it to every node's
- * reconciler ({@link #deployPending}), so it is made at least once (twice only in a race, to the same model).
+ * and "a deployment is pending", claimed by the node ending it for a while, are one update: a node that dies before
+ * the deployment leaves it to any node's reconciler once the claim lapsed ({@link #deployPending}), which claims it
+ * in turn; so it is made once, or twice to the same model only when a claim lapsed while its node still worked.
  */
 @Component
 class SweepOutcome {
@@ -51,6 +52,9 @@ class SweepOutcome {
     /** Makes the deployments that ended sweeps still owe (their node died between the end and the deployment). */
     void deployPending() {
         for (String id : sweeps.deployPending()) {
+            if (!sweeps.claimDeployment(id)) {
+                continue; // made in the meantime, or another node's now
+            }
             sweeps.find(id).ifPresent(sweep -> {
                 log.info("Sweep {}: its deployment '{}' was not made when it ended; making it now", id,
                         sweep.spec().deploy());

@@ -29,6 +29,11 @@ class SweepRepository {
     private final JdbcClient jdbc;
     private final ObjectMapper mapper;
 
+    /** How long the node that ended a sweep (or claimed its deployment) has to make it before another node may. */
+    private static final java.time.Duration DEPLOY_CLAIM = java.time.Duration.ofMinutes(2);
+    private static final String CLAIM_END = "CURRENT_TIMESTAMP + CAST(? AS BIGINT) * INTERVAL '0.001' SECOND";
+    private static final String CLAIM_LAPSED = "(deploy_claimed_until IS NULL OR deploy_claimed_until < CURRENT_TIMESTAMP)";
+
     SweepRepository(JdbcClient jdbc, ObjectMapper mapper) {
         this.jdbc = jdbc;
         this.mapper = mapper;
@@ -176,13 +181,21 @@ class SweepRepository {
     /** Ends a running sweep once (a second caller changes nothing): its status, best trial and model. */
     boolean finish(String id, SweepStatus status, String bestJobId, String modelId, boolean deployPending) {
         return jdbc.sql("UPDATE sweep SET status = ?, best_job_id = ?, model_id = ?, finished_at = CURRENT_TIMESTAMP, "
-                + "deploy_pending = ? WHERE id = ? AND status = 'RUNNING'")
-                .params(status.name(), bestJobId, modelId, deployPending, id).update() == 1;
+                + "deploy_pending = ?, deploy_claimed_until = " + CLAIM_END + " WHERE id = ? AND status = 'RUNNING'")
+                .params(status.name(), bestJobId, modelId, deployPending, deployPending ? DEPLOY_CLAIM.toMillis() : 0, id)
+                .update() == 1;
     }
 
-    /** Ended sweeps whose deployment is still to be made (their node died between the end and the deployment). */
+    /** Ended sweeps whose deployment is still owed and whose claim lapsed (the node ending them died). */
     List<String> deployPending() {
-        return jdbc.sql("SELECT id FROM sweep WHERE deploy_pending = TRUE ORDER BY finished_at").query(String.class).list();
+        return jdbc.sql("SELECT id FROM sweep WHERE deploy_pending = TRUE AND " + CLAIM_LAPSED + " ORDER BY finished_at")
+                .query(String.class).list();
+    }
+
+    /** Claims a lapsed pending deployment for this node; false when it was made, or another node claimed it. */
+    boolean claimDeployment(String id) {
+        return jdbc.sql("UPDATE sweep SET deploy_claimed_until = " + CLAIM_END + " WHERE id = ? AND deploy_pending = TRUE "
+                + "AND " + CLAIM_LAPSED).params(DEPLOY_CLAIM.toMillis(), id).update() == 1;
     }
 
     /** The sweep's deployment was made, or its error recorded. */
@@ -190,16 +203,23 @@ class SweepRepository {
         jdbc.sql("UPDATE sweep SET deploy_pending = FALSE WHERE id = ?").param(id).update();
     }
 
-    /** Successive halving stopped this trial after {@code rung}: kept, so a resumed trial stops again. */
-    void recordHalt(String sweepId, String jobId, int rung) {
-        jdbc.sql("UPDATE sweep_trial SET halted_at_rung = ? WHERE sweep_id = ? AND job_id = ?")
-                .params(rung, sweepId, jobId).update();
+    /** Successive halving's judgement of a trial at a rung: recorded before the worker acts on it. */
+    void recordJudgement(String sweepId, String jobId, int rung, boolean continued) {
+        jdbc.sql("UPDATE sweep_rung SET continued = ? WHERE sweep_id = ? AND job_id = ? AND rung = ?")
+                .params(continued, sweepId, jobId, rung).update();
     }
 
-    /** The rung after which halving stopped this trial; empty while it may go on. */
+    /** The judgement a trial got at a rung; empty when it was not judged there. */
+    Optional<Boolean> judgementAt(String sweepId, String jobId, int rung) {
+        return jdbc.sql("SELECT continued FROM sweep_rung WHERE sweep_id = ? AND job_id = ? AND rung = ?")
+                .params(sweepId, jobId, rung).query((rs, n) -> (Boolean) rs.getObject("continued", Boolean.class))
+                .list().stream().filter(java.util.Objects::nonNull).findFirst();
+    }
+
+    /** The rung at which halving stopped this trial; empty while it may go on. */
     Optional<Integer> haltedAt(String sweepId, String jobId) {
-        return jdbc.sql("SELECT halted_at_rung FROM sweep_trial WHERE sweep_id = ? AND job_id = ?")
-                .params(sweepId, jobId).query((rs, n) -> (Integer) rs.getObject("halted_at_rung", Integer.class)).list()
+        return jdbc.sql("SELECT MIN(rung) FROM sweep_rung WHERE sweep_id = ? AND job_id = ? AND continued = FALSE")
+                .params(sweepId, jobId).query((rs, n) -> (Integer) rs.getObject(1, Integer.class)).list()
                 .stream().filter(java.util.Objects::nonNull).findFirst();
     }
 

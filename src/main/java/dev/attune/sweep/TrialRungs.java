@@ -39,17 +39,19 @@ class TrialRungs implements TrialJudge {
         }
         Optional<Integer> halted = sweeps.haltedAt(sweep.id(), job.id());
         if (halted.isPresent()) {
-            return halted(halted.get()); // judged before a crash: not judged anew
+            return halted(halted.get()); // stopped before a crash: stopped again, not judged anew
         }
         MetricForBest metric = sweep.spec().metric();
         sweeps.recordRung(sweep.id(), job.id(), rung, point.metrics().score(metric), point.metrics().loss());
         boolean halving = sweep.spec().scheduler() == SweepRequest.Scheduler.SUCCESSIVE_HALVING;
-        if (!halving || point.epoch() >= job.spec(FineTuningConfig.class).options().epochs() - 1e-9
-                || SuccessiveHalving.continues(job.id(), sweeps.resultsAt(sweep.id(), rung))) {
+        if (!halving || point.epoch() >= job.spec(FineTuningConfig.class).options().epochs() - 1e-9) {
             return null;
         }
-        sweeps.recordHalt(sweep.id(), job.id(), rung); // first: a crash from here on still ends it STOPPED
-        return halted(rung);
+        // a rung evaluated again after a crash (its resume point came before it) keeps the judgement it got
+        boolean continues = sweeps.judgementAt(sweep.id(), job.id(), rung)
+                .orElseGet(() -> SuccessiveHalving.continues(job.id(), sweeps.resultsAt(sweep.id(), rung)));
+        sweeps.recordJudgement(sweep.id(), job.id(), rung, continues); // first: a crash from here on keeps it
+        return continues ? null : halted(rung);
     }
 
     private static String halted(int rung) {

@@ -100,6 +100,33 @@ class OpenApiConfiguration {
         };
     }
 
+    /**
+     * A raw JSON field documented by reference ({@code @Schema(ref = ...)} on a {@code @JsonRawValue String}) is
+     * the referenced schema alone: springdoc would keep the Java type beside the reference ({@code type: string}),
+     * which in OpenAPI 3.1 no value satisfies.
+     */
+    @Bean
+    OpenApiCustomizer referencesAlone() {
+        return api -> {
+            var schemas = api.getComponents() == null ? null : api.getComponents().getSchemas();
+            if (schemas == null) {
+                return;
+            }
+            for (io.swagger.v3.oas.models.media.Schema<?> schema : schemas.values()) {
+                if (schema.getProperties() == null) {
+                    continue;
+                }
+                for (Object value : schema.getProperties().values()) {
+                    io.swagger.v3.oas.models.media.Schema<?> property = (io.swagger.v3.oas.models.media.Schema<?>) value;
+                    if (property.get$ref() != null) {
+                        property.setType(null);
+                        property.setTypes(null);
+                    }
+                }
+            }
+        };
+    }
+
     /** What each extra status of {@link ProblemResponses} means. */
     private static final Map<Integer, String> MEANING = Map.of(
             403, "Forbidden: e.g. a path outside attune.models.import-roots, or a Hub repository that needs HF_TOKEN.",

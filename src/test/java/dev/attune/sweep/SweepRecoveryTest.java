@@ -121,7 +121,9 @@ class SweepRecoveryTest {
         service = null;
         try (Connection db = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("db/attune"), "sa", "")) {
             db.createStatement().executeUpdate("DELETE FROM deployment WHERE name = 'after-crash'");
-            db.createStatement().executeUpdate("UPDATE sweep SET deploy_pending = TRUE WHERE id = '" + sweepId + "'");
+            // as the node that ended it left it: the deployment owed, its claim lapsed with the node
+            db.createStatement().executeUpdate("UPDATE sweep SET deploy_pending = TRUE, deploy_claimed_until = "
+                    + "CURRENT_TIMESTAMP - INTERVAL '1' MINUTE WHERE id = '" + sweepId + "'");
         }
 
         service = start(port);

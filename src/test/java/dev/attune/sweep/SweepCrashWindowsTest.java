@@ -22,10 +22,11 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Successive halving's judgement is recorded before the worker acts on it (issue 31): a trial stopped after a rung
- * and resumed after a crash, before its STOPPED was written, stops again at once, and is not judged anew.
+ * A sweep across a crash (issue 31): halving's judgement is recorded before the worker acts on it, so a trial resumed
+ * before its end was written keeps the judgement it got (stopped again where it was stopped, not stopped where it
+ * passed); a deployment owed by a node that died is claimed by one other node once its claim lapsed.
  */
-class TrialRungsTest {
+class SweepCrashWindowsTest {
 
     private final JsonMapper json = JsonMapper.builder().build();
     private JdbcClient jdbc;
@@ -64,6 +65,36 @@ class TrialRungsTest {
                 .isEqualTo(stop);
         assertThat(jdbc.sql("SELECT rung FROM sweep_rung WHERE job_id = 'job-2' ORDER BY rung").query(Integer.class)
                 .list()).as("its rungs are those it reached before it was stopped").isEqualTo(List.of(1));
+    }
+
+    /** A review found it: a continue decision was not kept, so a resumed trial was judged anew at a rung it passed. */
+    @Test
+    void aTrialThatPassedARungIsNotStoppedThereAfterAResume() {
+        jdbc.sql("INSERT INTO sweep_trial (sweep_id, trial, job_id, options) VALUES ('s', 3, 'job-3', '{}')").update();
+        Job first = trial("job-1");
+        assertThat(rungs.stopAfter(first, 1, point(1, 0.5))).as("alone at rung 1: continues").isNull();
+        assertThat(rungs.stopAfter(trial("job-2"), 1, point(1, 0.9))).isNull();
+        assertThat(rungs.stopAfter(trial("job-3"), 1, point(1, 0.8))).isNull();
+        // job-1 died after the evaluation was judged, before its resume point was saved: the same step, rung 1 again
+        assertThat(rungs.stoppedBefore(first)).isNull();
+        assertThat(rungs.stopAfter(first, 1, point(1, 0.5))).as("it passed rung 1 before the crash").isNull();
+    }
+
+    /** A pending deployment is claimed by one node at a time, and only once the claim of the node ending it lapsed. */
+    @Test
+    void aPendingDeploymentIsClaimedOnceItsClaimLapsed() {
+        SweepRepository sweeps = new SweepRepository(jdbc, json);
+        assertThat(sweeps.finish("s", SweepStatus.SUCCEEDED, "job-1", null, true)).isTrue();
+        assertThat(sweeps.deployPending()).as("the ending node holds it").isEmpty();
+        assertThat(sweeps.claimDeployment("s")).isFalse();
+        jdbc.sql("UPDATE sweep SET deploy_claimed_until = CURRENT_TIMESTAMP - INTERVAL '1' SECOND").update(); // it died
+        assertThat(sweeps.deployPending()).containsExactly("s");
+        assertThat(sweeps.claimDeployment("s")).isTrue();
+        assertThat(sweeps.claimDeployment("s")).as("another node, meanwhile").isFalse();
+        sweeps.deployDone("s");
+        jdbc.sql("UPDATE sweep SET deploy_claimed_until = NULL").update();
+        assertThat(sweeps.deployPending()).as("made: a later change to the deployment is the user's").isEmpty();
+        assertThat(sweeps.claimDeployment("s")).isFalse();
     }
 
     private Job trial(String id) {
