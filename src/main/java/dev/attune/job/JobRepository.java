@@ -73,6 +73,14 @@ class JobRepository {
         return ids.stream().map(found::get).filter(Objects::nonNull).toList();
     }
 
+    /** Queued and running jobs whose stored inputs ({@link JobSpec.Inputs}) name this data set, or this model. */
+    List<Job> unfinishedReading(String id, boolean dataset) {
+        String inputs = dataset ? "(dataset_id = :id OR validation_dataset_id = :id OR test_dataset_id = :id)"
+                : "base_model = :id";
+        return jdbc.sql("SELECT * FROM job WHERE status IN ('QUEUED', 'RUNNING') AND " + inputs + " ORDER BY created_at")
+                .param("id", id).query(this::map).list();
+    }
+
     int count(JobStatus status) {
         return jdbc.sql("SELECT COUNT(*) FROM job WHERE status = ?").param(status.name()).query(Integer.class).single();
     }

@@ -87,6 +87,16 @@ public class JobService {
         return repository.findAll(ids);
     }
 
+    /** Queued and running jobs that read this data set (as training, validation or test data), oldest first. */
+    public List<Job> unfinishedReadingDataset(String datasetId) {
+        return repository.unfinishedReading(datasetId, true);
+    }
+
+    /** Queued and running jobs that read this model (to start from, or to score with), oldest first. */
+    public List<Job> unfinishedReadingModel(String modelId) {
+        return repository.unfinishedReading(modelId, false);
+    }
+
     public List<Job> list(JobStatus status) {
         return repository.findAll(status);
     }

@@ -4,34 +4,31 @@ import java.util.List;
 
 import dev.attune.dataset.DatasetUsers;
 import dev.attune.model.ModelUsers;
-import dev.attune.job.JobStatus;
+import dev.attune.job.JobService;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Answers the data-set and model packages' question "which unfinished jobs (and running sweeps) need this?" from
- * the job and sweep tables.
+ * Answers the data-set and model packages' question "which unfinished jobs (and running sweeps) need this?": the
+ * queue tells which of its jobs read it (from the inputs every job's row stores, whatever its kind), the sweep
+ * table which running sweeps will. It lives here, where both are known: the queue imports neither registry.
  */
 @Component
 class InputsInUse implements DatasetUsers, ModelUsers {
 
-    private static final List<String> ACTIVE = List.of(JobStatus.QUEUED.name(), JobStatus.RUNNING.name());
-
     private final JdbcClient jdbc;
+    private final JobService jobs;
 
-    InputsInUse(JdbcClient jdbc) {
+    InputsInUse(JdbcClient jdbc, JobService jobs) {
         this.jdbc = jdbc;
+        this.jobs = jobs;
     }
 
     @Override
     public List<DatasetUsers.ActiveJob> activeJobsUsingDataset(String datasetId) {
-        return jdbc.sql("""
-                SELECT id, status FROM job WHERE status IN (:active)
-                  AND (dataset_id = :id OR validation_dataset_id = :id OR test_dataset_id = :id)
-                ORDER BY created_at""")
-                .param("active", ACTIVE).param("id", datasetId)
-                .query((rs, n) -> new DatasetUsers.ActiveJob(rs.getString("id"), rs.getString("status"))).list();
+        return jobs.unfinishedReadingDataset(datasetId).stream()
+                .map(job -> new DatasetUsers.ActiveJob(job.id(), job.status().name())).toList();
     }
 
     @Override
@@ -53,8 +50,7 @@ class InputsInUse implements DatasetUsers, ModelUsers {
 
     @Override
     public List<ModelUsers.ActiveJob> activeJobsUsingModel(String modelId) {
-        return jdbc.sql("SELECT id, status FROM job WHERE status IN (:active) AND base_model = :id ORDER BY created_at")
-                .param("active", ACTIVE).param("id", modelId)
-                .query((rs, n) -> new ModelUsers.ActiveJob(rs.getString("id"), rs.getString("status"))).list();
+        return jobs.unfinishedReadingModel(modelId).stream()
+                .map(job -> new ModelUsers.ActiveJob(job.id(), job.status().name())).toList();
     }
 }
