@@ -74,11 +74,13 @@ class JobRepository {
     }
 
     /** Queued and running jobs whose stored inputs ({@link JobSpec.Inputs}) name this data set, or this model. */
-    List<Job> unfinishedReading(String id, boolean dataset) {
+    List<JobService.Unfinished> unfinishedReading(String id, boolean dataset) {
         String inputs = dataset ? "(dataset_id = :id OR validation_dataset_id = :id OR test_dataset_id = :id)"
                 : "base_model = :id";
-        return jdbc.sql("SELECT * FROM job WHERE status IN ('QUEUED', 'RUNNING') AND " + inputs + " ORDER BY created_at")
-                .param("id", id).query(this::map).list();
+        return jdbc.sql("SELECT id, status FROM job WHERE status IN ('QUEUED', 'RUNNING') AND " + inputs
+                        + " ORDER BY created_at").param("id", id)
+                .query((rs, n) -> new JobService.Unfinished(rs.getString("id"), JobStatus.valueOf(rs.getString("status"))))
+                .list();
     }
 
     int count(JobStatus status) {

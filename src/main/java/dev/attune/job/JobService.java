@@ -88,13 +88,17 @@ public class JobService {
     }
 
     /** Queued and running jobs that read this data set (as training, validation or test data), oldest first. */
-    public List<Job> unfinishedReadingDataset(String datasetId) {
+    public List<Unfinished> unfinishedReadingDataset(String datasetId) {
         return repository.unfinishedReading(datasetId, true);
     }
 
     /** Queued and running jobs that read this model (to start from, or to score with), oldest first. */
-    public List<Job> unfinishedReadingModel(String modelId) {
+    public List<Unfinished> unfinishedReadingModel(String modelId) {
         return repository.unfinishedReading(modelId, false);
+    }
+
+    /** A queued or running job, as a registry asking who still needs a data set or model sees it. */
+    public record Unfinished(String id, JobStatus status) {
     }
 
     public List<Job> list(JobStatus status) {
