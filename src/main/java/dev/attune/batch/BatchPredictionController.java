@@ -40,6 +40,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 @Tag(name = "Batch predictions", description = "Score whole data sets as jobs on the queue; download every row's prediction")
@@ -149,7 +150,12 @@ class BatchPredictionController {
         if (!List.of("json", "jsonl", "csv").contains(format)) {
             throw new InvalidInput("Unknown format", "format must be json, jsonl or csv, was '" + format + "'.");
         }
-        String file = mapper.readTree(job.execution().testMetrics()).get("selection").get("file").asString();
+        JsonNode selected = job.execution().testMetrics() == null ? null
+                : mapper.readTree(job.execution().testMetrics()).get("selection");
+        if (selected == null) { // not expected: a SUCCEEDED run with select records its selection
+            throw new NotFound("No selection", "Batch prediction " + id + " recorded no selection.");
+        }
+        String file = selected.get("file").asString();
         Selection select = spec.select();
         return ResponseEntity.ok().contentType(MediaType.parseMediaType(switch (format) {
             case "jsonl" -> "application/x-ndjson";
