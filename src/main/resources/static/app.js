@@ -418,8 +418,11 @@ async function loadDatasets() {
 
 /** Label bars (a row with several labels counts for each), the share of multi-label rows, or a numeric summary. */
 function labelSummary(d) {
-  const kind = d.suggestedProblemType === MULTI ? `multi-label: ${d.multiLabelRows} rows with several labels`
-    : d.suggestedProblemType === REGRESSION ? "numeric: trains a regression" : "";
+  const kind = [d.labelled === false ? "no labels: to score and select rows to label from"
+    : d.suggestedProblemType === MULTI ? `multi-label: ${d.multiLabelRows} rows with several labels`
+    : d.suggestedProblemType === REGRESSION ? "numeric: trains a regression" : "",
+    d.version > 1 ? `version ${d.version}` + (d.parentId ? ` of ${d.parentId.substring(0, 8)}` : "") : ""]
+    .filter(Boolean).join("; ");
   const numeric = d.numericLabels ? `values ${d.numericLabels.min} to ${d.numericLabels.max}, mean ${d.numericLabels.mean.toFixed(2)}` : "";
   const bars = Object.keys(d.labels).length && d.suggestedProblemType !== REGRESSION; // no bar per distinct score
   return el("div", {}, bars ? labelBars(d.labels, d.rowCount) : "",

@@ -1,10 +1,15 @@
 package dev.attune.batch;
 
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -15,6 +20,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 
 import dev.attune.errors.Conflict;
 import dev.attune.errors.InvalidInput;
+import dev.attune.errors.NotFound;
 import dev.attune.scoring.ResultsFile;
 import dev.attune.system.ProblemResponses;
 import dev.attune.job.JobService;
@@ -34,6 +40,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 @Tag(name = "Batch predictions", description = "Score whole data sets as jobs on the queue; download every row's prediction")
@@ -47,14 +54,16 @@ class BatchPredictionController {
     private final BatchPredictions predictions;
     private final BatchPredictionSubmission submission;
     private final BatchResults results;
+    private final BatchSelections selections;
     private final ObjectMapper mapper;
 
     BatchPredictionController(JobService jobs, BatchPredictions predictions, BatchPredictionSubmission submission,
-            BatchResults results, ObjectMapper mapper) {
+            BatchResults results, BatchSelections selections, ObjectMapper mapper) {
         this.jobs = jobs;
         this.predictions = predictions;
         this.submission = submission;
         this.results = results;
+        this.selections = selections;
         this.mapper = mapper;
     }
 
@@ -112,6 +121,79 @@ class BatchPredictionController {
     ResponseEntity<Void> delete(@PathVariable String id) {
         return predictions.delete(id) == BatchPredictions.Deletion.REMOVED ? ResponseEntity.noContent().build()
                 : ResponseEntity.accepted().build();
+    }
+
+    @Operation(operationId = "getBatchPredictionSelection", summary = "The rows to label next, best first",
+            description = "What select chose: format=json (default) {id, strategy, count, seed, rows: [{rank, index, "
+                    + "score, text, [textPair], [label], prediction}]}, score being the one that chose the row (margin, "
+                    + "entropy or top probability; null for random) and prediction the model's answer with every "
+                    + "label's probability; format=jsonl: the rows, one per line; format=csv: rank, selection_score, "
+                    + "then the results' columns. 404 for a batch prediction without select; 409 until it SUCCEEDED.")
+    @GetMapping(path = "/{id}/selection", produces = {"application/json", "application/x-ndjson", "text/csv"})
+    @ApiResponse(responseCode = "200", description = "The selected rows, best first", content = {
+            @Content(mediaType = "application/json", schema = @Schema(type = "object")),
+            @Content(mediaType = "application/x-ndjson", schema = @Schema(type = "string")),
+            @Content(mediaType = "text/csv", schema = @Schema(type = "string"))})
+    @ProblemResponses(409)
+    ResponseEntity<StreamingResponseBody> selection(@PathVariable String id,
+            @Parameter(description = "json (default), jsonl or csv") @RequestParam(defaultValue = "json") String format) {
+        Job job = predictions.get(id);
+        BatchPredictionSpec spec = job.spec(BatchPredictionSpec.class);
+        if (spec.select() == null) {
+            throw new NotFound("No selection", "Batch prediction " + id + " was submitted without select. Submit one "
+                    + "with \"select\": {\"strategy\": \"margin\", \"count\": N} to choose rows to label.");
+        }
+        if (job.status() != JobStatus.SUCCEEDED) {
+            throw new Conflict("Not finished", "Batch prediction " + id + " is " + job.status()
+                    + "; its selection is made once every row is scored and it SUCCEEDED.");
+        }
+        if (!List.of("json", "jsonl", "csv").contains(format)) {
+            throw new InvalidInput("Unknown format", "format must be json, jsonl or csv, was '" + format + "'.");
+        }
+        JsonNode selected = job.execution().testMetrics() == null ? null
+                : mapper.readTree(job.execution().testMetrics()).get("selection");
+        if (selected == null) { // not expected: a SUCCEEDED run with select records its selection
+            throw new NotFound("No selection", "Batch prediction " + id + " recorded no selection.");
+        }
+        String file = selected.get("file").asString();
+        Selection select = spec.select();
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType(switch (format) {
+            case "jsonl" -> "application/x-ndjson";
+            case "csv" -> "text/csv";
+            default -> "application/json";
+        })).body(out -> {
+            try (BufferedReader lines = selections.read(id, file)) {
+                Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+                if (format.equals("csv")) {
+                    ResultsCsv.write(lines.lines().iterator(), writer, mapper, true);
+                } else if (format.equals("jsonl")) {
+                    lines.lines().forEach(line -> write(writer, line + "\n"));
+                } else {
+                    Map<String, Object> head = new LinkedHashMap<>();
+                    head.put("id", id);
+                    head.put("strategy", select.strategy().id());
+                    head.put("count", select.count());
+                    head.put("seed", select.seed());
+                    String opened = mapper.writeValueAsString(head);
+                    writer.write(opened.substring(0, opened.length() - 1) + ",\"rows\":[");
+                    boolean[] first = {true};
+                    lines.lines().forEach(line -> {
+                        write(writer, first[0] ? line : "," + line);
+                        first[0] = false;
+                    });
+                    writer.write("]}");
+                }
+                writer.flush();
+            }
+        });
+    }
+
+    private static void write(Writer writer, String text) {
+        try {
+            writer.write(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Operation(operationId = "getBatchPredictionResults", summary = "Every input row with its prediction",

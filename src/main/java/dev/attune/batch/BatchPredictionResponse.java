@@ -31,12 +31,28 @@ import dev.attune.job.JobStatus;
  * @param createdAt when it was submitted
  * @param startedAt when its last attempt started
  * @param finishedAt when it ended
+ * @param select the selection asked for (strategy, count, seed) and, once SUCCEEDED, how many rows it selected
+ *     (GET .../selection); absent without select
  */
 @io.swagger.v3.oas.annotations.media.Schema(name = "PredictionJobResponse") // its name in the API since it was added
 record BatchPredictionResponse(String id, JobStatus status, String datasetId, String modelId, String deployment,
         LongText longText, int priority, Integer rows, long rowsDone, Double textsPerSecond,
         @Schema(ref = "#/components/schemas/EvaluationMetrics") JsonNode metrics, Job.Failure error, int attempts,
-        Instant createdAt, Instant startedAt, Instant finishedAt) {
+        Instant createdAt, Instant startedAt, Instant finishedAt,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        SelectionResponse select) {
+
+    /**
+     * A batch prediction's selection.
+     *
+     * @param strategy margin, entropy, least_confidence or random
+     * @param count rows asked for
+     * @param seed random's seed
+     * @param selected rows selected, once SUCCEEDED (GET /api/v1/predictions/{id}/selection); null before
+     */
+    @Schema(name = "PredictionSelection")
+    record SelectionResponse(String strategy, int count, long seed, Integer selected) {
+    }
 
     static BatchPredictionResponse of(Job job, ObjectMapper mapper) {
         Job.Execution run = job.execution();
@@ -62,6 +78,9 @@ record BatchPredictionResponse(String id, JobStatus status, String datasetId, St
                 : summary.get("metrics");
         return new BatchPredictionResponse(job.id(), job.status(), spec.datasetId(), scoring.modelId(),
                 scoring.deployment(), scoring.longText(), spec.priority(), rows, done, speed, metrics, run.failure(), run.attempts(),
-                job.createdAt(), run.startedAt(), run.finishedAt());
+                job.createdAt(), run.startedAt(), run.finishedAt(), spec.select() == null ? null
+                        : new SelectionResponse(spec.select().strategy().id(), spec.select().count(), spec.select().seed(),
+                                summary == null || !summary.has("selection") ? null
+                                        : summary.get("selection").get("rows").asInt()));
     }
 }

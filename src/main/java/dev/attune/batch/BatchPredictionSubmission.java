@@ -10,6 +10,7 @@ import dev.attune.errors.InvalidInput;
 import dev.attune.errors.NotFound;
 import dev.attune.model.ModelService;
 import dev.attune.model.RegisteredModel;
+import dev.attune.modeling.ProblemType;
 import dev.attune.system.AttuneProperties;
 
 import org.springframework.stereotype.Component;
@@ -17,6 +18,9 @@ import org.springframework.stereotype.Component;
 /** Checks a batch-scoring request and turns it into the job's configuration (every problem listed at once). */
 @Component
 class BatchPredictionSubmission {
+
+    /** A selection's seed when the request names none. */
+    static final long DEFAULT_SEED = 42;
 
     private final DatasetService datasets;
     private final ModelService models;
@@ -49,6 +53,7 @@ class BatchPredictionSubmission {
                     : "single texts") + " but model '" + model.name() + "' reads " + (model.textPair() ? "text pairs"
                     : "single texts"));
         }
+        Selection select = selection(request.select(), dataset, model, problems);
         if (request.priority() != null && (request.priority() < -100 || request.priority() > 100)) {
             problems.add("priority: must be between -100 and 100, was " + request.priority());
         }
@@ -64,7 +69,35 @@ class BatchPredictionSubmission {
         // training job is not preempted; a training job submitted with a higher priority still goes first.
         int priority = request.priority() == null ? defaultPriority : request.priority();
         return new BatchPredictionSpec(dataset.id(), name.length() > 255 ? name.substring(0, 255) : name, priority,
-                new BatchScoring(model.id(), request.deployment(), request.longText()));
+                new BatchScoring(model.id(), request.deployment(), request.longText()), select);
+    }
+
+    /** The selection asked for, resolved (seed 42 by default); null without one, or with a problem. */
+    private static Selection selection(BatchPredictionRequest.SelectRequest asked, Dataset dataset,
+            RegisteredModel model, List<String> problems) {
+        if (asked == null) {
+            return null;
+        }
+        int before = problems.size();
+        SelectionStrategy strategy = SelectionStrategy.parse(asked.strategy());
+        if (asked.strategy() == null || asked.strategy().isBlank()) {
+            problems.add("select.strategy: required, one of " + SelectionStrategy.ids());
+        } else if (strategy == null) {
+            problems.add("select.strategy: unknown strategy '" + asked.strategy() + "'; use one of "
+                    + SelectionStrategy.ids());
+        } else if (strategy.needsProbabilities() && model != null && model.problemType() == ProblemType.REGRESSION) {
+            problems.add("select.strategy: " + strategy.id() + " ranks rows by the model's class probabilities, but "
+                    + "model '" + model.name() + "' is a regression (it predicts a number, no probabilities): margin, "
+                    + "entropy and least_confidence do not apply; use random, or a classifier");
+        }
+        if (asked.count() == null) {
+            problems.add("select.count: required, the number of rows to select (1 to the data set's rows)");
+        } else if (asked.count() < 1 || (dataset != null && asked.count() > dataset.rowCount())) {
+            problems.add("select.count: must be between 1 and " + (dataset == null ? "the data set's rows"
+                    : "the data set's " + dataset.rowCount() + " rows") + ", was " + asked.count());
+        }
+        return problems.size() > before ? null
+                : new Selection(strategy, asked.count(), asked.seed() == null ? DEFAULT_SEED : asked.seed());
     }
 
     /** The model the request names, directly or through a deployment; null (with a problem) when none. */

@@ -11,6 +11,7 @@ import java.util.function.UnaryOperator;
  * {@link DatasetImporter}'s.
  *
  * @param textPair the second text of a sentence pair; null for single texts
+ * @param label the labels' column; null for rows without labels
  */
 record Columns(String text, String textPair, String label) {
 
@@ -20,7 +21,9 @@ record Columns(String text, String textPair, String label) {
         if (textPair != null) {
             names.add(textPair);
         }
-        names.add(label);
+        if (label != null) {
+            names.add(label);
+        }
         return names;
     }
 

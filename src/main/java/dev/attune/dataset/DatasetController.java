@@ -57,17 +57,64 @@ class DatasetController {
             @RequestParam(required = false) String format,
             @Parameter(description = "Splits a label cell into several labels for multi-label data (default \",\"; "
                     + "send it empty to keep each cell whole). A JSONL label may also be an array.")
-            @RequestParam(required = false) String labelDelimiter) throws IOException {
+            @RequestParam(required = false) String labelDelimiter,
+            @Parameter(description = "true: rows without labels, to be scored and selected from (batch predictions "
+                    + "with select); no label column is read. Jobs do not train on such a data set.")
+            @RequestParam(defaultValue = "false") boolean unlabelled) throws IOException {
         if (file.isEmpty()) {
             throw DatasetProblems.emptyFile();
         }
+        if (unlabelled && labelColumn != null && !labelColumn.isBlank()) {
+            throw new InvalidInput("Label column without labels", "unlabelled=true reads no labels, but labelColumn '"
+                    + labelColumn + "' was given. Leave one of them out.");
+        }
         UploadOptions options = new UploadOptions(name, textColumn, labelColumn, DatasetFormat.parse(format).orElse(null),
-                labelDelimiter, textPairColumn);
+                labelDelimiter, textPairColumn, unlabelled);
         Dataset dataset;
         try (InputStream in = file.getInputStream()) {
             dataset = datasets.create(in, file.getOriginalFilename(), options);
         }
         return ResponseEntity.created(URI.create("/api/v1/datasets/" + dataset.id())).body(DatasetResponse.of(dataset));
+    }
+
+    @Operation(operationId = "createDatasetVersion", summary = "Make a data set's next version",
+            description = "Multipart part 'file' with newly labelled rows, in any upload format; the columns default to "
+                    + "the parent's. A new data set (201) holding the parent's rows, then the new ones, naming its "
+                    + "parentId, with version = the parent's + 1; jobs and sweeps use it like any data set. An uploaded "
+                    + "row with the text (and text pair) of a parent row is left out when its labels are the same "
+                    + "(counted in duplicateRows), and refuses the upload when they differ. The rows must be the "
+                    + "parent's kind: labels or none as the parent, text pairs or single texts as the parent, the same "
+                    + "problem type (400 otherwise); 404 for an unknown parent.")
+    @PostMapping(path = "/{id}/versions", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @ResponseStatus(HttpStatus.CREATED)
+    @ProblemResponses({413, 415})
+    ResponseEntity<DatasetResponse> createVersion(@PathVariable String id, @RequestPart("file") MultipartFile file,
+            @RequestParam(required = false) String name,
+            @RequestParam(required = false) String textColumn,
+            @RequestParam(required = false) String textPairColumn,
+            @RequestParam(required = false) String labelColumn,
+            @RequestParam(required = false) String format,
+            @RequestParam(required = false) String labelDelimiter) throws IOException {
+        Dataset parent = datasets.get(id);
+        if (file.isEmpty()) {
+            throw DatasetProblems.emptyFile();
+        }
+        if (!parent.labelled() && labelColumn != null && !labelColumn.isBlank()) {
+            throw DatasetProblems.notParentsKind(parent, "labelColumn '" + labelColumn + "' was given");
+        }
+        UploadOptions options = new UploadOptions(name, or(textColumn, parent.textColumn()),
+                or(labelColumn, parent.labelColumn()), DatasetFormat.parse(format).orElse(null),
+                labelDelimiter == null ? parent.labelDelimiter() : labelDelimiter,
+                or(textPairColumn, parent.textPairColumn()), !parent.labelled());
+        Dataset dataset;
+        try (InputStream in = file.getInputStream()) {
+            dataset = datasets.createVersion(parent, in, file.getOriginalFilename(), options);
+        }
+        return ResponseEntity.created(URI.create("/api/v1/datasets/" + dataset.id())).body(DatasetResponse.of(dataset));
+    }
+
+    private static String or(String given, String parents) {
+        return given == null || given.isBlank() ? parents : given;
     }
 
     @Operation(operationId = "listDatasets", summary = "List data sets, newest first",

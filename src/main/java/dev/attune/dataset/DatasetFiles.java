@@ -1,6 +1,7 @@
 package dev.attune.dataset;
 
 import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -66,10 +67,30 @@ class DatasetFiles {
         }
     }
 
+    /** Writes rows (indexed by their place, from 0) to a new temporary file, to be published under a data set's name. */
+    Path writeTemp(List<DatasetRow> rows) throws IOException {
+        Path temp = newTempFile();
+        try (BufferedWriter out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
+            for (DatasetRow row : rows) {
+                out.write(mapper.writeValueAsString(StoredRow.of(row)));
+                out.write('\n');
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        return temp;
+    }
+
     /** Every row of a data set's file. */
     List<DatasetRow> readAll(String fileName) {
+        return readFile(dir.resolve(fileName));
+    }
+
+    /** Every row of a file in the stored format (a data set's, or a temporary one of {@link DatasetImporter}). */
+    List<DatasetRow> readFile(Path file) {
         List<DatasetRow> rows = new ArrayList<>();
-        try (BufferedReader reader = Files.newBufferedReader(dir.resolve(fileName), StandardCharsets.UTF_8)) {
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 rows.add(row(rows.size(), line));
             }

@@ -49,15 +49,25 @@ class DatasetImporter {
     }
 
     ImportedRows importRows(InputStream upload, String fileName, UploadOptions options, Path tempFile) throws IOException {
+        return importRows(upload, fileName, options, tempFile, false);
+    }
+
+    /**
+     * @param addition rows to add to a parent data set (a version): a single label among them is no fault, the
+     *     version as a whole is checked ({@link DatasetService#createFrom})
+     */
+    ImportedRows importRows(InputStream upload, String fileName, UploadOptions options, Path tempFile,
+            boolean addition) throws IOException {
         try {
-            return read(upload, fileName, options, tempFile);
+            return read(upload, fileName, options, tempFile, addition);
         } catch (RuntimeException | IOException | Error e) {
             Files.deleteIfExists(tempFile);
             throw e;
         }
     }
 
-    private ImportedRows read(InputStream upload, String fileName, UploadOptions options, Path tempFile) throws IOException {
+    private ImportedRows read(InputStream upload, String fileName, UploadOptions options, Path tempFile,
+            boolean addition) throws IOException {
         BufferedInputStream raw = new BufferedInputStream(upload, SNIFF_BYTES);
         InputStream content = isGzip(raw)
                 ? new BufferedInputStream(BoundedInput.size(new GZIPInputStream(raw, 65536), maxBytes), SNIFF_BYTES) : raw;
@@ -80,8 +90,10 @@ class DatasetImporter {
                 if (options.textPairColumn() != null && (row.textPair() == null || row.textPair().isBlank())) {
                     throw DatasetProblems.emptyTextPair(row.line(), options.textPairColumn());
                 }
-                List<String> rowLabels = labelsOf(row, options);
-                labels.add(rowLabels);
+                List<String> rowLabels = options.unlabelled() ? List.of() : labelsOf(row, options);
+                if (!options.unlabelled()) {
+                    labels.add(rowLabels);
+                }
                 out.write(mapper.writeValueAsString(StoredRow.of(row.text(), row.textPair(), rowLabels)));
                 out.write('\n');
                 rows++;
@@ -100,7 +112,7 @@ class DatasetImporter {
         if (rows == 0) {
             throw DatasetProblems.noRows(skipped);
         }
-        if (labels.distinctLabels() == 1) {
+        if (!options.unlabelled() && !addition && labels.distinctLabels() == 1) {
             throw DatasetProblems.singleLabel(labels.counts().firstKey());
         }
         return new ImportedRows(tempFile, format, rows, skipped, labels.counts(), labels.multiLabelRows(),

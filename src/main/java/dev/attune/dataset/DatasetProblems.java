@@ -20,6 +20,12 @@ final class DatasetProblems {
 
     static AttuneException missingColumns(Columns columns, List<String> found) {
         String pair = columns.textPair() == null ? "" : ", a text pair column '%s'".formatted(columns.textPair());
+        if (columns.label() == null) {
+            return new InvalidInput("Missing column",
+                    "The file needs a text column '%s'%s but has %s. Rename the columns or pass textColumn%s."
+                            .formatted(columns.text(), pair, found, columns.textPair() == null ? "" : ", textPairColumn"))
+                    .with("columnsFound", found);
+        }
         return new InvalidInput("Missing column",
                 "The file needs a text column '%s'%s and a label column '%s' but has %s. Rename the columns or pass textColumn%s and labelColumn."
                         .formatted(columns.text(), pair, columns.label(), found,
@@ -142,5 +148,32 @@ final class DatasetProblems {
                         + "sweep(s) " + sweeps) + ". Cancel them or wait for them to finish, then delete.")
                         .formatted(id, jobs.size()))
                 .with("jobs", jobs).with("sweeps", sweeps);
+    }
+
+    static AttuneException conflictingLabels(int count, List<String> rows) {
+        return new InvalidInput("Conflicting labels",
+                ("%d uploaded row(s) have the text of a parent row but other labels: %s. A version adds rows; remove "
+                        + "these from the upload (or fix their labels), and upload again.").formatted(count, rows))
+                .with("conflictingRows", count);
+    }
+
+    /** A version (or a data set made from another's rows) whose rows are not of the parent's kind. */
+    static AttuneException notParentsKind(Dataset parent, String what) {
+        return new InvalidInput("Not the parent's kind",
+                ("Data set '%s' (%s) cannot have this version: %s. A version keeps its parent's columns and kind of "
+                        + "labels; upload such rows as a data set of their own.").formatted(parent.name(), kindOf(parent),
+                        what))
+                .with("parentId", parent.id());
+    }
+
+    /** A data set's kind, in words: its texts and its labels. */
+    static String kindOf(Dataset dataset) {
+        String texts = dataset.hasTextPairs() ? "text pairs" : "single texts";
+        return texts + ", " + (dataset.labelled() ? dataset.suggestedProblemType().id() + " labels" : "no labels");
+    }
+
+    static AttuneException badRow(int position, String why) {
+        return new InvalidInput("Invalid row", "Row %d %s. Correct it and try again.".formatted(position, why))
+                .with("row", position);
     }
 }

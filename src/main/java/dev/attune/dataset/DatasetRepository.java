@@ -33,14 +33,15 @@ class DatasetRepository {
         jdbc.sql("""
                 INSERT INTO dataset (id, name, format, text_column, label_column, row_count, skipped_rows,
                                      size_bytes, file_name, created_at, multi_label_rows, label_delimiter,
-                                     numeric_min, numeric_max, numeric_mean, numeric_integers, text_pair_column)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                     numeric_min, numeric_max, numeric_mean, numeric_integers, text_pair_column,
+                                     parent_id, version, duplicate_rows)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(dataset.id(), dataset.name(), dataset.format(), dataset.textColumn(), dataset.labelColumn(),
                         dataset.rowCount(), dataset.skippedRows(), dataset.sizeBytes(), dataset.fileName(),
                         Timestamp.from(dataset.createdAt()), dataset.multiLabelRows(), dataset.labelDelimiter(),
                         numeric == null ? null : numeric.min(), numeric == null ? null : numeric.max(),
                         numeric == null ? null : numeric.mean(), numeric == null ? null : numeric.integers(),
-                        dataset.textPairColumn())
+                        dataset.textPairColumn(), dataset.parentId(), dataset.version(), dataset.duplicateRows())
                 .update();
         dataset.labels().forEach((label, count) -> jdbc
                 .sql("INSERT INTO dataset_label (dataset_id, label, row_count) VALUES (?, ?, ?)")
@@ -71,7 +72,8 @@ class DatasetRepository {
         return new Dataset(rs.getString("id"), rs.getString("name"), rs.getString("format"), rs.getString("text_column"),
                 rs.getString("label_column"), rs.getInt("row_count"), rs.getInt("skipped_rows"), rs.getLong("size_bytes"),
                 rs.getString("file_name"), labels, rs.getInt("multi_label_rows"), rs.getString("label_delimiter"), numeric,
-                rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getString("text_pair_column"));
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getString("text_pair_column"),
+                rs.getString("parent_id"), rs.getInt("version"), rs.getInt("duplicate_rows"));
     }
 
     boolean delete(String id) {

@@ -2,11 +2,15 @@ package dev.attune.dataset;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 
 import dev.attune.errors.NotFound;
+import dev.attune.system.AttuneProperties;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,9 +29,12 @@ public class DatasetService {
     private final DatasetFiles files;
     private final DatasetRepository repository;
     private final DatasetUsers users;
+    private final int maxLabels;
 
-    DatasetService(DatasetImporter importer, DatasetFiles files, DatasetRepository repository, DatasetUsers users) {
+    DatasetService(DatasetImporter importer, DatasetFiles files, DatasetRepository repository, DatasetUsers users,
+            AttuneProperties properties) {
         this.users = users;
+        this.maxLabels = properties.datasets().maxLabels();
         this.importer = importer;
         this.files = files;
         this.repository = repository;
@@ -43,17 +50,116 @@ public class DatasetService {
                 options.labelColumn(), rows.rowCount(), rows.skippedRows(), rows.sizeBytes(), fileName,
                 rows.labels(), rows.multiLabelRows(), options.labelDelimiter(), rows.numericLabels(),
                 DatasetRepository.now(), options.textPairColumn());
-        files.publish(rows.tempFile(), fileName);
-        try {
-            repository.insert(dataset);
-        } catch (RuntimeException e) {
-            files.delete(fileName);
-            throw e;
-        }
+        publish(rows.tempFile(), dataset);
         log.info("Data set {} '{}': {} rows, {} skipped, labels {}, {} rows with several labels{}", id, name,
                 rows.rowCount(), rows.skippedRows(), rows.labels(), rows.multiLabelRows(),
                 rows.numericLabels() == null ? "" : ", numeric " + rows.numericLabels());
         return dataset;
+    }
+
+    /**
+     * Makes a new data set of {@code rows} that names {@code parentId} as its parent: a data set's next version (its
+     * rows plus newly labelled ones), or a data set made from another's rows (some left out, some relabelled). Jobs,
+     * sweeps and batch predictions use it like any upload; deleting the parent later keeps it.
+     * <ul>
+     * <li>Rows are stored in the order given and indexed from 0 anew (their {@code index} is not kept).</li>
+     * <li>It takes the parent's description (format, column names, label delimiter) and version + 1 (two data sets
+     * made from one parent both have version + 1: versions form a tree).</li>
+     * <li>Refused, storing nothing ({@code InvalidInput}, a 400 problem), as an upload is: no rows, a blank text
+     * or label, more distinct labels than attune.datasets.max-labels, a single label; and when the rows are not the
+     * parent's kind: labels where the parent has none (or none where it has them), text pairs where it has single
+     * texts (or the reverse), or labels of another problem type (several labels on a row of a single-label data set,
+     * words in a numeric one).</li>
+     * </ul>
+     *
+     * @param name a display name; null or blank: the parent's name with " v" and the version
+     * @param rows its rows, each with its text, its text pair when the parent has pairs, and its labels (none when
+     *     the parent has none)
+     * @throws NotFound no data set has id {@code parentId}
+     */
+    public Dataset createFrom(String parentId, String name, List<DatasetRow> rows) throws IOException {
+        return createFrom(get(parentId), name, rows, 0, 0);
+    }
+
+    /**
+     * A data set's next version: the rows of {@code upload} (read as an upload is; {@code options} default to the
+     * parent's columns) added to the parent's ({@link VersionRows}: a row the parent holds with the same labels is
+     * left out and counted, one with other labels refuses the upload).
+     */
+    Dataset createVersion(Dataset parent, InputStream upload, String originalFileName, UploadOptions options)
+            throws IOException {
+        ImportedRows imported = importer.importRows(upload, originalFileName, options, files.newTempFile(), true);
+        List<DatasetRow> added;
+        try {
+            added = files.readFile(imported.tempFile());
+        } finally {
+            Files.deleteIfExists(imported.tempFile());
+        }
+        if (parent.hasTextPairs() != (options.textPairColumn() != null)) {
+            throw DatasetProblems.notParentsKind(parent, "the upload has " + (options.textPairColumn() == null
+                    ? "single texts" : "text pairs (column '" + options.textPairColumn() + "')"));
+        }
+        VersionRows merged = VersionRows.merge(allRows(parent.id()), added);
+        return createFrom(parent, options.name(), merged.rows(), merged.duplicates(), imported.skippedRows());
+    }
+
+    private Dataset createFrom(Dataset parent, String name, List<DatasetRow> rows, int duplicates, int skipped)
+            throws IOException {
+        if (rows.isEmpty()) {
+            throw DatasetProblems.noRows(skipped);
+        }
+        LabelStatistics labels = new LabelStatistics(maxLabels, parent.labelColumn());
+        for (int i = 0; i < rows.size(); i++) {
+            DatasetRow row = rows.get(i);
+            if (row.text() == null || row.text().isBlank()) {
+                throw DatasetProblems.badRow(i, "has an empty text");
+            }
+            if ((row.textPair() != null) != parent.hasTextPairs() || (row.textPair() != null && row.textPair().isBlank())) {
+                throw DatasetProblems.notParentsKind(parent, "row " + i + " has " + (row.textPair() == null
+                        ? "no text pair" : row.textPair().isBlank() ? "an empty text pair" : "a text pair"));
+            }
+            if (row.labels().isEmpty() == parent.labelled()) {
+                throw DatasetProblems.notParentsKind(parent, "row " + i + " has " + (parent.labelled() ? "no labels"
+                        : "labels"));
+            }
+            if (row.labels().stream().anyMatch(label -> label == null || label.isBlank() || label.length() > 256)) {
+                throw DatasetProblems.badRow(i, "has an empty label or one over 256 characters");
+            }
+            if (parent.labelled()) {
+                labels.add(row.labels());
+            }
+        }
+        if (parent.labelled() && labels.distinctLabels() == 1) {
+            throw DatasetProblems.singleLabel(labels.counts().firstKey());
+        }
+        String id = UUID.randomUUID().toString();
+        int version = parent.version() + 1;
+        String shown = name != null && !name.isBlank() ? name.trim() : parent.name() + " v" + version;
+        Path temp = files.writeTemp(rows);
+        Dataset dataset = new Dataset(id, shown.length() > 255 ? shown.substring(0, 255) : shown, parent.format(),
+                parent.textColumn(), parent.labelColumn(), rows.size(), skipped, Files.size(temp),
+                DatasetFiles.fileNameFor(id), labels.counts(), labels.multiLabelRows(), parent.labelDelimiter(),
+                parent.labelled() ? labels.numeric() : null, DatasetRepository.now(), parent.textPairColumn(),
+                parent.id(), version, duplicates);
+        if (!Objects.equals(dataset.suggestedProblemType(), parent.suggestedProblemType())) {
+            Files.deleteIfExists(temp);
+            throw DatasetProblems.notParentsKind(parent, "its rows would make it " + DatasetProblems.kindOf(dataset));
+        }
+        publish(temp, dataset);
+        log.info("Data set {} '{}': version {} of {}, {} rows ({} left out as the parent's), labels {}", id,
+                dataset.name(), version, parent.id(), rows.size(), duplicates, dataset.labels());
+        return dataset;
+    }
+
+    /** Moves the rows into place and records the data set; a failed insert removes the file again. */
+    private void publish(Path temp, Dataset dataset) throws IOException {
+        files.publish(temp, dataset.fileName());
+        try {
+            repository.insert(dataset);
+        } catch (RuntimeException e) {
+            files.delete(dataset.fileName());
+            throw e;
+        }
     }
 
     public Dataset get(String id) {

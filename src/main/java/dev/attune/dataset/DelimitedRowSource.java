@@ -62,7 +62,8 @@ final class DelimitedRowSource implements RowSource {
             throw DatasetProblems.malformedLine(line, "it has " + record.size()
                     + " fields but the header has " + columns.size());
         }
-        return wanted.row(line, record::get, Collections.singletonList(record.get(wanted.label())), false);
+        return wanted.row(line, record::get, wanted.label() == null ? List.of()
+                : Collections.singletonList(record.get(wanted.label())), false);
     }
 
     private static String rootMessage(Throwable e) {

@@ -54,6 +54,9 @@ final class JsonLinesRowSource implements RowSource {
             return null;
         }
         String labelColumn = wanted.label();
+        if (labelColumn == null) { // rows without labels: a label field, if any, is not read
+            return wanted.row(line, field -> text(object, field, line), List.of(), false);
+        }
         JsonNode label = object.get(labelColumn);
         if (label == null || label.isNull() || label.isObject()) {
             throw DatasetProblems.malformedLine(line,

@@ -9,15 +9,17 @@ import dev.attune.errors.InvalidInput;
  *     "" keeps every cell whole
  * @param textPairColumn the column (JSONL: field) of each row's second text, for sentence-pair data (entailment,
  *     paraphrase); null: single texts
+ * @param unlabelled rows without labels (to be scored and selected from): no label column is read (one the file
+ *     has is ignored), and labelColumn is null
  */
 record UploadOptions(String name, String textColumn, String labelColumn, DatasetFormat format, String labelDelimiter,
-        String textPairColumn) {
+        String textPairColumn, boolean unlabelled) {
 
     static final String DEFAULT_LABEL_DELIMITER = ",";
 
     UploadOptions {
         textColumn = textColumn == null || textColumn.isBlank() ? "text" : textColumn.trim();
-        labelColumn = labelColumn == null || labelColumn.isBlank() ? "label" : labelColumn.trim();
+        labelColumn = unlabelled ? null : labelColumn == null || labelColumn.isBlank() ? "label" : labelColumn.trim();
         labelDelimiter = labelDelimiter == null ? DEFAULT_LABEL_DELIMITER : labelDelimiter;
         textPairColumn = textPairColumn == null || textPairColumn.isBlank() ? null : textPairColumn.trim();
         if (name != null && name.length() > 255) {
@@ -33,9 +35,14 @@ record UploadOptions(String name, String textColumn, String labelColumn, Dataset
         if (textColumn.equals(labelColumn)) {
             throw DatasetProblems.sameColumn(textColumn);
         }
-        if (textColumn.equals(textPairColumn) || labelColumn.equals(textPairColumn)) {
+        if (textColumn.equals(textPairColumn) || (labelColumn != null && labelColumn.equals(textPairColumn))) {
             throw DatasetProblems.sameColumn(textPairColumn);
         }
+    }
+
+    UploadOptions(String name, String textColumn, String labelColumn, DatasetFormat format, String labelDelimiter,
+            String textPairColumn) {
+        this(name, textColumn, labelColumn, format, labelDelimiter, textPairColumn, false);
     }
 
     UploadOptions(String name, String textColumn, String labelColumn, DatasetFormat format, String labelDelimiter) {

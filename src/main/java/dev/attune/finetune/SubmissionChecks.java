@@ -230,7 +230,14 @@ public class SubmissionChecks {
             return;
         }
         try {
-            roles.put(field, datasets.get(id));
+            Dataset dataset = datasets.get(id);
+            if (!dataset.labelled()) {
+                problems.add(field + ": data set '" + dataset.name() + "' has no labels (uploaded unlabelled): score it "
+                        + "with a batch prediction and select rows to label, then train on a labelled data set (or its "
+                        + "next version with the rows labelled)");
+                return;
+            }
+            roles.put(field, dataset);
         } catch (NotFound e) {
             problems.add(field + ": no data set has id '" + id + "'");
         }

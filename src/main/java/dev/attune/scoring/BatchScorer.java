@@ -103,8 +103,11 @@ public class BatchScorer {
             double seconds = (System.nanoTime() - start) / 1e9;
             double textsPerSecond = todo.size() / Math.max(seconds, 1e-9);
             listener.log("scored %d rows in %.1f s (%.1f texts/s)".formatted(todo.size(), seconds, textsPerSecond));
-            return new ScoringOutcome(rows.size(), textsPerSecond,
-                    metrics(model, results.dir(), parts, rows, positions, listener));
+            if (!dataset.labelled()) {
+                listener.log("no figures: the data set has no labels");
+            }
+            return new ScoringOutcome(rows.size(), textsPerSecond, dataset.labelled()
+                    ? metrics(model, results.dir(), parts, rows, positions, listener) : null);
         }
     }
 
@@ -149,7 +152,9 @@ public class BatchScorer {
         if (row.textPair() != null) {
             line.put("textPair", row.textPair());
         }
-        line.put("label", row.label());
+        if (row.label() != null) { // a data set without labels: none
+            line.put("label", row.label());
+        }
         line.put("prediction", prediction);
         return line;
     }

@@ -96,7 +96,7 @@ public final class ResultsFile {
     }
 
     /** The row index a results line starts with. */
-    static long index(String line) {
+    public static long index(String line) {
         if (!line.startsWith(INDEX_FIELD)) {
             throw new IllegalStateException("A results line does not start with its row index: "
                     + line.substring(0, Math.min(line.length(), 40)));

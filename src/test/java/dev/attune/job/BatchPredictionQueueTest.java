@@ -113,6 +113,43 @@ class BatchPredictionQueueTest {
         assertThat(http.get("/api/v1/predictions/" + id + "/results?format=csv").body().lines().count()).isEqualTo(301);
     }
 
+    /**
+     * The same pause with a selection (issue 33): node b scores, selects and records its selection; node a wakes, its
+     * first commit is refused, and it stops before selecting: the selection read is b's, the only one written.
+     */
+    @Test
+    void aWorkerThatLostItsBatchPredictionWritesNoSelection() throws Exception {
+        String dataset = upload(TrainingData.csv(300, 9));
+        String id = submit(dataset, ", \"select\": {\"strategy\": \"least_confidence\", \"count\": 300}");
+        Job asA = queue.claim("node-a/cpu/1", "node-a", "cpu", LEASE).orElseThrow();
+        JobLease leaseA = new JobLease(id, "node-a/cpu/1", LEASE, System.nanoTime());
+        AtomicBoolean paused = new AtomicBoolean();
+        doAnswer(call -> {
+            if (paused.compareAndSet(false, true)) {
+                takeOverAndFinish(id);
+            }
+            return call.callRealMethod();
+        }).when(models).open(eq(model));
+
+        runner.run(asA, leaseA, Device.cpu(), () -> false, () -> false);
+
+        JsonNode done = http.get("/api/v1/predictions/" + id).json();
+        assertThat(done.get("status").stringValue()).as(done.toString()).isEqualTo("SUCCEEDED");
+        assertThat(done.get("select").get("selected").intValue()).isEqualTo(300);
+        List<JsonNode> rows = http.get("/api/v1/predictions/" + id + "/selection").json().get("rows").valueStream()
+                .toList();
+        assertThat(rows.stream().map(r -> r.get("index").longValue()).distinct().count()).as("every row once")
+                .isEqualTo(300);
+        for (int i = 1; i < rows.size(); i++) {
+            assertThat(rows.get(i).get("score").doubleValue()).as("lowest top probability first")
+                    .isGreaterThanOrEqualTo(rows.get(i - 1).get("score").doubleValue());
+        }
+        try (var files = Files.list(dataDir.resolve("jobs").resolve(id))) {
+            assertThat(files.map(f -> f.getFileName().toString()).filter(f -> f.contains("selection")).toList())
+                    .as("node a selected nothing").hasSize(1);
+        }
+    }
+
     /** Node a's lease ran out: node b takes the job back, claims it and runs it to the end, while node a sleeps. */
     private void takeOverAndFinish(String id) {
         jdbc.sql("UPDATE job SET lease_expires_at = CURRENT_TIMESTAMP - INTERVAL '1' SECOND WHERE id = ?").param(id)
