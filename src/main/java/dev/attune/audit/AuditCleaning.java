@@ -29,10 +29,15 @@ class AuditCleaning {
     }
 
     /**
-     * The new data set.
+     * The data set an audit's clean made.
      *
-     * @param id its id: a job's or a sweep's datasetId
-     * @param parentDatasetId the audited data set
+     * @param id its id: a job's or a sweep's datasetId (/api/v1/datasets/{id})
+     * @param name its name
+     * @param rowCount its rows
+     * @param labels rows per label
+     * @param parentDatasetId the audited data set, unchanged
+     * @param auditId the audit whose suspects it left out or relabelled
+     * @param mode drop or relabel
      * @param changedRows the suspects dropped or relabelled
      */
     record CleanedDataset(String id, String name, int rowCount, SortedMap<String, Integer> labels,

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -33,7 +34,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 @Tag(name = "Label audits", description = "Find mislabelled rows: cross-validated fine-tuning on the queue and "
@@ -56,7 +56,15 @@ class AuditController {
         this.mapper = mapper;
     }
 
-    /** The body: a job request's fields (baseModel and training options; the data set is the path's) and these. */
+    /**
+     * An audit: these fields and, beside them, a job request's (baseModel and any training option such as epochs,
+     * learningRate, maxLength, seed; the data set is the path's).
+     *
+     * @param folds 2 to 20 and at most the rows of the smallest class (default 5)
+     * @param rankBy self_confidence (default) or normalized_margin: how suspects are ordered, lowest first
+     * @param name a display name
+     * @param baseModel a registered model id, an absolute path under the import roots, or a Hub id (required)
+     */
     record AuditRequest(@Schema(example = "5", defaultValue = "5") Integer folds,
             @Schema(example = "self_confidence", defaultValue = "self_confidence") String rankBy, String name,
             @Schema(type = "string", example = "/srv/checkpoints/all-MiniLM-L6-v2") String baseModel) {
@@ -74,8 +82,8 @@ class AuditController {
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.ACCEPTED)
     @ProblemResponses({404, 429})
-    ResponseEntity<AuditResponse> create(@PathVariable String datasetId, @RequestBody JsonNode body) {
-        AuditRepository.AuditRow audit = audits.create(datasetId, body);
+    ResponseEntity<AuditResponse> create(@PathVariable String datasetId, @RequestBody Map<String, Object> body) {
+        AuditRepository.AuditRow audit = audits.create(datasetId, mapper.valueToTree(body));
         return ResponseEntity.accepted().location(URI.create(path(datasetId, audit.id())))
                 .body(response(audit, 0, 0));
     }
@@ -144,9 +152,14 @@ class AuditController {
         return response(audits.cancel(datasetId, auditId), 0, 0);
     }
 
-    /** @param mode drop (without the suspects) or relabel (the suspects with their suggested labels) */
+    /**
+     * What to make of an audit's suspects.
+     *
+     * @param mode drop (a data set without the suspects) or relabel (the suspects with their suggested labels)
+     * @param name the new data set's name (default: the audited one's, saying what was done)
+     */
     record CleanRequest(@Schema(example = "drop", requiredMode = Schema.RequiredMode.REQUIRED) String mode,
-            String name) {
+            @Schema(example = "sst2 cleaned") String name) {
     }
 
     @Operation(operationId = "cleanAuditedDataset", summary = "A new data set without the suspects, or relabelled",

@@ -66,7 +66,18 @@ class AuditRepository {
     record FoldRow(int fold, String jobId, JobStatus status, String progress, String error) {
     }
 
-    /** A suspect row, rank 1 the most suspect. */
+    /**
+     * A row whose label looks wrong.
+     *
+     * @param rank 1 for the most suspect (lowest self-confidence, or normalised margin, as the audit ranks)
+     * @param rowIndex its index in the data set (from 0, in upload order, as /rows pages them)
+     * @param text its text
+     * @param textPair its second text, in a sentence-pair data set; absent otherwise
+     * @param givenLabel the label it has
+     * @param suggestedLabel the label the out-of-fold model finds most probable
+     * @param selfConfidence the out-of-fold probability of its given label
+     * @param normalizedMargin (p(given label) - max p(other label) + 1) / 2
+     */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     record Suspect(int rank, long rowIndex, String text, String textPair, String givenLabel, String suggestedLabel,
             double selfConfidence, double normalizedMargin) {

@@ -16,6 +16,12 @@ import dev.attune.job.JobStatus;
 /**
  * A label audit.
  *
+ * @param id its id
+ * @param datasetId the audited data set
+ * @param name a display name (default "label audit of" the data set's name)
+ * @param folds how many folds (fold jobs)
+ * @param createdAt when it was submitted
+ * @param finishedAt when it ended
  * @param status RUNNING, SUCCEEDED, FAILED or CANCELLED
  * @param rankBy how suspects are ordered: self_confidence or normalized_margin, lowest first
  * @param error why it failed or was cancelled
@@ -36,11 +42,27 @@ record AuditResponse(String id, String datasetId, String name, AuditStatus statu
         Integer rows, Integer suspectCount, List<AuditRepository.Suspect> suspects,
         @Schema(ref = "#/components/schemas/JobConfig") FineTuningConfig training) {
 
-    /** @param folds folds in all; the others: how many fold jobs are in each state */
+    /**
+     * How far its fold jobs are.
+     *
+     * @param folds folds in all
+     * @param queued fold jobs waiting for a worker
+     * @param running fold jobs running
+     * @param succeeded fold jobs that succeeded (their rows scored)
+     * @param ended fold jobs that ended, however
+     */
     record Progress(int folds, int queued, int running, int succeeded, int ended) {
     }
 
-    /** A fold's job: progress as the job reports it (phase, step, loss...). */
+    /**
+     * A fold's job.
+     *
+     * @param fold 1 to folds
+     * @param jobId the job, at /api/v1/jobs/{jobId} (its log, metrics, events)
+     * @param status the job's status
+     * @param progress as the job reports it (phase, step, loss...); null before it starts
+     * @param error why the job failed; null unless FAILED
+     */
     record Fold(int fold, String jobId, JobStatus status,
             @Schema(ref = "#/components/schemas/JobProgress") @JsonRawValue String progress, String error) {
     }
