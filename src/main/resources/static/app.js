@@ -192,7 +192,8 @@ function jobRow(job) {
   const best = job.bestMetrics?.metrics;
   const row = el("tr", { "data-job": job.id, class: job.id === selectedJob ? "selected" : "" },
     el("td", {}, job.name || job.id.slice(0, 8)),
-    el("td", { class: "strategy" }, job.kind === "scoring" ? "batch prediction" : job.config?.options?.strategy ?? "–"),
+    el("td", { class: "strategy" }, job.kind === "scoring" ? "batch prediction"
+      : job.kind === "audit_fold" ? `audit fold ${job.config.fold + 1}/${job.config.folds}` : job.config?.options?.strategy ?? "–"),
     el("td", {}, el("span", { class: "status " + job.status }, job.status)),
     el("td", { class: "progress" }, progressBar(p, FINAL.includes(job.status))),
     el("td", { class: "sps" }, p.samplesPerSecond ?? "–"),

@@ -11,7 +11,8 @@ import tools.jackson.databind.json.JsonMapper;
  * A job of any kind: a fine-tuning job, or a batch prediction (also listed at /api/v1/predictions).
  *
  * @param id its id
- * @param kind what kind of job: training (fine-tuning) or scoring (a batch prediction)
+ * @param kind what kind of job: training (fine-tuning), scoring (a batch prediction) or audit_fold (a fold of a
+ *        label audit)
  * @param name a display name
  * @param status QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED
  * @param createdAt when it was submitted

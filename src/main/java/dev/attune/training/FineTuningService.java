@@ -46,11 +46,20 @@ public class FineTuningService {
      */
     public FineTuneOutcome run(FineTuneSpec spec, BaseCheckpoint base, RunDirectory run, Device device,
             TrainingListener listener) throws IOException {
+        listener.onPhase(TrainingListener.Phase.PREPARING, 0, 0);
+        return run(spec, datasets.allRows(spec.datasetId()), base, run, device, listener);
+    }
+
+    /**
+     * As {@link #run(FineTuneSpec, BaseCheckpoint, RunDirectory, Device, TrainingListener)} on some of the rows of
+     * the spec's data set (a cross-validation fold's training part): the same rows give the same run, resumed too.
+     */
+    public FineTuneOutcome run(FineTuneSpec spec, List<DatasetRow> rows, BaseCheckpoint base, RunDirectory run,
+            Device device, TrainingListener listener) throws IOException {
         TrainingOptions options = spec.options();
         ProblemType type = options.problemType();
         listener.onPhase(TrainingListener.Phase.PREPARING, 0, 0);
         Dataset dataset = datasets.get(spec.datasetId());
-        List<DatasetRow> rows = datasets.allRows(spec.datasetId());
         List<String> labels = type == ProblemType.REGRESSION ? List.of(dataset.labelColumn()) : LabelledData.labelsOf(rows);
         List<Example> all = examplesOf(rows, labels, type, "training");
         List<Example> train;

@@ -58,7 +58,7 @@ class LayeringTest {
     @ArchTest
     static final ArchRule theQueueImportsNoFeature = noClasses().that().resideInAPackage("dev.attune.job..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.attune.finetune..", "dev.attune.batch..",
-                    "dev.attune.sweep..", "dev.attune.cluster..", "dev.attune.training..", "dev.attune.scoring..",
+                    "dev.attune.sweep..", "dev.attune.audit..", "dev.attune.cluster..", "dev.attune.training..", "dev.attune.scoring..",
                     "dev.attune.model..", "dev.attune.dataset..", "dev.attune.deployment..", "dev.attune.serving..",
                     "dev.attune.modeling..", "dev.attune.checkpoint..")
             .because("features depend on the queue: a new kind of job is a package with a JobHandler, not a change "
