@@ -22,7 +22,7 @@ import dev.attune.modeling.SetFitClassifier;
  * weights are the run's best. Progress and cancellation go through the listener at every step; a run that stops
  * before the end starts again from the base (there is no resume point between the stages).
  */
-final class SetFitTrainer {
+public final class SetFitTrainer {
 
     /** sklearn's default inverse regularisation strength, as SetFit's LogisticRegression() head uses it. */
     static final double HEAD_C = 1.0;
@@ -32,7 +32,7 @@ final class SetFitTrainer {
     private final TrainingOptions options;
     private final TrainingListener listener;
 
-    SetFitTrainer(ClassifierModel model, TrainingOptions options, TrainingListener listener) {
+    public SetFitTrainer(ClassifierModel model, TrainingOptions options, TrainingListener listener) {
         if (!(model.block() instanceof SetFitClassifier setfit)) {
             throw new IllegalArgumentException("strategy setfit needs a SetFit model (ClassifierModel.loadSetFit)");
         }
@@ -42,7 +42,7 @@ final class SetFitTrainer {
         this.listener = listener;
     }
 
-    TrainingResult train(TokenizedExamples train, TokenizedExamples validation, Path bestDir) {
+    public TrainingResult train(TokenizedExamples train, TokenizedExamples validation, Path bestDir) {
         int[] labels = train.targets().singleLabels();
         List<PairSampler.Pair> pairs = PairSampler.sample(labels, options.setfit().pairsPerExample(), options.seed());
         int batchSize = options.batchSize();
