@@ -95,6 +95,22 @@ class SetFitApiTest {
     }
 
     @Test
+    void aRunningSetFitJobReportsContrastiveStepsAndStopsWhenCancelled() {
+        String train = id(upload("long.csv", TrainingData.csv(32, 13)));
+        Http.Response submitted = submit(train, "\"strategy\": \"setfit\", \"setfit\": {\"pairsPerExample\": 1000}, "
+                + "\"maxLength\": 16, \"validationSplit\": 0.25");
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
+        String job = id(submitted.json());
+        JsonNode running = JobPolling.awaitJob(http, job, j -> j.path("progress").path("step").asLong(0) >= 2,
+                "report its second contrastive step");
+        assertThat(running.get("progress").get("totalSteps").intValue()).as("24 rows × 1000 pairs / 16").isEqualTo(1500);
+        assertThat(http.postJson("/api/v1/jobs/" + job + "/cancel", "").status()).isEqualTo(202);
+        JsonNode ended = JobPolling.awaitEnd(http, job);
+        assertThat(ended.get("status").stringValue()).as(ended.toString()).isEqualTo("CANCELLED");
+        assertThat(ended.path("modelId").isNull() || ended.path("modelId").isMissingNode()).isTrue();
+    }
+
+    @Test
     void setFitRequestsItCannotTrainAre400sSayingWhatToDo() {
         String lonely = id(upload("lonely.csv", "text,label\na good film,positive\na great film,positive\n"
                 + "a dull film,negative\n"));
