@@ -79,7 +79,8 @@ public final class SetFitTrainer {
                     step++;
                     lossSum += loss;
                     listener.onStep(new TrainingListener.Progress(epoch + 1, step, totalSteps,
-                            2.0 * Math.min(order.size(), from + batchSize) / clock.seconds(),
+                            2.0 * ((long) epoch * order.size() + Math.min(order.size(), from + batchSize))
+                                    / clock.seconds(), // texts (two per pair) per second
                             clock.eta(step, totalSteps, 1), loss, rate));
                 }
             }
