@@ -252,9 +252,12 @@ function onJobEvent(id, name, data) {
 }
 
 // each strategy's default learning rate (TrainingOptions): a LoRA adapter or a head alone wants a larger step
-const STRATEGY_RATES = { full: "0.00005", last_layers: "0.00005", head: "0.001", lora: "0.003" };
+const STRATEGY_RATES = { full: "0.00005", last_layers: "0.00005", head: "0.001", lora: "0.003", setfit: "0.00002" };
 $("#job-form select[name=strategy]").addEventListener("change", event => {
   $("#job-form input[name=learningRate]").value = STRATEGY_RATES[event.target.value];
+  // setfit: SetFit's one epoch of batches of 16 pairs; the others: the Trainer's 3 epochs of 32
+  $("#job-form input[name=epochs]").value = event.target.value === "setfit" ? "1" : "3";
+  $("#job-form input[name=batchSize]").value = event.target.value === "setfit" ? "16" : "32";
   $("#lora-rank").hidden = event.target.value !== "lora";
 });
 

@@ -47,7 +47,7 @@ public record FineTuningConfig(String datasetId, ModelReference baseModel, Strin
                     stored.problemType() == null ? ProblemType.SINGLE_LABEL_CLASSIFICATION : stored.problemType(),
                     stored.classWeights(), stored.thresholds(), stored.attention(), stored.precision(),
                     stored.groupByLength() == null ? Boolean.TRUE : stored.groupByLength(), stored.longText(),
-                    stored.windowStride(), stored.lora());
+                    stored.windowStride(), stored.lora(), stored.setfit());
         }
         options = options.withDefaults(options.problemType(), options.maxLength());
     }

@@ -58,7 +58,22 @@ public class ModelFiles {
 
     /** Streams the model's directory as a zip with the files at its root (a loadable HF checkpoint). */
     void zip(String id, OutputStream out) throws IOException {
-        zip(dir.resolve(id), name -> true, out);
+        Path root = dir.resolve(id);
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            addFiles(zip, root, name -> true);
+            try (Stream<Path> modules = Files.list(root)) { // a SetFit model's sentence-transformers modules (1_Pooling)
+                for (Path module : modules.filter(Files::isDirectory).sorted().toList()) {
+                    String folder = module.getFileName().toString();
+                    if (folder.matches("\\d+_\\w+")) {
+                        try (Stream<Path> files = Files.list(module)) {
+                            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                                addFile(zip, folder + "/" + file.getFileName(), file);
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /** Streams the regular files of {@code root} whose names {@code include} accepts as a zip, at its root. */

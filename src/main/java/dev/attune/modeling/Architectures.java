@@ -31,9 +31,17 @@ public final class Architectures {
         return "distilbert".equals(modelType) ? DistilBertConfigKeys.KEYS : ConfigKeys.BERT;
     }
 
+    /** The config's block: its architecture's sequence classifier, or a SetFit model when config.json says so. */
     public static SequenceClassifier create(ModelConfig config) {
         check(config);
-        return BY_TYPE.get(config.modelType()).apply(config);
+        SequenceClassifier architecture = BY_TYPE.get(config.modelType()).apply(config);
+        SentencePooling setfit = SentencePooling.ofConfig(config.raw());
+        return setfit == null ? architecture : new SetFitClassifier(config, architecture, setfit);
+    }
+
+    /** The encoder's class name in transformers (what a SetFit model's saved encoder is loaded as). */
+    public static String encoderClassName(String modelType) {
+        return className(modelType).replace("ForSequenceClassification", "Model");
     }
 
     /** Refuses a configuration no supported architecture can build, without building anything. */

@@ -39,6 +39,14 @@ final class CheckpointWriter {
         Files.createDirectories(dir);
         Safetensors.writeF32(dir.resolve(CheckpointDir.WEIGHTS), tensors);
         writeConfigAndTokenizer(model, dir);
+        if (model.block() instanceof SetFitClassifier setfit) { // sentence-transformers loads the encoder as a model
+            setfit.pooling().writeModules(dir, model.config().hiddenSize());
+            Path settings = model.source().path().resolve("sentence_bert_config.json");
+            if (Files.isRegularFile(settings) && !settings.toAbsolutePath().equals(dir.resolve(settings.getFileName())
+                    .toAbsolutePath())) {
+                Files.copy(settings, dir.resolve(settings.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
     }
 
     /**
@@ -113,7 +121,8 @@ final class CheckpointWriter {
     private static ObjectNode exportConfig(ClassifierModel model) {
         ModelConfig config = model.config();
         ObjectNode json = config.raw().deepCopy();
-        json.putArray("architectures").add(Architectures.className(config.modelType()));
+        json.putArray("architectures").add(model.block() instanceof SetFitClassifier
+                ? Architectures.encoderClassName(config.modelType()) : Architectures.className(config.modelType()));
         ObjectNode id2label = json.putObject("id2label");
         ObjectNode label2id = json.putObject("label2id");
         for (int i = 0; i < config.labels().size(); i++) {

@@ -75,6 +75,21 @@ public final class ClassifierModel implements TextClassifier {
     /** As {@link #load(Path, Device, List, ProblemType, boolean)}, attention sdpa (the default) or eager. */
     public static ClassifierModel load(Path dir, Device device, List<String> labels, ProblemType problemType,
             boolean randomWeights, AttentionImplementation attention) {
+        return load(dir, device, labels, problemType, randomWeights, attention, false);
+    }
+
+    /**
+     * A SetFit model ({@link SetFitClassifier}) for {@code labels}: the checkpoint's encoder with its own sentence
+     * pooling ({@link SentencePooling#ofCheckpoint}) and a linear head over it (the checkpoint's when it is a SetFit
+     * model with these labels, else fresh).
+     */
+    public static ClassifierModel loadSetFit(Path dir, Device device, List<String> labels,
+            AttentionImplementation attention) {
+        return load(dir, device, labels, ProblemType.SINGLE_LABEL_CLASSIFICATION, false, attention, true);
+    }
+
+    private static ClassifierModel load(Path dir, Device device, List<String> labels, ProblemType problemType,
+            boolean randomWeights, AttentionImplementation attention, boolean setfit) {
         if (LoraFiles.isAdapter(dir)) {
             if (labels != null || randomWeights) {
                 throw new CheckpointException("The model at " + dir + " is a LoRA adapter: fine-tune from its base "
@@ -85,8 +100,15 @@ public final class ClassifierModel implements TextClassifier {
         CheckpointDir checkpoint = CheckpointDir.open(dir);
         ModelConfig config = ModelConfig.of(checkpoint).withAttention(attention);
         boolean freshHead = labels != null && (!labels.equals(config.labels()) || problemType != config.problemType());
+        SentencePooling pooling = setfit ? SentencePooling.ofCheckpoint(dir, config.raw()) : null;
+        if (setfit) {
+            freshHead |= SentencePooling.ofConfig(config.raw()) == null; // another head than a SetFit one: a new head
+        }
         if (labels != null) {
-            config = config.withLabels(labels, problemType);
+            config = config.withLabels(labels, problemType); // raw copied: marking it below leaves the base's alone
+        }
+        if (pooling != null) {
+            pooling.writeTo(config.raw());
         }
         SequenceClassifier block = Architectures.create(config);
         NDManager manager = NDManager.newBaseManager(device);

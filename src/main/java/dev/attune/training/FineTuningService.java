@@ -90,13 +90,15 @@ public class FineTuningService {
         // the run's own copy: the registered model or Hub snapshot may be deleted while it trains
         Path baseDir = resuming ? run.base() : run.pin(base.directory().get());
         boolean random = options.init() == TrainingOptions.Init.RANDOM;
+        boolean setfit = options.strategy() == TrainingOptions.Strategy.SETFIT;
         Path bestDir = run.best();
         TrainingResult result;
         Map<String, Integer> overMaxLength = new LinkedHashMap<>();
         // a new head's initial weights come from libtorch's process-wide generator: seeded and drawn in one turn
         try (ClassifierModel model = resuming ? ClassifierModel.load(resume.modelDir(), device, options.attention())
-                : GlobalGenerator.seeded((int) (long) options.seed(), () -> ClassifierModel.load(baseDir, device, labels,
-                        type, random, options.attention()))) {
+                : GlobalGenerator.seeded((int) (long) options.seed(), () -> setfit
+                        ? ClassifierModel.loadSetFit(baseDir, device, labels, options.attention())
+                        : ClassifierModel.load(baseDir, device, labels, type, random, options.attention()))) {
             if (options.strategy() == TrainingOptions.Strategy.LORA && !resuming) {
                 LoraSettings lora = options.lora().withDefaults(model.config().modelType());
                 model.attachLora(lora, options.seed(), baseDir);
@@ -130,7 +132,8 @@ public class FineTuningService {
                             validation.size(), options.longText().id(), trainData.size() > train.size()
                                     ? "; " + trainData.size() + " training windows from " + train.size() + " texts" : ""));
             try {
-                result = new FineTuner(model, options, listener).train(trainData, validationData, bestDir, resume);
+                result = setfit ? new SetFitTrainer(model, options, listener).train(trainData, validationData, bestDir)
+                        : new FineTuner(model, options, listener).train(trainData, validationData, bestDir, resume);
             } catch (NonFiniteWeights e) { // refused where the weights are written: nothing to register
                 throw new TrainingFailedException("non_finite_weights", e.getMessage() + ". No model was registered: "
                         + "the run diverged (lower learningRate) or its base checkpoint holds such values (check it).");

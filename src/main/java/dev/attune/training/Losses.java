@@ -66,4 +66,16 @@ public final class Losses {
         NDArray difference = outputs.reshape(-1).sub(scope.create(targets));
         return difference.mul(difference).mean();
     }
+
+    /**
+     * sentence-transformers' CosineSimilarityLoss: the mean squared error between cos(uᵢ, vᵢ) and targetᵢ for
+     * embeddings u, v (B, H), with torch.cosine_similarity's cos = u·v / sqrt(max(‖u‖²‖v‖², 1e-16)).
+     */
+    public static NDArray cosineSimilarityLoss(NDArray u, NDArray v, float[] targets, NDManager scope) {
+        NDArray dot = u.mul(v).sum(new int[] {1}); // (B)
+        NDArray squaredNorms = u.mul(u).sum(new int[] {1}).mul(v.mul(v).sum(new int[] {1})); // (B)
+        NDArray cosine = dot.div(squaredNorms.maximum(Scalars.of(squaredNorms, 1e-16f)).sqrt()); // (B)
+        NDArray difference = cosine.sub(scope.create(targets));
+        return difference.mul(difference).mean();
+    }
 }

@@ -61,11 +61,25 @@ public final class RunDirectory {
                     Path real = file.toRealPath();
                     if (Files.isRegularFile(real)) {
                         linkOrCopy(real, copy.resolve(file.getFileName().toString()));
+                    } else if (Files.isDirectory(real) && file.getFileName().toString().matches("\\d+_\\w+")) {
+                        pinModule(real, copy.resolve(file.getFileName().toString())); // sentence-transformers' 1_Pooling
                     }
                 }
             }
         });
         return base();
+    }
+
+    /** A sentence-transformers module folder's files (1_Pooling/config.json). */
+    private static void pinModule(Path module, Path target) throws IOException {
+        Files.createDirectories(target);
+        try (Stream<Path> files = Files.list(module)) {
+            for (Path file : files.toList()) {
+                if (Files.isRegularFile(file.toRealPath())) {
+                    linkOrCopy(file.toRealPath(), target.resolve(file.getFileName().toString()));
+                }
+            }
+        }
     }
 
     /** Removes what only a live run needs (base, best weights, resume point); the job's log stays. */

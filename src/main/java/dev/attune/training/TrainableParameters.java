@@ -59,6 +59,7 @@ public final class TrainableParameters {
         return switch (options.strategy()) {
             case FULL -> true;
             case HEAD, LORA -> head; // lora: the head (and pooler) in full, as PEFT's modules_to_save
+            case SETFIT -> !head; // the contrastive stage tunes the encoder; the head is fitted after it
             case LAST_LAYERS -> head
                     || layerIndex(name) >= Math.max(0, model.config().numLayers() - options.lastLayers());
         };

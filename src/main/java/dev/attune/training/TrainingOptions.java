@@ -29,7 +29,9 @@ import dev.attune.modeling.ProblemType;
  *
  * @param strategy full (default: every weight), last_layers (the top lastLayers layers and the head), head
  *     (encoder frozen, features computed once) or lora (frozen encoder, a LoRA adapter on the target layers, the
- *     head and pooler trained in full; the model is saved and served as its adapter over the base)
+ *     head and pooler trained in full; the model is saved and served as its adapter over the base) or setfit (the
+ *     encoder tuned contrastively on sentence pairs, then a logistic-regression head fitted on its frozen sentence
+ *     embeddings; epochs, learningRate, batchSize and warmupRatio default to SetFit's 1, 2e-5, 16 pairs and 0.1)
  * @param lastLayers layers trained by last_layers, default 2; null for the other strategies
  * @param init pretrained (default) or random: the same architecture with fresh weights, a baseline
  * @param epochs passes over the training set, default 3
@@ -72,6 +74,7 @@ import dev.attune.modeling.ProblemType;
  * @param windowStride tokens between two sliding windows' starts, default half of maxLength
  * @param lora strategy lora only: r (default 8), alpha (16), dropout (0.1), targetModules (the attention's query and
  *     value projections)
+ * @param setfit strategy setfit only: pairsPerExample (default 20)
  */
 @Schema(description = "How a fine-tuning run trains; every option may be left out for its default.")
 public record TrainingOptions(
@@ -102,7 +105,8 @@ public record TrainingOptions(
         @Schema(example = "false") Boolean groupByLength,
         @Schema(example = "sliding_window") LongText longText,
         @Schema(example = "64") @Min(1) @Max(8192) Integer windowStride,
-        @Schema(example = "{\"r\": 8, \"alpha\": 16}") @Valid LoraSettings lora) {
+        @Schema(example = "{\"r\": 8, \"alpha\": 16}") @Valid LoraSettings lora,
+        @Schema(example = "{\"pairsPerExample\": 20}") @Valid SetFitSettings setfit) {
 
     /**
      * Every default that does not depend on the job (null: decided per job: lastLayers only for last_layers,
@@ -110,7 +114,7 @@ public record TrainingOptions(
      */
     public static final TrainingOptions DEFAULTS = new TrainingOptions(Strategy.FULL, null, Init.PRETRAINED, 3, 5e-5,
             32, null, 0.06, 0.01, 1, 1.0, 42L, Scheduler.LINEAR, null, null, null, 0.1, null, null, ClassWeights.NONE,
-            Thresholds.TUNED, AttentionImplementation.SDPA, Precision.AUTO, false, LongText.TRUNCATE, null, null);
+            Thresholds.TUNED, AttentionImplementation.SDPA, Precision.AUTO, false, LongText.TRUNCATE, null, null, null);
 
     /** The default learning rate of the head strategy: a fresh head alone learns faster than a whole encoder. */
     static final double HEAD_LEARNING_RATE = 1e-3;
@@ -121,13 +125,22 @@ public record TrainingOptions(
      */
     static final double LORA_LEARNING_RATE = 3e-3;
 
+    /**
+     * SetFit's defaults for its contrastive stage (setfit's TrainingArguments: body learning rate 2e-5, batch size
+     * 16, one epoch, warm-up 10%).
+     */
+    static final double SETFIT_LEARNING_RATE = 2e-5;
+    static final int SETFIT_BATCH_SIZE = 16;
+    static final int SETFIT_EPOCHS = 1;
+    static final double SETFIT_WARMUP_RATIO = 0.1;
+
     /** The default lastLayers of the last_layers strategy. */
     static final int LAST_LAYERS = 2;
 
     /** Nothing asked: every option takes its default. */
     public static TrainingOptions none() {
         return new TrainingOptions(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -142,15 +155,16 @@ public record TrainingOptions(
         return new TrainingOptions(s,
                 s == Strategy.LAST_LAYERS ? or(lastLayers, LAST_LAYERS) : null,
                 or(init, DEFAULTS.init),
-                or(epochs, DEFAULTS.epochs),
+                or(epochs, s == Strategy.SETFIT ? SETFIT_EPOCHS : DEFAULTS.epochs),
                 or(learningRate, switch (s) {
                     case HEAD -> HEAD_LEARNING_RATE;
                     case LORA -> LORA_LEARNING_RATE;
+                    case SETFIT -> SETFIT_LEARNING_RATE;
                     default -> DEFAULTS.learningRate;
                 }),
-                or(batchSize, DEFAULTS.batchSize),
+                or(batchSize, s == Strategy.SETFIT ? SETFIT_BATCH_SIZE : DEFAULTS.batchSize),
                 or(maxLength, tokenizerMaxLength),
-                or(warmupRatio, DEFAULTS.warmupRatio),
+                or(warmupRatio, s == Strategy.SETFIT ? SETFIT_WARMUP_RATIO : DEFAULTS.warmupRatio),
                 or(weightDecay, DEFAULTS.weightDecay),
                 or(gradientAccumulationSteps, DEFAULTS.gradientAccumulationSteps),
                 or(maxGradNorm, DEFAULTS.maxGradNorm),
@@ -169,7 +183,8 @@ public record TrainingOptions(
                 or(groupByLength, DEFAULTS.groupByLength),
                 or(longText, DEFAULTS.longText),
                 windowStride,
-                s == Strategy.LORA ? or(lora, LoraSettings.NONE).withDefaults(null) : lora);
+                s == Strategy.LORA ? or(lora, LoraSettings.NONE).withDefaults(null) : lora,
+                s == Strategy.SETFIT ? or(setfit, SetFitSettings.NONE).withDefaults() : setfit);
     }
 
     /** These options with the LoRA target modules resolved for an architecture (PEFT's defaults). */
@@ -180,7 +195,8 @@ public record TrainingOptions(
         return new TrainingOptions(strategy, lastLayers, init, epochs, learningRate, batchSize, maxLength, warmupRatio,
                 weightDecay, gradientAccumulationSteps, maxGradNorm, seed, scheduler, metricForBest,
                 earlyStoppingPatience, evalEverySteps, validationSplit, maxTrainSamples, problemType, classWeights,
-                thresholds, attention, precision, groupByLength, longText, windowStride, lora.withDefaults(modelType));
+                thresholds, attention, precision, groupByLength, longText, windowStride, lora.withDefaults(modelType),
+                setfit);
     }
 
     private static <T> T or(T value, T fallback) {
@@ -198,7 +214,7 @@ public record TrainingOptions(
     }
 
     public enum Strategy implements Named {
-        FULL, LAST_LAYERS, HEAD, LORA;
+        FULL, LAST_LAYERS, HEAD, LORA, SETFIT;
 
         @JsonCreator
         public static Strategy of(String id) {

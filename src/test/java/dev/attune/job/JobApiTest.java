@@ -256,7 +256,7 @@ class JobApiTest {
         assertThat(typo.status()).isEqualTo(400);
         assertThat(typo.contentType()).startsWith("application/problem+json");
         assertThat(typo.json().get("field").stringValue()).isEqualTo("strategy");
-        assertThat(typo.json().get("errors").toString()).contains("strategy: 'fulll' is not one of [full, last_layers, head, lora]");
+        assertThat(typo.json().get("errors").toString()).contains("strategy: 'fulll' is not one of [full, last_layers, head, lora, setfit]");
 
         Http.Response unknownModel = http.postJson(JOBS, "{\"datasetId\": \"%s\", \"baseModel\": \"%s\"}"
                 .formatted(datasetId, Golden.dir("tiny-bert").getParent().resolve("missing")));

@@ -57,7 +57,7 @@ class TrainingOptionsJsonTest {
     @Test
     void namesThatNameNothingAreRefused() {
         assertThatThrownBy(() -> json.readValue("{\"strategy\":\"fulll\"}", TrainingOptions.class))
-                .hasMessageContaining("'fulll' is not one of [full, last_layers, head, lora]");
+                .hasMessageContaining("'fulll' is not one of [full, last_layers, head, lora, setfit]");
         assertThat(ClassWeights.parse("heavy")).isEmpty();
         assertThat(ClassWeights.parse(Map.of("a", -1))).isEmpty();
         assertThat(Thresholds.parse(1.5)).isEmpty();

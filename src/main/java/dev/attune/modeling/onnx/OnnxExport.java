@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.attune.checkpoint.Tensor;
 import dev.attune.modeling.ModelConfig;
+import dev.attune.modeling.SentencePooling;
 import dev.attune.modeling.onnx.OnnxGraph.Attribute;
 import dev.attune.modeling.onnx.OnnxGraph.DataType;
 
@@ -79,8 +80,11 @@ public final class OnnxExport {
             for (int layer = 0; layer < config.numLayers(); layer++) {
                 hidden = distilbert ? distilBertLayer(hidden, maskBias, layer) : bertLayer(hidden, maskBias, layer);
             }
-            String first = graph.node("Gather", List.of(hidden, graph.int64Scalar(0)), Attribute.of("axis", 1L)); // (B, H)
-            graph.identity(head(first), LOGITS);
+            SentencePooling setfit = SentencePooling.ofConfig(config.raw());
+            String logits = setfit != null // a SetFit head: the pooled sentence embedding, then one linear layer
+                    ? linear(SetFitPooling.embedding(graph, hidden, names.get(1), setfit), "classifier", false)
+                    : head(graph.node("Gather", List.of(hidden, graph.int64Scalar(0)), Attribute.of("axis", 1L))); // (B, C)
+            graph.identity(logits, LOGITS);
             graph.output(LOGITS, DataType.FLOAT, "batch_size", (long) config.numLabels());
             return graph.toModel("attune_" + config.modelType(), "attune",
                     config.modelType() + " sequence classifier" + (int8 ? ", int8 dynamic quantization" : ""));
