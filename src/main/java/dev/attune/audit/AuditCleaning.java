@@ -11,7 +11,6 @@ import java.util.SortedMap;
 import dev.attune.dataset.Dataset;
 import dev.attune.dataset.DatasetRow;
 import dev.attune.dataset.DatasetService;
-import dev.attune.dataset.DerivedDatasets;
 import dev.attune.errors.Conflict;
 import dev.attune.errors.InvalidInput;
 
@@ -47,13 +46,11 @@ class AuditCleaning {
     private final AuditService service;
     private final AuditRepository audits;
     private final DatasetService datasets;
-    private final DerivedDatasets derived;
 
-    AuditCleaning(AuditService service, AuditRepository audits, DatasetService datasets, DerivedDatasets derived) {
+    AuditCleaning(AuditService service, AuditRepository audits, DatasetService datasets) {
         this.service = service;
         this.audits = audits;
         this.datasets = datasets;
-        this.derived = derived;
     }
 
     CleanedDataset clean(String datasetId, String auditId, String modeName, String name) throws IOException {
@@ -80,7 +77,7 @@ class AuditCleaning {
         String newName = name != null && !name.isBlank() ? name.trim() : parent.name() + " ("
                 + (mode == Mode.DROP ? "without " : "relabelling ") + suggested.size() + " suspects of audit "
                 + auditId.substring(0, 8) + ")";
-        Dataset created = derived.create(newName, parent, rows);
+        Dataset created = datasets.createFrom(parent.id(), newName, rows); // a version of the audited data set
         return new CleanedDataset(created.id(), created.name(), created.rowCount(), created.labels(), datasetId, auditId,
                 mode.name().toLowerCase(Locale.ROOT), suggested.size());
     }
