@@ -13,6 +13,8 @@ import dev.attune.job.JobSpec;
  *
  * @param auditId the audit it is a fold of
  * @param fold 0 to folds - 1
+ * @param folds how many folds the audit has
+ * @param name a display name (the audit's and the fold's)
  * @param training the fine-tuning every fold runs, resolved and checked as a job's
  */
 @JsonIgnoreProperties(ignoreUnknown = true)

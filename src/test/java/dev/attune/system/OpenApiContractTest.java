@@ -39,7 +39,7 @@ class OpenApiContractTest {
     @Test
     void theJobSchemaListsEachOptionsValuesAndDefault() {
         JsonNode job = spec.get("components").get("schemas").get("JobRequest").get("properties");
-        assertThat(job.get("strategy").get("enum").toString()).isEqualTo("[\"full\",\"last_layers\",\"head\",\"lora\"]");
+        assertThat(job.get("strategy").get("enum").toString()).isEqualTo("[\"full\",\"last_layers\",\"head\",\"lora\",\"setfit\"]");
         assertThat(job.get("strategy").get("default").stringValue()).isEqualTo("full");
         assertThat(job.get("problemType").get("enum")).hasSize(3);
         assertThat(job.get("precision").get("enum").toString()).contains("auto", "fp32", "bf16", "fp16");
