@@ -58,7 +58,8 @@ class GeneratedClientTest {
 
         File csv = Files.writeString(Files.createTempFile("reviews", ".csv"), TrainingData.csv(80, 4),
                 StandardCharsets.UTF_8).toFile();
-        Object dataset = call(datasets, "uploadDataset", csv, null, null, null, null, null, null);
+        // file, then the optional name, textColumn, textPairColumn, labelColumn, format, labelDelimiter, unlabelled
+        Object dataset = call(datasets, "uploadDataset", csv, null, null, null, null, null, null, null);
         String datasetId = (String) get(dataset, "getId");
 
         Object request = client.loadClass("gen.model.JobRequest").getConstructor().newInstance();
