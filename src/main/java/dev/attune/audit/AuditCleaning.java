@@ -53,16 +53,23 @@ class AuditCleaning {
         this.datasets = datasets;
     }
 
-    CleanedDataset clean(String datasetId, String auditId, String modeName, String name) throws IOException {
+    /** @param top only the {@code top} most suspect rows (null: every suspect) */
+    CleanedDataset clean(String datasetId, String auditId, String modeName, String name, Integer top)
+            throws IOException {
         AuditRepository.AuditRow audit = service.get(datasetId, auditId);
         Mode mode = mode(modeName);
+        if (top != null && top < 1) {
+            throw new InvalidInput("Invalid top", "top: 1 or more (the most suspect rows to change), was " + top + ".")
+                    .with("errors", List.of("top: 1 or more, was " + top));
+        }
         if (audit.status() != AuditStatus.SUCCEEDED) {
             throw new Conflict("Audit not finished", "Audit " + auditId + " is " + audit.status()
                     + "; only a SUCCEEDED audit has suspects to clean.");
         }
         Dataset parent = datasets.get(datasetId);
         Map<Long, String> suggested = new HashMap<>();
-        for (AuditRepository.Suspect suspect : suspects(auditId)) {
+        List<AuditRepository.Suspect> suspects = suspects(auditId);
+        for (AuditRepository.Suspect suspect : top == null ? suspects : suspects.subList(0, Math.min(top, suspects.size()))) {
             suggested.put(suspect.rowIndex(), suspect.suggestedLabel());
         }
         List<DatasetRow> rows = new ArrayList<>();

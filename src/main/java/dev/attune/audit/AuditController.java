@@ -157,13 +157,15 @@ class AuditController {
      *
      * @param mode drop (a data set without the suspects) or relabel (the suspects with their suggested labels)
      * @param name the new data set's name (default: the audited one's, saying what was done)
+     * @param top change only the top most suspect rows (default: every suspect): fewer rows, more of them wrong
      */
     record CleanRequest(@Schema(example = "drop", requiredMode = Schema.RequiredMode.REQUIRED) String mode,
-            @Schema(example = "sst2 cleaned") String name) {
+            @Schema(example = "sst2 cleaned") String name, @Schema(example = "400") Integer top) {
     }
 
     @Operation(operationId = "cleanAuditedDataset", summary = "A new data set without the suspects, or relabelled",
-            description = "mode drop: every row but the suspects; relabel: the suspects with their suggested labels. "
+            description = "mode drop: every row but the suspects; relabel: the suspects with their suggested labels; "
+                    + "top: only the N most suspect. "
                     + "201 with the new data set (Location: /api/v1/datasets/{id}), which jobs and sweeps use as any "
                     + "other; the audited data set is unchanged. 409 until the audit SUCCEEDED.")
     @PostMapping(path = "/{auditId}/clean", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -171,7 +173,8 @@ class AuditController {
     @ProblemResponses({404, 409})
     ResponseEntity<AuditCleaning.CleanedDataset> clean(@PathVariable String datasetId, @PathVariable String auditId,
             @RequestBody CleanRequest request) throws IOException {
-        AuditCleaning.CleanedDataset created = cleaning.clean(datasetId, auditId, request.mode(), request.name());
+        AuditCleaning.CleanedDataset created = cleaning.clean(datasetId, auditId, request.mode(), request.name(),
+                request.top());
         return ResponseEntity.created(URI.create("/api/v1/datasets/" + created.id())).body(created);
     }
 

@@ -101,6 +101,9 @@ class AuditsApiTest {
         JsonNode row = http.get("/api/v1/datasets/" + relabel.json().get("id").stringValue() + "/rows?offset="
                 + firstSuspect.get("rowIndex").longValue() + "&limit=1").json().get("rows").get(0);
         assertThat(row.get("label").stringValue()).isEqualTo(firstSuspect.get("suggestedLabel").stringValue());
+        Http.Response top = http.postJson("/api/v1/datasets/" + dataset + "/audits/" + audit + "/clean",
+                "{\"mode\": \"drop\", \"top\": 1}");
+        assertThat(top.json().get("rowCount").intValue()).as(top.body()).isEqualTo(ROWS - 1);
         assertThat(http.postJson("/api/v1/datasets/" + dataset + "/audits/" + audit + "/clean", "{\"mode\": \"fix\"}")
                 .status()).isEqualTo(400);
         assertThat(http.get("/api/v1/datasets/" + dataset + "/audits").json()).hasSize(1);
