@@ -16,8 +16,9 @@ import java.util.stream.IntStream;
  */
 final class ConfidentLearning {
 
-    /** cleanlab's floor on a threshold, and its value for a class no row is given. */
-    private static final double MIN_THRESHOLD = 1e-6;
+    /** cleanlab's floor on a threshold (CONFIDENT_THRESHOLDS_LOWER_BOUND). */
+    private static final double MIN_THRESHOLD = 2e-6;
+    /** cleanlab's threshold for a class no row is given: above every probability. */
     private static final double NO_ROWS_THRESHOLD = 2;
     private static final double TINY = 1e-100;
 

@@ -136,16 +136,20 @@ public class DatasetService {
         int version = parent.version() + 1;
         String shown = name != null && !name.isBlank() ? name.trim() : parent.name() + " v" + version;
         Path temp = files.writeTemp(rows);
-        Dataset dataset = new Dataset(id, shown.length() > 255 ? shown.substring(0, 255) : shown, parent.format(),
-                parent.textColumn(), parent.labelColumn(), rows.size(), skipped, Files.size(temp),
-                DatasetFiles.fileNameFor(id), labels.counts(), labels.multiLabelRows(), parent.labelDelimiter(),
-                parent.labelled() ? labels.numeric() : null, DatasetRepository.now(), parent.textPairColumn(),
-                parent.id(), version, duplicates);
-        if (!Objects.equals(dataset.suggestedProblemType(), parent.suggestedProblemType())) {
-            Files.deleteIfExists(temp);
-            throw DatasetProblems.notParentsKind(parent, "its rows would make it " + DatasetProblems.kindOf(dataset));
+        Dataset dataset;
+        try {
+            dataset = new Dataset(id, shown.length() > 255 ? shown.substring(0, 255) : shown, parent.format(),
+                    parent.textColumn(), parent.labelColumn(), rows.size(), skipped, Files.size(temp),
+                    DatasetFiles.fileNameFor(id), labels.counts(), labels.multiLabelRows(), parent.labelDelimiter(),
+                    parent.labelled() ? labels.numeric() : null, DatasetRepository.now(), parent.textPairColumn(),
+                    parent.id(), version, duplicates);
+            if (!Objects.equals(dataset.suggestedProblemType(), parent.suggestedProblemType())) {
+                throw DatasetProblems.notParentsKind(parent, "its rows would make it " + DatasetProblems.kindOf(dataset));
+            }
+            publish(temp, dataset);
+        } finally {
+            Files.deleteIfExists(temp); // moved into place once published: a refusal or a failure leaves no file
         }
-        publish(temp, dataset);
         log.info("Data set {} '{}': version {} of {}, {} rows ({} left out as the parent's), labels {}", id,
                 dataset.name(), version, parent.id(), rows.size(), duplicates, dataset.labels());
         return dataset;
