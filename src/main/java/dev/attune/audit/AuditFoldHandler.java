@@ -9,6 +9,7 @@ import ai.djl.Device;
 import dev.attune.dataset.DatasetRow;
 import dev.attune.dataset.DatasetService;
 import dev.attune.finetune.FineTuningConfig;
+import dev.attune.finetune.JobReporting;
 import dev.attune.job.Job;
 import dev.attune.job.JobDirectories;
 import dev.attune.job.JobHandler;
@@ -18,7 +19,6 @@ import dev.attune.job.JobRunListener;
 import dev.attune.model.ModelService;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.training.BaseCheckpoint;
-import dev.attune.training.EvaluationPoint;
 import dev.attune.training.FineTuneOutcome;
 import dev.attune.training.FineTuneSpec;
 import dev.attune.training.FineTuningService;
@@ -74,7 +74,7 @@ class AuditFoldHandler implements JobHandler {
                 spec.fold() + 1, spec.folds(), train.size(), heldOut.size()));
         BaseCheckpoint base = new BaseCheckpoint(config.baseModel().text(), () -> models.checkpointOf(config.baseModel()));
         FineTuneOutcome outcome = fineTuning.run(new FineTuneSpec(config.datasetId(), null, null, config.options()),
-                train, base, new RunDirectory(directories.of(job.id())), device, new Reporting(listener));
+                train, base, new RunDirectory(directories.of(job.id())), device, new JobReporting(listener));
         if (listener.cancelRequested()) {
             throw new WorkCancelledException("cancelled before scoring the held-out rows");
         }
@@ -116,34 +116,5 @@ class AuditFoldHandler implements JobHandler {
             }
         }
         return probs;
-    }
-
-    /** The run's reports go to the job, as a fine-tuning job's do. */
-    private record Reporting(JobRunListener listener) implements TrainingListener {
-
-        @Override
-        public void onPhase(Phase phase, long done, long total) {
-            listener.onPhase(phase, done, total);
-        }
-
-        @Override
-        public void onStep(Progress progress) {
-            listener.onStep(progress);
-        }
-
-        @Override
-        public void onEvaluation(EvaluationPoint point, boolean best) {
-            listener.evaluated(point.step(), point.epoch(), point.trainLoss(), best, point.metrics());
-        }
-
-        @Override
-        public boolean cancelRequested() {
-            return listener.cancelRequested();
-        }
-
-        @Override
-        public void log(String message) {
-            listener.log(message);
-        }
     }
 }

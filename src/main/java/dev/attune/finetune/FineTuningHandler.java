@@ -13,7 +13,6 @@ import dev.attune.job.JobLease;
 import dev.attune.job.JobRunListener;
 import dev.attune.model.ModelService;
 import dev.attune.training.BaseCheckpoint;
-import dev.attune.training.EvaluationPoint;
 import dev.attune.training.FineTuneOutcome;
 import dev.attune.training.FineTuningService;
 import dev.attune.training.RunDirectory;
@@ -68,7 +67,12 @@ class FineTuningHandler implements JobHandler {
         }
         BaseCheckpoint base = new BaseCheckpoint(config.baseModel().text(), () -> models.checkpointOf(config.baseModel()));
         FineTuneOutcome result = fineTuning.run(config.spec(), base, new RunDirectory(directories.of(id)), device,
-                new Reporting(job, listener));
+                new JobReporting(listener, point -> {
+                    String stop = judge == null ? null : judge.stopAfter(job, listener.rungOf(point.step()), point);
+                    if (stop != null) {
+                        listener.stop(stop);
+                    }
+                }));
         listener.onPhase(TrainingListener.Phase.SAVING, 0, 0);
         String modelId = trainedModels.register(id, config, result).id();
         if (result.test() != null) {
@@ -95,50 +99,6 @@ class FineTuningHandler implements JobHandler {
         } catch (RuntimeException e) {
             log.warn("Job {} ended ({}); its work files were not all removed: {}", ended.jobId(), ended.status(),
                     e.toString());
-        }
-    }
-
-    /** The training run's reports: to the job's listener, and each recorded evaluation to the trial judge. */
-    private final class Reporting implements TrainingListener {
-
-        private final Job job;
-        private final JobRunListener listener;
-
-        Reporting(Job job, JobRunListener listener) {
-            this.job = job;
-            this.listener = listener;
-        }
-
-        @Override
-        public void onPhase(Phase phase, long done, long total) {
-            listener.onPhase(phase, done, total);
-        }
-
-        @Override
-        public void onStep(Progress progress) {
-            listener.onStep(progress);
-        }
-
-        @Override
-        public void onEvaluation(EvaluationPoint point, boolean best) {
-            if (!listener.evaluated(point.step(), point.epoch(), point.trainLoss(), best, point.metrics())) {
-                return; // not recorded (the job is another worker's, or the disk is full): the run stops
-            }
-            TrialJudge judge = judges.getIfAvailable();
-            String stop = judge == null ? null : judge.stopAfter(job, listener.rungOf(point.step()), point);
-            if (stop != null) {
-                listener.stop(stop);
-            }
-        }
-
-        @Override
-        public boolean cancelRequested() {
-            return listener.cancelRequested();
-        }
-
-        @Override
-        public void log(String message) {
-            listener.log(message);
         }
     }
 }
