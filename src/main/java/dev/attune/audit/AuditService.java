@@ -87,8 +87,7 @@ class AuditService {
                     + training.options().problemType().id());
         }
         if (!problems.isEmpty()) {
-            throw new InvalidInput("Invalid audit", "The audit cannot run: " + String.join("; ", problems)
-                    + ". Correct these and submit again.").with("errors", problems);
+            throw InvalidInput.listing("Invalid audit", "The audit cannot run", problems);
         }
         if (jobs.queued() + folds > maxQueued) { // every fold queued at once, or none
             throw new Overloaded("Queue full", "An audit of " + folds + " folds needs room for " + folds

@@ -75,8 +75,7 @@ class SweepService {
             problems.add("deploy: a deployment name is " + DeploymentService.NAME_RULE + "; was '" + request.deploy() + "'");
         }
         if (!problems.isEmpty()) {
-            throw new InvalidInput("Invalid sweep", "The sweep cannot run: " + String.join("; ", problems)
-                    + ". Correct these and submit again.").with("errors", problems);
+            throw InvalidInput.listing("Invalid sweep", "The sweep cannot run", problems);
         }
         jobs.checkQueueRoom(); // no room at all: refused before anything is stored
         String id = UUID.randomUUID().toString();
