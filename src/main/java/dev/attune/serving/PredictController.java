@@ -40,7 +40,7 @@ class PredictController {
     @ProblemResponses({413, 503})
     PredictResponse predict(@Valid @RequestBody PredictRequest body,
             @Parameter(description = "Optional: the same id always falls on the same side of a deployment's canary "
-                    + "(without one, the canary's share is drawn at random)")
+                    + "(without one, the canary's share is drawn at random); echoed as the answer's requestId, else one is made")
             @RequestHeader(name = "X-Request-Id", required = false) String requestId) {
         return predictions.predict(body, null, requestId);
     }
@@ -50,8 +50,10 @@ class PredictController {
                     + "it, so with API keys on this needs the scope attune.predict.by-model-scope (read).")
     @PostMapping(path = "/api/v1/models/{id}/predict", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ProblemResponses({413, 503})
-    PredictResponse predictWith(@PathVariable String id, @Valid @RequestBody PredictRequest body) {
-        return predictions.predict(body, id, null);
+    PredictResponse predictWith(@PathVariable String id, @Valid @RequestBody PredictRequest body,
+            @Parameter(description = "Optional: the request's id, echoed in the answer (else one is made)")
+            @RequestHeader(name = "X-Request-Id", required = false) String requestId) {
+        return predictions.predict(body, id, requestId);
     }
 
     /**

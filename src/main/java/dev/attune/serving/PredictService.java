@@ -1,6 +1,9 @@
 package dev.attune.serving;
 
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import dev.attune.errors.Forbidden;
@@ -12,6 +15,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
 /**
@@ -20,6 +26,8 @@ import org.springframework.stereotype.Service;
  */
 @Service
 class PredictService {
+
+    private static final Logger log = LoggerFactory.getLogger(PredictService.class);
 
     /** The deployment tag of requests that named a model, or went to the best model. */
     private static final String NO_DEPLOYMENT = "none";
@@ -31,9 +39,12 @@ class PredictService {
     private final ApiScope byModelScope;
     private final Timer latency;
     private final Counter errors;
+    private final List<ServedRequestObserver> observers;
 
-    PredictService(ServingModels serving, DeploymentRoutes routes, AttuneProperties properties, MeterRegistry registry) {
+    PredictService(ServingModels serving, DeploymentRoutes routes, AttuneProperties properties, MeterRegistry registry,
+            ObjectProvider<ServedRequestObserver> observers) {
         this.serving = serving;
+        this.observers = observers.orderedStream().toList();
         this.routes = routes;
         this.registry = registry;
         this.maxTexts = properties.predict().maxBatch();
@@ -46,7 +57,8 @@ class PredictService {
 
     /**
      * @param modelIdFromPath the model a /api/v1/models/{id}/predict names; null on /predict
-     * @param requestId the caller's X-Request-Id: the same id always falls on the same side of a canary
+     * @param requestId the caller's X-Request-Id: the same id always falls on the same side of a canary; null:
+     *     the answer gets a new one
      */
     PredictResponse predict(PredictRequest request, String modelIdFromPath, String requestId) {
         long start = System.nanoTime();
@@ -69,8 +81,13 @@ class PredictService {
             Predictor predictor = serving.acquire(route.modelId());
             try {
                 List<Prediction> predictions = predictor.predict(texts, pairs, request.longText());
-                record(route, predictor.modelId(), predictions, System.nanoTime() - start);
-                return new PredictResponse(predictor.modelId(), route.deployment(), predictor.maxLength(), predictions);
+                long nanos = System.nanoTime() - start;
+                record(route, predictor.modelId(), predictions, nanos);
+                String id = requestId == null || requestId.isBlank() ? UUID.randomUUID().toString() : requestId;
+                observe(new ServedRequest(id, route.deployment(), predictor.modelId(), Instant.now(), nanos,
+                        served(texts, pairs, predictions)));
+                return new PredictResponse(id, predictor.modelId(), route.deployment(), predictor.maxLength(),
+                        predictions);
             } finally {
                 predictor.release();
             }
@@ -93,6 +110,27 @@ class PredictService {
                 Counter.builder("attune.predict.labels").description("labels answered, per deployment and model")
                         .tag("deployment", deployment).tag("model", modelId).tag("label", prediction.label())
                         .register(registry).increment();
+            }
+        }
+    }
+
+    private static List<ServedRequest.ServedText> served(List<String> texts, List<String> pairs,
+            List<Prediction> predictions) {
+        List<ServedRequest.ServedText> served = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            served.add(new ServedRequest.ServedText(texts.get(i), pairs == null ? null : pairs.get(i),
+                    predictions.get(i)));
+        }
+        return served;
+    }
+
+    private void observe(ServedRequest request) {
+        for (ServedRequestObserver observer : observers) {
+            try {
+                observer.served(request);
+            } catch (RuntimeException e) {
+                log.warn("{} failed on request {}: {}", observer.getClass().getSimpleName(), request.requestId(),
+                        e.toString());
             }
         }
     }

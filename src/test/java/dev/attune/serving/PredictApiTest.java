@@ -93,6 +93,18 @@ class PredictApiTest {
     }
 
     @Test
+    void everyAnswerCarriesItsRequestIdTheCallersOrANewOne() {
+        JsonNode named = http.postJson("/predict", body("great fun"), Map.of("X-Request-Id", "order-17")).json();
+        assertThat(named.get("requestId").stringValue()).isEqualTo("order-17");
+        String first = http.postJson("/predict", body("great fun")).json().get("requestId").stringValue();
+        String second = http.postJson("/predict", body("great fun")).json().get("requestId").stringValue();
+        assertThat(first).isNotBlank().isNotEqualTo(second);
+        String model = named.get("model").stringValue();
+        assertThat(http.postJson("/api/v1/models/" + model + "/predict", body("great fun"), Map.of("X-Request-Id", "r2"))
+                .json().get("requestId").stringValue()).isEqualTo("r2");
+    }
+
+    @Test
     void concurrentRequestsGetTheirOwnAnswers() throws Exception {
         List<String> texts = List.of("a gorgeous , witty , seductive movie .", "the plot is nothing but boilerplate",
                 "it's a charming and often affecting journey .", "unk: zzqx ok", "dull and lifeless", "great fun",
