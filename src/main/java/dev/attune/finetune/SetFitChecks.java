@@ -10,8 +10,8 @@ import dev.attune.training.ClassWeights;
 import dev.attune.training.TrainingOptions;
 
 /**
- * What a setfit job may ask: a single-label classifier of single texts from a pretrained encoder, with two labels or
- * more and two examples of each (a same-label pair needs two); and none of the options the contrastive stage has no
+ * What a setfit job may ask: a single-label (or, one-vs-rest, multi-label) classifier of single texts from a
+ * pretrained encoder, with two labels or more and two examples of each (a same-label pair needs two); and none of the options the contrastive stage has no
  * use for, so that a job never silently trains otherwise than it asked.
  */
 final class SetFitChecks {
@@ -25,8 +25,8 @@ final class SetFitChecks {
      */
     static void check(List<String> problems, Dataset train, ProblemType type, TrainingOptions asked,
             TrainingOptions options) {
-        if (type != null && type != ProblemType.SINGLE_LABEL_CLASSIFICATION) {
-            problems.add("strategy: setfit trains single-label classifiers; problemType " + type.id() + " is not "
+        if (type == ProblemType.REGRESSION) {
+            problems.add("strategy: setfit trains classifiers (single- or multi-label); problemType regression is not "
                     + "supported: use strategy full (or head, last_layers, lora) for it");
         }
         if (options.init() == TrainingOptions.Init.RANDOM) {
@@ -40,16 +40,23 @@ final class SetFitChecks {
             problems.add("strategy: setfit embeds single texts, but data set '" + train.name() + "' has text pairs; "
                     + "use strategy full for a pair classifier");
         }
-        if (type == ProblemType.SINGLE_LABEL_CLASSIFICATION && train.labels().size() < 2) {
+        boolean classes = type == ProblemType.SINGLE_LABEL_CLASSIFICATION || type == ProblemType.MULTI_LABEL_CLASSIFICATION;
+        if (classes && train.labels().size() < 2) {
             problems.add("datasetId: setfit needs at least two labels (pairs of different labels), but data set '"
                     + train.name() + "' has " + train.labels().keySet() + "; add rows of another label");
         }
         List<String> single = train.labels().entrySet().stream().filter(e -> e.getValue().longValue() < 2)
                 .map(Map.Entry::getKey).sorted().toList();
-        if (type == ProblemType.SINGLE_LABEL_CLASSIFICATION && !single.isEmpty()) {
+        if (classes && !single.isEmpty()) {
             problems.add("datasetId: setfit needs at least 2 examples of every label (a same-label pair needs two), "
                     + "but label(s) " + single + " of data set '" + train.name() + "' have only one; label another "
                     + "example of each, or leave those rows out");
+        }
+        List<String> everywhere = train.labels().entrySet().stream().filter(e -> e.getValue() >= train.rowCount())
+                .map(Map.Entry::getKey).sorted().toList();
+        if (type == ProblemType.MULTI_LABEL_CLASSIFICATION && !everywhere.isEmpty()) {
+            problems.add("datasetId: every row of data set '" + train.name() + "' has label(s) " + everywhere + "; "
+                    + "setfit's head learns each label from rows with it and rows without it: add rows without it");
         }
     }
 

@@ -111,6 +111,31 @@ class SetFitNumericsTest {
     }
 
     @Test
+    void multiLabelPairsShareALabelOrNoneAsSetFitDrawsThem() {
+        int[][] labels = {{0}, {0, 1}, {1}, {2}, {2}, {0, 2}, {}};
+        List<PairSampler.Pair> pairs = PairSampler.sampleMultiLabel(labels, 3, 10, 3);
+        assertThat(PairSampler.sampleMultiLabel(labels, 3, 10, 3)).isEqualTo(pairs);
+        assertThat(PairSampler.sampleMultiLabel(labels, 3, 10, 4)).isNotEqualTo(pairs);
+        for (PairSampler.Pair pair : pairs) {
+            java.util.Set<Integer> first = java.util.Arrays.stream(labels[pair.first()]).boxed()
+                    .collect(java.util.stream.Collectors.toSet());
+            boolean shared = java.util.Arrays.stream(labels[pair.second()]).anyMatch(first::contains);
+            assertThat(shared).as(pair.toString()).isEqualTo(pair.target() == 1f);
+        }
+        // five positive and five negative rounds: every labelled row anchors 5 positives and 5 negatives; the row
+        // without labels anchors only negatives (setfit skips its positives)
+        for (int anchor = 0; anchor < labels.length; anchor++) {
+            int a = anchor;
+            assertThat(pairs.stream().filter(p -> p.first() == a && p.target() == 1f))
+                    .hasSize(labels[a].length == 0 ? 0 : 5);
+            assertThat(pairs.stream().filter(p -> p.first() == a && p.target() == 0f)).hasSize(5);
+        }
+        assertThatThrownBy(() -> PairSampler.sampleMultiLabel(new int[][] {{0, 1}, {0}, {1, 0}}, 2, 4, 1))
+                .as("every row shares a label with every other: no negative exists")
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void pairsAreDeterministicBySeedBalancedAndLabelledRight() {
         int[] labels = {0, 0, 0, 1, 1, 2, 2, 2, 2};
         List<PairSampler.Pair> pairs = PairSampler.sample(labels, 20, 7);
