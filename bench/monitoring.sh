@@ -19,15 +19,16 @@ mvn -q -B package -DskipTests >/dev/null
 shared=$(cd ../shared && pwd); texts=${TEXTS:-1000}; rounds=${ROUNDS:-3}; seconds=${SECONDS_EACH:-10}
 connections=${CONNECTIONS:-8}
 start() { # $1 port, $2 data dir, $3 monitoring enabled, $4 import roots
+  ! curl -s localhost:$1 >/dev/null || { echo "port $1 is taken: another service would answer this bench" >&2; exit 1; }
   MALLOC_ARENA_MAX=2 OPT_OUT_TRACKING=true java -Xmx2g -Dai.djl.offline=true -jar target/attune-0.1.0-SNAPSHOT.jar \
     --server.port=$1 --attune.data-dir="$2" --attune.models.import-roots="$4" --attune.jobs.devices=cpu \
     --attune.predict.precision=fp32 --attune.monitoring.enabled=$3 --attune.monitoring.flush-interval=1s \
     --attune.monitoring.evaluate-interval=2s --attune.monitoring.window=1m >> "$work/service-$1.log" 2>&1 &
   echo $!
 }
-on=$(start 18095 "$work/on" true "$shared/models")
+on=$(start 18341 "$work/on" true "$shared/models")
 json() { curl -s -H 'Content-Type: application/json' "$@"; }
-until curl -sf localhost:18095/actuator/health >/dev/null; do sleep 0.5; done
+until curl -sf localhost:18341/actuator/health >/dev/null; do sleep 0.5; done
 python3 - "$work" <<'PY'
 import csv, random, sys
 rows = list(csv.DictReader(open("../shared/datasets/sst2_dev.csv")))
@@ -36,15 +37,15 @@ for name, part in (("a", rows[:436]), ("b", rows[436:])):
     with open(f"{sys.argv[1]}/dev_{name}.csv", "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=["text", "label"]); w.writeheader(); w.writerows({"text": r["text"], "label": r["label"]} for r in part)
 PY
-upload() { curl -s -F file=@"$1" localhost:18095/api/v1/datasets | jq -r '.id // ("refused: " + .detail | halt_error)'; }
+upload() { curl -s -F file=@"$1" localhost:18341/api/v1/datasets | jq -r '.id // ("refused: " + .detail | halt_error)'; }
 train=$(upload ../shared/datasets/sst2_train.csv.gz); dev_a=$(upload "$work/dev_a.csv")
 job=$(json -d "{\"datasetId\": \"$train\", \"validationDatasetId\": \"$dev_a\", \"baseModel\": \"$shared/models/all-MiniLM-L6-v2\",
-  \"epochs\": 1, \"maxTrainSamples\": ${MAX_TRAIN:-1500}, \"maxLength\": 64, \"learningRate\": 1e-4}" localhost:18095/api/v1/jobs \
+  \"epochs\": 1, \"maxTrainSamples\": ${MAX_TRAIN:-1500}, \"maxLength\": 64, \"learningRate\": 1e-4}" localhost:18341/api/v1/jobs \
   | jq -r '.id // ("refused: " + .detail | halt_error)')
-while s=$(curl -s localhost:18095/api/v1/jobs/$job | jq -r .status); [[ $s == QUEUED || $s == RUNNING ]]; do sleep 2; done
+while s=$(curl -s localhost:18341/api/v1/jobs/$job | jq -r .status); [[ $s == QUEUED || $s == RUNNING ]]; do sleep 2; done
 [[ $s == SUCCEEDED ]] || { echo "job $job: $s"; exit 1; }
-model=$(curl -s localhost:18095/api/v1/jobs/$job | jq -r .modelId)
-json -d "{\"name\": \"sentiment\", \"modelId\": \"$model\"}" localhost:18095/api/v1/deployments >/dev/null
+model=$(curl -s localhost:18341/api/v1/jobs/$job | jq -r .modelId)
+json -d "{\"name\": \"sentiment\", \"modelId\": \"$model\"}" localhost:18341/api/v1/deployments >/dev/null
 send() { # $1 "balanced" | "negative": TEXTS sentences of B, drawn with replacement, in requests of 10
   python3 - "$work/dev_b.csv" "$1" "$texts" <<'PY'
 import csv, json, random, sys, urllib.request
@@ -57,17 +58,17 @@ else:
     picked = [rng.choice(by["negative"]) for _ in range(int(sys.argv[3]))]
 for i in range(0, len(picked), 10):
     body = json.dumps({"deployment": "sentiment", "texts": picked[i:i + 10]}).encode()
-    urllib.request.urlopen(urllib.request.Request("http://localhost:18095/predict", body, {"Content-Type": "application/json"})).read()
+    urllib.request.urlopen(urllib.request.Request("http://localhost:18341/predict", body, {"Content-Type": "application/json"})).read()
 PY
 }
 table() { # $1 window -> one row per figure of the deployment's model
   sleep 5 # a flush (1 s) and a drift evaluation (2 s)
-  curl -s "localhost:18095/api/v1/deployments/sentiment/monitoring?window=$1" | jq -r '.models[0] as $m | .status as $s
+  curl -s "localhost:18341/api/v1/deployments/sentiment/monitoring?window=$1" | jq -r '.models[0] as $m | .status as $s
     | ($m.figures[] | "| \(.figure) | \(.psi * 1000 | round / 1000) | \(.status) |"), "| **deployment** | | **\($s)** (\($m.texts) texts, p50 \($m.latency.p50Ms) ms, p99 \($m.latency.p99Ms) ms) |"'
 }
 echo "## Monitoring: MiniLM fine-tuned on ${MAX_TRAIN:-1500} sst2_train rows, reference on 436 sst2_dev rows (half A), traffic from the other 436 (half B)"
 echo
-curl -s localhost:18095/api/v1/models/$model/monitoring | jq -r '.models[0].reference | "Reference: \(.rows) \(.source), maxLength \(.maxLength)."'
+curl -s localhost:18341/api/v1/models/$model/monitoring | jq -r '.models[0].reference | "Reference: \(.rows) \(.source), maxLength \(.maxLength)."'
 echo
 echo "### 1. $texts balanced sentences of B (drawn with replacement)"
 echo "| figure | PSI | status |"; echo "|---|---|---|"
@@ -80,15 +81,15 @@ next_minute; send negative; table PT1M
 echo
 echo "Prometheus (/actuator/prometheus):"
 echo '```'
-curl -s localhost:18095/actuator/prometheus | grep -E '^attune_predict_drift_(psi|status)\{deployment="sentiment"' || true
+curl -s localhost:18341/actuator/prometheus | grep -E '^attune_predict_drift_(psi|status)\{deployment="sentiment"' || true
 echo '```'
-grep -h "Drift: " "$work/service-18095.log" | sed 's/^.*Drift: /WARN log: Drift: /' || true
+grep -h "Drift: " "$work/service-18341.log" | sed 's/^.*Drift: /WARN log: Drift: /' || true
 
 # throughput: the same model in a second service with monitoring off
-off=$(start 18096 "$work/off" false "$work/on/models")
-until curl -sf localhost:18096/actuator/health >/dev/null; do sleep 0.5; done
-imported=$(json -d "{\"source\": \"$work/on/models/$model\"}" localhost:18096/api/v1/models/import | jq -r .id)
-json -d "{\"name\": \"sentiment\", \"modelId\": \"$imported\"}" localhost:18096/api/v1/deployments >/dev/null
+off=$(start 18342 "$work/off" false "$work/on/models")
+until curl -sf localhost:18342/actuator/health >/dev/null; do sleep 0.5; done
+imported=$(json -d "{\"source\": \"$work/on/models/$model\"}" localhost:18342/api/v1/models/import | jq -r .id)
+json -d "{\"name\": \"sentiment\", \"modelId\": \"$imported\"}" localhost:18342/api/v1/deployments >/dev/null
 python3 - "$work/predict.lua" <<'PY'
 import csv, json, sys
 texts = [row["text"] for row in csv.DictReader(open("../shared/datasets/sst2_dev.csv"))]
@@ -98,13 +99,13 @@ with open(sys.argv[1], "w") as lua:
               '  return wrk.format("POST", "/predict", {["Content-Type"] = "application/json"}, bodies[i])\nend\n')
 PY
 rps() { wrk -t2 -c$connections -d${2}s -s "$work/predict.lua" http://localhost:$1/predict 2>&1 | awk '/Requests\/sec/ {print $2}'; }
-rps 18095 3 >/dev/null; rps 18096 3 >/dev/null # warm-up
+rps 18341 3 >/dev/null; rps 18342 3 >/dev/null # warm-up
 echo
 echo "### /predict throughput, monitoring on vs off (wrk, $connections connections, one sst2_dev sentence per request, ${seconds} s per figure, alternating)"
 echo "| round | on req/s | off req/s | on / off |"; echo "|---|---|---|---|"
 sum_on=0; sum_off=0
 for r in $(seq 1 $rounds); do
-  if (( r % 2 )); then a=$(rps 18095 $seconds); b=$(rps 18096 $seconds); else b=$(rps 18096 $seconds); a=$(rps 18095 $seconds); fi
+  if (( r % 2 )); then a=$(rps 18341 $seconds); b=$(rps 18342 $seconds); else b=$(rps 18342 $seconds); a=$(rps 18341 $seconds); fi
   echo "| $r | $a | $b | $(python3 -c "print('%.3f' % ($a / $b))") |"
   sum_on=$(python3 -c "print($sum_on + $a)"); sum_off=$(python3 -c "print($sum_off + $b)")
 done
