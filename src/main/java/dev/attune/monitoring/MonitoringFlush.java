@@ -61,7 +61,8 @@ class MonitoringFlush implements DisposableBean {
 
     @EventListener(ApplicationReadyEvent.class)
     void start() {
-        long millis = Math.max(interval.toMillis(), 50);
+        // at most every 30 s: a model keeps two minutes' counters, so a flush must come within the next minute
+        long millis = Math.min(Math.max(interval.toMillis(), 50), 30_000);
         scheduler.scheduleWithFixedDelay(this::flush, millis, millis, TimeUnit.MILLISECONDS);
     }
 

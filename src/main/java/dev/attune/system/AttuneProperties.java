@@ -173,8 +173,8 @@ public record AttuneProperties(
     /**
      * @param enabled count what /predict serves (off: nothing is counted, the endpoints answer no_traffic)
      * @param retention how long the per-minute counts are kept (the longest window a monitoring call may ask for)
-     * @param flushInterval how often this node adds its counts to the database (under a minute: counts are kept per
-     *        minute)
+     * @param flushInterval how often this node adds its counts to the database (at most every 30 s whatever is set:
+     *        counts are kept per minute)
      * @param evaluateInterval how often the drift of every deployment is judged: the Prometheus gauges, the health
      *        component and the events when a status changes
      * @param window the window a monitoring call answers over when it names none, and the gauges' window
