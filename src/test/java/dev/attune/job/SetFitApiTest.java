@@ -132,6 +132,18 @@ class SetFitApiTest {
         Http.Response bounds = submit(fine, "\"strategy\": \"setfit\", \"setfit\": {\"pairsPerExample\": 1}");
         assertThat(bounds.status()).as(bounds.body()).isEqualTo(400);
         assertThat(bounds.json().get("detail").stringValue()).contains("pairsPerExample");
+
+        Http.Response ignored = submit(fine, "\"strategy\": \"setfit\", \"gradientAccumulationSteps\": 4, "
+                + "\"earlyStoppingPatience\": 2, \"evalEverySteps\": 10, \"classWeights\": \"balanced\", "
+                + "\"precision\": \"fp16\", \"groupByLength\": true");
+        assertThat(ignored.status()).as(ignored.body()).isEqualTo(400);
+        assertThat(ignored.json().get("errors")).as("one problem per option setfit would ignore").hasSize(6);
+        assertThat(ignored.json().get("detail").stringValue()).contains("gradientAccumulationSteps: 4",
+                "earlyStoppingPatience: 2", "evalEverySteps: 10", "classWeights:", "precision: fp16",
+                "groupByLength:", "raise batchSize instead");
+        assertThat(submit(fine, "\"strategy\": \"setfit\", \"gradientAccumulationSteps\": 1, \"classWeights\": "
+                + "\"none\", \"epochs\": 1, \"setfit\": {\"pairsPerExample\": 2}").status())
+                .as("the defaults, said out loud, are accepted").isEqualTo(202);
     }
 
     private Http.Response submit(String datasetId, String extra) {
