@@ -4,9 +4,9 @@
 # the traffic. MiniLM is fine-tuned on MAX_TRAIN rows of sst2_train (validation: A), deployed as "sentiment", then
 # sent 1) TEXTS balanced sentences drawn from B with replacement (half each label), 2) TEXTS negative-only sentences
 # drawn from B: PSI per figure and status after each, the Prometheus lines. Then /predict throughput with monitoring
-# on against off in the same run: a second service (attune.monitoring.enabled=false) serves the same model (imported
-# from the first one's directory), both fp32, and wrk (one sst2_dev sentence per request, CONNECTIONS connections)
-# alternates between them ROUNDS times, SECONDS each.
+# on against off in the same run: the same service, data dir and model restarted with attune.monitoring.enabled true
+# and false in turn, ROUNDS times each (alternating which goes first), wrk for SECONDS_EACH after a 3 s warm-up, all
+# fp32 (ONNX Runtime); last, TrafficCounters' cost per request in-process (MonitoringOverheadBenchmark).
 # Each traffic step starts on a fresh minute and is read over the window PT1M (that minute alone); the service's
 # default window (the gauges') is a minute too, so Prometheus shows the same step.
 # Usage: bench/monitoring.sh    Environment: MAX_TRAIN (1500), TEXTS (1000), ROUNDS (3), SECONDS_EACH (10), CONNECTIONS (8)
@@ -85,11 +85,13 @@ curl -s localhost:18341/actuator/prometheus | grep -E '^attune_predict_drift_(ps
 echo '```'
 grep -h "Drift: " "$work/service-18341.log" | sed 's/^.*Drift: /WARN log: Drift: /' || true
 
-# throughput: the same model in a second service with monitoring off
-off=$(start 18342 "$work/off" false "$work/on/models")
-until curl -sf localhost:18342/actuator/health >/dev/null; do sleep 0.5; done
-imported=$(json -d "{\"source\": \"$work/on/models/$model\"}" localhost:18342/api/v1/models/import | jq -r .id)
-json -d "{\"name\": \"sentiment\", \"modelId\": \"$imported\"}" localhost:18342/api/v1/deployments >/dev/null
+# throughput: the same service, data dir and model, restarted with monitoring on and off in turn
+restart() { # $1 monitoring enabled
+  kill $on; while kill -0 $on 2>/dev/null; do sleep 0.5; done
+  on=$(start 18341 "$work/on" $1 "$shared/models")
+  until curl -sf localhost:18341/actuator/health >/dev/null; do sleep 0.5; done
+  until json -d '{"text": "warm", "deployment": "sentiment"}' localhost:18341/predict | jq -e .predictions >/dev/null; do sleep 0.5; done
+}
 python3 - "$work/predict.lua" <<'PY'
 import csv, json, sys
 texts = [row["text"] for row in csv.DictReader(open("../shared/datasets/sst2_dev.csv"))]
@@ -98,15 +100,23 @@ with open(sys.argv[1], "w") as lua:
     lua.write('local i = 0\nrequest = function()\n  i = i % #bodies + 1\n'
               '  return wrk.format("POST", "/predict", {["Content-Type"] = "application/json"}, bodies[i])\nend\n')
 PY
-rps() { wrk -t2 -c$connections -d${2}s -s "$work/predict.lua" http://localhost:$1/predict 2>&1 | awk '/Requests\/sec/ {print $2}'; }
-rps 18341 3 >/dev/null; rps 18342 3 >/dev/null # warm-up
+rps() { wrk -t2 -c$connections -d${1}s -s "$work/predict.lua" http://localhost:18341/predict 2>&1 | awk '/Requests\/sec/ {print $2}'; }
 echo
-echo "### /predict throughput, monitoring on vs off (wrk, $connections connections, one sst2_dev sentence per request, ${seconds} s per figure, alternating)"
+echo "### /predict throughput, monitoring on vs off (the same service, data dir and model restarted with attune.monitoring.enabled true / false in turn; wrk, $connections connections, one sst2_dev sentence per request, 3 s warm-up, then ${seconds} s)"
 echo "| round | on req/s | off req/s | on / off |"; echo "|---|---|---|---|"
 sum_on=0; sum_off=0
 for r in $(seq 1 $rounds); do
-  if (( r % 2 )); then a=$(rps 18341 $seconds); b=$(rps 18342 $seconds); else b=$(rps 18342 $seconds); a=$(rps 18341 $seconds); fi
+  for mode in $( (( r % 2 )) && echo "true false" || echo "false true"); do
+    restart $mode; rps 3 >/dev/null
+    if [[ $mode == true ]]; then a=$(rps $seconds); else b=$(rps $seconds); fi
+  done
   echo "| $r | $a | $b | $(python3 -c "print('%.3f' % ($a / $b))") |"
   sum_on=$(python3 -c "print($sum_on + $a)"); sum_off=$(python3 -c "print($sum_off + $b)")
 done
 echo "| all | $(python3 -c "print('%.1f' % ($sum_on / $rounds))") | $(python3 -c "print('%.1f' % ($sum_off / $rounds))") | **$(python3 -c "print('%.3f' % ($sum_on / $sum_off))")** |"
+kill $on; while kill -0 $on 2>/dev/null; do sleep 0.5; done
+
+echo
+echo "### What monitoring adds on the request's thread (TrafficCounters.served, in-process, no HTTP)"
+source bench/lib.sh; trap 'rm -rf "$classes" "$work"' EXIT
+bench_java dev.attune.monitoring.MonitoringOverheadBenchmark 3
