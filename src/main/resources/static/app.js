@@ -520,11 +520,38 @@ async function loadDeployments(models) {
     const history = el("details", {}, el("summary", {}, `${d.history.length} changes`),
       ...d.history.map(h => el("div", {}, `${h.changedAt.replace("T", " ").slice(0, 19)} ${h.action}: ${name(h.modelId)}`
         + (h.canary ? ` + ${name(h.canary.modelId)} ${h.canary.percent}%` : "") + ` (${h.changedBy})`)));
+    const watch = el("button", { class: "secondary" }, "Monitoring");
+    watch.addEventListener("click", () => showMonitoring(d.name, name));
     return el("tr", { "data-deployment": d.name }, el("td", {}, d.name), el("td", {}, name(d.modelId)),
       el("td", {}, d.canary ? `${name(d.canary.modelId)} (${d.canary.percent}%)` : "–"), el("td", {}, history),
-      el("td", {}, promote, " ", rollback, " ", deleteButton(`/api/v1/deployments/${d.name}`, `deployment ${d.name}`,
+      el("td", {}, watch, " ", promote, " ", rollback, " ", deleteButton(`/api/v1/deployments/${d.name}`, `deployment ${d.name}`,
         "#deployments-message", loadModels)));
   }));
+}
+
+// ---- Monitoring: what a deployment's models served in the last hour against their validation rows, PSI per figure ----
+async function showMonitoring(deployment, name) {
+  const status = $("#monitoring-status");
+  $("#monitoring-card").hidden = false;
+  $("#monitoring-title").textContent = deployment;
+  let m;
+  try {
+    m = await json(`/api/v1/deployments/${deployment}/monitoring`);
+  } catch (e) {
+    status.textContent = e.message;
+    status.className = "message bad";
+    return;
+  }
+  status.textContent = `${m.status}: ${m.detail}`;
+  status.className = "message drift-" + m.status;
+  const shares = (bins, key) => bins.filter(b => b[key]).map(b => `${b.bin} ${(100 * b[key]).toFixed(0)}%`).join(", ") || "–";
+  $("#monitoring-models").replaceChildren(...m.models.map(w => el("div", { "data-model": w.modelId },
+    el("h3", {}, `${w.role}: ${name(w.modelId)} — ${w.status}, ${w.texts} texts`
+      + (w.latency.p50Ms != null ? `, p50 ≤ ${w.latency.p50Ms} ms, p99 ≤ ${w.latency.p99Ms} ms` : "")),
+    el("table", {}, el("thead", {}, el("tr", {}, ...["figure", "PSI", "status", "served", "reference"].map(h => el("th", {}, h)))),
+      el("tbody", {}, ...w.figures.map(f => el("tr", { "data-figure": f.figure, class: "drift-" + (f.status ?? "none") },
+        el("td", {}, f.figure), el("td", {}, f.psi == null ? "–" : f.psi.toFixed(3)), el("td", {}, f.status ?? "–"),
+        el("td", {}, shares(f.bins, "servedShare")), el("td", {}, w.reference ? shares(f.bins, "referenceShare") : "no reference"))))))));
 }
 
 async function changeDeployment(path, method, body) {

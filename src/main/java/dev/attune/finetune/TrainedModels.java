@@ -15,6 +15,9 @@ import dev.attune.training.FineTuneOutcome;
 import dev.attune.training.TrainableParameters;
 import dev.attune.training.TrainingOptions;
 
+import dev.attune.monitoring.ReferenceFigures;
+import dev.attune.training.Example;
+
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.ObjectMapper;
 
@@ -24,10 +27,12 @@ class TrainedModels {
 
     private final ModelService models;
     private final ObjectMapper mapper;
+    private final ReferenceFigures references;
 
-    TrainedModels(ModelService models, ObjectMapper mapper) {
+    TrainedModels(ModelService models, ObjectMapper mapper, ReferenceFigures references) {
         this.models = models;
         this.mapper = mapper;
+        this.references = references;
     }
 
     /** The registered model of a finished run: its best weights, named as the job is. */
@@ -46,8 +51,13 @@ class TrainedModels {
             Training training = best.adapter() != null
                     ? models.adapterBase(config.baseModel(), trainable, best.adapter().baseDir())
                     : new Training(config.options().strategy().id(), trainable, null, null, null);
-            return models.register(best, name, config.baseModel().text(), Origin.JOB, jobId,
+            RegisteredModel model = models.register(best, name, config.baseModel().text(), Origin.JOB, jobId,
                     metricsOf(outcome, config.options()), outcome.textPairs(), training);
+            // what monitoring compares the model's traffic with: its validation rows, answered as it serves them
+            references.measureAndStore(model.id(), best, outcome.validation().stream().map(Example::text).toList(),
+                    outcome.textPairs() ? outcome.validation().stream().map(Example::textPair).toList() : null,
+                    "validation rows of job " + jobId);
+            return model;
         }
     }
 

@@ -25,6 +25,8 @@ public final class TextEncoder implements AutoCloseable {
     private final int defaultMaxLength;
     private final long padId;
     private final Map<Integer, HuggingFaceTokenizer> byMaxLength = new ConcurrentHashMap<>();
+    /** The unknown token's id, read once when first asked (monitoring counts it); null until then. */
+    private volatile Long unknownId;
 
     public TextEncoder(CheckpointDir checkpoint, int positionLimit, long padId) {
         this.checkpoint = checkpoint;
@@ -220,6 +222,16 @@ public final class TextEncoder implements AutoCloseable {
         System.arraycopy(content, 0, window, prefix, content.length);
         System.arraycopy(ids, ids.length - suffix, window, prefix + content.length, suffix);
         return new Tokens(window, new long[window.length], truncated);
+    }
+
+    /** The tokenizer's unknown-token id, or -1 when it has none (byte-level BPE never meets an unknown text). */
+    public long unknownId() {
+        Long id = unknownId;
+        if (id == null) {
+            id = UnknownToken.idOf(checkpoint);
+            unknownId = id;
+        }
+        return id;
     }
 
     /** The model's padding token id. */

@@ -80,12 +80,15 @@ class PredictService {
                     modelIdFromPath != null ? modelIdFromPath : request.model(), requestId);
             Predictor predictor = serving.acquire(route.modelId());
             try {
-                List<Prediction> predictions = predictor.predict(texts, pairs, request.longText());
+                TokenCounts tokens = observers.isEmpty() ? null : new TokenCounts(texts.size());
+                List<Prediction> predictions = predictor.predict(texts, pairs, request.longText(), tokens);
                 long nanos = System.nanoTime() - start;
                 record(route, predictor.modelId(), predictions, nanos);
                 String id = requestId == null || requestId.isBlank() ? UUID.randomUUID().toString() : requestId;
-                observe(new ServedRequest(id, route.deployment(), predictor.modelId(), Instant.now(), nanos,
-                        served(texts, pairs, predictions)));
+                if (tokens != null) {
+                    observe(new ServedRequest(id, route.deployment(), predictor.modelId(), Instant.now(), nanos,
+                            served(texts, pairs, predictions, tokens), predictor.maxLength()));
+                }
                 return new PredictResponse(id, predictor.modelId(), route.deployment(), predictor.maxLength(),
                         predictions);
             } finally {
@@ -115,11 +118,11 @@ class PredictService {
     }
 
     private static List<ServedRequest.ServedText> served(List<String> texts, List<String> pairs,
-            List<Prediction> predictions) {
+            List<Prediction> predictions, TokenCounts tokens) {
         List<ServedRequest.ServedText> served = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             served.add(new ServedRequest.ServedText(texts.get(i), pairs == null ? null : pairs.get(i),
-                    predictions.get(i)));
+                    predictions.get(i), tokens.tokens(i), tokens.unknown(i)));
         }
         return served;
     }

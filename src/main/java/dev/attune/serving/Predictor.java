@@ -97,6 +97,11 @@ final class Predictor {
      * @param pairs each text's second text for a pair model; null for a single-text model (else a 400 says so)
      */
     List<Prediction> predict(List<String> texts, List<String> pairs, LongText longText) {
+        return predict(texts, pairs, longText, null);
+    }
+
+    /** As {@link #predict(List, List, LongText)}, counting each text's tokens into {@code counts} (when not null). */
+    List<Prediction> predict(List<String> texts, List<String> pairs, LongText longText, TokenCounts counts) {
         if (textPair && pairs == null) {
             throw new InvalidInput("Text pair required", "Model " + modelId + " classifies text pairs: send \"textPair\" "
                     + "beside \"text\", or \"pairs\": [[text, textPair], ...].");
@@ -108,6 +113,9 @@ final class Predictor {
         // tokenized on this request's thread; a long text in windows when the model (or the request) says so
         WindowRule rule = longText == null ? model.windowRule() : new WindowRule(longText, model.windowRule().stride());
         List<List<TextEncoder.Tokens>> windows = limits.windows(model.textEncoder(), texts, pairs, maxLength(), rule);
+        if (counts != null) {
+            counts.count(windows, model.textEncoder().unknownId());
+        }
         int windowCount = windows.stream().mapToInt(List::size).sum();
         if (windowCount > batchSize) {
             return batcher.runInChunks(windows); // bounded passes, other requests answered between them

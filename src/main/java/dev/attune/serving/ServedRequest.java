@@ -13,9 +13,10 @@ import java.util.List;
  * @param at when the answer was made
  * @param nanos how long the request took, from its arrival to its answer
  * @param texts each text with its answer, in the order sent
+ * @param maxLength the tokens the model reads per text (per window)
  */
 public record ServedRequest(String requestId, String deployment, String modelId, Instant at, long nanos,
-        List<ServedText> texts) {
+        List<ServedText> texts, int maxLength) {
 
     /**
      * One text and its answer.
@@ -23,7 +24,9 @@ public record ServedRequest(String requestId, String deployment, String modelId,
      * @param text the text as sent
      * @param textPair its pair (sentence-pair models); null for a single text
      * @param prediction the answer
+     * @param tokens the tokens it was read as (every window's, special tokens included)
+     * @param unknownTokens how many of them were the tokenizer's unknown token
      */
-    public record ServedText(String text, String textPair, Prediction prediction) {
+    public record ServedText(String text, String textPair, Prediction prediction, int tokens, int unknownTokens) {
     }
 }

@@ -28,6 +28,7 @@ import java.time.Duration;
  * @param predict serving of /predict
  * @param node this process's name and roles in a cluster
  * @param predictions batch predictions (POST /api/v1/predictions)
+ * @param monitoring what each deployment and model served, against the reference stored at training, and drift
  */
 @Validated
 @ConfigurationProperties("attune")
@@ -39,7 +40,8 @@ public record AttuneProperties(
         @Valid @DefaultValue Jobs jobs,
         @Valid @DefaultValue Predict predict,
         @Valid @DefaultValue Node node,
-        @Valid @DefaultValue Predictions predictions) {
+        @Valid @DefaultValue Predictions predictions,
+        @Valid @DefaultValue Monitoring monitoring) {
 
     /**
      * @param maxUploadSize largest accepted upload (also wired into the multipart limits)
@@ -166,6 +168,28 @@ public record AttuneProperties(
      *        {@code serving} (/predict)
      */
     public record Node(String name, @DefaultValue({"api", "worker", "serving"}) Set<NodeRole> roles) {
+    }
+
+    /**
+     * @param enabled count what /predict serves (off: nothing is counted, the endpoints answer no_traffic)
+     * @param retention how long the per-minute counts are kept (the longest window a monitoring call may ask for)
+     * @param flushInterval how often this node adds its counts to the database (at most every 30 s whatever is set:
+     *        counts are kept per minute)
+     * @param evaluateInterval how often the drift of every deployment is judged: the Prometheus gauges, the health
+     *        component and the events when a status changes
+     * @param window the window a monitoring call answers over when it names none, and the gauges' window
+     * @param warnPsi the population stability index from which a figure's drift is a warning
+     * @param alertPsi the population stability index from which a figure's drift is an alert
+     * @param minTexts texts a window needs before its drift is judged (fewer: status too_little_traffic, PSI shown)
+     */
+    public record Monitoring(@DefaultValue("true") boolean enabled,
+            @NotNull @DefaultValue("24h") Duration retention,
+            @NotNull @DefaultValue("5s") Duration flushInterval,
+            @NotNull @DefaultValue("30s") Duration evaluateInterval,
+            @NotNull @DefaultValue("1h") Duration window,
+            @jakarta.validation.constraints.Positive @DefaultValue("0.1") double warnPsi,
+            @jakarta.validation.constraints.Positive @DefaultValue("0.25") double alertPsi,
+            @Min(1) @DefaultValue("100") int minTexts) {
     }
 
     public Path jobsDir() {

@@ -1,6 +1,7 @@
 package dev.attune.training;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import dev.attune.modeling.Calibration;
@@ -19,8 +20,9 @@ import dev.attune.modeling.WindowRule;
  * @param maxLength the tokens per text (per window) it was trained and evaluated with: it is served so
  * @param overMaxLength how many texts of each role (training, validation, test) were longer than maxLength
  * @param textPairs whether it was trained on sentence pairs (the model then classifies pairs)
+ * @param validation the validation rows (monitoring measures the registered model's reference on them)
  */
 public record FineTuneOutcome(Path bestDir, TrainingResult result, EvaluationMetrics test,
         QuantizationCheck quantization, Calibration calibration, WindowRule windowRule, int maxLength,
-        Map<String, Integer> overMaxLength, boolean textPairs) {
+        Map<String, Integer> overMaxLength, boolean textPairs, List<Example> validation) {
 }

@@ -174,7 +174,7 @@ public class FineTuningService {
             }
             return new FineTuneOutcome(bestDir, result, test, quantization, calibration,
                     windowRule(options, maxLength(options, best)), maxLength(options, best), overMaxLength,
-                    dataset.hasTextPairs());
+                    dataset.hasTextPairs(), validation);
         }
     }
 

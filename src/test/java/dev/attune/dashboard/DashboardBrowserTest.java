@@ -183,6 +183,46 @@ class DashboardBrowserTest {
         assertThat(http.get("/api/v1/deployments/web").json().get("history")).hasSize(4);
     }
 
+    /** Monitoring: a deployment's panel says it has no traffic, then shows what it served, figure by figure. */
+    @Test
+    void aDeploymentsMonitoringShowsItsTrafficInTheBrowser() throws IOException {
+        dev.attune.support.Http http = new dev.attune.support.Http(port);
+        String model = http.postJson("/api/v1/models/import", "{\"source\": \"%s\", \"name\": \"watched-bert\"}"
+                .formatted(Golden.dir("tiny-bert-sst2"))).json().get("id").stringValue();
+        assertThat(http.postJson("/api/v1/deployments", "{\"name\": \"watched\", \"modelId\": \"%s\"}"
+                .formatted(model)).status()).isEqualTo(201);
+        browser.get("http://localhost:" + port + "/");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        wait.ignoring(StaleElementReferenceException.class);
+        tab("models");
+        By monitoring = By.xpath("//tr[@data-deployment='watched']//button[text()='Monitoring']");
+        // the deployments table re-renders as models change: click whichever row is there
+        wait.until(d -> {
+            d.findElement(monitoring).click();
+            return true;
+        });
+        wait.until(d -> d.findElement(By.id("monitoring-status")).getText().startsWith("no_traffic"));
+        assertThat(browser.findElement(By.id("monitoring-models")).getText()).contains("model: watched-bert",
+                "no_traffic, 0 texts");
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(http.postJson("/predict", "{\"deployment\": \"watched\", \"texts\": [\"a good film\", "
+                    + "\"a dull mess\"]}").status()).isEqualTo(200);
+        }
+        // counts reach the database with the next flush (attune.monitoring.flush-interval, 5 s)
+        wait.until(d -> http.get("/api/v1/deployments/watched/monitoring").json().get("models").get(0).get("texts")
+                .longValue() == 6);
+        wait.until(d -> {
+            d.findElement(monitoring).click();
+            return true;
+        });
+        wait.until(d -> d.findElement(By.id("monitoring-models")).getText().contains("6 texts"));
+        assertThat(browser.findElement(By.id("monitoring-status")).getText()).startsWith("no_reference");
+        assertThat(browser.findElement(By.cssSelector("#monitoring-models tr[data-figure=label]")).getText())
+                .contains("label", "no reference");
+        screenshot("monitoring");
+    }
+
     /** Sweeps: the jobs tab lists a sweep; clicked, it shows its trials and a plot per varied option. */
     @Test
     void aSweepShowsItsTrialsAndPlotsInTheBrowser() throws IOException {
