@@ -2,6 +2,8 @@ package dev.attune.feedback;
 
 import java.time.Instant;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * The accuracy feedback shows for one deployment and model: the share of corrected answers that were right, with
  * its 95% Wilson score interval (sound for small counts and for accuracies near 0 or 1, where the normal
@@ -17,6 +19,7 @@ import java.time.Instant;
  * @param firstServed the oldest of those answers
  * @param lastServed the newest of those answers
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 record LiveAccuracy(String deployment, String model, long count, long correct, double accuracy, double lower,
         double upper, Instant firstServed, Instant lastServed) {
 
