@@ -39,6 +39,7 @@ record LiveAccuracy(String deployment, String model, long count, long correct, d
         double z2n = z * z / n;
         double centre = (p + z2n / 2) / (1 + z2n);
         double half = z * Math.sqrt(p * (1 - p) / n + z2n / (4.0 * n)) / (1 + z2n);
-        return new double[] {Math.max(0, centre - half), Math.min(1, centre + half)};
+        // exactly 0 and 1 at the edges, where rounding would leave 1e-16 off
+        return new double[] {successes == 0 ? 0 : centre - half, successes == n ? 1 : centre + half};
     }
 }
