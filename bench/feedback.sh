@@ -5,13 +5,17 @@
 # accuracy (and 95% Wilson interval) computed here from the answers and the labels; a data set made from the feedback
 # (its rows compared with the labelled answers, exactly); then one with the training rows too, a job trained on it and
 # its model put out as the deployment's 20% canary. Both models are scored on the sst2_dev rows not served (the test).
-# Usage: bench/feedback.sh    Environment: PORT (18095), TRAIN (1500), ANSWERS (300), EPOCHS (1), LR (1e-4), MAXLEN (64)
+# Usage: bench/feedback.sh    Environment: PORT (default: a free one), TRAIN (1500), ANSWERS (300), EPOCHS (1), LR (1e-4), MAXLEN (64)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d ../shared/models/all-MiniLM-L6-v2 ] || { echo "needs ../shared (all-MiniLM-L6-v2, sst2)"; exit 1; }
 work=$(mktemp -d); trap 'kill ${pid:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 mvn -q -B package -DskipTests >/dev/null
-shared=$(cd ../shared && pwd); port=${PORT:-18095}; base=localhost:$port
+shared=$(cd ../shared && pwd)
+# a port nobody listens on (others' services share this machine): never talk to a service this script did not start
+port=${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+base=localhost:$port
+! curl -s -o /dev/null $base/ || { echo "port $port is taken: set PORT to a free one" >&2; exit 1; }
 train_rows=${TRAIN:-1500}; answers=${ANSWERS:-300}
 options="\"baseModel\": \"$shared/models/all-MiniLM-L6-v2\", \"epochs\": ${EPOCHS:-1}, \"learningRate\": ${LR:-1e-4},
   \"maxLength\": ${MAXLEN:-64}"
@@ -20,7 +24,10 @@ MALLOC_ARENA_MAX=2 OPT_OUT_TRACKING=true java -Xmx3g -Dai.djl.offline=true -jar 
   --attune.jobs.devices=cpu --attune.feedback.request-log.rate=1 --attune.feedback.request-log.store-texts=true \
   >> "$work/service.log" 2>&1 &
 pid=$!
-until curl -sf $base/actuator/health >/dev/null; do sleep 0.5; done
+until curl -sf $base/actuator/health >/dev/null; do
+  kill -0 $pid 2>/dev/null || { echo "the service did not start:" >&2; tail -20 "$work/service.log" >&2; exit 1; }
+  sleep 0.5
+done
 json() { curl -s -H 'Content-Type: application/json' "$@"; }
 upload() { curl -s -F file=@"$1" "$base/api/v1/datasets" | jq -r '.id // ("refused: " + .detail | halt_error)'; }
 train() { # $1 data set -> "model test-accuracy seconds"

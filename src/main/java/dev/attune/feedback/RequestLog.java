@@ -75,6 +75,10 @@ class RequestLog implements ServedRequestObserver, DisposableBean {
             return;
         }
         List<ServedRequest.ServedText> texts = request.texts();
+        if (queue.remainingCapacity() < texts.size()) {
+            dropped("queue_full", texts.size()); // the whole request, rather than some of its texts
+            return;
+        }
         for (int i = 0; i < texts.size(); i++) {
             ServedRequest.ServedText served = texts.get(i);
             LoggedRequest row = new LoggedRequest(request.requestId(), i, request.deployment(), request.modelId(),
