@@ -74,8 +74,11 @@ class FeedbackChecks {
                     + "\"model\", \"deployment\", \"textPair\", \"predictedLabel\" and \"predictedLabels\"");
         }
         int index = item.index() == null ? 0 : item.index();
+        if (index < 0) {
+            return Checked.wrong("\"index\": which text of the request, 0 or more, was " + index);
+        }
         String id = item.requestId();
-        Optional<LoggedRequest> found = id.isBlank() || id.length() > RequestLog.MAX_REQUEST_ID || index < 0
+        Optional<LoggedRequest> found = id.isBlank() || id.length() > RequestLog.MAX_REQUEST_ID
                 ? Optional.empty() : log.find(id, index);
         if (found.isEmpty()) {
             int texts = index > 0 && id.length() <= RequestLog.MAX_REQUEST_ID ? log.texts(id) : 0;

@@ -121,6 +121,8 @@ class FeedbackApiTest {
 
         JsonNode outOfRange = give(client.http, "{\"requestId\": \"" + id + "\", \"index\": 5, \"label\": \"positive\"}", 400);
         assertThat(outOfRange.get("detail").stringValue()).contains("had 3 text(s)", "0 to 2");
+        JsonNode negative = give(client.http, "{\"requestId\": \"" + id + "\", \"index\": -1, \"label\": \"positive\"}", 400);
+        assertThat(negative.get("detail").stringValue()).contains("0 or more", "-1");
     }
 
     @Test
