@@ -90,8 +90,9 @@ class FeedbackChecks {
                     + index : "") + " is in the request log: " + whyNotLogged(), true);
         }
         LoggedRequest logged = found.get();
-        Object model = model(logged.modelId(), labels, logged.predicted());
-        if (model instanceof String problem) {
+        Optional<RegisteredModel> model = models.find(logged.modelId());
+        String problem = labelProblem(logged.modelId(), model, labels, logged.predicted());
+        if (problem != null) {
             return Checked.wrong(problem);
         }
         return new Checked(new Feedback(id, index, logged.deployment(), logged.modelId(), logged.predicted(),
@@ -132,21 +133,22 @@ class FeedbackChecks {
             modelId = deployment.get().modelId();
         }
         List<String> predicted = item.saidPredicted();
-        Object model = model(modelId, labels, predicted);
-        if (model instanceof String problem) {
+        Optional<RegisteredModel> model = models.find(modelId);
+        String problem = labelProblem(modelId, model, labels, predicted);
+        if (problem != null) {
             return Checked.wrong(problem);
         }
-        if (((RegisteredModel) model).textPair() != (item.textPair() != null)) {
-            return Checked.wrong("model " + modelId + (((RegisteredModel) model).textPair()
+        if (model.get().textPair() != (item.textPair() != null)) {
+            return Checked.wrong("model " + modelId + (model.get().textPair()
                     ? " classifies sentence pairs: send \"textPair\" too" : " classifies single texts: leave out \"textPair\""));
         }
         return new Checked(new Feedback(null, null, item.deployment(), modelId, predicted, labels,
                 correct(predicted, labels), item.text(), item.textPair(), Instant.now()), null, false);
     }
 
-    /** The model when the labels are its own, else the problem (a String). */
-    private Object model(String modelId, List<String> labels, List<String> predicted) {
-        Optional<RegisteredModel> found = models.find(modelId);
+    /** What is wrong with the labels for this model (null: nothing), the model not registered included. */
+    private static String labelProblem(String modelId, Optional<RegisteredModel> found, List<String> labels,
+            List<String> predicted) {
         if (found.isEmpty()) {
             return "model " + modelId + " is not registered (deleted since it answered, or a wrong id): its labels "
                     + "cannot be checked";
@@ -170,7 +172,7 @@ class FeedbackChecks {
                 }
             }
         }
-        return model;
+        return null;
     }
 
     /** Right when the answer had exactly the true labels (for one label: the same one); null when unknown. */
