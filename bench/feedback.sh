@@ -69,7 +69,7 @@ last=$(jq -r '.[-1].requestId' "$work/answers.json")
 t0=$(date +%s.%N)
 until [[ $(curl -s -o /dev/null -w '%{http_code}' $base/api/v1/feedback/requests/$last) == 200 ]]; do sleep 0.05; done
 logged_s=$(echo "$(date +%s.%N) - $t0" | bc -l)
-jq '[.[] | {requestId, label}]' "$work/answers.json" > "$work/batch.json"
+jq '[.[] | {requestId: .requestId, label: .label}]' "$work/answers.json" > "$work/batch.json"
 t0=$(date +%s.%N)
 given=$(json -d @"$work/batch.json" $base/api/v1/feedback/batch | jq -r '.count // ("refused: " + .detail | halt_error)')
 batch_s=$(echo "$(date +%s.%N) - $t0" | bc -l)
