@@ -510,6 +510,13 @@ async function loadDeployments(models) {
     if ([...select.options].some(option => option.value === keep)) select.value = keep; // else its first option shows
   });
   const deployments = await json("/api/v1/deployments");
+  const accuracy = await json("/api/v1/feedback/accuracy").catch(() => []); // live, from feedback (docs/feedback.md)
+  const pct = x => (x * 100).toFixed(1);
+  const live = d => {
+    const rows = accuracy.filter(a => a.deployment === d.name);
+    return rows.length === 0 ? "–" : rows.map(a => el("div", { title: `${a.correct} of ${a.count} corrected answers right, `
+      + "95% Wilson interval" }, `${name(a.model)}: ${pct(a.accuracy)}% [${pct(a.lower)}–${pct(a.upper)}] of ${a.count}`));
+  };
   $("#deployments-table tbody").replaceChildren(...deployments.map(d => {
     const rollback = el("button", { class: "secondary" }, "Roll back");
     rollback.addEventListener("click", () => changeDeployment(`/api/v1/deployments/${d.name}/rollback`, "POST"));
@@ -523,7 +530,8 @@ async function loadDeployments(models) {
     const watch = el("button", { class: "secondary" }, "Monitoring");
     watch.addEventListener("click", () => showMonitoring(d.name, name));
     return el("tr", { "data-deployment": d.name }, el("td", {}, d.name), el("td", {}, name(d.modelId)),
-      el("td", {}, d.canary ? `${name(d.canary.modelId)} (${d.canary.percent}%)` : "–"), el("td", {}, history),
+      el("td", {}, d.canary ? `${name(d.canary.modelId)} (${d.canary.percent}%)` : "–"), el("td", {}, live(d)),
+      el("td", {}, history),
       el("td", {}, watch, " ", promote, " ", rollback, " ", deleteButton(`/api/v1/deployments/${d.name}`, `deployment ${d.name}`,
         "#deployments-message", loadModels)));
   }));

@@ -29,6 +29,7 @@ import java.time.Duration;
  * @param node this process's name and roles in a cluster
  * @param predictions batch predictions (POST /api/v1/predictions)
  * @param monitoring what each deployment and model served, against the reference stored at training, and drift
+ * @param feedback true labels sent back for served answers, and the sampled log of served requests they name
  */
 @Validated
 @ConfigurationProperties("attune")
@@ -41,7 +42,8 @@ public record AttuneProperties(
         @Valid @DefaultValue Predict predict,
         @Valid @DefaultValue Node node,
         @Valid @DefaultValue Predictions predictions,
-        @Valid @DefaultValue Monitoring monitoring) {
+        @Valid @DefaultValue Monitoring monitoring,
+        @Valid @DefaultValue Feedback feedback) {
 
     /**
      * @param maxUploadSize largest accepted upload (also wired into the multipart limits)
@@ -160,6 +162,33 @@ public record AttuneProperties(
             @Min(-100) @Max(100) @DefaultValue("50") int defaultPriority,
             @NotNull @DefaultValue("30d") Duration retention,
             @NotNull @DefaultValue("10m") Duration cleanupInterval) {
+    }
+
+    /**
+     * @param maxBatch most items one POST /api/v1/feedback/batch may hold (its body is also held to 64 KB)
+     * @param requestLog the sampled log of served /predict requests that feedback names by request id
+     */
+    public record Feedback(@Min(1) @Max(10000) @DefaultValue("500") int maxBatch,
+            @Valid @DefaultValue RequestLog requestLog) {
+    }
+
+    /**
+     * @param rate the share of answered predict requests logged, 0 (off, the default) to 1 (every one)
+     * @param storeTexts whether the log keeps each text (then feedback by request id can make data sets); off: the
+     *        log holds ids, models and answers only
+     * @param retention how long a logged request is kept; then feedback can no longer name it
+     * @param purgeInterval how often each node removes the logged requests past their retention (also once at start)
+     * @param queueCapacity most sampled rows waiting to be written; beyond it rows are dropped and counted
+     *        (attune.feedback.request-log.dropped), never making /predict wait
+     * @param batchSize most rows written to the database in one batch
+     */
+    public record RequestLog(@jakarta.validation.constraints.DecimalMin("0") @jakarta.validation.constraints.DecimalMax("1")
+            @DefaultValue("0") double rate,
+            @DefaultValue("false") boolean storeTexts,
+            @NotNull @DefaultValue("7d") Duration retention,
+            @NotNull @DefaultValue("10m") Duration purgeInterval,
+            @Min(1) @DefaultValue("10000") int queueCapacity,
+            @Min(1) @DefaultValue("500") int batchSize) {
     }
 
     /**

@@ -174,8 +174,14 @@ class DashboardBrowserTest {
         browser.findElement(By.cssSelector("#deployment-form button")).click();
         wait.until(d -> d.findElement(By.cssSelector("#deployments-table tr[data-deployment=web]")).getText()
                 .contains("roberta-sst2 (20%)"));
-        screenshot("deployments");
+        for (String label : java.util.List.of("positive", "positive", "negative")) { // 2 of 3 right
+            assertThat(http.postJson("/api/v1/feedback", ("{\"text\": \"great fun\", \"deployment\": \"web\", "
+                    + "\"predictedLabel\": \"positive\", \"label\": \"%s\"}").formatted(label)).status()).isEqualTo(200);
+        }
         browser.findElement(By.xpath("//tr[@data-deployment='web']//button[text()='Promote canary']")).click();
+        wait.until(d -> d.findElement(By.cssSelector("#deployments-table tr[data-deployment=web]")).getText()
+                .contains("bert-sst2: 66.7% [20.8–93.9] of 3")); // the model's live accuracy, Wilson's interval
+        screenshot("deployments");
         wait.until(d -> http.get("/api/v1/deployments/web").json().get("modelId").stringValue().equals(second));
         wait.until(d -> d.findElement(By.xpath("//tr[@data-deployment='web']//button[text()='Roll back']")).isEnabled());
         browser.findElement(By.xpath("//tr[@data-deployment='web']//button[text()='Roll back']")).click();
