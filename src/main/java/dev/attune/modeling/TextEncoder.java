@@ -222,6 +222,17 @@ public final class TextEncoder implements AutoCloseable {
         return new Tokens(window, new long[window.length], truncated);
     }
 
+    /**
+     * One text's encoding with word ids and character spans (explanations map tokens to words): cut to
+     * {@code maxLength} tokens, or whole when {@code maxLength} is 0. Spans count Unicode code points.
+     */
+    public Encoding encoding(String text, int maxLength) {
+        if (maxLength < 0 || maxLength > positionLimit) {
+            throw new IllegalArgumentException("maxLength " + maxLength + " is outside 0.." + positionLimit);
+        }
+        return tokenizer(maxLength).encode(text);
+    }
+
     /** The model's padding token id. */
     public long padId() {
         return padId;
