@@ -1,0 +1,206 @@
+package dev.attune.explain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import dev.attune.support.Golden;
+import dev.attune.support.Http;
+import dev.attune.support.TestDataDir;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * "explain": true through real HTTP on imported golden classifiers served by ONNX Runtime: the explanation comes from
+ * the model's libtorch copy, words slice the text, attributions share out the logit difference; bad input; callers at
+ * once; the copies kept are bounded and go with their model.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"attune.predict.explain.max-texts=3", "attune.predict.explain.kept-models=2"})
+class ExplainApiTest {
+
+    private static final String TEXT = "a gorgeous, witty, seductive movie";
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        TestDataDir.registerWithGoldenImports(registry);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ExplainModels copies;
+
+    Http http;
+    String bert;
+
+    @BeforeEach
+    void setUp() {
+        http = new Http(port);
+        bert = importModel("tiny-bert-sst2");
+    }
+
+    @Test
+    void eachPredictionCarriesItsWordsAttributionsTowardThePredictedLabel() {
+        for (String name : List.of("tiny-bert-sst2", "tiny-distilbert-sst2", "tiny-roberta-sst2")) {
+            String id = name.equals("tiny-bert-sst2") ? bert : importModel(name);
+            JsonNode prediction = explain(id, "{\"text\": \"" + TEXT + "\", \"explain\": true}");
+            JsonNode explanation = prediction.get("explanation");
+
+            assertThat(explanation.get("label").stringValue()).as(name).isEqualTo(prediction.get("label").stringValue());
+            assertThat(explanation.get("steps").intValue()).isEqualTo(32);
+            assertThat(explanation.get("truncated").booleanValue()).isFalse();
+            assertWordsSlice(TEXT, explanation);
+            assertThat(words(explanation)).as(name).containsExactly("a", "gorgeous", ",", "witty", ",", "seductive",
+                    "movie");
+            double difference = explanation.get("logitDifference").doubleValue();
+            assertThat(difference).isCloseTo(explanation.get("logit").doubleValue()
+                    - explanation.get("baselineLogit").doubleValue(), within(1e-6));
+            double sum = sum(explanation);
+            assertThat(Math.abs(sum - difference)).as(name).isLessThan(0.05 * Math.abs(difference))
+                    .isCloseTo(explanation.get("completenessError").doubleValue(), within(1e-5));
+        }
+        assertThat(http.get("/api/v1/serving").json().get("engine").stringValue()).startsWith("onnxruntime");
+        assertThat(copies.size()).as("at most attune.predict.explain.kept-models copies").isEqualTo(2);
+    }
+
+    @Test
+    void anotherLabelCanBeExplainedAndMoreStepsComeCloserToCompleteness() {
+        JsonNode positive = explain(bert, "{\"text\": \"" + TEXT + "\", \"explain\": true, \"explainLabel\": "
+                + "\"positive\", \"steps\": 4}").get("explanation");
+        JsonNode negative = explain(bert, "{\"text\": \"" + TEXT + "\", \"explain\": true, \"explainLabel\": "
+                + "\"negative\", \"steps\": 128}").get("explanation");
+        assertThat(positive.get("label").stringValue()).isEqualTo("positive");
+        assertThat(negative.get("label").stringValue()).isEqualTo("negative");
+        assertThat(negative.get("steps").intValue()).isEqualTo(128);
+        assertThat(negative.get("completenessError").doubleValue())
+                .isLessThan(positive.get("completenessError").doubleValue());
+        JsonNode plain = http.postJson("/api/v1/models/" + bert + "/predict", "{\"text\": \"" + TEXT + "\"}").json();
+        assertThat(plain.get("predictions").get(0).has("explanation")).as("absent unless asked").isFalse();
+    }
+
+    @Test
+    void theLargestRequestAllowedIsExplainedWhatWasReadOfLongTextsSaysTruncated() {
+        String longText = "a gorgeous movie , " + "really ".repeat(600) + "dull";
+        Http.Response response = http.postJson("/api/v1/models/" + bert + "/predict", "{\"texts\": [\"" + longText
+                + "\", \"" + TEXT + "\", \"" + longText + "\"], \"explain\": true}");
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        JsonNode first = response.json().get("predictions").get(0).get("explanation");
+        assertThat(first.get("truncated").booleanValue()).isTrue();
+        assertWordsSlice(longText, first);
+        assertThat(words(first)).doesNotContain("dull").contains("gorgeous");
+        JsonNode headTail = explain(bert, "{\"text\": \"" + longText + "\", \"explain\": true, \"longText\": "
+                + "\"head_tail\"}").get("explanation");
+        assertThat(words(headTail)).contains("gorgeous", "dull");
+        assertWordsSlice(longText, headTail);
+    }
+
+    @Test
+    void badInputIsAProblemSayingWhatWasWrongAndHowToFixIt() {
+        String path = "/api/v1/models/" + bert + "/predict";
+        assertProblem(path, "{\"texts\": [\"a\", \"b\", \"c\", \"d\"], \"explain\": true}", "at most 3 per request");
+        assertProblem(path, "{\"text\": \"fine\", \"explain\": true, \"explainLabel\": \"neutral\"}",
+                "does not have; its labels are [negative, positive]");
+        assertProblem(path, "{\"text\": \"fine\", \"explain\": true, \"steps\": 1}", "it must be 2..256");
+        assertProblem(path, "{\"text\": \"fine\", \"explain\": true, \"steps\": 100000}", "it must be 2..256");
+        assertProblem(path, "{\"text\": \"fine\", \"steps\": 8}", "go with \"explain\": true");
+        assertProblem(path, "{\"pairs\": [[\"a\", \"b\"]], \"explain\": true}", "single texts");
+        assertProblem(path, "{\"text\": \"" + "really ".repeat(600) + "\", \"explain\": true, \"longText\": "
+                + "\"sliding_window\"}", "sliding windows");
+        assertProblem("/predict", "{\"texts\": [\"a\", \"b\", \"c\", \"d\"], \"explain\": true}", "at most 3");
+    }
+
+    @Test
+    void twoExplainCallersAndPlainPredictionsAtOnceEachGetTheirOwnAnswer() throws Exception {
+        String other = "the plot is nothing but boilerplate";
+        JsonNode aloneFirst = explain(bert, "{\"text\": \"" + TEXT + "\", \"explain\": true}").get("explanation");
+        JsonNode aloneSecond = explain(bert, "{\"text\": \"" + other + "\", \"explain\": true}").get("explanation");
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        List<Future<JsonNode>> explained = new ArrayList<>();
+        List<Future<Integer>> plain = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            explained.add(pool.submit(() -> explain(bert, "{\"text\": \"" + TEXT + "\", \"explain\": true}")));
+            explained.add(pool.submit(() -> explain(bert, "{\"text\": \"" + other + "\", \"explain\": true}")));
+            for (int i = 0; i < 4; i++) {
+                plain.add(pool.submit(() -> new Http(port).postJson("/api/v1/models/" + bert + "/predict",
+                        "{\"text\": \"great fun\"}").status()));
+            }
+        }
+        for (int i = 0; i < explained.size(); i++) {
+            JsonNode expected = i % 2 == 0 ? aloneFirst : aloneSecond;
+            JsonNode got = explained.get(i).get(60, TimeUnit.SECONDS).get("explanation");
+            assertThat(words(got)).isEqualTo(words(expected));
+            for (int w = 0; w < expected.get("words").size(); w++) {
+                assertThat(got.get("words").get(w).get("attribution").doubleValue())
+                        .isCloseTo(expected.get("words").get(w).get("attribution").doubleValue(), within(1e-5));
+            }
+        }
+        for (Future<Integer> status : plain) {
+            assertThat(status.get(60, TimeUnit.SECONDS)).isEqualTo(200);
+        }
+        pool.shutdown();
+    }
+
+    @Test
+    void aDeletedModelsCopyIsClosed() {
+        String roberta = importModel("tiny-roberta-sst2");
+        explain(roberta, "{\"text\": \"fine\", \"explain\": true}");
+        int before = copies.size();
+        assertThat(http.delete("/api/v1/models/" + roberta).status()).isEqualTo(204);
+        assertThat(copies.size()).isEqualTo(before - 1);
+    }
+
+    private JsonNode explain(String modelId, String body) {
+        Http.Response response = new Http(port).postJson("/api/v1/models/" + modelId + "/predict", body);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.json().get("predictions").get(0);
+    }
+
+    private void assertProblem(String path, String json, String detail) {
+        Http.Response response = http.postJson(path, json);
+        assertThat(response.status()).as(json).isEqualTo(400);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().get("detail").stringValue()).as(json).contains(detail);
+    }
+
+    private static void assertWordsSlice(String text, JsonNode explanation) {
+        for (JsonNode word : explanation.get("words")) {
+            assertThat(text.substring(word.get("start").intValue(), word.get("end").intValue()))
+                    .isEqualTo(word.get("word").stringValue());
+        }
+    }
+
+    private static List<String> words(JsonNode explanation) {
+        List<String> words = new ArrayList<>();
+        explanation.get("words").forEach(w -> words.add(w.get("word").stringValue()));
+        return words;
+    }
+
+    private static double sum(JsonNode explanation) {
+        double sum = 0;
+        for (JsonNode word : explanation.get("words")) {
+            sum += word.get("attribution").doubleValue();
+        }
+        return sum;
+    }
+
+    private String importModel(String name) {
+        Http.Response response = http.postJson("/api/v1/models/import",
+                "{\"source\": \"%s\", \"name\": \"%s\"}".formatted(Golden.dir(name), name));
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
+        return response.json().get("id").stringValue();
+    }
+}
