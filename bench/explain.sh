@@ -3,19 +3,21 @@
 # EPOCHS, MAXLEN tokens, lr LR), then SENTENCES sst2_dev sentences explained one request each over HTTP ("explain":
 # true, the default 32 steps unless STEPS): completeness error as % of |logit difference| (median, p90, max), explain
 # latency per sentence (p50, p90), and plain /predict p50 on the same sentences for comparison.
-# Usage: bench/explain.sh    Environment: PORT (18095), ROWS (2000), EPOCHS (1), MAXLEN (64), LR (1e-4),
+# Usage: bench/explain.sh    Environment: PORT (18137), ROWS (2000), EPOCHS (1), MAXLEN (64), LR (1e-4),
 #   SENTENCES (200), STEPS (32)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d ../shared/models/all-MiniLM-L6-v2 ] || { echo "needs ../shared (all-MiniLM-L6-v2, sst2)"; exit 1; }
 work=$(mktemp -d); trap 'kill ${pid:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 mvn -q -B package -DskipTests >/dev/null
-shared=$(cd ../shared && pwd); port=${PORT:-18095}; base=localhost:$port
+shared=$(cd ../shared && pwd); port=${PORT:-18137}; base=localhost:$port
+# the machine is shared: never talk to someone else's service on this port
+if curl -s -o /dev/null $base/actuator/health; then echo "port $port is taken: set PORT"; exit 1; fi
 MALLOC_ARENA_MAX=2 OPT_OUT_TRACKING=true java -Xmx3g -Dai.djl.offline=true -jar target/attune-0.1.0-SNAPSHOT.jar \
   --server.port=$port --attune.data-dir="$work/data" --attune.models.import-roots="$shared/models" \
   --attune.jobs.devices=cpu --attune.jobs.progress-interval=1s >> "$work/service.log" 2>&1 &
 pid=$!
-until curl -sf $base/actuator/health >/dev/null; do sleep 0.5; done
+until curl -sf $base/actuator/health >/dev/null; do kill -0 $pid || { tail -20 "$work/service.log"; exit 1; }; sleep 0.5; done
 json() { curl -s -H 'Content-Type: application/json' "$@"; }
 train=$(curl -s -F file=@../shared/datasets/sst2_train.csv.gz $base/api/v1/datasets | jq -r '.id // ("refused: " + .detail | halt_error)')
 job=$(json -d "{\"datasetId\": \"$train\", \"baseModel\": \"$shared/models/all-MiniLM-L6-v2\", \"epochs\": ${EPOCHS:-1},

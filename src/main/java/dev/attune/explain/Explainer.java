@@ -2,12 +2,15 @@ package dev.attune.explain;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import dev.attune.errors.InvalidInput;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.modeling.LongText;
 import dev.attune.modeling.ProblemType;
 import dev.attune.system.AttuneProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 import org.springframework.stereotype.Service;
 
@@ -24,10 +27,13 @@ public class Explainer {
 
     private final ExplainModels models;
     private final AttuneProperties.Explain settings;
+    private final Timer latency;
 
-    Explainer(ExplainModels models, AttuneProperties properties) {
+    Explainer(ExplainModels models, AttuneProperties properties, MeterRegistry registry) {
         this.models = models;
         this.settings = properties.predict().explain();
+        this.latency = Timer.builder("attune.explain.latency").description("time to explain one text (waiting included)")
+                .publishPercentileHistogram().register(registry);
     }
 
     /**
@@ -75,11 +81,13 @@ public class Explainer {
                 ReadText read = read(model, texts.get(i), i, longText);
                 int output = model.problemType() == ProblemType.REGRESSION ? 0 : model.config().labels().indexOf(target);
                 IntegratedGradients.Result result;
+                long start = System.nanoTime();
                 loaded.running().lock();
                 try {
-                    result = ModelAttributions.of(model, read, output, points, settings.stepsPerPass());
+                    result = ModelAttributions.of(model, read, output, points, perPass(read.ids().length));
                 } finally {
                     loaded.running().unlock();
+                    latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 }
                 explanations.add(explanation(target, read, result, points));
             }
@@ -87,6 +95,11 @@ public class Explainer {
         } finally {
             loaded.release();
         }
+    }
+
+    /** Points per pass: stepsPerPass, fewer for a long text (tokensPerPass bounds a pass's memory). */
+    private int perPass(int tokens) {
+        return Math.max(1, Math.min(settings.stepsPerPass(), settings.tokensPerPass() / tokens));
     }
 
     private int steps(Integer steps) {

@@ -154,7 +154,9 @@ public record AttuneProperties(
      *        passes); beyond it a 400
      * @param defaultSteps points on the integrated-gradients path when a request names none
      * @param maxSteps most steps a request may ask for; beyond it a 400
-     * @param stepsPerPass points run together in one forward and backward pass (memory grows with it)
+     * @param stepsPerPass most points run together in one forward and backward pass
+     * @param tokensPerPass most tokens (points × the text's tokens) one pass holds: a long text runs fewer points
+     *        per pass, so memory stays bounded whatever its length
      * @param keptModels most models kept loaded in libtorch fp32 for explanations (beside those serving), least
      *        recently used closed first
      */
@@ -162,6 +164,7 @@ public record AttuneProperties(
             @Min(2) @DefaultValue("32") int defaultSteps,
             @Min(2) @DefaultValue("256") int maxSteps,
             @Min(1) @DefaultValue("32") int stepsPerPass,
+            @Min(1) @DefaultValue("2048") int tokensPerPass,
             @Min(1) @DefaultValue("2") int keptModels) {
     }
 

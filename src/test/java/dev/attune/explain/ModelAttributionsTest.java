@@ -5,8 +5,14 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 
+import java.nio.FloatBuffer;
+
 import ai.djl.Device;
+import dev.attune.modeling.AttentionImplementation;
 import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.LoraAdapter;
+import dev.attune.modeling.LoraSettings;
+import dev.attune.modeling.SetFitClassifier;
 import dev.attune.modeling.LongText;
 import dev.attune.support.Golden;
 import org.junit.jupiter.api.Test;
@@ -76,6 +82,43 @@ class ModelAttributionsTest {
             }
             assertThat(model.manager().getManagedArrays()).hasSize(arrays); // every pass freed in its scope
         }
+    }
+
+    @Test
+    void loraAndSetFitModelsAreExplainedThroughTheirOwnForward() {
+        try (ClassifierModel model = ClassifierModel.load(Golden.dir("tiny-bert-sst2"), Device.cpu())) {
+            ReadText read = ReadText.of(TEXT, model.textEncoder().encoding(TEXT, 0), model.maxLength(),
+                    LongText.TRUNCATE);
+            float[] base = ModelAttributions.logits(model, read.ids(), read.typeIds());
+            LoraAdapter lora = model.attachLora(LoraSettings.NONE.withDefaults("bert"), 3, Golden.dir("tiny-bert-sst2"));
+            lora.pairs().values().forEach(pair -> pair.b().set(FloatBuffer.wrap(sines((int) pair.b().size()))));
+            float[] adapted = ModelAttributions.logits(model, read.ids(), read.typeIds());
+            assertThat(adapted[1]).as("the adapter changes the answer").isNotCloseTo(base[1], within(1e-2f));
+
+            IntegratedGradients.Result result = ModelAttributions.of(model, read, 1, 32, 32);
+            assertThat(result.atInput()).isCloseTo(adapted[1], within(1e-4));
+            assertThat(result.completenessError()).isLessThan(0.05 * Math.abs(result.difference()));
+        }
+        try (ClassifierModel model = ClassifierModel.loadSetFit(Golden.dir("tiny-bert"), Device.cpu(),
+                List.of("negative", "positive"), AttentionImplementation.SDPA)) {
+            ((SetFitClassifier) model.block()).useHead(FloatBuffer.wrap(sines(2 * model.config().hiddenSize())),
+                    FloatBuffer.wrap(new float[] {0.5f, -0.25f}));
+            ReadText read = ReadText.of(TEXT, model.textEncoder().encoding(TEXT, 0), model.maxLength(),
+                    LongText.TRUNCATE);
+            IntegratedGradients.Result result = ModelAttributions.of(model, read, 0, 32, 32);
+            assertThat(result.atInput()).isCloseTo(ModelAttributions.logits(model, read.ids(), read.typeIds())[0],
+                    within(1e-4));
+            assertThat(result.difference()).isNotCloseTo(0, within(1e-3));
+            assertThat(result.completenessError()).isLessThan(0.05 * Math.abs(result.difference()));
+        }
+    }
+
+    private static float[] sines(int n) {
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = 0.05f * (float) Math.sin(i);
+        }
+        return values;
     }
 
     private static float[] specialTokens(ReadText read, float[] perToken) {
