@@ -562,13 +562,22 @@ $("#try-form").addEventListener("submit", async event => {
   const result = $("#try-result");
   try {
     const explain = !textPair && form.get("explain") === "on";
-    const body = JSON.stringify(textPair ? { text, textPair } : explain ? { text, explain } : { text });
-    const answer = await json("/predict", { method: "POST", headers: { "Content-Type": "application/json" }, body });
+    const predict = body => json("/predict", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body) });
+    let answer;
+    let unexplained = null; // why an explanation was refused (a text read in sliding windows): the prediction alone
+    try {
+      answer = await predict(textPair ? { text, textPair } : explain ? { text, explain } : { text });
+    } catch (e) {
+      if (!explain || e.body?.status !== 400) throw e;
+      answer = await predict({ text });
+      unexplained = el("p", { class: "message" }, `Not coloured: ${e.message}`);
+    }
     const p = answer.predictions[0];
     const truncated = p.truncated ? " (text truncated)" : "";
     if (!p.probabilities) { // a regression model: one value
       result.replaceChildren(el("p", {}, "→ score ", el("strong", { id: "predicted-label" }, num(p.score)), truncated),
-        ...explainedText(text, p.explanation));
+        ...explainedText(text, p.explanation), unexplained ?? "");
       return;
     }
     // multi-label: every label over its threshold (maybe none); single label: the most probable one
@@ -577,7 +586,7 @@ $("#try-form").addEventListener("submit", async event => {
       ...Object.entries(p.probabilities).map(([label, prob]) =>
         el("div", { class: "bar probability" + (p.labels?.includes(label) ? " chosen" : "") },
           el("span", { style: `width:${100 * prob}%` }), el("em", {}, `${label} ${pct(prob)}`))),
-      ...explainedText(text, p.explanation));
+      ...explainedText(text, p.explanation), unexplained ?? "");
   } catch (e) {
     result.replaceChildren(el("p", { class: "error" }, e.message));
   }
