@@ -3,6 +3,10 @@ package dev.attune.explain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -10,6 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import ai.djl.Device;
+import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.ProblemType;
 import dev.attune.support.Golden;
 import dev.attune.support.Http;
 import dev.attune.support.TestDataDir;
@@ -33,9 +40,21 @@ class ExplainApiTest {
 
     private static final String TEXT = "a gorgeous, witty, seductive movie";
 
+    /** Checkpoints this test writes (a regression model), importable beside the golden ones. */
+    static final Path WRITTEN;
+
+    static {
+        try {
+            WRITTEN = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "explain-models-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         TestDataDir.registerWithGoldenImports(registry);
+        registry.add("attune.models.import-roots", () -> Golden.dir("tiny-bert").getParent() + "," + WRITTEN);
     }
 
     @LocalServerPort
@@ -152,6 +171,28 @@ class ExplainApiTest {
             assertThat(status.get(60, TimeUnit.SECONDS)).isEqualTo(200);
         }
         pool.shutdown();
+    }
+
+    @Test
+    void aRegressionModelsValueIsExplainedAndItHasNoLabelToName() throws IOException {
+        Path dir = WRITTEN.resolve("tiny-regression");
+        try (ClassifierModel model = ClassifierModel.load(Golden.dir("tiny-bert-sst2"), Device.cpu(), List.of("score"),
+                ProblemType.REGRESSION, false)) {
+            model.save(dir);
+        }
+        Http.Response imported = http.postJson("/api/v1/models/import", "{\"source\": \"" + dir + "\"}");
+        assertThat(imported.status()).as(imported.body()).isEqualTo(201);
+        String id = imported.json().get("id").stringValue();
+
+        JsonNode prediction = explain(id, "{\"text\": \"" + TEXT + "\", \"explain\": true}");
+        JsonNode explanation = prediction.get("explanation");
+        assertThat(explanation.get("label").stringValue()).isEqualTo("value");
+        // the value ONNX Runtime served is the output the libtorch copy explains
+        assertThat(explanation.get("logit").doubleValue()).isCloseTo(prediction.get("score").doubleValue(), within(1e-3));
+        assertThat(Math.abs(sum(explanation) - explanation.get("logitDifference").doubleValue()))
+                .isLessThan(0.05 * Math.abs(explanation.get("logitDifference").doubleValue()));
+        assertProblem("/api/v1/models/" + id + "/predict", "{\"text\": \"fine\", \"explain\": true, "
+                + "\"explainLabel\": \"positive\"}", "regression model");
     }
 
     @Test
