@@ -88,7 +88,7 @@ class ExplainModels implements DisposableBean {
             }
         }
         long start = System.nanoTime();
-        Loaded loaded = new Loaded(ClassifierModel.load(models.directoryOf(modelId), Device.cpu()));
+        Loaded loaded = new Loaded(frozen(ClassifierModel.load(models.directoryOf(modelId), Device.cpu())));
         log.info("Model {} loaded for explanations (libtorch fp32, cpu) in {} ms", modelId,
                 (System.nanoTime() - start) / 1_000_000);
         loaded.tryAcquire(); // the caller's reference
@@ -100,6 +100,18 @@ class ExplainModels implements DisposableBean {
             evict();
         }
         return loaded;
+    }
+
+    /** No weight records gradients: a backward pass reaches the interpolated embeddings alone. */
+    private static ClassifierModel frozen(ClassifierModel model) {
+        model.parameters().values().forEach(weight -> weight.setRequiresGradient(false));
+        if (model.adapter() != null) {
+            model.adapter().pairs().values().forEach(pair -> {
+                pair.a().setRequiresGradient(false);
+                pair.b().setRequiresGradient(false);
+            });
+        }
+        return model;
     }
 
     private void evict() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 import ai.djl.Device;
 import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.LoraAdapter;
+import dev.attune.modeling.LoraSettings;
 import dev.attune.modeling.ProblemType;
 import dev.attune.support.Golden;
 import dev.attune.support.Http;
@@ -193,6 +196,37 @@ class ExplainApiTest {
                 .isLessThan(0.05 * Math.abs(explanation.get("logitDifference").doubleValue()));
         assertProblem("/api/v1/models/" + id + "/predict", "{\"text\": \"fine\", \"explain\": true, "
                 + "\"explainLabel\": \"positive\"}", "regression model");
+    }
+
+    @Test
+    void aLoraModelIsExplainedWithItsAdapterOverItsBase() throws IOException {
+        Path dir = WRITTEN.resolve("tiny-adapter");
+        try (ClassifierModel model = ClassifierModel.load(Golden.dir("tiny-bert-sst2"), Device.cpu())) {
+            LoraAdapter lora = model.attachLora(LoraSettings.NONE.withDefaults("bert"), 3, Golden.dir("tiny-bert-sst2"));
+            lora.pairs().values().forEach(pair -> pair.b().set(FloatBuffer.wrap(sines((int) pair.b().size()))));
+            model.save(dir);
+        }
+        Http.Response imported = http.postJson("/api/v1/models/import",
+                "{\"source\": \"%s\", \"baseModel\": \"%s\"}".formatted(dir, bert));
+        assertThat(imported.status()).as(imported.body()).isEqualTo(201);
+        String adapter = imported.json().get("id").stringValue();
+
+        JsonNode overBase = explain(adapter, "{\"text\": \"" + TEXT + "\", \"explain\": true, \"explainLabel\": "
+                + "\"positive\"}").get("explanation");
+        JsonNode base = explain(bert, "{\"text\": \"" + TEXT + "\", \"explain\": true, \"explainLabel\": "
+                + "\"positive\"}").get("explanation");
+        assertThat(overBase.get("logit").doubleValue()).as("the adapter's own answer")
+                .isNotCloseTo(base.get("logit").doubleValue(), within(1e-2));
+        assertThat(Math.abs(sum(overBase) - overBase.get("logitDifference").doubleValue()))
+                .isLessThan(0.05 * Math.abs(overBase.get("logitDifference").doubleValue()));
+    }
+
+    private static float[] sines(int n) {
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = 0.05f * (float) Math.sin(i);
+        }
+        return values;
     }
 
     @Test
