@@ -37,11 +37,11 @@ public class Explainer {
     }
 
     /**
-     * What can be refused before any prediction: too many texts, steps out of range, pairs.
+     * What can be refused before any prediction: too many texts, steps out of range.
      *
      * @param steps the request's steps; null: the default
      */
-    public void check(int texts, boolean pairs, Integer steps) {
+    public void check(int texts, Integer steps) {
         if (texts > settings.maxTexts()) {
             throw new InvalidInput("Too many texts to explain", "The request asks explanations for " + texts
                     + " texts; at most " + settings.maxTexts() + " per request (attune.predict.explain.max-texts): "
@@ -53,24 +53,20 @@ public class Explainer {
                     + settings.maxSteps() + " (attune.predict.explain.max-steps). Leave it out for the default, "
                     + settings.defaultSteps() + ".").with("maxSteps", settings.maxSteps());
         }
-        if (pairs) {
-            throw new InvalidInput("Pairs cannot be explained", "Explanations are given for single texts; this "
-                    + "request sends sentence pairs. Send it without \"explain\", or explain single texts with a "
-                    + "single-text model.");
-        }
     }
 
     /**
-     * Each text's explanation, in order.
+     * Each text's (or pair's) explanation, in order.
      *
+     * @param pairs each text's second text for a sentence-pair model; null for single texts
      * @param labels each text's predicted label (null for a regression model)
      * @param label the label to explain instead of the predicted one; null: the predicted one
      * @param longText the request's long-text rule; null: the model's own
      * @param steps null: the default
      */
-    public List<Explanation> explain(String modelId, List<String> texts, List<String> labels, String label,
-            LongText longText, Integer steps) {
-        check(texts.size(), false, steps);
+    public List<Explanation> explain(String modelId, List<String> texts, List<String> pairs, List<String> labels,
+            String label, LongText longText, Integer steps) {
+        check(texts.size(), steps);
         int points = steps(steps);
         ExplainModels.Loaded loaded = models.acquire(modelId);
         try {
@@ -78,7 +74,8 @@ public class Explainer {
             List<Explanation> explanations = new ArrayList<>(texts.size());
             for (int i = 0; i < texts.size(); i++) {
                 String target = target(model, modelId, label, labels.get(i));
-                ReadText read = read(model, texts.get(i), i, longText);
+                ReadText read = pairs == null ? read(model, texts.get(i), i, longText)
+                        : readPair(model, texts.get(i), pairs.get(i));
                 int output = model.problemType() == ProblemType.REGRESSION ? 0 : model.config().labels().indexOf(target);
                 IntegratedGradients.Result result;
                 long start = System.nanoTime();
@@ -127,7 +124,7 @@ public class Explainer {
     /** The tokens the model reads of the text; a text that would be read in several windows is refused. */
     private static ReadText read(ClassifierModel model, String text, int index, LongText asked) {
         LongText rule = asked != null ? asked : model.windowRule().rule();
-        ReadText read = ReadText.of(text, model.textEncoder().encoding(text, 0), model.maxLength(), rule);
+        ReadText read = ReadText.of(text, model.textEncoder().encoding(text, null, 0), model.maxLength(), rule);
         if (rule == LongText.SLIDING_WINDOW && read.truncated()) {
             throw new InvalidInput("Text too long to explain", "Text " + index + " is longer than the model's "
                     + model.maxLength() + " tokens and would be read in sliding windows, which explanations do not "
@@ -137,12 +134,19 @@ public class Explainer {
         return read;
     }
 
+    /** A pair as /predict reads it: cut to maxLength longest side first, whatever the long-text rule. */
+    private static ReadText readPair(ClassifierModel model, String text, String pair) {
+        int whole = model.textEncoder().encoding(text, pair, 0).getIds().length;
+        return ReadText.ofPair(text, pair, model.textEncoder().encoding(text, pair, model.maxLength()), whole);
+    }
+
     private static Explanation explanation(String label, ReadText read, IntegratedGradients.Result result, int steps) {
         float[] perWord = read.perWord(result.attributions());
         List<Explanation.WordAttribution> words = new ArrayList<>(perWord.length);
         for (int w = 0; w < perWord.length; w++) {
             ReadText.Word word = read.words().get(w);
-            words.add(new Explanation.WordAttribution(word.text(), word.start(), word.end(), perWord[w]));
+            words.add(new Explanation.WordAttribution(word.text(), word.start(), word.end(), perWord[w],
+                    read.pair() ? word.inPair() : null));
         }
         return new Explanation(label, words, result.atInput(), result.atBaseline(), result.difference(),
                 result.completenessError(), steps, read.truncated());

@@ -2,6 +2,8 @@ package dev.attune.explain;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * Why the model answered as it did for one text: each word's integrated-gradients attribution toward one output.
  *
@@ -24,10 +26,13 @@ public record Explanation(String label, List<WordAttribution> words, double logi
      * One word's share of the explained output.
      *
      * @param word the word as it appears in the text
-     * @param start where it starts in the text as sent, a UTF-16 index (Java's and JavaScript's string index)
+     * @param start where it starts in the text as sent (for a pair, in the text {@code inPair} names), a UTF-16 index (Java's and JavaScript's string index)
      * @param end where it ends (exclusive): text.substring(start, end) is the word
      * @param attribution its integrated gradient summed over its tokens and the embedding dimensions
+     * @param inPair sentence pairs only: true when the word is in the second text ("textPair", or a pair's second
+     *     entry), whose characters start and end index; false in the first; absent for single texts
      */
-    public record WordAttribution(String word, int start, int end, double attribution) {
+    public record WordAttribution(String word, int start, int end, double attribution,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Boolean inPair) {
     }
 }

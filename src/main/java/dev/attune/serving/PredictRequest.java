@@ -24,8 +24,8 @@ import dev.attune.modeling.LongText;
  * @param longText how a text longer than the model's maxLength is read, for this call: truncate, head_tail or
  *     sliding_window; default: as the model was trained (its job's longText)
  * @param explain true: each prediction carries its explanation, every word's integrated-gradients attribution toward
- *     the predicted label (at most attune.predict.explain.max-texts texts; single texts only; not with sliding windows
- *     over a long text)
+ *     the predicted label (at most attune.predict.explain.max-texts texts or pairs; not with sliding windows over a
+ *     long text)
  * @param explainLabel with explain: the label to explain instead of the predicted one
  * @param steps with explain: points on the integrated-gradients path (default attune.predict.explain.default-steps,
  *     32; 2..attune.predict.explain.max-steps)

@@ -75,7 +75,7 @@ class PredictService {
                         + "(attune.predict.max-batch). Split the request.");
             }
             if (request.explained()) {
-                explainer.check(texts.size(), pairs != null, request.steps());
+                explainer.check(texts.size(), request.steps());
             }
             if (request.model() != null && !Callers.allows(byModelScope)) {
                 throw new Forbidden("Missing scope", "Naming a model (\"model\" in the body) can load any model on "
@@ -112,7 +112,8 @@ class PredictService {
     /** The predictions with their explanations ({@link Explainer}: the model's libtorch copy, off the batcher). */
     private List<Prediction> explained(String modelId, List<String> texts, List<Prediction> predictions,
             PredictRequest request) {
-        List<Explanation> why = explainer.explain(modelId, texts, predictions.stream().map(Prediction::label).toList(),
+        List<Explanation> why = explainer.explain(modelId, texts, request.allPairs(),
+                predictions.stream().map(Prediction::label).toList(),
                 request.explainLabel(), request.longText(), request.steps());
         List<Prediction> explained = new ArrayList<>(predictions.size());
         for (int i = 0; i < predictions.size(); i++) {

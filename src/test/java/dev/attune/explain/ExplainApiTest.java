@@ -139,7 +139,7 @@ class ExplainApiTest {
         assertProblem(path, "{\"text\": \"fine\", \"explain\": true, \"steps\": 1}", "it must be 2..256");
         assertProblem(path, "{\"text\": \"fine\", \"explain\": true, \"steps\": 100000}", "it must be 2..256");
         assertProblem(path, "{\"text\": \"fine\", \"steps\": 8}", "go with \"explain\": true");
-        assertProblem(path, "{\"pairs\": [[\"a\", \"b\"]], \"explain\": true}", "single texts");
+        assertProblem(path, "{\"pairs\": [[\"a\", \"b\"]], \"explain\": true}", "classifies single texts");
         assertProblem(path, "{\"text\": \"" + "really ".repeat(600) + "\", \"explain\": true, \"longText\": "
                 + "\"sliding_window\"}", "sliding windows");
         assertProblem("/predict", "{\"texts\": [\"a\", \"b\", \"c\", \"d\"], \"explain\": true}", "at most 3");
@@ -227,6 +227,34 @@ class ExplainApiTest {
             values[i] = 0.05f * (float) Math.sin(i);
         }
         return values;
+    }
+
+    @Test
+    void aPairsWordsSayWhichTextTheyAreIn() {
+        Http.Response imported = http.postJson("/api/v1/models/import", "{\"source\": \"%s\", \"textPair\": true}"
+                .formatted(Golden.dir("tiny-bert-sst2")));
+        assertThat(imported.status()).as(imported.body()).isEqualTo(201);
+        String id = imported.json().get("id").stringValue();
+        String premise = "A man plays a gorgeous guitar.";
+        String hypothesis = "Someone makes witty music.";
+
+        JsonNode explanation = explain(id, "{\"pairs\": [[\"" + premise + "\", \"" + hypothesis + "\"]], \"explain\": "
+                + "true}").get("explanation");
+        List<String> first = new ArrayList<>();
+        List<String> second = new ArrayList<>();
+        for (JsonNode word : explanation.get("words")) {
+            boolean inPair = word.get("inPair").booleanValue();
+            String source = inPair ? hypothesis : premise;
+            assertThat(source.substring(word.get("start").intValue(), word.get("end").intValue()))
+                    .isEqualTo(word.get("word").stringValue());
+            (inPair ? second : first).add(word.get("word").stringValue());
+        }
+        assertThat(first).containsExactly("A", "man", "plays", "a", "gorgeous", "guitar", ".");
+        assertThat(second).containsExactly("Someone", "makes", "witty", "music", ".");
+        assertThat(Math.abs(sum(explanation) - explanation.get("logitDifference").doubleValue()))
+                .isLessThan(0.05 * Math.abs(explanation.get("logitDifference").doubleValue()));
+        JsonNode single = explain(bert, "{\"text\": \"fine\", \"explain\": true}").get("explanation");
+        assertThat(single.get("words").get(0).has("inPair")).as("absent for single texts").isFalse();
     }
 
     @Test

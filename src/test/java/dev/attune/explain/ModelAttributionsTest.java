@@ -30,7 +30,7 @@ class ModelAttributionsTest {
     void attributionsShareOutTheLogitDifferenceOfAPlainForwardPass() {
         for (String name : List.of("tiny-bert-sst2", "tiny-distilbert-sst2", "tiny-roberta-sst2")) {
             try (ClassifierModel model = ClassifierModel.load(Golden.dir(name), Device.cpu())) {
-                ReadText read = ReadText.of(TEXT, model.textEncoder().encoding(TEXT, 0), model.maxLength(),
+                ReadText read = ReadText.of(TEXT, model.textEncoder().encoding(TEXT, null, 0), model.maxLength(),
                         LongText.TRUNCATE);
                 for (int label = 0; label < model.config().numLabels(); label++) {
                     IntegratedGradients.Result result = ModelAttributions.of(model, read, label, 32, 32);
@@ -57,7 +57,7 @@ class ModelAttributionsTest {
     @Test
     void stepsBatchedGiveTheSameNumbersAsStepsOneByOne() {
         try (ClassifierModel model = ClassifierModel.load(Golden.dir("tiny-bert-sst2"), Device.cpu())) {
-            ReadText read = ReadText.of(TEXT, model.textEncoder().encoding(TEXT, 0), model.maxLength(),
+            ReadText read = ReadText.of(TEXT, model.textEncoder().encoding(TEXT, null, 0), model.maxLength(),
                     LongText.TRUNCATE);
             IntegratedGradients.Result batched = ModelAttributions.of(model, read, 1, 16, 16);
             IntegratedGradients.Result oneByOne = ModelAttributions.of(model, read, 1, 16, 1);
@@ -73,7 +73,7 @@ class ModelAttributionsTest {
     @Test
     void repeatedExplanationsKeepNativeMemoryFlat() {
         try (ClassifierModel model = ClassifierModel.load(Golden.dir("tiny-bert-sst2"), Device.cpu())) {
-            ReadText read = ReadText.of(TEXT, model.textEncoder().encoding(TEXT, 0), model.maxLength(),
+            ReadText read = ReadText.of(TEXT, model.textEncoder().encoding(TEXT, null, 0), model.maxLength(),
                     LongText.TRUNCATE);
             ModelAttributions.of(model, read, 0, 8, 4);
             int arrays = model.manager().getManagedArrays().size();
@@ -87,7 +87,7 @@ class ModelAttributionsTest {
     @Test
     void loraAndSetFitModelsAreExplainedThroughTheirOwnForward() {
         try (ClassifierModel model = ClassifierModel.load(Golden.dir("tiny-bert-sst2"), Device.cpu())) {
-            ReadText read = ReadText.of(TEXT, model.textEncoder().encoding(TEXT, 0), model.maxLength(),
+            ReadText read = ReadText.of(TEXT, model.textEncoder().encoding(TEXT, null, 0), model.maxLength(),
                     LongText.TRUNCATE);
             float[] base = ModelAttributions.logits(model, read.ids(), read.typeIds());
             LoraAdapter lora = model.attachLora(LoraSettings.NONE.withDefaults("bert"), 3, Golden.dir("tiny-bert-sst2"));
@@ -103,7 +103,7 @@ class ModelAttributionsTest {
                 List.of("negative", "positive"), AttentionImplementation.SDPA)) {
             ((SetFitClassifier) model.block()).useHead(FloatBuffer.wrap(sines(2 * model.config().hiddenSize())),
                     FloatBuffer.wrap(new float[] {0.5f, -0.25f}));
-            ReadText read = ReadText.of(TEXT, model.textEncoder().encoding(TEXT, 0), model.maxLength(),
+            ReadText read = ReadText.of(TEXT, model.textEncoder().encoding(TEXT, null, 0), model.maxLength(),
                     LongText.TRUNCATE);
             IntegratedGradients.Result result = ModelAttributions.of(model, read, 0, 32, 32);
             assertThat(result.atInput()).isCloseTo(ModelAttributions.logits(model, read.ids(), read.typeIds())[0],
