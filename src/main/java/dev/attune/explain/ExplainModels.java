@@ -3,6 +3,7 @@ package dev.attune.explain;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -70,6 +71,8 @@ class ExplainModels implements DisposableBean {
     private final ModelService models;
     private final int capacity;
     private final Map<String, Loaded> byId = new LinkedHashMap<>(); // least recently used first
+    private final Map<String, Object> loading = new ConcurrentHashMap<>();
+    private final AtomicInteger loads = new AtomicInteger();
 
     ExplainModels(ModelService models, AttuneProperties properties) {
         this.models = models;
@@ -78,28 +81,41 @@ class ExplainModels implements DisposableBean {
 
     /** A reference to the model's libtorch copy, loaded on first use; the caller releases it. */
     Loaded acquire(String modelId) {
-        synchronized (this) {
-            Loaded kept = byId.remove(modelId);
+        Loaded kept = take(modelId);
+        if (kept != null) {
+            return kept;
+        }
+        // one load per model: callers asking for it meanwhile wait for that copy instead of loading another
+        synchronized (loading.computeIfAbsent(modelId, id -> new Object())) {
+            kept = take(modelId);
             if (kept != null) {
-                byId.put(modelId, kept); // most recently used last
-                if (kept.tryAcquire()) {
-                    return kept;
+                return kept;
+            }
+            long start = System.nanoTime();
+            Loaded loaded = new Loaded(frozen(ClassifierModel.load(models.directoryOf(modelId), Device.cpu())));
+            log.info("Model {} loaded for explanations (libtorch fp32, cpu) in {} ms", modelId,
+                    (System.nanoTime() - start) / 1_000_000);
+            loads.incrementAndGet();
+            loaded.tryAcquire(); // the caller's reference
+            synchronized (this) {
+                Loaded previous = byId.put(modelId, loaded);
+                if (previous != null) {
+                    previous.release();
                 }
+                evict();
             }
+            return loaded;
         }
-        long start = System.nanoTime();
-        Loaded loaded = new Loaded(frozen(ClassifierModel.load(models.directoryOf(modelId), Device.cpu())));
-        log.info("Model {} loaded for explanations (libtorch fp32, cpu) in {} ms", modelId,
-                (System.nanoTime() - start) / 1_000_000);
-        loaded.tryAcquire(); // the caller's reference
-        synchronized (this) {
-            Loaded previous = byId.put(modelId, loaded);
-            if (previous != null) {
-                previous.release(); // two first requests loaded it at once: the later copy stays
-            }
-            evict();
+    }
+
+    /** A reference to the kept copy, marked most recently used; null when none is kept (or it is closing). */
+    private synchronized Loaded take(String modelId) {
+        Loaded kept = byId.remove(modelId);
+        if (kept == null) {
+            return null;
         }
-        return loaded;
+        byId.put(modelId, kept); // most recently used last
+        return kept.tryAcquire() ? kept : null;
     }
 
     /** No weight records gradients: a backward pass reaches the interpolated embeddings alone. */
@@ -121,6 +137,11 @@ class ExplainModels implements DisposableBean {
             eldestFirst.remove();
             eldest.release(); // closes once its running explanations release it
         }
+    }
+
+    /** How many copies were loaded since start. */
+    int loads() {
+        return loads.get();
     }
 
     /** How many copies are loaded now. */

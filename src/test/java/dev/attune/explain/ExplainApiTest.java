@@ -146,6 +146,22 @@ class ExplainApiTest {
     }
 
     @Test
+    void callersExplainingAModelNotLoadedYetAtOnceShareOneCopy() throws Exception {
+        String distilbert = importModel("tiny-distilbert-sst2");
+        int loads = copies.loads();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<JsonNode>> answers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            answers.add(pool.submit(() -> explain(distilbert, "{\"text\": \"" + TEXT + "\", \"explain\": true}")));
+        }
+        for (Future<JsonNode> answer : answers) {
+            assertThat(answer.get(60, TimeUnit.SECONDS).get("explanation").get("words")).hasSize(7);
+        }
+        pool.shutdown();
+        assertThat(copies.loads()).isEqualTo(loads + 1);
+    }
+
+    @Test
     void twoExplainCallersAndPlainPredictionsAtOnceEachGetTheirOwnAnswer() throws Exception {
         String other = "the plot is nothing but boilerplate";
         JsonNode aloneFirst = explain(bert, "{\"text\": \"" + TEXT + "\", \"explain\": true}").get("explanation");
