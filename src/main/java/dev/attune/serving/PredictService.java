@@ -88,10 +88,10 @@ class PredictService {
             Predictor predictor = serving.acquire(route.modelId());
             try {
                 List<Prediction> predictions = predictor.predict(texts, pairs, request.longText());
+                long nanos = System.nanoTime() - start; // the prediction's: explanations have their own timer
                 if (request.explained()) {
                     predictions = explained(predictor.modelId(), texts, predictions, request);
                 }
-                long nanos = System.nanoTime() - start;
                 record(route, predictor.modelId(), predictions, nanos);
                 String id = requestId == null || requestId.isBlank() ? UUID.randomUUID().toString() : requestId;
                 observe(new ServedRequest(id, route.deployment(), predictor.modelId(), Instant.now(), nanos,
