@@ -595,12 +595,23 @@ $("#try-form").addEventListener("submit", async event => {
   const textPair = $("#try-pair").hidden ? null : form.get("textPair");
   const result = $("#try-result");
   try {
-    const body = JSON.stringify(textPair ? { text, textPair } : { text });
-    const answer = await json("/predict", { method: "POST", headers: { "Content-Type": "application/json" }, body });
+    const explain = form.get("explain") === "on";
+    const predict = body => json("/predict", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body) });
+    let answer;
+    let unexplained = null; // why an explanation was refused (a text read in sliding windows): the prediction alone
+    try {
+      answer = await predict({ text, ...(textPair ? { textPair } : {}), ...(explain ? { explain } : {}) });
+    } catch (e) {
+      if (!explain || e.body?.status !== 400) throw e;
+      answer = await predict(textPair ? { text, textPair } : { text });
+      unexplained = el("p", { class: "message" }, `Not coloured: ${e.message}`);
+    }
     const p = answer.predictions[0];
     const truncated = p.truncated ? " (text truncated)" : "";
     if (!p.probabilities) { // a regression model: one value
-      result.replaceChildren(el("p", {}, "→ score ", el("strong", { id: "predicted-label" }, num(p.score)), truncated));
+      result.replaceChildren(el("p", {}, "→ score ", el("strong", { id: "predicted-label" }, num(p.score)), truncated),
+        ...explainedText(text, textPair, p.explanation), unexplained ?? "");
       return;
     }
     // multi-label: every label over its threshold (maybe none); single label: the most probable one
@@ -608,11 +619,38 @@ $("#try-form").addEventListener("submit", async event => {
     result.replaceChildren(el("p", {}, "→ ", el("strong", { id: "predicted-label" }, answerText), truncated),
       ...Object.entries(p.probabilities).map(([label, prob]) =>
         el("div", { class: "bar probability" + (p.labels?.includes(label) ? " chosen" : "") },
-          el("span", { style: `width:${100 * prob}%` }), el("em", {}, `${label} ${pct(prob)}`))));
+          el("span", { style: `width:${100 * prob}%` }), el("em", {}, `${label} ${pct(prob)}`))),
+      ...explainedText(text, textPair, p.explanation), unexplained ?? "");
   } catch (e) {
     result.replaceChildren(el("p", { class: "error" }, e.message));
   }
 });
+
+// The text as typed (and its pair), each word coloured by its attribution: green toward the explained label, red
+// away from it, stronger the larger its share. Offsets are UTF-16 indexes into the text sent, as String.slice counts.
+function explainedText(text, textPair, explanation) {
+  if (!explanation) return [];
+  const largest = Math.max(1e-9, ...explanation.words.map(w => Math.abs(w.attribution)));
+  const coloured = (source, words, id) => {
+    const parts = [];
+    let at = 0;
+    for (const w of words) {
+      if (w.start > at) parts.push(source.slice(at, w.start));
+      const share = Math.abs(w.attribution) / largest;
+      const colour = w.attribution >= 0 ? `rgba(18, 128, 92, ${share.toFixed(2)})` : `rgba(196, 50, 10, ${share.toFixed(2)})`;
+      parts.push(el("mark", { class: "attribution " + (w.attribution >= 0 ? "toward" : "against"), style: `background:${colour}`,
+        title: `${w.attribution >= 0 ? "+" : ""}${w.attribution.toFixed(3)} toward ${explanation.label}` }, source.slice(w.start, w.end)));
+      at = Math.max(at, w.end);
+    }
+    if (at < source.length) parts.push(source.slice(at));
+    return el("p", { id, class: "explained" }, ...parts);
+  };
+  const error = Math.abs(explanation.logitDifference) > 0 ? explanation.completenessError / Math.abs(explanation.logitDifference) : 0;
+  return [coloured(text, explanation.words.filter(w => !w.inPair), "explained-text"),
+    ...(textPair ? [coloured(textPair, explanation.words.filter(w => w.inPair), "explained-pair")] : []),
+    el("p", { class: "message" }, `Why ${explanation.label}: integrated gradients over ${explanation.steps} steps`
+      + ` (completeness error ${pct(error)} of the logit difference)${explanation.truncated ? "; words past the model's maxLength were not read" : ""}.`)];
+}
 
 // ---- Start ----
 loadDatasets();

@@ -24,6 +24,10 @@ public final class Embedding extends HfBlock implements ExpectsShapes {
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray ids = inputs.singletonOrThrow(); // (B, T) int64
+        NDArray given = WordEmbeddingOverride.outputOf(this, ids); // explanations start from embeddings
+        if (given != null) {
+            return new NDList(given); // (B, T, dim)
+        }
         NDArray table = store.getValue(weight, ids.getDevice(), training); // (count, dim)
         return ai.djl.nn.core.Embedding.embedding(ids, table, SparseFormat.DENSE); // (B, T, dim)
     }

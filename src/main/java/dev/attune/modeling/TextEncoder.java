@@ -234,6 +234,20 @@ public final class TextEncoder implements AutoCloseable {
         return id;
     }
 
+    /**
+     * One text's (or pair's) encoding with word ids and character spans (explanations map tokens to words): cut to
+     * {@code maxLength} tokens (a pair longest side first, as {@link #tokens} cuts it), or whole when {@code maxLength}
+     * is 0. Spans count Unicode code points, each within its own text.
+     *
+     * @param pair the text's second text; null for a single text
+     */
+    public Encoding encoding(String text, String pair, int maxLength) {
+        if (maxLength < 0 || maxLength > positionLimit) {
+            throw new IllegalArgumentException("maxLength " + maxLength + " is outside 0.." + positionLimit);
+        }
+        return pair == null ? tokenizer(maxLength).encode(text) : tokenizer(maxLength).encode(text, pair);
+    }
+
     /** The model's padding token id. */
     public long padId() {
         return padId;

@@ -35,7 +35,10 @@ class PredictController {
             + "deployment named default when one exists, else the best model; a deployment's canary answers its share "
             + "of requests). The answer names the model (and deployment) that produced it. One prediction per text, in order; "
             + "texts longer than the model's maxLength tokens are truncated (\"truncated\": true). "
-            + "Concurrent requests are batched together. 503 when no model exists.")
+            + "Concurrent requests are batched together. 503 when no model exists. With \"explain\": true (at most "
+            + "attune.predict.explain.max-texts texts or pairs) each prediction carries an \"explanation\": every word's "
+            + "integrated-gradients attribution toward the predicted label (or \"explainLabel\"), with character offsets "
+            + "into the text as sent; see docs/explain.md.")
     @PostMapping(path = "/predict", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ProblemResponses({413, 503})
     PredictResponse predict(@Valid @RequestBody PredictRequest body,

@@ -23,6 +23,12 @@ import dev.attune.modeling.LongText;
  * @param deployment on /predict, the deployment to ask (its model, or its canary for the canary's share)
  * @param longText how a text longer than the model's maxLength is read, for this call: truncate, head_tail or
  *     sliding_window; default: as the model was trained (its job's longText)
+ * @param explain true: each prediction carries its explanation, every word's integrated-gradients attribution toward
+ *     the predicted label (at most attune.predict.explain.max-texts texts or pairs; not with sliding windows over a
+ *     long text)
+ * @param explainLabel with explain: the label to explain instead of the predicted one
+ * @param steps with explain: points on the integrated-gradients path (default attune.predict.explain.default-steps,
+ *     32; 2..attune.predict.explain.max-steps)
  */
 @Schema(example = "{\"text\": \"a gorgeous, witty, seductive movie\"}", description = "Send exactly one of "
         + "\"text\" (one string, with \"textPair\" for a pair model), \"texts\" (a non-empty array of strings) or "
@@ -34,7 +40,21 @@ record PredictRequest(
         @Schema(example = "[[\"A man plays a guitar.\", \"Someone makes music.\"]]") List<List<String>> pairs,
         @Schema(example = "3f2b8c1e-5d7a-4e9b-8c2d-1a2b3c4d5e6f") String model,
         @Schema(example = "default") String deployment,
-        @Schema(example = "sliding_window") LongText longText) {
+        @Schema(example = "sliding_window") LongText longText,
+        @Schema(example = "false") Boolean explain,
+        @Schema(example = "positive") String explainLabel,
+        @Schema(example = "32") Integer steps) {
+
+    /** Whether the answer should carry explanations. */
+    boolean explained() {
+        return Boolean.TRUE.equals(explain);
+    }
+
+    @JsonIgnore
+    @AssertTrue(message = "\"explainLabel\" and \"steps\" go with \"explain\": true")
+    boolean isExplainOptionsWithExplain() {
+        return explained() || explainLabel == null && steps == null;
+    }
 
     /** Empty lists count as absent: generated clients send [] for unset lists. */
     @JsonIgnore

@@ -7,6 +7,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import dev.attune.errors.Forbidden;
+import dev.attune.explain.Explainer;
+import dev.attune.explain.Explanation;
 import dev.attune.errors.InvalidInput;
 import dev.attune.system.ApiScope;
 import dev.attune.system.Callers;
@@ -40,9 +42,11 @@ class PredictService {
     private final Timer latency;
     private final Counter errors;
     private final List<ServedRequestObserver> observers;
+    private final Explainer explainer;
 
     PredictService(ServingModels serving, DeploymentRoutes routes, AttuneProperties properties, MeterRegistry registry,
-            ObjectProvider<ServedRequestObserver> observers) {
+            ObjectProvider<ServedRequestObserver> observers, Explainer explainer) {
+        this.explainer = explainer;
         this.serving = serving;
         this.observers = observers.orderedStream().toList();
         this.routes = routes;
@@ -70,6 +74,9 @@ class PredictService {
                         + " has " + texts.size() + " entries; at most " + maxTexts + " per request "
                         + "(attune.predict.max-batch). Split the request.");
             }
+            if (request.explained()) {
+                explainer.check(texts.size(), request.steps());
+            }
             if (request.model() != null && !Callers.allows(byModelScope)) {
                 throw new Forbidden("Missing scope", "Naming a model (\"model\" in the body) can load any model on "
                         + "this node: it needs the scope '" + byModelScope.id() + "' (attune.predict.by-model-scope), "
@@ -82,7 +89,10 @@ class PredictService {
             try {
                 TokenCounts tokens = observers.isEmpty() ? null : new TokenCounts(texts.size());
                 List<Prediction> predictions = predictor.predict(texts, pairs, request.longText(), tokens);
-                long nanos = System.nanoTime() - start;
+                long nanos = System.nanoTime() - start; // the prediction's: explanations have their own timer
+                if (request.explained()) {
+                    predictions = explained(predictor.modelId(), texts, predictions, request);
+                }
                 record(route, predictor.modelId(), predictions, nanos);
                 String id = requestId == null || requestId.isBlank() ? UUID.randomUUID().toString() : requestId;
                 if (tokens != null) {
@@ -100,6 +110,19 @@ class PredictService {
         } finally {
             latency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** The predictions with their explanations ({@link Explainer}: the model's libtorch copy, off the batcher). */
+    private List<Prediction> explained(String modelId, List<String> texts, List<Prediction> predictions,
+            PredictRequest request) {
+        List<Explanation> why = explainer.explain(modelId, texts, request.allPairs(),
+                predictions.stream().map(Prediction::label).toList(),
+                request.explainLabel(), request.longText(), request.steps());
+        List<Prediction> explained = new ArrayList<>(predictions.size());
+        for (int i = 0; i < predictions.size(); i++) {
+            explained.add(predictions.get(i).explained(why.get(i)));
+        }
+        return explained;
     }
 
     /** Per deployment and model: requests, their latency, and the labels answered (a canary's drift shows). */

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.attune.explain.Explanation;
 
 /**
  * One text's answer.
@@ -16,8 +17,20 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param truncated whether part of the text went unread: cut to the model's maxLength tokens (or, head_tail,
  *     its middle left out)
  * @param windows how many windows of maxLength tokens a long text was read in (sliding_window); absent for one
+ * @param explanation why: each word's attribution toward the label (or value), when the request asked
+ *     ("explain": true); absent otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Prediction(String label, double score, Map<String, Double> probabilities, List<String> labels,
-        boolean truncated, Integer windows) {
+        boolean truncated, Integer windows, Explanation explanation) {
+
+    public Prediction(String label, double score, Map<String, Double> probabilities, List<String> labels,
+            boolean truncated, Integer windows) {
+        this(label, score, probabilities, labels, truncated, windows, null);
+    }
+
+    /** This answer with its explanation. */
+    Prediction explained(Explanation why) {
+        return new Prediction(label, score, probabilities, labels, truncated, windows, why);
+    }
 }

@@ -138,6 +138,7 @@ public record AttuneProperties(
      * @param byModelScope the API-key scope a request that names a model by id needs (POST
      *        /api/v1/models/{id}/predict, or "model" in a /predict body): it can load any model, so more than
      *        {@code predict} by default
+     * @param explain explanations of predictions ("explain": true, integrated gradients)
      */
     public record Predict(@Min(1) @DefaultValue("256") int maxBatch,
             @Min(1) @DefaultValue("32") int batchSize,
@@ -148,7 +149,27 @@ public record AttuneProperties(
             @Min(1) @DefaultValue("128") int maxWindowsPerText,
             @Min(1) @DefaultValue("131072") int maxTokensPerRequest,
             @NotNull @DefaultValue("2GB") DataSize keptModelsMemory,
-            @NotNull @DefaultValue("read") ApiScope byModelScope) {
+            @NotNull @DefaultValue("read") ApiScope byModelScope,
+            @Valid @DefaultValue Explain explain) {
+    }
+
+    /**
+     * @param maxTexts most texts one request may ask explanations for (each costs {@code steps} forward and backward
+     *        passes); beyond it a 400
+     * @param defaultSteps points on the integrated-gradients path when a request names none
+     * @param maxSteps most steps a request may ask for; beyond it a 400
+     * @param stepsPerPass most points run together in one forward and backward pass
+     * @param tokensPerPass most tokens (points × the text's tokens) one pass holds: a long text runs fewer points
+     *        per pass, so memory stays bounded whatever its length
+     * @param keptModels most models kept loaded in libtorch fp32 for explanations (beside those serving), least
+     *        recently used closed first
+     */
+    public record Explain(@Min(1) @DefaultValue("4") int maxTexts,
+            @Min(2) @DefaultValue("32") int defaultSteps,
+            @Min(2) @DefaultValue("256") int maxSteps,
+            @Min(1) @DefaultValue("32") int stepsPerPass,
+            @Min(1) @DefaultValue("2048") int tokensPerPass,
+            @Min(1) @DefaultValue("2") int keptModels) {
     }
 
     /**

@@ -136,6 +136,13 @@ class DashboardBrowserTest {
         browser.findElement(By.cssSelector("#try-form button")).click();
         wait.until(d -> !d.findElements(By.id("predicted-label")).isEmpty());
         assertThat(browser.findElements(By.cssSelector("#try-result .probability"))).hasSize(2);
+        // each word coloured by its attribution toward the answer; the words together are the text as typed
+        assertThat(browser.findElement(By.id("explained-text")).getText()).isEqualTo("a great and charming film");
+        List<WebElement> words = browser.findElements(By.cssSelector("#explained-text mark.attribution"));
+        assertThat(words).extracting(WebElement::getText).containsExactly("a", "great", "and", "charming", "film");
+        assertThat(words).allMatch(w -> w.getCssValue("background-color").startsWith("rgba("))
+                .anyMatch(w -> !w.getCssValue("background-color").endsWith(", 0)"));
+        assertThat(words).allMatch(w -> w.getAttribute("title").contains("toward "));
         assertThat(browser.findElement(By.cssSelector("#models-table td.training")).getText())
                 .startsWith("full, ").endsWith("weights trained");
         screenshot("models");
