@@ -23,6 +23,7 @@ import dev.attune.modeling.ProblemType;
 import dev.attune.system.AttuneProperties;
 import dev.attune.system.Callers;
 
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.JacksonException;
@@ -87,6 +88,7 @@ class AuditService {
                     + training.options().problemType().id());
         }
         if (!problems.isEmpty()) {
+            datasets.get(datasetId); // a data set deleted since the first look is a 404, not a problem of the request
             throw InvalidInput.listing("Invalid audit", "The audit cannot run", problems);
         }
         if (jobs.queued() + folds > maxQueued) { // every fold queued at once, or none
@@ -101,15 +103,25 @@ class AuditService {
                 folds, rankBy, List.copyOf(dataset.labels().keySet()), training, null, null,
                 Instant.now().truncatedTo(ChronoUnit.MILLIS), null, Callers.keyName());
         String foldName = auditName;
-        transactions.executeWithoutResult(status -> {
-            audits.insert(audit);
-            for (int fold = 0; fold < folds; fold++) {
-                String jobId = UUID.randomUUID().toString();
-                jobs.insertQueued(jobId, new AuditFoldSpec(id, fold, folds, foldName + " · fold " + (fold + 1) + "/"
-                        + folds, training), audit.submittedBy(), null);
-                audits.insertFold(id, fold, jobId);
-            }
-        });
+        try {
+            transactions.executeWithoutResult(status -> {
+                if (!datasets.lockForUse(datasetId)) {
+                    throw new DataIntegrityViolationException("data set " + datasetId + " deleted"); // answered below
+                }
+                audits.insert(audit);
+                for (int fold = 0; fold < folds; fold++) {
+                    String jobId = UUID.randomUUID().toString();
+                    jobs.insertQueued(jobId, new AuditFoldSpec(id, fold, folds, foldName + " · fold " + (fold + 1)
+                            + "/" + folds, training), audit.submittedBy(), null);
+                    audits.insertFold(id, fold, jobId);
+                }
+            });
+        } catch (DataIntegrityViolationException e) {
+            // the data set was deleted between the checks above and this insert (a foreign key)
+            throw new Conflict("Data set deleted", "Data set " + datasetId + " "
+                    + "was deleted while the audit was being created; nothing was stored. Upload it again, or pick "
+                    + "another, and retry.");
+        }
         jobs.wake();
         return get(datasetId, id);
     }

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,49 +42,57 @@ class BatchSelections {
 
     /** Selects from the job's committed results and writes the selection; the job's summary must then name it. */
     BatchOutcome.Selected select(String jobId, Selection selection) throws IOException {
-        List<Long> indices = new ArrayList<>();
-        List<double[]> probabilities = new ArrayList<>();
-        boolean multiLabel = false;
+        RowSelector selector = null;
         try (ResultsFile.Rows rows = results.read(jobId)) {
             while (rows.hasNext()) {
                 JsonNode line = mapper.readTree(rows.next());
                 JsonNode prediction = line.get("prediction");
-                indices.add(line.get("index").longValue());
                 JsonNode p = prediction.get("probabilities");
-                multiLabel |= prediction.has("labels"); // multi-label answers list the labels over their thresholds
+                if (selector == null) { // multi-label answers list the labels over their thresholds, on every row
+                    selector = new RowSelector(selection, prediction.has("labels"));
+                }
                 if (p == null && selection.strategy().needsProbabilities()) {
                     throw new IllegalStateException(selection.strategy().id() + " needs the model's probabilities; "
                             + "row " + line.get("index") + " has none (a regression)");
                 }
-                probabilities.add(p == null ? null : p.valueStream().mapToDouble(JsonNode::doubleValue).toArray());
+                selector.offer(p == null ? null : p.valueStream().mapToDouble(JsonNode::doubleValue).toArray());
             }
         }
-        List<RowSelector.Chosen> chosen = RowSelector.choose(selection, probabilities.toArray(double[][]::new),
-                indices.size(), multiLabel);
-        Map<Long, Integer> ranks = new HashMap<>(chosen.size() * 2);
+        List<RowSelector.Chosen> chosen = selector == null ? List.of() : selector.chosen();
+        Map<Integer, Integer> ranks = new HashMap<>(chosen.size() * 2);
         for (int rank = 0; rank < chosen.size(); rank++) {
-            ranks.put(indices.get(chosen.get(rank).position()), rank);
+            ranks.put(chosen.get(rank).position(), rank);
         }
         String[] lines = new String[chosen.size()];
         try (ResultsFile.Rows rows = results.read(jobId)) {
-            while (rows.hasNext()) {
+            for (int position = 0; rows.hasNext(); position++) { // the committed results read again, in the same order
                 String text = rows.next();
-                Integer rank = ranks.get(ResultsFile.index(text));
+                Integer rank = ranks.get(position);
                 if (rank != null) {
                     lines[rank] = line(rank, chosen.get(rank).score(), mapper.readTree(text));
                 }
             }
         }
+        for (int rank = 0; rank < lines.length; rank++) {
+            if (lines[rank] == null) {
+                throw new IllegalStateException("the results changed while the selection was made: rank " + (rank + 1)
+                        + " is no longer there");
+            }
+        }
         Path dir = directories.of(jobId);
         String name = "selection-" + UUID.randomUUID().toString().substring(0, 13) + ".jsonl";
         Path temp = dir.resolve("." + name + ".tmp");
-        try (BufferedWriter out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-            for (String line : lines) {
-                out.write(line);
-                out.write('\n');
+        try {
+            try (BufferedWriter out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
+                for (String line : lines) {
+                    out.write(line);
+                    out.write('\n');
+                }
             }
+            Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp); // nothing half-written stays behind a failed write
         }
-        Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
         return new BatchOutcome.Selected(name, lines.length);
     }
 

@@ -76,6 +76,12 @@ class DatasetRepository {
                 rs.getString("parent_id"), rs.getInt("version"), rs.getInt("duplicate_rows"));
     }
 
+    /** Locks the data set's row until the transaction ends (SELECT ... FOR UPDATE); false when it does not exist. */
+    boolean lock(String id) {
+        return jdbc.sql("SELECT id FROM dataset WHERE id = ? FOR UPDATE").param(id).query(String.class).optional()
+                .isPresent();
+    }
+
     boolean delete(String id) {
         return jdbc.sql("DELETE FROM dataset WHERE id = ?").param(id).update() > 0;
     }

@@ -183,9 +183,17 @@ public class DatasetService {
         return files.readAll(get(id).fileName());
     }
 
+    /**
+     * Deletes a data set nothing unfinished reads. The check and the deletion hold the data set's row, so a caller
+     * storing work that reads it under {@link #lockForUse} either goes first (and the deletion sees that work) or
+     * finds the data set gone.
+     */
     @Transactional
     void delete(String id) {
         Dataset dataset = get(id);
+        if (!repository.lock(id)) {
+            throw NotFound.of("Dataset", id);
+        }
         var jobs = users.activeJobsUsingDataset(id);
         var sweeps = users.runningSweepsUsingDataset(id);
         if (!jobs.isEmpty() || !sweeps.isEmpty()) {
@@ -193,6 +201,14 @@ public class DatasetService {
         }
         repository.delete(id);
         files.delete(dataset.fileName());
+    }
+
+    /**
+     * Call inside the transaction that stores work reading the data set: holds its row until that transaction ends,
+     * so a concurrent deletion waits and then sees the work. False when the data set no longer exists.
+     */
+    public boolean lockForUse(String id) {
+        return repository.lock(id);
     }
 
     @EventListener(ApplicationReadyEvent.class)

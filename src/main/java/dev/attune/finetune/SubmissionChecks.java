@@ -87,7 +87,7 @@ public class SubmissionChecks {
                     + "); leave it out or set strategy setfit");
         }
         if (options.strategy() == TrainingOptions.Strategy.SETFIT) {
-            checkSetFit(problems, train, type, options);
+            SetFitChecks.check(problems, train, type, asked, options);
         }
         BaseFacts base = new BaseFacts(null, null);
         if (request.baseModel() == null) {
@@ -206,38 +206,6 @@ public class SubmissionChecks {
         }
         if (type != ProblemType.MULTI_LABEL_CLASSIFICATION && !options.thresholds().tuned()) {
             problems.add("thresholds: only multi_label_classification decides by thresholds; leave it out");
-        }
-    }
-
-    /**
-     * Strategy setfit: a single-label classifier of single texts from a pretrained encoder, with two labels or more and
-     * two examples of each (a same-label pair needs two).
-     */
-    private static void checkSetFit(List<String> problems, Dataset train, ProblemType type, TrainingOptions options) {
-        if (type != null && type != ProblemType.SINGLE_LABEL_CLASSIFICATION) {
-            problems.add("strategy: setfit trains single-label classifiers; problemType " + type.id() + " is not "
-                    + "supported: use strategy full (or head, last_layers, lora) for it");
-        }
-        if (options.init() == TrainingOptions.Init.RANDOM) {
-            problems.add("init: setfit tunes a pretrained sentence encoder; leave init out (pretrained)");
-        }
-        if (train == null) {
-            return;
-        }
-        if (train.hasTextPairs()) {
-            problems.add("strategy: setfit embeds single texts, but data set '" + train.name() + "' has text pairs; "
-                    + "use strategy full for a pair classifier");
-        }
-        if (type == ProblemType.SINGLE_LABEL_CLASSIFICATION && train.labels().size() < 2) {
-            problems.add("datasetId: setfit needs at least two labels (pairs of different labels), but data set '"
-                    + train.name() + "' has " + train.labels().keySet() + "; add rows of another label");
-        }
-        List<String> single = train.labels().entrySet().stream().filter(e -> e.getValue().longValue() < 2)
-                .map(Map.Entry::getKey).sorted().toList();
-        if (type == ProblemType.SINGLE_LABEL_CLASSIFICATION && !single.isEmpty()) {
-            problems.add("datasetId: setfit needs at least 2 examples of every label (a same-label pair needs two), "
-                    + "but label(s) " + single + " of data set '" + train.name() + "' have only one; label another "
-                    + "example of each, or leave those rows out");
         }
     }
 

@@ -85,7 +85,13 @@ public final class ClassifierModel implements TextClassifier {
      */
     public static ClassifierModel loadSetFit(Path dir, Device device, List<String> labels,
             AttentionImplementation attention) {
-        return load(dir, device, labels, ProblemType.SINGLE_LABEL_CLASSIFICATION, false, attention, true);
+        return loadSetFit(dir, device, labels, ProblemType.SINGLE_LABEL_CLASSIFICATION, attention);
+    }
+
+    /** @param problemType single_label_classification or multi_label_classification (one-vs-rest heads) */
+    public static ClassifierModel loadSetFit(Path dir, Device device, List<String> labels, ProblemType problemType,
+            AttentionImplementation attention) {
+        return load(dir, device, labels, problemType, false, attention, true);
     }
 
     private static ClassifierModel load(Path dir, Device device, List<String> labels, ProblemType problemType,

@@ -10,7 +10,7 @@ import ai.djl.util.PairList;
 /**
  * A SetFit model: an architecture's encoder, its sentence pooling ({@link SentencePooling}) and a linear head over the
  * pooled embedding, {@code classifier} (C, H) with its bias: a multinomial logistic regression, so softmax(logits) is
- * its predict_proba. The encoder is the architecture's own block (its parameters keep transformers' names,
+ * its predict_proba (multi-label: one binary logistic regression per row, each label's probability its sigmoid). The encoder is the architecture's own block (its parameters keep transformers' names,
  * "bert.encoder..."); the architecture's classification head is not part of it. BERT's pooler stays (unused by the
  * head) so the saved encoder is a complete {@code BertModel}.
  */

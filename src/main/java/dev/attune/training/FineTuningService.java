@@ -97,7 +97,7 @@ public class FineTuningService {
         // a new head's initial weights come from libtorch's process-wide generator: seeded and drawn in one turn
         try (ClassifierModel model = resuming ? ClassifierModel.load(resume.modelDir(), device, options.attention())
                 : GlobalGenerator.seeded((int) (long) options.seed(), () -> setfit
-                        ? ClassifierModel.loadSetFit(baseDir, device, labels, options.attention())
+                        ? ClassifierModel.loadSetFit(baseDir, device, labels, type, options.attention())
                         : ClassifierModel.load(baseDir, device, labels, type, random, options.attention()))) {
             if (options.strategy() == TrainingOptions.Strategy.LORA && !resuming) {
                 LoraSettings lora = options.lora().withDefaults(model.config().modelType());

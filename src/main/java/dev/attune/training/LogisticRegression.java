@@ -1,10 +1,13 @@
 package dev.attune.training;
 
 /**
- * Multinomial logistic regression fitted to convergence by L-BFGS, as scikit-learn's
- * {@code LogisticRegression(C=1.0)} (lbfgs, multinomial, L2 on the weights, none on the intercepts) fits SetFit's
- * head: it minimises (1/N) Σᵢ −log softmax(W xᵢ + b)[yᵢ] + ‖W‖² / (2 C N), the same minimiser as sklearn's
- * C Σᵢ CEᵢ + ½ ‖W‖². On the host in doubles: a few hundred embeddings of a few hundred dimensions.
+ * Logistic regression fitted to convergence by L-BFGS, as scikit-learn's {@code LogisticRegression(C=1.0)} (lbfgs,
+ * L2 on the weights, none on the intercepts) fits SetFit's head. Three classes or more: multinomial, minimising
+ * (1/N) Σᵢ −log softmax(W xᵢ + b)[yᵢ] + ‖W‖² / (2 C N), the same minimiser as sklearn's C Σᵢ CEᵢ + ½ ‖W‖². Two
+ * classes: as sklearn, one weight vector w and the binary loss (1/N) Σᵢ log(1 + e^(−sᵢ(w·xᵢ + b))) + ‖w‖² / (2 C N)
+ * (sᵢ = ±1); a multinomial fit of two classes would be regularised half as much (‖W‖² of (−w/2, w/2) is ‖w‖²/2).
+ * The binary fit is returned as the two rows (−w/2, w/2), biases (−b/2, b/2), whose softmax is σ(w·x + b). On the
+ * host in doubles: a few hundred embeddings of a few hundred dimensions.
  */
 final class LogisticRegression {
 
@@ -19,6 +22,8 @@ final class LogisticRegression {
     private final double[][] x;
     private final int[] y;
     private final int classes;
+    /** Weight vectors fitted: one for two classes (the binary loss), else one per class. */
+    private final int rows;
     private final int dims;
     private final double penalty;
 
@@ -26,6 +31,7 @@ final class LogisticRegression {
         this.x = x;
         this.y = y;
         this.classes = classes;
+        this.rows = classes == 2 ? 1 : classes;
         this.dims = x[0].length;
         this.penalty = 1 / (c * x.length); // the mean loss's share of ½‖W‖²/C
     }
@@ -38,6 +44,35 @@ final class LogisticRegression {
     /** The objective at theta (W row-major, then b); its gradient written into {@code gradient}. */
     double objective(double[] theta, double[] gradient) {
         java.util.Arrays.fill(gradient, 0);
+        double loss = rows == 1 ? binaryLoss(theta, gradient) : multinomialLoss(theta, gradient);
+        for (int w = 0; w < rows * dims; w++) {
+            loss += 0.5 * penalty * theta[w] * theta[w];
+            gradient[w] += penalty * theta[w];
+        }
+        return loss;
+    }
+
+    /** (1/N) Σ log(1 + e^(−s z)) with z = w·x + b, s = ±1 (label 1 is the positive class), and its gradient. */
+    private double binaryLoss(double[] theta, double[] gradient) {
+        double loss = 0;
+        int n = x.length;
+        for (int i = 0; i < n; i++) {
+            double z = theta[dims];
+            for (int d = 0; d < dims; d++) {
+                z += theta[d] * x[i][d];
+            }
+            double margin = y[i] == 1 ? z : -z;
+            loss += (margin > 0 ? Math.log1p(Math.exp(-margin)) : -margin + Math.log1p(Math.exp(margin))) / n;
+            double residual = (1 / (1 + Math.exp(-z)) - y[i]) / n; // (σ(z) − y) / N
+            for (int d = 0; d < dims; d++) {
+                gradient[d] += residual * x[i][d];
+            }
+            gradient[dims] += residual;
+        }
+        return loss;
+    }
+
+    private double multinomialLoss(double[] theta, double[] gradient) {
         double loss = 0;
         double[] logits = new double[classes];
         int n = x.length;
@@ -64,16 +99,12 @@ final class LogisticRegression {
                 gradient[classes * dims + k] += residual;
             }
         }
-        for (int w = 0; w < classes * dims; w++) {
-            loss += 0.5 * penalty * theta[w] * theta[w];
-            gradient[w] += penalty * theta[w];
-        }
         return loss;
     }
 
     /** L-BFGS (two-loop recursion, memory 10) with a backtracking Armijo line search, from zero weights. */
     private Fit minimise() {
-        int size = classes * dims + classes;
+        int size = rows * dims + rows;
         double[] theta = new double[size];
         double[] gradient = new double[size];
         double value = objective(theta, gradient);
@@ -154,9 +185,18 @@ final class LogisticRegression {
         }
         double[][] weight = new double[classes][dims];
         double[] bias = new double[classes];
-        for (int k = 0; k < classes; k++) {
-            System.arraycopy(theta, k * dims, weight[k], 0, dims);
-            bias[k] = theta[classes * dims + k];
+        if (rows == 1) { // (−w/2, w/2): the softmax of the two logits is σ(w·x + b)
+            for (int d = 0; d < dims; d++) {
+                weight[0][d] = -theta[d] / 2;
+                weight[1][d] = theta[d] / 2;
+            }
+            bias[0] = -theta[dims] / 2;
+            bias[1] = theta[dims] / 2;
+        } else {
+            for (int k = 0; k < classes; k++) {
+                System.arraycopy(theta, k * dims, weight[k], 0, dims);
+                bias[k] = theta[classes * dims + k];
+            }
         }
         return new Fit(weight, bias, iteration, value, norm(gradient));
     }

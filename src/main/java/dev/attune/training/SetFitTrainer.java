@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.ProblemType;
 import dev.attune.modeling.SetFitClassifier;
 
 /**
@@ -18,7 +19,7 @@ import dev.attune.modeling.SetFitClassifier;
  * labelled rows ({@link PairSampler}), the loss sentence-transformers' CosineSimilarityLoss between the two pooled
  * embeddings ({@link Losses#cosineSimilarityLoss}), AdamW with warm-up and linear decay over {@code epochs} passes of
  * {@code batchSize} pairs; stage 2 fits a logistic-regression head on the frozen embeddings of the training rows
- * ({@link LogisticRegression}, C = 1). One evaluation follows, of the encoder, pooling and head as they serve; its
+ * ({@link LogisticRegression}, C = 1; multi-label: one per label). One evaluation follows, of the encoder, pooling and head as they serve; its
  * weights are the run's best. Progress and cancellation go through the listener at every step; a run that stops
  * before the end starts again from the base (there is no resume point between the stages).
  */
@@ -43,8 +44,12 @@ public final class SetFitTrainer {
     }
 
     public TrainingResult train(TokenizedExamples train, TokenizedExamples validation, Path bestDir) {
-        int[] labels = train.targets().singleLabels();
-        List<PairSampler.Pair> pairs = PairSampler.sample(labels, options.setfit().pairsPerExample(), options.seed());
+        boolean multiLabel = model.problemType() == ProblemType.MULTI_LABEL_CLASSIFICATION;
+        int classes = model.config().numLabels();
+        List<PairSampler.Pair> pairs = multiLabel
+                ? PairSampler.sampleMultiLabel(train.targets().labelIds(), classes, options.setfit().pairsPerExample(),
+                        options.seed())
+                : PairSampler.sample(train.targets().singleLabels(), options.setfit().pairsPerExample(), options.seed());
         int batchSize = options.batchSize();
         long stepsPerEpoch = (pairs.size() + batchSize - 1) / batchSize;
         long totalSteps = stepsPerEpoch * options.epochs();
@@ -88,7 +93,7 @@ public final class SetFitTrainer {
             trainable.forEach(t -> t.weight().setRequiresGradient(false));
         }
         double trainSeconds = clock.seconds();
-        fitHead(train, labels);
+        fitHead(train, multiLabel);
         EvaluationPoint point = new EvaluationPoint(step, options.epochs(), lossSum / Math.max(1, step),
                 evaluate(validation));
         listener.onPhase(TrainingListener.Phase.SAVING, 0, 0);
@@ -121,8 +126,12 @@ public final class SetFitTrainer {
         }
     }
 
-    /** Stage 2: the training rows' embeddings (eval mode, no gradients), a logistic regression on them, set as the head. */
-    private void fitHead(TokenizedExamples train, int[] labels) {
+    /**
+     * Stage 2: the training rows' embeddings (eval mode, no gradients), a logistic regression on them, set as the
+     * head; multi-label, one binary logistic regression per label (setfit's one-vs-rest), each row of the head that
+     * label's logit.
+     */
+    private void fitHead(TokenizedExamples train, boolean multiLabel) {
         listener.onPhase(TrainingListener.Phase.EVALUATING, 0, 0);
         int hidden = model.config().hiddenSize();
         double[][] features = new double[train.size()][hidden];
@@ -138,18 +147,39 @@ public final class SetFitTrainer {
             }
         }
         int classes = model.config().numLabels();
-        LogisticRegression.Fit fit = LogisticRegression.fit(features, labels, classes, HEAD_C);
         float[] weight = new float[classes * hidden];
         float[] bias = new float[classes];
-        for (int k = 0; k < classes; k++) {
-            for (int d = 0; d < hidden; d++) {
-                weight[k * hidden + d] = (float) fit.weight()[k][d];
+        if (multiLabel) {
+            float[] hot = train.targets().multiHot(classes);
+            for (int k = 0; k < classes; k++) {
+                int[] has = new int[features.length];
+                for (int i = 0; i < has.length; i++) {
+                    has[i] = hot[i * classes + k] > 0 ? 1 : 0;
+                }
+                LogisticRegression.Fit fit = LogisticRegression.fit(features, has, 2, HEAD_C);
+                for (int d = 0; d < hidden; d++) { // the binary fit's logit: row 1 − row 0
+                    weight[k * hidden + d] = (float) (fit.weight()[1][d] - fit.weight()[0][d]);
+                }
+                bias[k] = (float) (fit.bias()[1] - fit.bias()[0]);
+                logHead(fit, features.length, hidden, " for label " + model.config().labels().get(k));
             }
-            bias[k] = (float) fit.bias()[k];
+        } else {
+            LogisticRegression.Fit fit = LogisticRegression.fit(features, train.targets().singleLabels(), classes,
+                    HEAD_C);
+            for (int k = 0; k < classes; k++) {
+                for (int d = 0; d < hidden; d++) {
+                    weight[k * hidden + d] = (float) fit.weight()[k][d];
+                }
+                bias[k] = (float) fit.bias()[k];
+            }
+            logHead(fit, features.length, hidden, "");
         }
         block.useHead(FloatBuffer.wrap(weight), FloatBuffer.wrap(bias));
-        listener.log("setfit head: logistic regression (C %.1f) on %d embeddings of %d dimensions, %d L-BFGS "
-                .formatted(HEAD_C, features.length, hidden, fit.iterations())
+    }
+
+    private void logHead(LogisticRegression.Fit fit, int rows, int hidden, String which) {
+        listener.log("setfit head%s: logistic regression (C %.1f) on %d embeddings of %d dimensions, %d L-BFGS "
+                .formatted(which, HEAD_C, rows, hidden, fit.iterations())
                 + "iterations, objective %.5f, gradient norm %.2e".formatted(fit.objective(), fit.gradientNorm()));
     }
 
@@ -158,9 +188,16 @@ public final class SetFitTrainer {
         if (validation.windowStarts() != null) {
             source = new WindowedLogits(source, validation.windowStarts());
         }
-        Objective objective = Objective.forScoring(model.problemType(), model.config().labels(), model.thresholds());
-        return Evaluator.evaluate(model, source, options.batchSize() * 2, objective,
+        // multi-label: thresholds as fine-tuning decides them (tuned per label on the validation rows by default)
+        Objective objective = model.problemType() == ProblemType.MULTI_LABEL_CLASSIFICATION
+                ? Objective.forTraining(model.problemType(), model.config().labels(), options, validation.targets())
+                : Objective.forScoring(model.problemType(), model.config().labels(), model.thresholds());
+        EvaluationMetrics metrics = Evaluator.evaluate(model, source, options.batchSize() * 2, objective,
                 (done, total) -> listener.onPhase(TrainingListener.Phase.EVALUATING, done, total));
+        if (metrics instanceof MultiLabelMetrics multiLabel) {
+            model.useThresholds(multiLabel.thresholds()); // saved in config.json with the weights
+        }
+        return metrics;
     }
 
     /** Dropout's masks from (seed, epoch, batch), as {@link FineTuner} draws them. */

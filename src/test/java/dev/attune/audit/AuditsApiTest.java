@@ -177,6 +177,35 @@ class AuditsApiTest {
                 .status()).isEqualTo(409);
     }
 
+    /** An audit racing its data set's deletion: one of them wins, cleanly; never a 500, never an orphan. */
+    @Test
+    void anAuditRacingItsDataSetsDeletionNeverFailsWithA500() throws Exception {
+        Http http = new Http(port);
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 8; round++) {
+                String dataset = upload(http, TrainingData.csv(20, round), "race-" + round + ".csv");
+                var audit = two.submit(() -> new Http(port).postJson("/api/v1/datasets/" + dataset + "/audits", """
+                        {"baseModel": "%s", "folds": 2, "epochs": 300, "maxLength": 16}"""
+                        .formatted(Golden.dir("tiny-bert"))));
+                var deletion = two.submit(() -> new Http(port).delete("/api/v1/datasets/" + dataset));
+                Http.Response created = audit.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                Http.Response deleted = deletion.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(created.status()).as(created.body()).isIn(202, 404, 409);
+                assertThat(deleted.status()).as(deleted.body()).isIn(204, 409);
+                if (created.status() == 202) {
+                    assertThat(deleted.status()).as("the audit's folds read the data set").isEqualTo(409);
+                    http.postJson("/api/v1/datasets/" + dataset + "/audits/" + created.json().get("id").stringValue()
+                            + "/cancel", "");
+                } else {
+                    assertThat(created.json().get("detail").stringValue()).isNotBlank();
+                }
+            }
+        } finally {
+            two.shutdownNow();
+        }
+    }
+
     /** A learnable sentiment CSV with every tenth row's label flipped at random (seeded); their row indexes kept. */
     private static String noisyCsv(Set<Long> flipped) {
         String[] lines = TrainingData.csv(ROWS, 11).split("\n");

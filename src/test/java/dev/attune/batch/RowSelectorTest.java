@@ -106,4 +106,23 @@ class RowSelectorTest {
     private static List<Integer> positions(List<RowSelector.Chosen> chosen) {
         return chosen.stream().map(RowSelector.Chosen::position).toList();
     }
+
+    /** The heap that keeps only the best rows picks what sorting every row picks (the review's memory fix). */
+    @Test
+    void keepingOnlyTheBestRowsPicksWhatSortingEveryRowPicks() {
+        java.util.Random random = new java.util.Random(3);
+        double[][] rows = new double[20_000][];
+        for (int i = 0; i < rows.length; i++) {
+            double a = Math.round(random.nextDouble() * 100) / 100.0; // rounded: many ties
+            rows[i] = new double[] {a, 1 - a};
+        }
+        for (SelectionStrategy strategy : List.of(SelectionStrategy.MARGIN, SelectionStrategy.ENTROPY,
+                SelectionStrategy.LEAST_CONFIDENCE)) {
+            java.util.Comparator<Integer> byScore = java.util.Comparator.comparingDouble(i -> strategy.score(rows[i], false));
+            List<Integer> sorted = java.util.stream.IntStream.range(0, rows.length).boxed()
+                    .sorted((strategy.ascending() ? byScore : byScore.reversed()).thenComparingInt(i -> i)).toList();
+            assertThat(positions(RowSelector.choose(new Selection(strategy, 250, 0), rows, rows.length, false)))
+                    .as(strategy.id()).isEqualTo(sorted.subList(0, 250));
+        }
+    }
 }

@@ -215,6 +215,50 @@ class DashboardBrowserTest {
         assertThat(http.delete("/api/v1/datasets/" + dataset).status()).isEqualTo(204);
     }
 
+    /** An audit started from the form shows its suspects and makes the cleaned data set (issue 33). */
+    @Test
+    void anAuditStartedInTheBrowserShowsItsSuspectsAndMakesTheCleanedDataSet() throws IOException {
+        dev.attune.support.Http http = new dev.attune.support.Http(port);
+        String noisy = TrainingData.csv(40, 9).lines().map(line -> line.hashCode() % 5 == 0 && !line.startsWith("text")
+                ? (line.endsWith(",positive") ? line.replace(",positive", ",negative") : line.replace(",negative", ",positive"))
+                : line).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+        String dataset = http.upload("/api/v1/datasets", "audit-me.csv", noisy.getBytes(StandardCharsets.UTF_8),
+                java.util.Map.of()).json().get("id").stringValue();
+        browser.get("http://localhost:" + port + "/");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(120));
+        wait.ignoring(StaleElementReferenceException.class);
+        tab("datasets");
+        wait.until(d -> !d.findElements(By.cssSelector("#audit-form option[value='" + dataset + "']")).isEmpty());
+        new Select(browser.findElement(By.cssSelector("#audit-form select[name=datasetId]"))).selectByValue(dataset);
+        fillCss("#audit-form input[name=baseModel]", Golden.dir("tiny-bert").toString());
+        fillCss("#audit-form input[name=folds]", "2");
+        fillCss("#audit-form input[name=epochs]", "1");
+        browser.findElement(By.cssSelector("#audit-form button[type=submit]")).click();
+        wait.until(d -> d.findElement(By.id("audit-message")).getText().contains("queued: 2 fold jobs"));
+        String audit = http.get("/api/v1/datasets/" + dataset + "/audits").json().get(0).get("id").stringValue();
+        wait.until(d -> { // the table re-renders every few seconds: find and click in one go
+            WebElement row = d.findElement(By.cssSelector("#audits-table tr[data-audit='" + audit + "']"));
+            if (!row.getText().contains("SUCCEEDED")) {
+                return false;
+            }
+            row.findElement(By.tagName("button")).click();
+            return true;
+        });
+        int suspects = http.get("/api/v1/datasets/" + dataset + "/audits/" + audit).json().get("suspectCount").intValue();
+        wait.until(d -> d.findElement(By.id("audit-name")).getText().contains(suspects + " suspects of 40 rows"));
+        assertThat(browser.findElements(By.cssSelector("#suspects-table tbody tr"))).hasSize(Math.min(suspects, 100));
+        screenshot("audit");
+        browser.findElement(By.xpath("//button[text()='New data set without them']")).click();
+        wait.until(d -> d.findElement(By.id("audit-message")).getText().contains("(" + (40 - suspects) + " rows)"));
+        // the other tests here count the data sets they see: this one leaves none behind
+        http.get("/api/v1/datasets").json().forEach(d -> {
+            String id = d.get("id").stringValue();
+            if (id.equals(dataset) || d.hasNonNull("parentId") && d.get("parentId").stringValue().equals(dataset)) {
+                assertThat(http.delete("/api/v1/datasets/" + id).status()).isEqualTo(204);
+            }
+        });
+    }
+
     private static void fillCss(String css, String value) {
         WebElement input = browser.findElement(By.cssSelector(css));
         input.clear();

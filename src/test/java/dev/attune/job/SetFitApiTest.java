@@ -94,6 +94,43 @@ class SetFitApiTest {
         assertThat(again.get("score").doubleValue()).isEqualTo(good.get("score").doubleValue(), within(1e-5));
     }
 
+    /** Multi-label (issue 33, "where SetFit supports it"): one-vs-rest heads, thresholds tuned, served with labels. */
+    @Test
+    void aMultiLabelSetFitJobLearnsEachLabelAndServesTheLabelsOverTheirThresholds() {
+        String train = id(upload("topics.csv", TrainingData.multiLabelCsv(48, 3), Map.of("labelColumn", "labels")));
+        String validation = id(upload("topics-dev.csv", TrainingData.multiLabelCsv(36, 4),
+                Map.of("labelColumn", "labels")));
+        Http.Response submitted = http.postJson("/api/v1/jobs", """
+                {"datasetId": "%s", "validationDatasetId": "%s", "baseModel": "%s", "strategy": "setfit",
+                 "setfit": {"pairsPerExample": 8}, "learningRate": 0.002, "maxLength": 32, "seed": 5}"""
+                .formatted(train, validation, Golden.dir("tiny-bert")));
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
+        assertThat(submitted.json().get("config").get("options").get("problemType").stringValue())
+                .isEqualTo("multi_label_classification");
+        JsonNode done = JobPolling.awaitEnd(http, id(submitted.json()));
+        assertThat(done.get("status").stringValue()).as(done.toString()).isEqualTo("SUCCEEDED");
+        String log = http.get("/api/v1/jobs/" + id(submitted.json()) + "/log").body();
+        assertThat(log).contains("setfit head for label joy", "setfit head for label anger",
+                "setfit head for label surprise");
+        JsonNode best = done.get("validationMetrics");
+        assertThat(best.get("f1Macro").doubleValue()).as(best.toString()).isGreaterThan(0.7);
+        JsonNode answer = http.postJson("/api/v1/models/" + done.get("modelId").stringValue() + "/predict",
+                "{\"texts\": [\"the film was great and wonderful\", \"a story with awful hate\"]}").json();
+        JsonNode joy = answer.get("predictions").get(0);
+        assertThat(joy.get("labels").toString()).as(joy.toString()).contains("joy");
+        assertThat(joy.get("probabilities").get("joy").doubleValue()).as(joy.toString())
+                .isGreaterThan(joy.get("probabilities").get("anger").doubleValue());
+        double sum = 0;
+        for (JsonNode p : joy.get("probabilities")) {
+            sum += p.doubleValue();
+        }
+        assertThat(sum).as("independent sigmoids, not a softmax").isNotCloseTo(1.0, within(1e-3));
+        JsonNode anger = answer.get("predictions").get(1);
+        assertThat(anger.get("labels").toString()).as(anger.toString()).contains("anger");
+        assertThat(anger.get("probabilities").get("anger").doubleValue()).as(anger.toString())
+                .isGreaterThan(anger.get("probabilities").get("joy").doubleValue());
+    }
+
     @Test
     void aRunningSetFitJobReportsContrastiveStepsAndStopsWhenCancelled() {
         String train = id(upload("long.csv", TrainingData.csv(32, 13)));
@@ -122,7 +159,7 @@ class SetFitApiTest {
         String stars = id(upload("stars.csv", TrainingData.starsCsv(20, 1).replaceFirst("stars", "label")));
         Http.Response regression = submit(stars, "\"strategy\": \"setfit\", \"problemType\": \"regression\"");
         assertThat(regression.status()).as(regression.body()).isEqualTo(400);
-        assertThat(regression.json().get("detail").stringValue()).contains("setfit trains single-label classifiers",
+        assertThat(regression.json().get("detail").stringValue()).contains("setfit trains classifiers (single- or multi-label)",
                 "use strategy full");
 
         String fine = id(upload("fine.csv", TrainingData.csv(20, 2)));
@@ -132,6 +169,18 @@ class SetFitApiTest {
         Http.Response bounds = submit(fine, "\"strategy\": \"setfit\", \"setfit\": {\"pairsPerExample\": 1}");
         assertThat(bounds.status()).as(bounds.body()).isEqualTo(400);
         assertThat(bounds.json().get("detail").stringValue()).contains("pairsPerExample");
+
+        Http.Response ignored = submit(fine, "\"strategy\": \"setfit\", \"gradientAccumulationSteps\": 4, "
+                + "\"earlyStoppingPatience\": 2, \"evalEverySteps\": 10, \"classWeights\": \"balanced\", "
+                + "\"precision\": \"fp16\", \"groupByLength\": true");
+        assertThat(ignored.status()).as(ignored.body()).isEqualTo(400);
+        assertThat(ignored.json().get("errors")).as("one problem per option setfit would ignore").hasSize(6);
+        assertThat(ignored.json().get("detail").stringValue()).contains("gradientAccumulationSteps: 4",
+                "earlyStoppingPatience: 2", "evalEverySteps: 10", "classWeights:", "precision: fp16",
+                "groupByLength:", "raise batchSize instead");
+        assertThat(submit(fine, "\"strategy\": \"setfit\", \"gradientAccumulationSteps\": 1, \"classWeights\": "
+                + "\"none\", \"epochs\": 1, \"setfit\": {\"pairsPerExample\": 2}").status())
+                .as("the defaults, said out loud, are accepted").isEqualTo(202);
     }
 
     private Http.Response submit(String datasetId, String extra) {
@@ -140,7 +189,11 @@ class SetFitApiTest {
     }
 
     private JsonNode upload(String name, String csv) {
-        Http.Response response = http.upload("/api/v1/datasets", name, csv.getBytes(StandardCharsets.UTF_8), Map.of());
+        return upload(name, csv, Map.of());
+    }
+
+    private JsonNode upload(String name, String csv, Map<String, String> fields) {
+        Http.Response response = http.upload("/api/v1/datasets", name, csv.getBytes(StandardCharsets.UTF_8), fields);
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         return response.json();
     }

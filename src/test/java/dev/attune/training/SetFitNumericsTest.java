@@ -40,27 +40,50 @@ class SetFitNumericsTest {
 
     @Test
     void theHeadIsSklearnsL2LogisticRegressionAtItsStationaryPoint() {
-        // x = −1 (label 0) and x = +1 (label 1), C = 1. By symmetry W = (−w, w), b = (0, 0); sklearn's objective
-        // C·Σ CE + ½‖W‖² = 2·log(1 + e^(−2w)) + w², stationary where w = 2·σ(−2w). Solved by bisection:
+        // x = −1 (label 0) and x = +1 (label 1), C = 1. sklearn fits two classes with one weight w and the binary
+        // loss: C·Σ log(1 + e^(−sᵢ(w xᵢ + b))) + ½ w² = 2·log(1 + e^(−w)) + ½ w² (b = 0 by symmetry), stationary
+        // where w = 2·σ(−w). Solved by bisection:
         double low = 0;
         double high = 2;
         for (int i = 0; i < 200; i++) {
             double mid = (low + high) / 2;
-            if (mid - 2 / (1 + Math.exp(2 * mid)) < 0) {
+            if (mid - 2 / (1 + Math.exp(mid)) < 0) {
                 low = mid;
             } else {
                 high = mid;
             }
         }
         double w = low;
-        assertThat(w).isCloseTo(0.5213, within(1e-3));
+        assertThat(w).isCloseTo(0.6749, within(1e-3));
         LogisticRegression.Fit fit = LogisticRegression.fit(new double[][] {{-1}, {1}}, new int[] {0, 1}, 2, 1.0);
-        assertThat(fit.weight()[0][0]).isCloseTo(-w, within(1e-6));
-        assertThat(fit.weight()[1][0]).isCloseTo(w, within(1e-6));
+        // returned as two softmax rows (−w/2, w/2), whose logit difference is w
+        assertThat(fit.weight()[0][0]).isCloseTo(-w / 2, within(1e-6));
+        assertThat(fit.weight()[1][0]).isCloseTo(w / 2, within(1e-6));
         assertThat(fit.bias()[0]).isCloseTo(0, within(1e-6));
         assertThat(fit.bias()[1]).isCloseTo(0, within(1e-6));
-        // predict_proba of x = 1: softmax(−w, w)[1] = σ(2w)
-        assertThat(1 / (1 + Math.exp(-2 * w))).isCloseTo(0.7394, within(1e-3));
+        // sklearn's predict_proba of x = 1: σ(w); a multinomial fit of the two classes would give σ(1.0426) = 0.7394
+        assertThat(1 / (1 + Math.exp(-w))).isCloseTo(0.6626, within(1e-3));
+    }
+
+    @Test
+    void aBinaryHeadWithAnInterceptMatchesTheBinaryObjectivesStationaryPoint() {
+        // unbalanced: three rows of label 1 at x = 1, one of label 0 at x = −1. At the optimum the binary objective's
+        // gradient is zero: Σ(σ(zᵢ) − yᵢ) = 0 for b, Σ(σ(zᵢ) − yᵢ)·xᵢ + w = 0 for w (C = 1, unscaled).
+        double[][] x = {{-1}, {1}, {1}, {1}};
+        int[] y = {0, 1, 1, 1};
+        LogisticRegression.Fit fit = LogisticRegression.fit(x, y, 2, 1.0);
+        double w = fit.weight()[1][0] - fit.weight()[0][0];
+        double b = fit.bias()[1] - fit.bias()[0];
+        double db = 0;
+        double dw = w;
+        for (int i = 0; i < x.length; i++) {
+            double residual = 1 / (1 + Math.exp(-(w * x[i][0] + b))) - y[i];
+            db += residual;
+            dw += residual * x[i][0];
+        }
+        assertThat(db).isCloseTo(0, within(1e-6));
+        assertThat(dw).isCloseTo(0, within(1e-6));
+        assertThat(b).as("more rows of label 1: a positive intercept").isPositive();
     }
 
     @Test
@@ -85,6 +108,31 @@ class SetFitNumericsTest {
         assertThat(fit.bias()[0] + fit.bias()[1] + fit.bias()[2]).isCloseTo(0, within(1e-9));
         // the weights' L2 penalty makes every column of W sum to 0 at the optimum (ΣₖWₖ ∝ Σᵢ Σₖ (pᵢₖ − yᵢₖ) xᵢ = 0)
         assertThat(fit.weight()[0][0] + fit.weight()[1][0] + fit.weight()[2][0]).isCloseTo(0, within(1e-6));
+    }
+
+    @Test
+    void multiLabelPairsShareALabelOrNoneAsSetFitDrawsThem() {
+        int[][] labels = {{0}, {0, 1}, {1}, {2}, {2}, {0, 2}, {}};
+        List<PairSampler.Pair> pairs = PairSampler.sampleMultiLabel(labels, 3, 10, 3);
+        assertThat(PairSampler.sampleMultiLabel(labels, 3, 10, 3)).isEqualTo(pairs);
+        assertThat(PairSampler.sampleMultiLabel(labels, 3, 10, 4)).isNotEqualTo(pairs);
+        for (PairSampler.Pair pair : pairs) {
+            java.util.Set<Integer> first = java.util.Arrays.stream(labels[pair.first()]).boxed()
+                    .collect(java.util.stream.Collectors.toSet());
+            boolean shared = java.util.Arrays.stream(labels[pair.second()]).anyMatch(first::contains);
+            assertThat(shared).as(pair.toString()).isEqualTo(pair.target() == 1f);
+        }
+        // five positive and five negative rounds: every labelled row anchors 5 positives and 5 negatives; the row
+        // without labels anchors only negatives (setfit skips its positives)
+        for (int anchor = 0; anchor < labels.length; anchor++) {
+            int a = anchor;
+            assertThat(pairs.stream().filter(p -> p.first() == a && p.target() == 1f))
+                    .hasSize(labels[a].length == 0 ? 0 : 5);
+            assertThat(pairs.stream().filter(p -> p.first() == a && p.target() == 0f)).hasSize(5);
+        }
+        assertThatThrownBy(() -> PairSampler.sampleMultiLabel(new int[][] {{0, 1}, {0}, {1, 0}}, 2, 4, 1))
+                .as("every row shares a label with every other: no negative exists")
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
