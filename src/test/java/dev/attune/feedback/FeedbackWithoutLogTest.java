@@ -111,4 +111,37 @@ class FeedbackWithoutLogTest {
         assertThat(refused.status()).as(refused.body()).isEqualTo(400);
         assertThat(refused.json().get("detail").stringValue()).contains("imported", "\"datasetId\"");
     }
+
+    @Test
+    void aMultiLabelAnswerIsRightWhenItHadExactlyTheTrueLabels() {
+        FeedbackClient client = new FeedbackClient(port);
+        Http http = client.http;
+        Http.Response uploaded = http.upload("/api/v1/datasets", "emotions.csv",
+                TrainingData.multiLabelCsv(40, 1).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.util.Map.of("labelColumn", "labels"));
+        assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(201);
+        Http.Response job = http.postJson("/api/v1/jobs", ("{\"datasetId\": \"%s\", \"baseModel\": \"%s\", \"epochs\": 1, "
+                + "\"batchSize\": 16, \"maxLength\": 16}").formatted(uploaded.json().get("id").stringValue(),
+                Golden.dir("tiny-bert")));
+        assertThat(job.status()).as(job.body()).isEqualTo(202);
+        JsonNode ended = JobPolling.awaitEnd(http, job.json().get("id").stringValue());
+        assertThat(ended.get("status").stringValue()).as(ended.toString()).isEqualTo("SUCCEEDED");
+        String model = ended.get("modelId").stringValue();
+
+        String wrong = "{\"text\": \"wow great fun\", \"model\": \"%s\", \"predictedLabels\": [\"joy\"], "
+                + "\"labels\": [\"joy\", \"surprise\"]}";
+        assertThat(FeedbackApiTest.give(http, wrong.formatted(model), 200).get("correct").booleanValue()).isFalse();
+        String right = "{\"text\": \"whoa so fun\", \"model\": \"%s\", \"predictedLabels\": [\"surprise\", \"joy\"], "
+                + "\"labels\": [\"joy\", \"surprise\"]}";
+        assertThat(FeedbackApiTest.give(http, right.formatted(model), 200).get("correct").booleanValue()).isTrue();
+        JsonNode unknown = FeedbackApiTest.give(http, ("{\"text\": \"x\", \"model\": \"%s\", \"labels\": [\"joy\", "
+                + "\"sadness\"]}").formatted(model), 400);
+        assertThat(unknown.get("detail").stringValue()).contains("'sadness'", "anger", "surprise");
+        assertThat(client.accuracyOf(model).get("correct").longValue()).isEqualTo(1);
+
+        Http.Response made = http.postJson("/api/v1/feedback/datasets", "{\"model\": \"" + model + "\"}");
+        assertThat(made.status()).as(made.body()).isEqualTo(201);
+        assertThat(FeedbackApiTest.rows(http, made.json().get("id").stringValue()))
+                .containsExactly("wow great fun -> joy,surprise", "whoa so fun -> joy,surprise");
+    }
 }
