@@ -342,9 +342,11 @@ class DashboardBrowserTest {
         String jobId = job.get("id").stringValue();
 
         browser.findElement(By.cssSelector("nav button[data-tab=jobs]")).click();
-        wait.until(d -> d.findElement(By.cssSelector("#jobs-table tbody tr .status")).getText().equals("SUCCEEDED"));
+        // this job's own row: the table shown may still be the one rendered before it was submitted
+        By row = By.cssSelector("#jobs-table tbody tr[data-job='" + jobId + "']");
+        wait.until(d -> d.findElement(row).findElement(By.cssSelector(".status")).getText().equals("SUCCEEDED"));
         wait.until(d -> { // the live table re-renders its rows: find and click in one go, again if replaced
-            d.findElement(By.cssSelector("#jobs-table tbody tr")).click();
+            d.findElement(row).click();
             return true;
         });
         wait.until(d -> d.findElement(By.id("detail-status")).getText().equals("SUCCEEDED"));
