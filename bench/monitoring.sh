@@ -9,7 +9,8 @@
 # fp32 (ONNX Runtime); last, TrafficCounters' cost per request in-process (MonitoringOverheadBenchmark).
 # Each traffic step starts on a fresh minute and is read over the window PT1M (that minute alone); the service's
 # default window (the gauges') is a minute too, so Prometheus shows the same step.
-# Usage: bench/monitoring.sh    Environment: MAX_TRAIN (1500), TEXTS (1000), ROUNDS (3), SECONDS_EACH (10), CONNECTIONS (8)
+# Usage: bench/monitoring.sh    Environment: MAX_TRAIN (1500), TEXTS (1000), ROUNDS (3), SECONDS_EACH (10), CONNECTIONS (8),
+#   MODEL (an absolute checkpoint dir: no training nor drift steps, the throughput figures on that model alone)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d ../shared/models/all-MiniLM-L6-v2 ] || { echo "needs ../shared (all-MiniLM-L6-v2, sst2)"; exit 1; }
@@ -26,9 +27,11 @@ start() { # $1 port, $2 data dir, $3 monitoring enabled, $4 import roots
     --attune.monitoring.evaluate-interval=2s --attune.monitoring.window=1m >> "$work/service-$1.log" 2>&1 &
   echo $!
 }
-on=$(start 18341 "$work/on" true "$shared/models")
+roots="$shared/models${MODEL:+,$(dirname "${MODEL:-.}")}"
+on=$(start 18341 "$work/on" true "$roots")
 json() { curl -s -H 'Content-Type: application/json' "$@"; }
 until curl -sf localhost:18341/actuator/health >/dev/null; do sleep 0.5; done
+if [[ -z ${MODEL:-} ]]; then # the drift steps; MODEL=<checkpoint dir>: throughput alone, on that model
 python3 - "$work" <<'PY'
 import csv, random, sys
 rows = list(csv.DictReader(open("../shared/datasets/sst2_dev.csv")))
@@ -85,10 +88,15 @@ curl -s localhost:18341/actuator/prometheus | grep -E '^attune_predict_drift_(ps
 echo '```'
 grep -h "Drift: " "$work/service-18341.log" | sed 's/^.*Drift: /WARN log: Drift: /' || true
 
+else
+  model=$(json -d "{\"source\": \"$MODEL\"}" localhost:18341/api/v1/models/import | jq -r '.id // ("refused: " + .detail | halt_error)')
+  json -d "{\"name\": \"sentiment\", \"modelId\": \"$model\"}" localhost:18341/api/v1/deployments >/dev/null
+  echo "## Monitoring overhead on $(basename "$MODEL")"
+fi
 # throughput: the same service, data dir and model, restarted with monitoring on and off in turn
 restart() { # $1 monitoring enabled
   kill $on; while kill -0 $on 2>/dev/null; do sleep 0.5; done
-  on=$(start 18341 "$work/on" $1 "$shared/models")
+  on=$(start 18341 "$work/on" $1 "$roots")
   until curl -sf localhost:18341/actuator/health >/dev/null; do sleep 0.5; done
   until json -d '{"text": "warm", "deployment": "sentiment"}' localhost:18341/predict | jq -e .predictions >/dev/null; do sleep 0.5; done
 }

@@ -20,6 +20,8 @@ import tools.jackson.databind.ObjectMapper;
 @Component
 public class References {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(References.class);
+
     static final String FILE = "monitoring-reference.json";
 
     private final ModelFiles files;
@@ -38,8 +40,12 @@ public class References {
             return known;
         }
         Path file = files.pathOf(modelId).resolve(FILE);
-        Optional<Reference> read = Files.isRegularFile(file) ? Optional.of(mapper.readValue(file.toFile(),
-                Reference.class)) : Optional.empty();
+        Optional<Reference> read = Optional.empty();
+        try {
+            read = Files.isRegularFile(file) ? Optional.of(mapper.readValue(file.toFile(), Reference.class)) : read;
+        } catch (RuntimeException e) { // an unreadable file: the model answers as one without a reference
+            log.warn("Monitoring reference {} cannot be read: {}", file, e.toString());
+        }
         cache.put(modelId, read);
         return read;
     }

@@ -239,7 +239,7 @@ public record AttuneProperties(
             @NotNull @DefaultValue("1h") Duration window,
             @jakarta.validation.constraints.Positive @DefaultValue("0.1") double warnPsi,
             @jakarta.validation.constraints.Positive @DefaultValue("0.25") double alertPsi,
-            @Min(1) @DefaultValue("100") int minTexts) {
+            @Min(1) @DefaultValue("300") int minTexts) {
     }
 
     public Path jobsDir() {
