@@ -69,6 +69,8 @@ prepare() {
   rm -rf "$build/app"; mkdir -p "$build/app/lib" "$build/app/test-classes/dev/attune/bench" "$build/app/test-classes/dev/attune/training"
   for jar in $JARS; do cp "target/gpu-libs/$jar.jar" "$build/app/lib/" || return 1; done
   zip -q -d "$build/app/lib/tokenizers-0.36.0.jar" 'native/lib/linux-aarch64/*' 'native/lib/osx-*' 'native/lib/win-*' >/dev/null
+  # jna (DJL's CUDA detection loads libcudart through it): its linux-x86-64 dispatcher only
+  zip -q -d "$build/app/lib/jna-5.17.0.jar" $(unzip -Z1 "$build/app/lib/jna-5.17.0.jar" | grep -E '^com/sun/jna/[^/]+/.*jnidispatch' | grep -v linux-x86-64/) >/dev/null
   cp -r target/classes "$build/app/classes"
   cp target/test-classes/dev/attune/bench/{GpuBenchmark,BenchInputs}*.class "$build/app/test-classes/dev/attune/bench/"
   cp target/test-classes/dev/attune/training/Options*.class "$build/app/test-classes/dev/attune/training/"
@@ -273,11 +275,18 @@ if [ -n "${jni_pid:-}" ]; then
     export PYTORCH_LIBRARY_PATH=$torch_lib PYTORCH_VERSION=$tv PYTORCH_FLAVOR=$flavor
     mkdir -p "$DJL_CACHE_DIR/pytorch/$tv-$flavor-linux-x86_64"
     cp "$work/libdjl_torch.so" "$DJL_CACHE_DIR/pytorch/$tv-$flavor-linux-x86_64/0.36.0-libdjl_torch.so"
+    # DJL's default device asks CUDA through JNA's Native.load("cudart"): give it a libcudart.so (the bench also
+    # passes device=gpu, so a failed probe cannot move the run to the CPU)
+    cudart=$(python3 -c "import glob, os, torch; d = os.path.dirname(torch.__file__); c = sorted(glob.glob(d + '/../nvidia/**/libcudart.so*', recursive=True) + glob.glob('/usr/local/cuda*/lib64/libcudart.so*')); print(os.path.realpath(c[-1]) if c else '')")
+    if [ -n "$cudart" ]; then mkdir -p "$work/cudart"; ln -sf "$cudart" "$work/cudart/libcudart.so"; fi
+    note "attune: libtorch $tv $flavor at $torch_lib; libcudart for JNA: ${cudart:-none found}"
   else
     unset PYTORCH_LIBRARY_PATH
   fi
 fi
-jcmd=("$java" -Xmx4g -Dai.djl.offline=true -cp "$work/app/classes:$work/app/test-classes:$work/app/lib/*" dev.attune.bench.GpuBenchmark)
+jcmd=("$java" -Xmx4g -Dai.djl.offline=true -Djna.library.path="$work/cudart" \
+  -cp "$work/app/classes:$work/app/test-classes:$work/app/lib/*" dev.attune.bench.GpuBenchmark)
+[ "$mode" = gpu ] && jcmd+=(device=gpu)
 if [ -n "${PYTORCH_LIBRARY_PATH:-}" ]; then
   note "attune: SST-2 $SST2_ROWS rows at $MAXLEN tokens, then scoring"
   timeout "$(limit 200)" "${jcmd[@]}" model="$work/minilm" train="$carry/data/sst2_train.csv.gz" eval="$SST2_EVAL" task=sst2 \

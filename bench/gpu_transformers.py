@@ -2,7 +2,7 @@
 
 Usage:
   python3 bench/gpu_transformers.py trainer MODEL TRAIN_CSV EVAL_CSV [key=value ...]
-      keys: task, rows (first N rows of TRAIN_CSV, 0 = all), max_length (512), batch (32), lr (5e-5), epochs (1),
+      keys: task, rows (first N rows of TRAIN_CSV, 0 = all), eval_rows (first N of EVAL_CSV), max_length (512), batch (32), lr (5e-5), epochs (1),
       seed (42), save (a directory: the trained classifier is saved there, for the pipeline)
   python3 bench/gpu_transformers.py pipeline MODEL TEXTS_CSV [key=value ...]
       keys: task, batches (64,128), seconds (10 per figure), singles (300), max_length (128)
@@ -56,6 +56,8 @@ def trainer(model_dir, train_csv, eval_csv, a):
     if 0 < limit < len(rows):
         rows = rows[:limit]
     evals = read(eval_csv)
+    if int(a.get("eval_rows", "0")) > 0:
+        evals = evals[:int(a["eval_rows"])]
     names = sorted({label for _, label in rows})
     index = {name: i for i, name in enumerate(names)}
     max_length, batch, epochs = int(a.get("max_length", "512")), int(a.get("batch", "32")), int(a.get("epochs", "1"))
@@ -80,7 +82,7 @@ def trainer(model_dir, train_csv, eval_csv, a):
     predictions = run.predict(test)
     right = (predictions.predictions.argmax(-1) == predictions.label_ids).sum()
     print(f"RESULT train task={task} device={device_name()} precision={'bf16' if bf16 else 'fp32'} "
-          f"attention={model.config._attn_implementation} rows={len(train)} steps={run.state.global_step} "
+          f"attention={getattr(model.config, '_attn_implementation', '?')} rows={len(train)} steps={run.state.global_step} "
           f"batch={batch} maxLength={max_length} samples_per_s={metrics['train_samples_per_second']:.1f} "
           f"train_s={metrics['train_runtime']:.1f} accuracy={100 * right / len(test):.2f} eval_rows={len(test)}",
           flush=True)

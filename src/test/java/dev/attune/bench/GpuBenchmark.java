@@ -31,9 +31,10 @@ import dev.attune.training.TrainingResult;
  * included): texts/s at each of {@code batches}, and one text's p50/p99. Prints {@code RESULT key=value ...} lines
  * that bench/gpu.sh puts in its table.
  *
- * <p>Arguments (key=value): model, train, trainRows, eval, task (a name for the lines), maxLength, batch, lr,
- * epochs, seed, precision (training; default auto), score (a CSV whose texts are scored; default eval),
- * scoreMaxLength (128), batches (64,128), seconds (per figure, default 10), singles (batch-1 calls, default 300).
+ * <p>Arguments (key=value): model, train, trainRows, eval, evalRows (the first N; default all), task (a name for the
+ * lines), maxLength, batch, lr, epochs, seed, device (gpu or cpu; default DJL's default device), precision (training;
+ * default auto), score (a CSV whose texts are scored; default eval), scoreMaxLength (128), batches (64,128; empty: no
+ * scoring), seconds (per figure, default 10), singles (batch-1 calls, default 300).
  */
 public final class GpuBenchmark {
 
@@ -55,9 +56,19 @@ public final class GpuBenchmark {
                 "groupByLength", false);
         List<String> labels = LabelledData.labelsOf(trainRows);
         List<Example> train = LabelledData.toExamples(trainRows, labels);
-        List<Example> eval = LabelledData.toExamples(BenchInputs.read(Path.of(a.get("eval")), "label"), labels);
+        List<DatasetRow> evalRows = BenchInputs.read(Path.of(a.get("eval")), "label");
+        int evalLimit = Integer.parseInt(a.getOrDefault("evalRows", "0"));
+        if (evalLimit > 0 && evalLimit < evalRows.size()) {
+            evalRows = evalRows.subList(0, evalLimit);
+        }
+        List<Example> eval = LabelledData.toExamples(evalRows, labels);
         Engine.getInstance().setRandomSeed((int) (long) options.seed());
-        Device device = Engine.getInstance().defaultDevice();
+        // device=gpu: the GPU even where DJL's CUDA probe (JNA loading libcudart) cannot see it; libtorch can
+        Device device = switch (a.getOrDefault("device", "default")) {
+            case "gpu" -> Device.gpu();
+            case "cpu" -> Device.cpu();
+            default -> Engine.getInstance().defaultDevice();
+        };
         Path best = Files.createTempDirectory("attune-gpu-").resolve("best");
         try (ClassifierModel m = ClassifierModel.load(model, device, labels, ProblemType.SINGLE_LABEL_CLASSIFICATION,
                 false, options.attention())) {
