@@ -81,8 +81,8 @@ def wrap(tok, cls, sep, pad, unk, mask, token_types):
                                                        special_tokens=[(cls, cls_id), (sep, sep_id)])
     fast = FastTokenizer(tokenizer_object=tok, cls_token=cls, sep_token=sep, pad_token=pad, unk_token=unk,
                          mask_token=mask, model_max_length=MAX_LENGTH)
-    if not token_types:
-        fast.model_input_names = ["input_ids", "attention_mask"]
+    fast.model_input_names = ["input_ids", "token_type_ids", "attention_mask"] if token_types \
+        else ["input_ids", "attention_mask"]
     return fast
 
 
@@ -148,7 +148,9 @@ def golden(name, texts, out):
     model.eval()
     batch = tok(TEXTS, padding=True, truncation=True, max_length=MAX_LENGTH, return_tensors="pt")
     labels = torch.tensor(LABELS)
-    result = model(**batch, labels=labels, output_hidden_states=True)
+    with torch.no_grad():  # the encoder's output (ModernBERT's hidden_states[-1] would be before its final norm)
+        hidden = model.base_model(**batch).last_hidden_state
+    result = model(**batch, labels=labels)
     result.loss.backward()
     directory = os.path.join(out, "tiny-" + name)
     model.save_pretrained(directory)
@@ -159,7 +161,7 @@ def golden(name, texts, out):
         record["token_type_ids"] = batch["token_type_ids"].tolist()
     record.update({
         "labels": LABELS, "logits": result.logits.tolist(), "loss": result.loss.item(),
-        "last_hidden_state": result.hidden_states[-1].tolist(),
+        "last_hidden_state": hidden.tolist(),
         "grad_norms": {n: p.grad.norm().item() for n, p in model.named_parameters() if p.grad is not None},
         "note": f"transformers {transformers.__version__}, torch {torch.__version__}, CPU float32, eval mode, "
                 f"{type(model).__name__} ({config.model_type}), attention eager; "

@@ -77,17 +77,27 @@ public final class GpuBenchmark {
                     m.config().padTokenId());
             TokenizedExamples evalData = TokenizedExamples.of(eval, m.textEncoder(), options.maxLength(),
                     m.config().padTokenId());
+            long[] lastStep = {0};
+            long trainStart = System.nanoTime();
             TrainingResult result = new FineTuner(m, options, new TrainingListener() {
+                @Override
+                public void onStep(Progress progress) {
+                    lastStep[0] = System.nanoTime();
+                }
+
                 @Override
                 public void log(String message) {
                     System.err.println(message);
                 }
             }).train(trainData, evalData, best);
+            // as the Trainer's train_samples_per_second: samples over the time from the start to the last optimizer
+            // step (its first steps included), without the evaluation and checkpoint after it
+            double trainSeconds = (lastStep[0] - trainStart) / 1e9;
             ClassificationMetrics metrics = (ClassificationMetrics) result.best().metrics();
             System.out.printf("RESULT train task=%s device=%s precision=%s attention=%s rows=%d steps=%d batch=%d "
                     + "maxLength=%d samples_per_s=%.1f train_s=%.1f accuracy=%.2f eval_rows=%d%n", task, device,
                     precision.id(), options.attention().id(), train.size(), result.steps(), options.batchSize(),
-                    options.maxLength(), result.trainSamplesPerSecond(), result.trainSeconds(),
+                    options.maxLength(), (double) train.size() * options.epochs() / trainSeconds, trainSeconds,
                     100 * metrics.accuracy(), eval.size());
 
             if (a.containsKey("batches") && a.get("batches").isBlank()) {
