@@ -5,7 +5,7 @@ Usage:
       keys: task, rows (first N rows of TRAIN_CSV, 0 = all), eval_rows (first N of EVAL_CSV), max_length (512), batch (32), lr (5e-5), epochs (1),
       seed (42), save (a directory: the trained classifier is saved there, for the pipeline)
   python3 bench/gpu_transformers.py pipeline MODEL TEXTS_CSV [key=value ...]
-      keys: task, batches (64,128), seconds (10 per figure), singles (300), max_length (128)
+      keys: task, batches (64,128), seconds (10 per figure), singles (300), max_length (128), warmup (3 batches)
 
 Each prints `RESULT ...` lines in the format of dev.attune.bench.GpuBenchmark, so bench/gpu.sh lays both side by
 side. The Trainer runs as attune's job does (shared/bench/ANCHORS.md's recipe): AdamW, weight decay 0.01, linear
@@ -97,13 +97,14 @@ def serve(model_dir, texts_csv, a):
     gpu = torch.cuda.is_available()
     dtype = torch.bfloat16 if gpu and torch.cuda.is_bf16_supported() else torch.float32
     classify = pipeline("text-classification", model=model_dir, device=0 if gpu else -1, dtype=dtype)
-    max_length, seconds = int(a.get("max_length", "128")), float(a.get("seconds", "10"))
+    max_length, seconds, warmup = int(a.get("max_length", "128")), float(a.get("seconds", "10")), int(a.get("warmup", "3"))
     sync = torch.cuda.synchronize if gpu else (lambda: None)
     precision = "bf16" if dtype == torch.bfloat16 else "fp32"
     for b in a.get("batches", "64,128").split(","):
         b = int(b)
         chunk = lambda i: [texts[(i + j) % len(texts)] for j in range(b)]
-        classify(chunk(0), batch_size=b, truncation=True, max_length=max_length)
+        for w in range(warmup):
+            classify(chunk(w * b), batch_size=b, truncation=True, max_length=max_length)
         done, start, i = 0, time.perf_counter(), 0
         while time.perf_counter() - start < seconds:
             classify(chunk(i), batch_size=b, truncation=True, max_length=max_length)
@@ -112,7 +113,7 @@ def serve(model_dir, texts_csv, a):
         print(f"RESULT score task={task} device={device_name()} precision={precision} batch={b} "
               f"texts_per_s={done / (time.perf_counter() - start):.1f}", flush=True)
     singles = int(a.get("singles", "300"))
-    for i in range(20):
+    for i in range(5 * warmup):
         classify(texts[i % len(texts)], truncation=True, max_length=max_length)
     ms = []
     for i in range(singles):

@@ -34,7 +34,8 @@ import dev.attune.training.TrainingResult;
  * <p>Arguments (key=value): model, train, trainRows, eval, evalRows (the first N; default all), task (a name for the
  * lines), maxLength, batch, lr, epochs, seed, device (gpu or cpu; default DJL's default device), precision (training;
  * default auto), score (a CSV whose texts are scored; default eval), scoreMaxLength (128), batches (64,128; empty: no
- * scoring), seconds (per figure, default 10), singles (batch-1 calls, default 300).
+ * scoring), seconds (per figure, default 10), singles (batch-1 calls, default 300), warmup (untimed batches before
+ * each figure, default 3; five times as many single texts).
  */
 public final class GpuBenchmark {
 
@@ -109,9 +110,10 @@ public final class GpuBenchmark {
                     .map(DatasetRow::text).toList();
             int maxLength = Integer.parseInt(a.getOrDefault("scoreMaxLength", "128"));
             double seconds = Double.parseDouble(a.getOrDefault("seconds", "10"));
+            int warmup = Integer.parseInt(a.getOrDefault("warmup", "3"));
             for (String b : a.getOrDefault("batches", "64,128").split(",")) {
                 int batch = Integer.parseInt(b.trim());
-                for (int i = 0; i < 3; i++) {
+                for (int i = 0; i < warmup; i++) {
                     m.outputs(slice(texts, i * batch, batch), maxLength);
                 }
                 long done = 0;
@@ -124,7 +126,7 @@ public final class GpuBenchmark {
                         served.id(), batch, done / ((System.nanoTime() - start) / 1e9));
             }
             int singles = Integer.parseInt(a.getOrDefault("singles", "300"));
-            for (int i = 0; i < 20; i++) {
+            for (int i = 0; i < 5 * warmup; i++) {
                 m.outputs(List.of(texts.get(i % texts.size())), maxLength);
             }
             double[] ms = new double[singles];
