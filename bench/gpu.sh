@@ -24,12 +24,13 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --prepare) mode=prepare ;;
     --dry-run) mode=dry ;;
-    --out) mode=gpu; out=$2; shift ;;
+    --out) out=$2; shift ;;
     *) echo "usage: bench/gpu.sh --prepare | --dry-run [--out DIR] | --out DIR"; exit 2 ;;
   esac
   shift
 done
-[ -n "$mode" ] || { echo "usage: bench/gpu.sh --prepare | --dry-run | --out DIR"; exit 2; }
+[ -n "$mode" ] || { [ -n "$out" ] && mode=gpu; }
+[ -n "$mode" ] || { echo "usage: bench/gpu.sh --prepare | --dry-run [--out DIR] | --out DIR"; exit 2; }
 start=$SECONDS
 carry=$root/.gpu
 LIMIT_MIB=64
