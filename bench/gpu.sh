@@ -203,6 +203,7 @@ build_jni() { # compiles libdjl_torch.so against $PY's torch: DJL's CMakeLists f
   torch_dir=$("$PY" -c "import os, torch; print(os.path.dirname(torch.__file__))")
   prefix=$("$PY" -c "import torch.utils; print(torch.utils.cmake_prefix_path)")
   abi=$("$PY" -c "import torch; print(int(torch._C._GLIBCXX_USE_CXX11_ABI))")
+  [ -d /usr/local/cuda/bin ] && export PATH=$PATH:/usr/local/cuda/bin  # torch's CUDA CMake files look for nvcc
   if command -v cmake >/dev/null && cmake -S "$src" -B "$work/jni-build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" \
        -DUSE_CUDA=1 -DJAVA_INCLUDE_PATH="$work/djl/jni" -DJAVA_INCLUDE_PATH2="$work/djl/jni/linux" \
        -DJAVA_AWT_INCLUDE_PATH=NotNeeded -DJAVA_JVM_LIBRARY="$work/runtime/lib/server/libjvm.so" >"$work/logs/jni-cmake.log" 2>&1 \
@@ -227,8 +228,8 @@ if [ "$mode" = gpu ]; then
   elif ! command -v g++ >/dev/null; then
     jni_status="skipped: no C++ compiler (g++) here"
   else
-    note "building DJL's JNI against this torch (background, at most $(limit 180) s)"
-    ( timeout "$(limit 180)" bash -c "$(declare -f build_jni); work='$work' PY='$PY'; build_jni" > "$work/jni.status" 2>&1 ) &
+    note "building DJL's JNI against this torch (background, at most $(limit 210) s)"
+    ( timeout "$(limit 210)" bash -c "$(declare -f build_jni); work='$work' PY='$PY'; build_jni" > "$work/jni.status" 2>&1 ) &
     jni_pid=$!
   fi
 else
