@@ -285,9 +285,10 @@ if [ -n "${jni_pid:-}" ]; then
     export PYTORCH_LIBRARY_PATH=$torch_lib PYTORCH_VERSION=$tv PYTORCH_FLAVOR=$flavor
     mkdir -p "$DJL_CACHE_DIR/pytorch/$tv-$flavor-linux-x86_64"
     cp "$work/libdjl_torch.so" "$DJL_CACHE_DIR/pytorch/$tv-$flavor-linux-x86_64/0.36.0-libdjl_torch.so"
-    # DJL's default device asks CUDA through JNA's Native.load("cudart"): give it a libcudart.so (the bench also
-    # passes device=gpu, so a failed probe cannot move the run to the CPU)
-    cudart=$("$PY" -c "import glob, os, torch; d = os.path.dirname(torch.__file__); c = sorted(glob.glob(d + '/../nvidia/**/libcudart.so*', recursive=True) + glob.glob('/usr/local/cuda*/lib64/libcudart.so*')); print(os.path.realpath(c[-1]) if c else '')")
+    # DJL's default device asks CUDA through JNA's Native.load("cudart"): give it a libcudart.so, torch's own first
+    # (the file libtorch_cuda loaded, so not a second copy); the bench also passes device=gpu, so a failed probe
+    # cannot move the run to the CPU
+    cudart=$("$PY" -c "import glob, os, torch; d = os.path.dirname(torch.__file__); c = sorted(glob.glob(d + '/../nvidia/**/libcudart.so*', recursive=True)) + sorted(glob.glob('/usr/local/cuda*/lib64/libcudart.so*')); print(os.path.realpath(c[0]) if c else '')")
     if [ -n "$cudart" ]; then mkdir -p "$work/cudart"; ln -sf "$cudart" "$work/cudart/libcudart.so"; fi
     note "attune: libtorch $tv $flavor at $torch_lib; libcudart for JNA: ${cudart:-none found}"
   else
