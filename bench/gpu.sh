@@ -11,7 +11,8 @@
 #   bench/gpu.sh --dry-run       here: --prepare, then every step this CPU can run, with tiny sizes, and the table
 #   bench/gpu.sh --out DIR       on the lent GPU machine (CUDA, PyTorch, transformers, no Java): compiles DJL's JNI
 #                                against the machine's libtorch, runs everything in under 9 minutes; the table,
-#                                logs and goldens land in DIR (table.md, logs.tar.gz, goldens.tar.gz)
+#                                logs, goldens and the JNI land in DIR (table.md, logs.tar.gz, goldens.tar.gz,
+#                                libdjl_torch.so: copied into .gpu/, a rerun uses it instead of compiling)
 # The device call (docs/gpu.md): command `bash bench/gpu.sh --out $OUT`, carry [".gpu"], timeout_s 600.
 # Environment (GPU sizes): SST2_ROWS (20000), IMDB_ROWS (2000), IMDB_EVAL (500), MAXLEN (512), SECONDS (10 per
 # serving figure), GPU_DEADLINE (seconds the whole run may take, 520), DJL_GIT (DJL's git dir, for --prepare).
@@ -223,7 +224,12 @@ build_jni() { # compiles libdjl_torch.so against $PY's torch: DJL's CMakeLists f
 }
 
 if [ "$mode" = gpu ]; then
-  if [ "$py_status" != ok ]; then
+  if [ "$py_status" = ok ] && [ -s "$carry/libdjl_torch.so" ]; then
+    # a rerun: the JNI an earlier run built (its $OUT/libdjl_torch.so, copied into .gpu/) saves the compile
+    cp "$carry/libdjl_torch.so" "$work/libdjl_torch.so"
+    echo "carried .gpu/libdjl_torch.so (built by an earlier run)" > "$work/jni.status"
+    ( exit 0 ) & jni_pid=$!
+  elif [ "$py_status" != ok ]; then
     jni_status="skipped: no torch on this machine to build against"
   elif ! command -v g++ >/dev/null; then
     jni_status="skipped: no C++ compiler (g++) here"
@@ -279,6 +285,7 @@ fi
 if [ -n "${jni_pid:-}" ]; then
   [ -n "${jni_pid_done:-}" ] || wait "$jni_pid"
   jni_status=$(tail -1 "$work/jni.status" 2>/dev/null); [ -n "$jni_status" ] || jni_status="failed (timed out)"
+  [ -s "$work/libdjl_torch.so" ] || case "$jni_status" in cmake*|g++*|carried*) jni_status="failed (no libdjl_torch.so)";; esac
   note "JNI: $jni_status"
   if [ -s "$work/libdjl_torch.so" ]; then
     read -r tv flavor torch_lib < <("$PY" -c "import os, torch; v = torch.__version__.split('+')[0]; c = torch.version.cuda; print(v, 'cu' + c.replace('.', '') if c else 'cpu', os.path.join(os.path.dirname(torch.__file__), 'lib'))")
@@ -329,7 +336,7 @@ def find(side, kind, task=None, **match):
 def missing(side):
     if side == "hf" and py_status != "ok":
         return py_status
-    if side == "attune" and not (jni_status.startswith("cmake") or jni_status.startswith("g++") or mode == "dry"):
+    if side == "attune" and not (jni_status.startswith(("cmake", "g++", "carried")) or mode == "dry"):
         return "skipped: JNI " + jni_status
     return "failed: see logs"
 
@@ -384,6 +391,8 @@ cat "$out/table.md"
 cp "$results" "$work/logs/"
 tar -C "$work" -czf "$out/logs.tar.gz" logs
 [ -d "$work/goldens" ] && tar -C "$work" -czf "$out/goldens.tar.gz" goldens
+# the JNI comes back too: copied into .gpu/, a rerun uses it instead of compiling again
+[ "$mode" = gpu ] && [ -s "$work/libdjl_torch.so" ] && cp "$work/libdjl_torch.so" "$out/"
 echo "wall: $((SECONDS - start)) s; table, logs.tar.gz$([ -d "$work/goldens" ] && echo ', goldens.tar.gz') in $out"
 if [ "$mode" = dry ]; then
   # the dry run passes when attune trained and scored on the carried runtime and classpath without a JDK
