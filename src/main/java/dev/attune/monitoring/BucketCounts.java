@@ -15,6 +15,9 @@ import dev.attune.serving.Prediction;
  */
 final class BucketCounts {
 
+    /** The width of monitoring_counts.bin. */
+    static final int MAX_BIN = 255;
+
     private final Map<String, LongAdder> labels = new ConcurrentHashMap<>();
     private final LongAdder[] scores = adders(Figure.SCORE_BINS);
     private final LongAdder[] tokens = adders(Figure.TOKEN_BINS);
@@ -34,12 +37,25 @@ final class BucketCounts {
     void addText(Prediction prediction, int tokenCount, int unknownTokens, int maxLength) {
         texts.increment();
         if (prediction.label() != null) {
-            labels.computeIfAbsent(prediction.label(), label -> new LongAdder()).increment();
+            labels.computeIfAbsent(bin(prediction.label()), label -> new LongAdder()).increment();
             scores[Figure.scoreBin(prediction.score())].increment();
         }
         tokens[Figure.tokenBin(tokenCount, maxLength)].increment();
         truncated[prediction.truncated() ? 1 : 0].increment();
         unknown[unknownTokens > 0 ? 1 : 0].increment();
+    }
+
+    /**
+     * A label as a bin: at most {@link #MAX_BIN} characters (monitoring_counts.bin; dataset labels may be 256 long,
+     * an imported checkpoint's any length), never ending in half a surrogate pair. One longer row would fail the
+     * flush's all-or-none write, every time, for every model's counts. Traffic and reference cut alike.
+     */
+    static String bin(String label) {
+        if (label.length() <= MAX_BIN) {
+            return label;
+        }
+        int end = Character.isHighSurrogate(label.charAt(MAX_BIN - 1)) ? MAX_BIN - 1 : MAX_BIN;
+        return label.substring(0, end);
     }
 
     /** Takes every count (the counters start again from 0) into {@code into}. */
