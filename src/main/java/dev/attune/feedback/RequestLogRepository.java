@@ -12,6 +12,7 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The served_request table: the sampled log of answered predict requests, one row per text. */
 @Repository
@@ -23,11 +24,13 @@ class RequestLogRepository {
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
     private final LabelsJson json;
+    private final TransactionTemplate transactions;
 
-    RequestLogRepository(JdbcClient jdbc, JdbcTemplate template, LabelsJson json) {
+    RequestLogRepository(JdbcClient jdbc, JdbcTemplate template, LabelsJson json, TransactionTemplate transactions) {
         this.jdbc = jdbc;
         this.template = template;
         this.json = json;
+        this.transactions = transactions;
     }
 
     /**
@@ -38,7 +41,10 @@ class RequestLogRepository {
      */
     int insert(List<LoggedRequest> rows) {
         try {
-            template.batchUpdate(INSERT, rows, rows.size(), (statement, row) -> bind(statement, row));
+            // all or none: a driver that runs the rest of a batch past a duplicate (H2) would otherwise have written
+            // them, and the row-by-row retry would count them as repeated
+            transactions.executeWithoutResult(status ->
+                    template.batchUpdate(INSERT, rows, rows.size(), (statement, row) -> bind(statement, row)));
             return 0;
         } catch (DuplicateKeyException e) {
             int duplicates = 0;
