@@ -24,7 +24,14 @@ record Reference(String source, int rows, int maxLength, Map<String, Map<String,
         return new Reference(source, (int) counts.texts(), maxLength, byId);
     }
 
+    /** A figure's bins; labels cut as traffic's are ({@link BucketCounts#bin}), for a reference stored uncut. */
     Map<String, Long> of(Figure figure) {
-        return counts.getOrDefault(figure.id, Map.of());
+        Map<String, Long> bins = counts.getOrDefault(figure.id, Map.of());
+        if (figure != Figure.LABEL || bins.keySet().stream().allMatch(bin -> bin.length() <= BucketCounts.MAX_BIN)) {
+            return bins;
+        }
+        Map<String, Long> cut = new LinkedHashMap<>();
+        bins.forEach((bin, count) -> cut.merge(BucketCounts.bin(bin), count, Long::sum));
+        return cut;
     }
 }

@@ -61,4 +61,13 @@ class LongLabelFlushTest {
         assertThat(Character.isHighSurrogate(bin.charAt(bin.length() - 1))).isFalse();
         assertThat(longLabel).startsWith(bin);
     }
+
+    @Test
+    void aReferenceStoredWithAnUncutLabelComparesWithTheCutTraffic() {
+        String longLabel = "w".repeat(300);
+        Reference stored = new Reference("validation", 10, 128,
+                Map.of(Figure.LABEL.id, Map.of(longLabel, 7L, "short", 3L)));
+        assertThat(stored.of(Figure.LABEL)).containsOnly(Map.entry(BucketCounts.bin(longLabel), 7L),
+                Map.entry("short", 3L));
+    }
 }
