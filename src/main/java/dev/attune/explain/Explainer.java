@@ -28,10 +28,13 @@ public class Explainer {
     private final ExplainModels models;
     private final AttuneProperties.Explain settings;
     private final Timer latency;
+    /** Explain requests running or waiting: bounded, so they never take every request thread. */
+    private final java.util.concurrent.Semaphore inFlight;
 
     Explainer(ExplainModels models, AttuneProperties properties, MeterRegistry registry) {
         this.models = models;
         this.settings = properties.predict().explain();
+        this.inFlight = new java.util.concurrent.Semaphore(settings.maxInFlight());
         this.latency = Timer.builder("attune.explain.latency").description("time to explain one text (waiting included)")
                 .publishPercentileHistogram().register(registry);
     }
@@ -68,7 +71,18 @@ public class Explainer {
             String label, LongText longText, Integer steps) {
         check(texts.size(), steps);
         int points = steps(steps);
-        ExplainModels.Loaded loaded = models.acquire(modelId);
+        if (!inFlight.tryAcquire()) {
+            throw new dev.attune.errors.Overloaded("Too many explanations", settings.maxInFlight() + " explain requests "
+                    + "run or wait on this node already (attune.predict.explain.max-in-flight). Retry shortly, or "
+                    + "predict without \"explain\".").retryAfter(5);
+        }
+        ExplainModels.Loaded loaded;
+        try {
+            loaded = models.acquire(modelId);
+        } catch (RuntimeException e) {
+            inFlight.release();
+            throw e;
+        }
         try {
             ClassifierModel model = loaded.model();
             List<Explanation> explanations = new ArrayList<>(texts.size());
@@ -91,6 +105,7 @@ public class Explainer {
             return explanations;
         } finally {
             loaded.release();
+            inFlight.release();
         }
     }
 

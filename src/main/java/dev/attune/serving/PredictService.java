@@ -86,24 +86,28 @@ class PredictService {
             DeploymentRoutes.Route route = routes.route(request.deployment(),
                     modelIdFromPath != null ? modelIdFromPath : request.model(), requestId);
             Predictor predictor = serving.acquire(route.modelId());
+            TokenCounts tokens = observers.isEmpty() ? null : new TokenCounts(texts.size());
+            List<Prediction> predictions;
+            String modelId;
+            int maxLength;
             try {
-                TokenCounts tokens = observers.isEmpty() ? null : new TokenCounts(texts.size());
-                List<Prediction> predictions = predictor.predict(texts, pairs, request.longText(), tokens);
-                long nanos = System.nanoTime() - start; // the prediction's: explanations have their own timer
-                if (request.explained()) {
-                    predictions = explained(predictor.modelId(), texts, predictions, request);
-                }
-                record(route, predictor.modelId(), predictions, nanos);
-                String id = requestId == null || requestId.isBlank() ? UUID.randomUUID().toString() : requestId;
-                if (tokens != null) {
-                    observe(new ServedRequest(id, route.deployment(), predictor.modelId(), Instant.now(), nanos,
-                            served(texts, pairs, predictions, tokens), predictor.maxLength()));
-                }
-                return new PredictResponse(id, predictor.modelId(), route.deployment(), predictor.maxLength(),
-                        predictions);
+                predictions = predictor.predict(texts, pairs, request.longText(), tokens);
+                modelId = predictor.modelId();
+                maxLength = predictor.maxLength();
             } finally {
-                predictor.release();
+                predictor.release(); // before any explanation: a slow one must not keep an evicted model loaded
             }
+            long nanos = System.nanoTime() - start; // the prediction's: explanations have their own timer
+            if (request.explained()) {
+                predictions = explained(modelId, texts, predictions, request);
+            }
+            record(route, modelId, predictions, nanos);
+            String id = requestId == null || requestId.isBlank() ? UUID.randomUUID().toString() : requestId;
+            if (tokens != null) {
+                observe(new ServedRequest(id, route.deployment(), modelId, Instant.now(), nanos,
+                        served(texts, pairs, predictions, tokens), maxLength));
+            }
+            return new PredictResponse(id, modelId, route.deployment(), maxLength, predictions);
         } catch (RuntimeException e) {
             errors.increment();
             throw e;

@@ -163,13 +163,16 @@ public record AttuneProperties(
      *        per pass, so memory stays bounded whatever its length
      * @param keptModels most models kept loaded in libtorch fp32 for explanations (beside those serving), least
      *        recently used closed first
+     * @param maxInFlight most explain requests running or waiting on this node at once; more are a 429, so that
+     *        slow explanations never hold every request thread (plain /predict keeps answering)
      */
     public record Explain(@Min(1) @DefaultValue("4") int maxTexts,
             @Min(2) @DefaultValue("32") int defaultSteps,
             @Min(2) @DefaultValue("256") int maxSteps,
             @Min(1) @DefaultValue("32") int stepsPerPass,
             @Min(1) @DefaultValue("2048") int tokensPerPass,
-            @Min(1) @DefaultValue("2") int keptModels) {
+            @Min(1) @DefaultValue("2") int keptModels,
+            @Min(1) @DefaultValue("8") int maxInFlight) {
     }
 
     /**
