@@ -72,6 +72,8 @@ class ExplainModels implements DisposableBean {
     private final int capacity;
     private final Map<String, Loaded> byId = new LinkedHashMap<>(); // least recently used first
     private final Map<String, Object> loading = new ConcurrentHashMap<>();
+    /** Per model id, how many change events came (guarded by this): a copy loaded across one is not kept. */
+    private final Map<String, Long> changes = new java.util.HashMap<>();
     private final AtomicInteger loads = new AtomicInteger();
 
     ExplainModels(ModelService models, AttuneProperties properties) {
@@ -91,6 +93,7 @@ class ExplainModels implements DisposableBean {
             if (kept != null) {
                 return kept;
             }
+            long changesBefore = changesOf(modelId);
             long start = System.nanoTime();
             Loaded loaded = new Loaded(frozen(ClassifierModel.load(models.directoryOf(modelId), Device.cpu())));
             log.info("Model {} loaded for explanations (libtorch fp32, cpu) in {} ms", modelId,
@@ -98,6 +101,11 @@ class ExplainModels implements DisposableBean {
             loads.incrementAndGet();
             loaded.tryAcquire(); // the caller's reference
             synchronized (this) {
+                if (changes.getOrDefault(modelId, 0L) != changesBefore) {
+                    // changed or deleted while it loaded: this caller uses the copy, nobody keeps it
+                    loaded.release();
+                    return loaded;
+                }
                 Loaded previous = byId.put(modelId, loaded);
                 if (previous != null) {
                     previous.release();
@@ -106,6 +114,10 @@ class ExplainModels implements DisposableBean {
             }
             return loaded;
         }
+    }
+
+    private synchronized long changesOf(String modelId) {
+        return changes.getOrDefault(modelId, 0L);
     }
 
     /** A reference to the kept copy, marked most recently used; null when none is kept (or it is closing). */
@@ -157,6 +169,7 @@ class ExplainModels implements DisposableBean {
         }
         Loaded gone;
         synchronized (this) {
+            changes.merge(event.modelId(), 1L, Long::sum);
             gone = byId.remove(event.modelId());
         }
         if (gone != null) {
