@@ -1,16 +1,11 @@
 package dev.attune.sweep;
 
-import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-
 import dev.attune.system.AttuneProperties;
 import dev.attune.system.DataDiskGuard;
+import dev.attune.system.PeriodicTask;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,7 +15,7 @@ import org.springframework.stereotype.Component;
  * makes the deployments of sweeps whose node died between their end and their deployment.
  */
 @Component
-class SweepReconciler implements SmartLifecycle {
+class SweepReconciler extends PeriodicTask {
 
     private static final Logger log = LoggerFactory.getLogger(SweepReconciler.class);
 
@@ -28,39 +23,19 @@ class SweepReconciler implements SmartLifecycle {
     private final SweepTrials trials;
     private final SweepOutcome outcome;
     private final DataDiskGuard disk;
-    private final Duration interval;
-    private ScheduledExecutorService timer;
 
     SweepReconciler(SweepRepository sweeps, SweepTrials trials, SweepOutcome outcome, DataDiskGuard disk,
             AttuneProperties properties) {
+        super("attune-sweep-reconciler", properties.jobs().sweepReconcileInterval());
         this.sweeps = sweeps;
         this.trials = trials;
         this.outcome = outcome;
         this.disk = disk;
-        this.interval = properties.jobs().sweepReconcileInterval();
     }
 
     @Override
-    public void start() {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "attune-sweep-reconciler");
-            thread.setDaemon(true);
-            return thread;
-        });
-        timer.scheduleWithFixedDelay(this::reconcile, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public void stop() {
-        if (timer != null) {
-            timer.shutdownNow();
-            timer = null;
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return timer != null;
+    protected void runOnce() {
+        reconcile();
     }
 
     void reconcile() {
