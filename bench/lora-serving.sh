@@ -3,9 +3,12 @@
 #  1. the PEFT download of an adapter (size) and its merged download imported back: /predict answers of both on
 #     sst2_dev sentences, the largest score difference;
 #  2. memory: the service's RSS with one adapter served, then with two more adapters of the same base loaded
-#     beside it (each over the one loaded base), then with the full model loaded too (a whole MiniLM copy).
-#     The memory is measured in the service restarted after the jobs, on the same data dir.
-# Usage: bench/lora-serving.sh    Environment: PORT (default 18093), ROWS (maxTrainSamples, 1000)
+#     beside it (each sharing the base's weights), then with the full model loaded too (a whole MiniLM copy).
+#     The memory is measured in the service restarted after the jobs, on the same data dir;
+#  3. speed: /api/v1/models/{id}/predict of adapter 1 against its merged download imported as a plain model, both
+#     in the same precision, one sst2_dev sentence per request (wrk), 32 connections, after a warm-up.
+# Usage: bench/lora-serving.sh    Environment: PORT (default 18093), ROWS (maxTrainSamples, 1000), PRECISION
+#   (attune.predict.precision, default int8), SECONDS_PER (seconds per speed figure, 15), WARMUP (seconds before each, 30)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d ../shared/models/all-MiniLM-L6-v2 ] || { echo "needs ../shared (all-MiniLM-L6-v2, sst2)"; exit 1; }
@@ -17,7 +20,7 @@ start_service() {
   # a heap of fixed size, touched at start: RSS then grows by native memory (weights, tokenizers, ONNX Runtime) alone
   MALLOC_ARENA_MAX=2 OPT_OUT_TRACKING=true java -Xms2g -Xmx2g -XX:+AlwaysPreTouch -Dai.djl.offline=true -jar target/attune-0.1.0-SNAPSHOT.jar \
     --server.port=$port --attune.data-dir="$work/data" --attune.models.import-roots="$shared/models,$work/exports" \
-    --attune.predict.precision=fp32 >> "$work/service.log" 2>&1 &
+    --attune.predict.precision=${PRECISION:-int8} >> "$work/service.log" 2>&1 &
   pid=$!
   until curl -sf $base/actuator/health >/dev/null; do sleep 0.5; done
 }
@@ -74,7 +77,7 @@ import sys
 a = [l.split() for l in open(sys.argv[1])]; m = [l.split() for l in open(sys.argv[2])]
 same = sum(x[0] == y[0] for x, y in zip(a, m))
 diff = max(abs(float(x[1]) - float(y[1])) for x, y in zip(a, m))
-print(f"Merged download imported back (served by ONNX Runtime fp32) against the adapter (libtorch over the shared base), "
+print(f"Merged download imported back (a plain model) against the adapter (its merged session over the shared base weights), "
       f"{len(a)} sst2_dev sentences: same label {same}/{len(a)}, largest score difference {diff:.2e}.")
 PY
 echo
@@ -98,5 +101,29 @@ echo "| one LoRA adapter (and its base), the serving model | $one MiB | | $one_h
 echo "| + a second adapter of the same base, asked for by id | $two MiB | +$((two - one)) MiB | $two_held MiB |"
 echo "| + a third adapter of the same base | $three MiB | +$((three - two)) MiB | $three_held MiB |"
 echo "| two more adapters together | | **+$((three - one)) MiB** | +$((three_held - one_held)) MiB |"
-echo "| + the full fine-tuned MiniLM (a whole copy, ONNX Runtime fp32) | $plus_full MiB | +$((plus_full - three)) MiB | $full_held MiB |"
+echo "| + the full fine-tuned MiniLM (a whole copy, ONNX Runtime ${PRECISION:-int8}) | $plus_full MiB | +$((plus_full - three)) MiB | $full_held MiB |"
 echo "bases loaded for adapters in the restarted service: $(grep "Loaded base" "$work/service.log" | tail -n +2 | wc -l)"
+grep "serves through" "$work/service.log" | tail -n 4 | sed 's/.*: Model /engine: /'
+
+# speed: the adapter against its merged copy, same precision, same texts, one after the other
+python3 - "$work" <<'PY'
+import csv, json, sys
+texts = [row["text"] for row in csv.DictReader(open("../shared/datasets/sst2_dev.csv"))]
+with open(sys.argv[1] + "/bodies.lua", "w") as lua:
+    lua.write("local bodies = {\n" + ",\n".join("[==[" + json.dumps({"text": t}) + "]==]" for t in texts) + "}\n")
+    lua.write('local i = 0\nrequest = function()\n  i = i % #bodies + 1\n'
+              '  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, bodies[i])\nend\n')
+PY
+speed() { # $1 model -> "requests/s p50 p99" at 32 connections
+  wrk -t2 -c16 -d${WARMUP:-30}s -s "$work/bodies.lua" http://$base/api/v1/models/$1/predict >/dev/null 2>&1
+  wrk -t2 -c32 -d${SECONDS_PER:-15}s --latency -s "$work/bodies.lua" http://$base/api/v1/models/$1/predict 2>&1 |
+    awk '/Requests\/sec/ {r=$2} / 50%/ {p=$2} / 99%/ {q=$2} END {print r, p, q}'
+}
+read -r a_rps a_p50 a_p99 <<< "$(speed $lora1)"
+read -r m_rps m_p50 m_p99 <<< "$(speed $merged)"
+echo
+echo "| /api/v1/models/{id}/predict, 32 connections (${PRECISION:-int8}) | requests/s | p50 | p99 |"
+echo "|---|---|---|---|"
+echo "| LoRA adapter 1 | $a_rps | $a_p50 | $a_p99 |"
+echo "| its merged download, imported as a plain model | $m_rps | $m_p50 | $m_p99 |"
+echo "| adapter / merged | $(echo "scale=2; $a_rps / $m_rps" | bc) | | |"

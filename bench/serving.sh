@@ -7,7 +7,9 @@
 #     sentence per request at 1 and 32 connections; the served accuracy on all of sst2_dev beside the job's own
 #     test figure, for each serving precision.
 # Usage: bench/serving.sh [seconds per measurement, default 15] [precisions, default "auto fp32 int8 bf16"]
-# Environment: IN_PROCESS=0 skips part 1; TRAIN_ROWS (default 1500) sizes the job; SOAK_SECONDS adds a soak.
+# Environment: IN_PROCESS=0 skips part 1; ENGINES (comma list, default all) picks its rows; TRAIN_ROWS (default
+#   1500) sizes the job; WARMUP (seconds at 16 connections before each precision's figures, default 60: on 2 cores
+#   the JIT compiles for about a minute after start, and the figures are the steady state's); SOAK_SECONDS adds a soak.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-15}; precisions=${2:-auto fp32 int8 bf16}
@@ -34,7 +36,8 @@ if [ "${IN_PROCESS:-1}" = 1 ]; then # IN_PROCESS=0 skips this half
 echo "## In-process, sst2_dev sentences ($seconds s per figure)"
 OPT_OUT_TRACKING=true java ${BENCH_JAVA_OPTS:-} -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "$classes/classes:$classes/test-classes:$(cat target/bench.classpath):$(cat "$work/anchor.classpath")" \
-  dev.attune.bench.ServingBenchmark model="$work/models/minilm-headed" seconds="$seconds" 2>&1 | grep '^|'
+  dev.attune.bench.ServingBenchmark model="$work/models/minilm-headed" seconds="$seconds" \
+  ${ENGINES:+engines=$ENGINES} 2>&1 | grep '^|'
 fi
 
 # --- over HTTP: train the quick start's job once, then serve it in each precision ---
@@ -87,6 +90,7 @@ wrk_figures() { # $1 connections -> "requests/s p50 p99"
 
 echo
 echo "## /predict over HTTP (wrk, one sst2_dev sentence per request, $seconds s per figure); job test accuracy $(curl -s $base/api/v1/models/$model | jq -r '.metrics.test.accuracy * 100 | . * 100 | round / 100')%"
+echo "Each precision: a fresh start, ${WARMUP:-60} s of warm-up at 16 connections, then the figures."
 echo "| attune.predict.precision | engine | served sst2_dev accuracy | 1 connection req/s | p50 | p99 | 32 connections req/s | p50 | p99 | RSS MB after |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 for precision in $precisions; do
@@ -95,7 +99,7 @@ for precision in $precisions; do
   until curl -s $base/api/v1/serving | jq -e '.engine != null' >/dev/null; do sleep 0.5; done
   engine=$(curl -s $base/api/v1/serving | jq -r .engine)
   accuracy=$(served_accuracy)
-  wrk -t1 -c8 -d3s -s "$work/predict.lua" http://$base/predict >/dev/null 2>&1 # warm-up
+  wrk -t2 -c16 -d${WARMUP:-60}s -s "$work/predict.lua" http://$base/predict >/dev/null 2>&1 # warm-up: the JIT
   read -r one_rps one_p50 one_p99 <<< "$(wrk_figures 1)"
   read -r many_rps many_p50 many_p99 <<< "$(wrk_figures 32)"
   rss=$(( $(awk '/VmRSS/ {print $2}' /proc/$pid/status) / 1024 ))

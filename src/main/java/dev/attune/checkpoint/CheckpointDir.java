@@ -83,6 +83,19 @@ public record CheckpointDir(Path path) {
         return tensors;
     }
 
+    /** The bytes of its weight files (model.safetensors, or every shard): the model's size in float32 or bf16. */
+    public long weightBytes() {
+        long bytes = 0;
+        for (Path file : weightFiles()) {
+            try {
+                bytes += Files.size(file);
+            } catch (IOException e) {
+                throw new CheckpointException("Cannot read the size of " + file + ": " + e.getMessage());
+            }
+        }
+        return bytes;
+    }
+
     /** model.safetensors, or the shards its index lists (each checked to lie inside this directory). */
     private List<Path> weightFiles() {
         Path single = path.resolve(WEIGHTS);

@@ -16,7 +16,6 @@ import dev.attune.checkpoint.CheckpointDir;
 import dev.attune.checkpoint.ModelReference;
 import dev.attune.checkpoint.NonFiniteWeights;
 import dev.attune.checkpoint.Tensor;
-import dev.attune.errors.Conflict;
 import dev.attune.errors.InvalidInput;
 import dev.attune.files.FileTrees;
 import dev.attune.modeling.ClassifierModel;
@@ -195,14 +194,6 @@ class AdapterModels {
     /** Removes kept bases no model runs over and temporary copies a crash left. */
     void removeLeftoverBases() throws IOException {
         bases.removeLeftovers();
-    }
-
-    /** int8 cannot apply to a LoRA model: served over its shared base in libtorch, never in ONNX Runtime. */
-    static Conflict int8Refused(String what) {
-        return new Conflict("Precision does not apply", what + " is a LoRA adapter: it serves in libtorch over its "
-                + "base, which it shares with the base's other adapters, in fp32 or bf16. int8 runs in ONNX Runtime on a "
-                + "merged copy of its own: download the model merged into its base (GET /api/v1/models/{id}/download"
-                + "?format=checkpoint), import that as a model and serve it in int8.");
     }
 
     /** The number of outputs of the adapter's final classifier layer (the rows of its last head weight). */

@@ -48,8 +48,7 @@ class ModelController {
             + "checkpoint needs config.json with id2label, model.safetensors and tokenizer.json. A PEFT LoRA adapter "
             + "directory (adapter_config.json, adapter_model.safetensors with its trained head) is registered over its "
             + "base: baseModel, else its base_model_name_or_path; a base that is a path or a Hub snapshot is kept in the "
-            + "data directory (shared by the adapters of the same base). servingPrecision int8 on an adapter is a 409: "
-            + "int8 runs in ONNX Runtime on a merged copy (import its format=checkpoint download for that).")
+            + "data directory (shared by the adapters of the same base).")
     @PostMapping(path = "/import", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.CREATED)
     @ProblemResponses({403, 409, 422, 502})
@@ -85,11 +84,10 @@ class ModelController {
     @Operation(operationId = "setServingPrecision", summary = "Serve this model in a precision of its own",
             description = "Overrides attune.predict.precision for this model (e.g. int8 for a fine-tuned model whose "
                     + "metrics.quantization shows what int8 costs it); null returns it to the node's setting. A serving "
-                    + "node reloads it in the background. A LoRA model serves over its shared base in libtorch (fp32, "
-                    + "bf16): int8 on it is a 409 (int8 runs in ONNX Runtime on a merged copy: import its "
-                    + "format=checkpoint download for that).")
+                    + "node reloads it in the background. A LoRA model on a CPU serves in ONNX Runtime merged into its "
+                    + "base (fp32, int8), reading the base's untouched weights from one copy its other adapters share; "
+                    + "in bf16, or on a GPU, over its shared base in libtorch.")
     @PutMapping(path = "/{id}/serving-precision", consumes = MediaType.APPLICATION_JSON_VALUE)
-    @ProblemResponses({409})
     ModelResponse setServingPrecision(@PathVariable String id, @Valid @RequestBody ServingPrecisionRequest request) {
         return ModelResponse.of(models.setServingPrecision(id, request.precision()));
     }

@@ -64,9 +64,6 @@ public class ModelService {
             Boolean textPair, String baseModel) throws IOException {
         ModelSources.Resolved resolved = sources.resolve(source, revision);
         if (LoraFiles.isAdapter(resolved.dir())) {
-            if (servingPrecision == ServingPrecision.INT8) {
-                throw AdapterModels.int8Refused("The model at " + source);
-            }
             return importAdapter(resolved, name, servingPrecision, textPair, baseModel);
         }
         try (ClassifierModel model = ClassifierModel.load(resolved.dir(), Device.cpu())) {
@@ -207,9 +204,7 @@ public class ModelService {
      * node reloads it in that precision.
      */
     RegisteredModel setServingPrecision(String id, ServingPrecision precision) {
-        if (get(id).isAdapter() && precision == ServingPrecision.INT8) {
-            throw AdapterModels.int8Refused("Model '" + id + "'");
-        }
+        get(id); // a 404 for an unknown model
         repository.setServingPrecision(id, precision);
         events.publishEvent(new ModelsChangedEvent(id));
         return get(id);

@@ -1,13 +1,20 @@
 package dev.attune.serving;
 
+import dev.attune.checkpoint.CheckpointDir;
 import dev.attune.engine.EngineInfo;
 import dev.attune.model.ModelService;
 import dev.attune.model.RegisteredModel;
 import java.nio.file.Path;
 
+import ai.djl.Device;
+
 import dev.attune.modeling.AdapterOverBase;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.modeling.Precision;
+import dev.attune.modeling.ServingPrecision;
+import dev.attune.modeling.onnx.OnnxClassifier;
+import dev.attune.modeling.onnx.OnnxExport;
+import dev.attune.modeling.onnx.SharedInitializers;
 import dev.attune.modeling.TextClassifier;
 import dev.attune.system.AttuneProperties;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -24,8 +31,14 @@ public class PredictorFactory {
      * A registered model opened in the engine and precision serving would use.
      *
      * @param reason why that engine and precision
+     * @param sharedBaseBytes for a LoRA model in ONNX Runtime, its base's weight files: its session keeps packed
+     *     copies of the base's products of its own (0 otherwise)
      */
-    public record Opened(RegisteredModel record, TextClassifier classifier, String reason) {
+    public record Opened(RegisteredModel record, TextClassifier classifier, String reason, long sharedBaseBytes) {
+
+        Opened(RegisteredModel record, TextClassifier classifier, String reason) {
+            this(record, classifier, reason, 0);
+        }
     }
 
     private static final Logger log = LoggerFactory.getLogger(PredictorFactory.class);
@@ -57,11 +70,12 @@ public class PredictorFactory {
 
     /**
      * The memory a loaded model holds, estimated from its files (float32 weights) and the precision it serves in:
-     * int8 a quarter, bf16 a half. An adapter's own files only: its base is shared ({@link SharedBases}).
+     * int8 a quarter, bf16 a half. An adapter's own files, and in ONNX Runtime its base's files as well (its
+     * session's packed copies of the base's products; the base's weights themselves are shared, {@link SharedBases}).
      */
     static long servedBytes(Opened opened) {
         String engine = opened.classifier().engine();
-        long files = opened.record().sizeBytes();
+        long files = opened.record().sizeBytes() + opened.sharedBaseBytes();
         return engine.contains("int8") ? files / 4 : engine.contains("bf16") ? files / 2 : files;
     }
 
@@ -88,12 +102,20 @@ public class PredictorFactory {
         return new Opened(record, new FiniteScores(modelId, classifier), choice.reason());
     }
 
-    /** A LoRA model: its adapter over its base, loaded once for all its adapters ({@link SharedBases}). */
+    /**
+     * A LoRA model: on a CPU (bar bf16) its adapter merged into its base in ONNX Runtime, the base's untouched
+     * weights read from one copy its other adapters share; else its adapter over the base in libtorch, the base
+     * loaded once for all its adapters ({@link SharedBases}).
+     */
     private Opened openAdapter(RegisteredModel record) {
-        AdapterOverBase.Adapter adapter = AdapterOverBase.read(models.directoryOf(record.id())); // read once
+        Path dir = models.directoryOf(record.id());
+        AdapterOverBase.Adapter adapter = AdapterOverBase.read(dir); // read once
         Path baseDir = adapter.baseDir();
         ServingEngine.Choice choice = ServingEngine.chooseForAdapter(record.servingPrecision(), settings.precision(),
-                engine.defaultDevice());
+                record.metrics() == null ? null : record.metrics().quantization(), engine.defaultDevice());
+        if (ServingEngine.inOnnxRuntime(choice, engine.defaultDevice())) {
+            return openMergedAdapter(record, dir, baseDir, choice);
+        }
         Precision precision = ServingEngine.libtorchPrecision(choice, engine.defaultDevice());
         SharedBases.Base base = bases.acquire(baseDir, engine.defaultDevice(), precision);
         try {
@@ -101,6 +123,20 @@ public class PredictorFactory {
                     base.forwardThread(), () -> bases.release(baseDir, precision))), choice.reason());
         } catch (RuntimeException e) {
             bases.release(baseDir, precision);
+            throw e;
+        }
+    }
+
+    private Opened openMergedAdapter(RegisteredModel record, Path dir, Path baseDir, ServingEngine.Choice choice) {
+        OnnxExport.Weights kind = choice.precision() == ServingPrecision.INT8 ? OnnxExport.Weights.INT8
+                : OnnxExport.Weights.FP32;
+        SharedInitializers shared = bases.acquireWeights(baseDir, kind);
+        try (ClassifierModel merged = ClassifierModel.load(dir, Device.cpu())) {
+            return new Opened(record, new FiniteScores(record.id(), OnnxClassifier.of(merged, kind, shared,
+                    () -> bases.releaseWeights(baseDir, kind))), choice.reason(),
+                    new CheckpointDir(baseDir).weightBytes());
+        } catch (RuntimeException e) {
+            bases.releaseWeights(baseDir, kind);
             throw e;
         }
     }

@@ -56,22 +56,36 @@ final class ServingEngine {
     }
 
     /**
-     * A LoRA model serves in libtorch over its shared base (ONNX Runtime would need a merged copy of the base
-     * per adapter): fp32, or bf16 where asked (auto on a GPU).
+     * A LoRA model on a CPU serves as a plain model does (auto: int8 when its check allowed it, else fp32), in ONNX
+     * Runtime on its adapter merged into its base, reading the base's untouched weights from one copy shared with
+     * the base's other adapters ({@link SharedBases#acquireWeights}). bf16, and every precision on a GPU, serve in
+     * libtorch over one shared base.
      */
-    static Choice chooseForAdapter(ServingPrecision own, ServingPrecision setting, Device device) {
+    static Choice chooseForAdapter(ServingPrecision own, ServingPrecision setting, QuantizationCheck check,
+            Device device) {
         ServingPrecision asked = own != null ? own : setting;
         String why = own != null ? "the model's own serving precision is " + own.id()
                 : "attune.predict.precision is " + setting.id();
-        String shared = "a LoRA adapter serves over its base, shared with the base's other adapters, in libtorch";
-        return switch (asked) {
-            case BF16 -> new Choice(ServingPrecision.BF16, shared + "; " + why);
-            case INT8 -> new Choice(ServingPrecision.FP32, shared + ", fp32 (" + why + ", but int8 runs in ONNX "
-                    + "Runtime on a copy of its own: serve the merged download imported as a model for that)");
-            case AUTO -> device.isGpu() ? new Choice(ServingPrecision.BF16, shared + "; auto on a GPU: its half precision")
-                    : new Choice(ServingPrecision.FP32, shared + "; auto on a CPU: fp32");
-            case FP32 -> new Choice(ServingPrecision.FP32, shared + "; " + why);
-        };
+        String overBase = "a LoRA adapter over its base, shared with the base's other adapters, in libtorch";
+        if (device.isGpu()) {
+            return switch (asked) {
+                case AUTO -> new Choice(ServingPrecision.BF16, overBase + "; auto on a GPU: its half precision");
+                case BF16 -> new Choice(ServingPrecision.BF16, overBase + "; " + why);
+                case FP32, INT8 -> new Choice(ServingPrecision.FP32, overBase + ", fp32; " + why
+                        + (asked == ServingPrecision.INT8 ? " (int8 runs in ONNX Runtime, on a CPU)" : ""));
+            };
+        }
+        if (asked == ServingPrecision.BF16) {
+            return new Choice(ServingPrecision.BF16, overBase + "; " + why);
+        }
+        Choice plain = choose(own, setting, check, device);
+        return new Choice(plain.precision(), plain.reason() + "; a LoRA adapter merged into its base in ONNX Runtime, "
+                + "the base's untouched weights shared with its other adapters");
+    }
+
+    /** Whether a choice runs in ONNX Runtime (a copy of its own) rather than on the libtorch model. */
+    static boolean inOnnxRuntime(Choice choice, Device device) {
+        return !device.isGpu() && choice.precision() != ServingPrecision.BF16;
     }
 
     /** The libtorch precision of a choice on a device. */
@@ -86,7 +100,7 @@ final class ServingEngine {
      */
     static TextClassifier open(ClassifierModel model, Choice choice) {
         Device device = model.manager().getDevice();
-        if (device.isGpu() || choice.precision() == ServingPrecision.BF16) {
+        if (!inOnnxRuntime(choice, device)) {
             model.usePrecision(switch (choice.precision()) {
                 case BF16 -> device.isGpu() ? Precision.AUTO : Precision.BF16;
                 default -> Precision.FP32;

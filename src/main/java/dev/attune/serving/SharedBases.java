@@ -10,14 +10,18 @@ import ai.djl.Device;
 import dev.attune.modeling.AdapterOverBase;
 import dev.attune.modeling.ClassifierModel;
 import dev.attune.modeling.Precision;
+import dev.attune.modeling.onnx.OnnxExport;
+import dev.attune.modeling.onnx.SharedInitializers;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The base models LoRA adapters are served over: each base (per directory and precision) is loaded once and
- * shared by every adapter of it that is loaded, and closed when the last of them is.
+ * What the LoRA adapters of one base share while they serve: in libtorch, the base model itself (per directory and
+ * precision), loaded once; in ONNX Runtime, the base's untouched weights ({@link SharedInitializers}, per directory
+ * and int8 or fp32), which each adapter's merged session reads in place. Each is closed when the last adapter
+ * holding it is.
  */
 @Component
 public class SharedBases {
@@ -49,6 +53,39 @@ public class SharedBases {
 
     private final Map<Key, Held> held = new HashMap<>();
 
+    private record WeightsKey(Path dir, OnnxExport.Weights kind) {
+    }
+
+    private static final class HeldWeights {
+        final SharedInitializers initializers = new SharedInitializers();
+        int users;
+    }
+
+    private final Map<WeightsKey, HeldWeights> weights = new HashMap<>();
+
+    /**
+     * The pooled weights of the base in {@code dir} for ONNX Runtime sessions of {@code kind}; {@link #releaseWeights}
+     * once per acquire, after the session using them is closed.
+     */
+    synchronized SharedInitializers acquireWeights(Path dir, OnnxExport.Weights kind) {
+        HeldWeights entry = weights.computeIfAbsent(new WeightsKey(dir.toAbsolutePath().normalize(), kind),
+                key -> new HeldWeights());
+        entry.users++;
+        return entry.initializers;
+    }
+
+    synchronized void releaseWeights(Path dir, OnnxExport.Weights kind) {
+        WeightsKey key = new WeightsKey(dir.toAbsolutePath().normalize(), kind);
+        HeldWeights entry = weights.get(key);
+        if (entry != null && --entry.users == 0) {
+            weights.remove(key);
+            long bytes = entry.initializers.bytes();
+            entry.initializers.close();
+            log.info("Released the shared {} weights of base {} ({} MiB): no adapter of it is served in ONNX Runtime",
+                    kind.name().toLowerCase(), key.dir(), bytes >> 20);
+        }
+    }
+
     /** The loaded base (loading it if no adapter holds it); {@link #release} it once per acquire. */
     synchronized Base acquire(Path dir, Device device, Precision precision) {
         Key key = new Key(dir.toAbsolutePath().normalize(), precision);
@@ -75,10 +112,11 @@ public class SharedBases {
         }
     }
 
-    /** How many adapters hold each loaded base (the serving status, tests). */
+    /** How many adapters hold each loaded base or its shared ONNX Runtime weights (the serving status, tests). */
     public synchronized Map<String, Integer> users() {
         Map<String, Integer> users = new HashMap<>();
         held.forEach((key, entry) -> users.put(key.dir() + " " + key.precision().id(), entry.users));
+        weights.forEach((key, entry) -> users.put(key.dir() + " onnx-" + key.kind().name().toLowerCase(), entry.users));
         return users;
     }
 }

@@ -1,6 +1,7 @@
 package dev.attune.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,8 @@ import tools.jackson.databind.JsonNode;
  * A LoRA model owns its base (issue 32, defect 7): a base given as a path is kept in the data directory
  * (content-addressed, shared by the adapters of the same base, referred to relative to the data directory), so
  * moving or deleting the original changes nothing in what the adapter answers, for a LoRA job and for a PEFT import
- * alike; the kept base goes with its last adapter. int8 cannot apply to an adapter: a 409 saying why.
+ * alike; the kept base goes with its last adapter. int8 serves an adapter in ONNX Runtime over base weights shared
+ * with the base's other adapters.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"attune.jobs.progress-interval=0s", "attune.predict.precision=fp32"})
@@ -108,23 +110,47 @@ class LoraBaseOwnershipApiTest {
     }
 
     @Test
-    void int8CannotApplyToAnAdapterAndSaysWhy() throws IOException {
+    void int8ServesAnAdapterInOnnxRuntimeOverTheBaseWeightsItsOtherAdaptersShare() throws IOException {
         Path base = copyOfGolden("base-int8");
         String train = id(upload("small.csv", TrainingData.csv(40, 2)));
         String adapter = succeeded(submit(train, base, "\"lora\": {\"r\": 2}")).get("modelId").stringValue();
+        String other = succeeded(submit(train, base, "\"lora\": {\"r\": 4, \"alpha\": 8}")).get("modelId")
+                .stringValue();
+        String text = "the film was great and wonderful";
+        double fp32 = score(adapter, text); // the node's precision is fp32: ONNX Runtime fp32 on the merged adapter
+        assertThat(users("onnx-fp32")).isEqualTo(1);
 
-        Http.Response int8 = http.putJson("/api/v1/models/" + adapter + "/serving-precision", "{\"precision\": \"int8\"}");
-        assertThat(int8.status()).as(int8.body()).isEqualTo(409);
-        assertThat(int8.json().get("detail").stringValue()).contains("ONNX Runtime", "merged", "format=checkpoint");
-        assertThat(http.get("/api/v1/models/" + adapter).json().get("servingPrecision").isNull()).isTrue();
+        for (String id : new String[] {adapter, other}) {
+            Http.Response int8 = http.putJson("/api/v1/models/" + id + "/serving-precision", "{\"precision\": \"int8\"}");
+            assertThat(int8.status()).as(int8.body()).isEqualTo(200);
+            assertThat(int8.json().get("servingPrecision").stringValue()).isEqualTo("int8");
+        }
+        assertThat(score(adapter, text)).isCloseTo(fp32, within(0.05)); // int8's rounding, not another model
+        score(other, text);
+        // both adapters' sessions read the base's untouched weights from one pool
+        assertThat(users("onnx-int8")).isEqualTo(2);
+
         Http.Response bf16 = http.putJson("/api/v1/models/" + adapter + "/serving-precision", "{\"precision\": \"bf16\"}");
         assertThat(bf16.status()).as(bf16.body()).isEqualTo(200);
+        score(adapter, text); // bf16: libtorch over the shared base
+        assertThat(users("bf16")).isEqualTo(1);
 
-        Path peft = ModelDownload.unzip(port, adapter, roots, "peft");
+        Path peft = ModelDownload.unzip(port, other, roots, "peft");
         Http.Response imported = http.postJson("/api/v1/models/import",
                 "{\"source\": \"%s\", \"baseModel\": \"%s\", \"servingPrecision\": \"int8\"}".formatted(peft, base));
-        assertThat(imported.status()).as(imported.body()).isEqualTo(409);
-        assertThat(imported.json().get("detail").stringValue()).contains("ONNX Runtime", "merged");
+        assertThat(imported.status()).as(imported.body()).isEqualTo(201);
+        assertThat(score(id(imported.json()), text)).isCloseTo(score(other, text), within(1e-6));
+        reload(adapter, other, id(imported.json()));
+    }
+
+    /** The adapters holding the one kept base's shared weights or model of this kind (0: none). */
+    private int users(String kind) {
+        return sharedBases.users().entrySet().stream().filter(e -> e.getKey().endsWith(" " + kind))
+                .mapToInt(java.util.Map.Entry::getValue).sum();
+    }
+
+    private double score(String modelId, String text) {
+        return predict(modelId, text).get("predictions").get(0).get("score").doubleValue();
     }
 
     /** Drops the loaded adapters (a change of their serving precision) and waits until no base is held. */

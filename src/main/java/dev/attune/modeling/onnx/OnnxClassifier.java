@@ -5,6 +5,7 @@ import java.nio.LongBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -29,12 +30,16 @@ public final class OnnxClassifier implements TextClassifier {
     private final OnnxExport.Weights weights;
     private final OrtSession session;
     private final List<String> inputNames;
+    /** Run once the session is closed: lets go of the shared weights it read (null: none). */
+    private final Runnable afterClose;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private OnnxClassifier(ClassifierFacts facts, OnnxExport.Weights weights, OrtSession session) {
+    private OnnxClassifier(ClassifierFacts facts, OnnxExport.Weights weights, OrtSession session, Runnable afterClose) {
         this.facts = facts;
         this.weights = weights;
         this.session = session;
         this.inputNames = OnnxExport.inputNames(facts.config());
+        this.afterClose = afterClose;
     }
 
     /**
@@ -42,7 +47,20 @@ public final class OnnxClassifier implements TextClassifier {
      * intra-op thread per core. The libtorch model stays its caller's to close.
      */
     public static OnnxClassifier of(ClassifierModel model, OnnxExport.Weights weights) {
-        byte[] graph = OnnxExport.export(model.config(), model.tensors(), weights);
+        return of(model, weights, null, null);
+    }
+
+    /**
+     * As {@link #of(ClassifierModel, OnnxExport.Weights)}, the weights it shares with other sessions read from
+     * {@code shared} (null: none shared), which must stay open until {@code afterClose} runs (after this
+     * classifier's close; null: nothing to run). When opening fails, {@code afterClose} is not run: the caller
+     * still holds what it acquired.
+     */
+    public static OnnxClassifier of(ClassifierModel model, OnnxExport.Weights weights, SharedInitializers shared,
+            Runnable afterClose) {
+        OnnxExport.Exported exported = shared == null
+                ? new OnnxExport.Exported(OnnxExport.export(model.config(), model.tensors(), weights), List.of())
+                : OnnxExport.exportKeepingInitializers(model.config(), model.tensors(), weights);
         TextEncoder textEncoder = new TextEncoder(model.source(), model.textEncoder().positionLimit(),
                 model.config().padTokenId());
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
@@ -51,12 +69,15 @@ public final class OnnxClassifier implements TextClassifier {
             options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
             // idle kernel threads sleep instead of spinning: the cores stay free for request threads
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
-            OrtSession session = OrtEnvironment.getEnvironment().createSession(graph, options);
+            if (shared != null) {
+                shared.supply(options, exported.initializers());
+            }
+            OrtSession session = OrtEnvironment.getEnvironment().createSession(exported.model(), options);
             // the model's thresholds and calibration now; its long-text rule and trained maxLength as its config.json says
             ClassifierFacts facts = new ClassifierFacts(model.config(), textEncoder, model.thresholds(),
                     model.calibration(), WindowRule.read(model.config().raw()),
                     TrainedLength.read(model.config().raw()));
-            return new OnnxClassifier(facts, weights, session);
+            return new OnnxClassifier(facts, weights, session, afterClose);
         } catch (OrtException | RuntimeException e) {
             textEncoder.close();
             throw new IllegalStateException("ONNX Runtime could not open the exported graph: " + e.getMessage(), e);
@@ -100,14 +121,21 @@ public final class OnnxClassifier implements TextClassifier {
         }
     }
 
+    /** Closes the session once (a second call does nothing: shared weights are let go of once). */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             session.close();
         } catch (OrtException e) {
             throw new IllegalStateException(e);
         } finally {
             facts.textEncoder().close();
+            if (afterClose != null) {
+                afterClose.run();
+            }
         }
     }
 }

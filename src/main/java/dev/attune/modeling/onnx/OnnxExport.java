@@ -47,6 +47,18 @@ public final class OnnxExport {
         return new EncoderGraph(config, weights, kind == Weights.INT8).build();
     }
 
+    /** A graph and the initializers written into it (each also in the graph's bytes). */
+    record Exported(byte[] model, List<OnnxGraph.Initializer> initializers) {
+    }
+
+    /** As {@link #export}, keeping the initializers too: a session may take them from a pool shared with others. */
+    static Exported exportKeepingInitializers(ModelConfig config, Map<String, Tensor> weights, Weights kind) {
+        EncoderGraph encoder = new EncoderGraph(config, weights, kind == Weights.INT8);
+        encoder.graph.keepInitializers();
+        byte[] model = encoder.build();
+        return new Exported(model, encoder.graph.initializers());
+    }
+
     /** One export: the graph and the weights it reads from. */
     private static final class EncoderGraph {
 

@@ -44,13 +44,28 @@ final class OnnxGraph {
         }
     }
 
+    /** A weight as the graph stores it: raw little-endian bytes of {@code type}, shape {@code dims}. */
+    record Initializer(String name, DataType type, long[] dims, byte[] raw) {
+    }
+
     private static final int IR_VERSION = 8; // opset 17's IR version
 
     private final List<byte[]> nodes = new ArrayList<>();
     private final List<byte[]> initializers = new ArrayList<>();
     private final List<byte[]> inputs = new ArrayList<>();
     private final List<byte[]> outputs = new ArrayList<>();
+    /** Every initializer written, when a caller asked to see them ({@link #keepInitializers}); else null. */
+    private List<Initializer> kept;
     private int counter;
+
+    /** From now on the graph also keeps each initializer it writes ({@link #initializers}), to share between sessions. */
+    void keepInitializers() {
+        kept = new ArrayList<>();
+    }
+
+    List<Initializer> initializers() {
+        return kept == null ? List.of() : List.copyOf(kept);
+    }
 
     /** A one-output node; returns the output's name. */
     String node(String op, List<String> in, Attribute... attributes) {
@@ -120,6 +135,9 @@ final class OnnxGraph {
     }
 
     private String initializer(String name, DataType type, long[] dims, byte[] raw) {
+        if (kept != null) {
+            kept.add(new Initializer(name, type, dims, raw));
+        }
         initializers.add(message(o -> {
             for (long dim : dims) {
                 o.writeInt64(1, dim);
