@@ -78,7 +78,7 @@ final class MicroBatcher implements AutoCloseable {
             return null;
         }
         try {
-            return predictions(texts);
+            return open ? predictions(texts) : null; // closed while it waited: it queues, and hears "unloaded"
         } finally {
             running.unlock();
         }
@@ -100,6 +100,9 @@ final class MicroBatcher implements AutoCloseable {
             }
             running.lock();
             try {
+                if (!open) { // closed while it waited for the model
+                    throw new IllegalStateException("model unloaded");
+                }
                 batchSizes.accept(chunk.size());
                 float[][] rows = model.logitsOfEach(chunk);
                 System.arraycopy(rows, 0, logits, from, rows.length);
@@ -146,6 +149,7 @@ final class MicroBatcher implements AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                batch.forEach(p -> p.result().completeExceptionally(new IllegalStateException("model unloaded")));
                 return;
             } catch (RuntimeException | Error e) {
                 batch.forEach(p -> p.result().completeExceptionally(e));
@@ -157,6 +161,9 @@ final class MicroBatcher implements AutoCloseable {
     }
 
     private void run(List<Pending> batch) {
+        if (!open) { // closed while the batch was gathered: the model may be closed next
+            throw new IllegalStateException("model unloaded");
+        }
         List<Prediction> predictions = predictions(batch.stream().map(Pending::windows).toList());
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).result().complete(predictions.get(i));
@@ -192,6 +199,10 @@ final class MicroBatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // a batch still running (the batcher's, or a request's own) ends before the caller closes the model; any
+        // thread taking the lock after this sees the batcher closed and runs nothing
+        running.lock();
+        running.unlock();
         queue.forEach(p -> p.result().completeExceptionally(new IllegalStateException("model unloaded")));
         if (carried != null) {
             carried.result().completeExceptionally(new IllegalStateException("model unloaded"));

@@ -2,9 +2,13 @@ package dev.attune.serving;
 
 import dev.attune.checkpoint.CheckpointDir;
 import dev.attune.engine.EngineInfo;
+import dev.attune.model.AdapterInfo;
 import dev.attune.model.ModelService;
 import dev.attune.model.RegisteredModel;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
 
 import ai.djl.Device;
 
@@ -22,6 +26,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 
 /** Loads a registered model for serving: the engine and precision {@link ServingEngine} chooses, its micro-batcher. */
 @Component
@@ -31,8 +36,8 @@ public class PredictorFactory {
      * A registered model opened in the engine and precision serving would use.
      *
      * @param reason why that engine and precision
-     * @param sharedBaseBytes for a LoRA model in ONNX Runtime, its base's weight files: its session keeps packed
-     *     copies of the base's products of its own (0 otherwise)
+     * @param sharedBaseBytes for a LoRA model in ONNX Runtime, its base's weights (float32) that its session keeps
+     *     packed copies of, its own (0 otherwise)
      */
     public record Opened(RegisteredModel record, TextClassifier classifier, String reason, long sharedBaseBytes) {
 
@@ -130,14 +135,38 @@ public class PredictorFactory {
     private Opened openMergedAdapter(RegisteredModel record, Path dir, Path baseDir, ServingEngine.Choice choice) {
         OnnxExport.Weights kind = choice.precision() == ServingPrecision.INT8 ? OnnxExport.Weights.INT8
                 : OnnxExport.Weights.FP32;
+        long ownBaseBytes = packedBaseBytes(baseDir); // before anything is acquired: it may throw
+        Predicate<String> ownWeight = ownWeights(record.adapter());
         SharedInitializers shared = bases.acquireWeights(baseDir, kind);
         try (ClassifierModel merged = ClassifierModel.load(dir, Device.cpu())) {
-            return new Opened(record, new FiniteScores(record.id(), OnnxClassifier.of(merged, kind, shared,
-                    () -> bases.releaseWeights(baseDir, kind))), choice.reason(),
-                    new CheckpointDir(baseDir).weightBytes());
-        } catch (RuntimeException e) {
+            return new Opened(record, new FiniteScores(record.id(), OnnxClassifier.of(merged, kind, shared, ownWeight,
+                    () -> bases.releaseWeights(baseDir, kind))), choice.reason(), ownBaseBytes);
+        } catch (RuntimeException | Error e) { // of() failed: it released nothing
             bases.releaseWeights(baseDir, kind);
             throw e;
         }
+    }
+
+    /**
+     * The weights an adapter's session keeps of its own: its adapted layers and saved modules (a graph initializer
+     * whose name has one of those modules as a part, e.g. {@code ...attention.self.query.weight_t_int8}).
+     */
+    static Predicate<String> ownWeights(AdapterInfo adapter) {
+        List<String> modules = new ArrayList<>(adapter.targetModules());
+        modules.addAll(adapter.modulesToSave());
+        return name -> modules.stream().anyMatch(module -> name.startsWith(module + ".")
+                || name.contains("." + module + "."));
+    }
+
+    /**
+     * What an adapter's session keeps of its base beyond the shared weights: ONNX Runtime's packed copies of its
+     * products, as large as the base's weights without the word embeddings (which are gathered, never packed).
+     */
+    private static long packedBaseBytes(Path baseDir) {
+        CheckpointDir base = new CheckpointDir(baseDir);
+        JsonNode config = base.configJson();
+        long embeddings = 4L * config.path("vocab_size").asLong(0) * config.path("hidden_size").asLong(config.path("dim")
+                .asLong(0));
+        return Math.max(0, base.weightBytes() - embeddings);
     }
 }

@@ -73,4 +73,24 @@ class ServingEngineTest {
         assertThat(ServingEngine.choose(ServingPrecision.AUTO, null, Device.gpu()).precision())
                 .isEqualTo(ServingPrecision.BF16);
     }
+
+    @Test
+    void anAdapterOnACpuServesAsAPlainModelInOnnxRuntimeAndInLibtorchForBf16OrOnAGpu() {
+        QuantizationCheck keeps = new QuantizationCheck("accuracy", 0.85, 0.85, 200);
+        ServingEngine.Choice auto = ServingEngine.chooseForAdapter(null, ServingPrecision.AUTO, keeps, Device.cpu());
+        assertThat(auto.precision()).isEqualTo(ServingPrecision.INT8);
+        assertThat(ServingEngine.inOnnxRuntime(auto, Device.cpu())).isTrue();
+        assertThat(auto.reason()).contains("merged into its base in ONNX Runtime");
+        ServingEngine.Choice unmeasured = ServingEngine.chooseForAdapter(null, ServingPrecision.AUTO, null, Device.cpu());
+        assertThat(unmeasured.precision()).isEqualTo(ServingPrecision.FP32);
+        ServingEngine.Choice bf16 = ServingEngine.chooseForAdapter(ServingPrecision.BF16, ServingPrecision.AUTO, keeps,
+                Device.cpu());
+        assertThat(ServingEngine.inOnnxRuntime(bf16, Device.cpu())).isFalse();
+        ServingEngine.Choice gpuInt8 = ServingEngine.chooseForAdapter(ServingPrecision.INT8, ServingPrecision.AUTO, keeps,
+                Device.gpu());
+        assertThat(gpuInt8.precision()).isEqualTo(ServingPrecision.FP32);
+        assertThat(ServingEngine.inOnnxRuntime(gpuInt8, Device.gpu())).isFalse();
+        assertThat(ServingEngine.chooseForAdapter(null, ServingPrecision.AUTO, keeps, Device.gpu()).precision())
+                .isEqualTo(ServingPrecision.BF16);
+    }
 }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -47,17 +48,17 @@ public final class OnnxClassifier implements TextClassifier {
      * intra-op thread per core. The libtorch model stays its caller's to close.
      */
     public static OnnxClassifier of(ClassifierModel model, OnnxExport.Weights weights) {
-        return of(model, weights, null, null);
+        return of(model, weights, null, name -> true, null);
     }
 
     /**
      * As {@link #of(ClassifierModel, OnnxExport.Weights)}, the weights it shares with other sessions read from
-     * {@code shared} (null: none shared), which must stay open until {@code afterClose} runs (after this
-     * classifier's close; null: nothing to run). When opening fails, {@code afterClose} is not run: the caller
-     * still holds what it acquired.
+     * {@code shared} (null: none shared; {@code ownWeight} names the initializers that are this model's own and
+     * never shared), which must stay open until {@code afterClose} runs (after this classifier's close; null:
+     * nothing to run). When opening fails, {@code afterClose} is not run: the caller still holds what it acquired.
      */
     public static OnnxClassifier of(ClassifierModel model, OnnxExport.Weights weights, SharedInitializers shared,
-            Runnable afterClose) {
+            Predicate<String> ownWeight, Runnable afterClose) {
         OnnxExport.Exported exported = shared == null
                 ? new OnnxExport.Exported(OnnxExport.export(model.config(), model.tensors(), weights), List.of())
                 : OnnxExport.exportKeepingInitializers(model.config(), model.tensors(), weights);
@@ -70,7 +71,7 @@ public final class OnnxClassifier implements TextClassifier {
             // idle kernel threads sleep instead of spinning: the cores stay free for request threads
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
             if (shared != null) {
-                shared.supply(options, exported.initializers());
+                shared.supply(options, exported.initializers(), ownWeight);
             }
             OrtSession session = OrtEnvironment.getEnvironment().createSession(exported.model(), options);
             // the model's thresholds and calibration now; its long-text rule and trained maxLength as its config.json says
@@ -81,6 +82,9 @@ public final class OnnxClassifier implements TextClassifier {
         } catch (OrtException | RuntimeException e) {
             textEncoder.close();
             throw new IllegalStateException("ONNX Runtime could not open the exported graph: " + e.getMessage(), e);
+        } catch (Error e) { // out of (direct) memory: nothing of this session may stay behind
+            textEncoder.close();
+            throw e;
         }
     }
 

@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
@@ -17,9 +18,10 @@ import ai.onnxruntime.OrtSession;
  * layer norms and untouched linear layers (merging changes only the adapted layers; int8 quantization of the same
  * weight gives the same bytes), so each session of such a model takes those from here
  * ({@code SessionOptions.addInitializer}: ONNX Runtime reads the tensor in place, no copy) and keeps only its own
- * layers and head. An initializer is shared when a pooled one has its name and the same bytes; a name not pooled
- * yet is pooled by the first session that has it; the same name with other bytes (an adapter's merged layer, its
- * head) stays in that session's graph. Small constants are not pooled.
+ * layers and head. The caller names a session's own weights (an adapter's adapted layers and saved modules): those
+ * stay in its graph and are never pooled. Any other initializer is shared when a pooled one has its name and the
+ * same bytes, pooled by the first session that has it when none has its name yet, and kept in the session's graph
+ * when the pooled one differs. Small constants are not pooled.
  *
  * <p>Tensors live until {@link #close}, which the owner calls after every session that used the pool is closed.
  */
@@ -33,16 +35,21 @@ public final class SharedInitializers implements AutoCloseable {
 
     private final Map<String, Pooled> pooled = new HashMap<>();
     private long bytes;
+    /** Initializers handed to sessions from the pool, over its life (tests: sharing happened). */
+    private long handedOut;
     private boolean closed;
 
-    /** Hands {@code options} the pooled copy of each initializer that has one (pooling those not pooled yet). */
-    synchronized void supply(OrtSession.SessionOptions options, List<OnnxGraph.Initializer> initializers)
-            throws OrtException {
+    /**
+     * Hands {@code options} the pooled copy of each initializer that has one (pooling those not pooled yet), except
+     * the session's own weights.
+     */
+    synchronized void supply(OrtSession.SessionOptions options, List<OnnxGraph.Initializer> initializers,
+            Predicate<String> ownWeight) throws OrtException {
         if (closed) {
             throw new IllegalStateException("shared initializers already closed");
         }
         for (OnnxGraph.Initializer initializer : initializers) {
-            if (initializer.raw().length < MIN_BYTES) {
+            if (initializer.raw().length < MIN_BYTES || ownWeight.test(initializer.name())) {
                 continue;
             }
             Pooled shared = pooled.get(initializer.name());
@@ -52,7 +59,13 @@ public final class SharedInitializers implements AutoCloseable {
                 continue; // this model's own weight under a shared name
             }
             options.addInitializer(initializer.name(), shared.tensor());
+            handedOut++;
         }
+    }
+
+    /** How many initializers sessions have taken from the pool so far. */
+    public synchronized long handedOut() {
+        return handedOut;
     }
 
     /** Bytes held by pooled tensors. */

@@ -33,11 +33,15 @@ class SharedInitializersTest {
             float[][] expected = alone.outputs(TEXTS, 32);
             float[][] otherExpected = otherAlone.outputs(TEXTS, 32);
 
-            OnnxClassifier first = OnnxClassifier.of(model, kind, pool, null);
+            OnnxClassifier first = OnnxClassifier.of(model, kind, pool, name -> false, null);
             long pooled = pool.bytes();
+            long handed = pool.handedOut();
             assertThat(pooled).isPositive();
-            try (OnnxClassifier second = OnnxClassifier.of(other, kind, pool, null)) {
+            try (OnnxClassifier second = OnnxClassifier.of(other, kind, pool, name -> false, null)) {
                 assertThat(pool.bytes()).as("the other head is not pooled over the first").isEqualTo(pooled);
+                // the second read the pooled weights, bar what its fresh head changed (new bytes under a pooled name)
+                assertThat(pool.handedOut() - handed).as("pooled weights the second session read")
+                        .isGreaterThan(handed / 2).isLessThanOrEqualTo(handed);
                 assertThat(first.outputs(TEXTS, 32)).isDeepEqualTo(expected);
                 assertThat(second.outputs(TEXTS, 32)).isDeepEqualTo(otherExpected);
                 first.close();
@@ -49,11 +53,25 @@ class SharedInitializersTest {
 
     @ParameterizedTest
     @EnumSource(OnnxExport.Weights.class)
+    void aSessionsOwnWeightsAreNeverPooled(OnnxExport.Weights kind) {
+        try (ClassifierModel model = ClassifierModel.load(Golden.dir("tiny-bert-sst2"), Device.cpu());
+                SharedInitializers all = new SharedInitializers();
+                SharedInitializers some = new SharedInitializers()) {
+            OnnxClassifier.of(model, kind, all, name -> false, null).close();
+            OnnxClassifier.of(model, kind, some, name -> name.contains("word_embeddings"), null).close();
+            assertThat(some.bytes()).isPositive().isLessThan(all.bytes());
+            assertThat(some.handedOut()).isLessThan(all.handedOut());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(OnnxExport.Weights.class)
     void aClosedPoolOpensNoSession(OnnxExport.Weights kind) {
         SharedInitializers pool = new SharedInitializers();
         pool.close();
         try (ClassifierModel model = ClassifierModel.load(Golden.dir("tiny-bert-sst2"), Device.cpu())) {
-            assertThatThrownBy(() -> OnnxClassifier.of(model, kind, pool, null)).hasMessageContaining("closed");
+            assertThatThrownBy(() -> OnnxClassifier.of(model, kind, pool, name -> false, null))
+                    .hasMessageContaining("closed");
         }
     }
 }
