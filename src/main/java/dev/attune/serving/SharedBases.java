@@ -61,23 +61,29 @@ public class SharedBases {
         int users;
     }
 
+    /** Guarded by itself, not by this: a session closing on a request thread never waits for a base loading. */
     private final Map<WeightsKey, HeldWeights> weights = new HashMap<>();
 
     /**
      * The pooled weights of the base in {@code dir} for ONNX Runtime sessions of {@code kind}; {@link #releaseWeights}
      * once per acquire, after the session using them is closed.
      */
-    synchronized SharedInitializers acquireWeights(Path dir, OnnxExport.Weights kind) {
-        HeldWeights entry = weights.computeIfAbsent(new WeightsKey(dir.toAbsolutePath().normalize(), kind),
-                key -> new HeldWeights());
-        entry.users++;
-        return entry.initializers;
+    SharedInitializers acquireWeights(Path dir, OnnxExport.Weights kind) {
+        synchronized (weights) {
+            HeldWeights entry = weights.computeIfAbsent(new WeightsKey(dir.toAbsolutePath().normalize(), kind),
+                    key -> new HeldWeights());
+            entry.users++;
+            return entry.initializers;
+        }
     }
 
-    synchronized void releaseWeights(Path dir, OnnxExport.Weights kind) {
+    void releaseWeights(Path dir, OnnxExport.Weights kind) {
         WeightsKey key = new WeightsKey(dir.toAbsolutePath().normalize(), kind);
-        HeldWeights entry = weights.get(key);
-        if (entry != null && --entry.users == 0) {
+        synchronized (weights) {
+            HeldWeights entry = weights.get(key);
+            if (entry == null || --entry.users > 0) {
+                return;
+            }
             weights.remove(key);
             long bytes = entry.initializers.bytes();
             entry.initializers.close();
@@ -116,7 +122,10 @@ public class SharedBases {
     public synchronized Map<String, Integer> users() {
         Map<String, Integer> users = new HashMap<>();
         held.forEach((key, entry) -> users.put(key.dir() + " " + key.precision().id(), entry.users));
-        weights.forEach((key, entry) -> users.put(key.dir() + " onnx-" + key.kind().name().toLowerCase(), entry.users));
+        synchronized (weights) {
+            weights.forEach((key, entry) -> users.put(key.dir() + " onnx-" + key.kind().name().toLowerCase(),
+                    entry.users));
+        }
         return users;
     }
 }

@@ -117,7 +117,11 @@ class DashboardBrowserTest {
         // where it ran (a cluster has several nodes and devices), then the job's curves and confusion matrix.
         wait.until(d -> d.findElement(By.cssSelector("#jobs-table tbody tr .where")).getText().endsWith("· cpu"));
         assertThat(browser.findElement(By.id("nodes")).getText()).startsWith("Workers: ").contains("(this node): cpu, ");
-        browser.findElement(By.cssSelector("#jobs-table tbody tr")).click();
+        // found and clicked in one try: the live table may re-render the row between a find and a click
+        wait.until(d -> {
+            d.findElement(By.cssSelector("#jobs-table tbody tr")).click();
+            return true;
+        });
         wait.until(d -> d.findElement(By.id("detail-status")).getText().equals("SUCCEEDED"));
         assertThat(browser.findElement(By.id("detail-where")).getText()).startsWith("Attempt 1 on node ").endsWith("device cpu.");
         wait.until(d -> !d.findElements(By.cssSelector("#loss-chart canvas")).isEmpty()
@@ -185,13 +189,19 @@ class DashboardBrowserTest {
             assertThat(http.postJson("/api/v1/feedback", ("{\"text\": \"great fun\", \"deployment\": \"web\", "
                     + "\"predictedLabel\": \"positive\", \"label\": \"%s\"}").formatted(label)).status()).isEqualTo(200);
         }
-        browser.findElement(By.xpath("//tr[@data-deployment='web']//button[text()='Promote canary']")).click();
+        wait.until(d -> { // a stale find clicked nothing: try again on the re-rendered row
+            d.findElement(By.xpath("//tr[@data-deployment='web']//button[text()='Promote canary']")).click();
+            return true;
+        });
         wait.until(d -> d.findElement(By.cssSelector("#deployments-table tr[data-deployment=web]")).getText()
                 .contains("bert-sst2: 66.7% [20.8–93.9] of 3")); // the model's live accuracy, Wilson's interval
         screenshot("deployments");
         wait.until(d -> http.get("/api/v1/deployments/web").json().get("modelId").stringValue().equals(second));
         wait.until(d -> d.findElement(By.xpath("//tr[@data-deployment='web']//button[text()='Roll back']")).isEnabled());
-        browser.findElement(By.xpath("//tr[@data-deployment='web']//button[text()='Roll back']")).click();
+        wait.until(d -> { // a stale find clicked nothing: try again on the re-rendered row
+            d.findElement(By.xpath("//tr[@data-deployment='web']//button[text()='Roll back']")).click();
+            return true;
+        });
         wait.until(d -> http.get("/api/v1/deployments/web").json().get("modelId").stringValue().equals(first));
         assertThat(http.get("/api/v1/deployments/web").json().get("history")).hasSize(4);
     }
