@@ -2,18 +2,13 @@ package dev.attune.feedback;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import dev.attune.system.AttuneProperties;
 import dev.attune.system.DataDiskGuard;
+import dev.attune.system.PeriodicTask;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,33 +16,25 @@ import org.springframework.stereotype.Component;
  * purge-interval. Feedback already given keeps its own copy of what it needs (the answer, the text when logged).
  */
 @Component
-class RequestLogPurge implements DisposableBean {
+class RequestLogPurge extends PeriodicTask {
 
     private static final Logger log = LoggerFactory.getLogger(RequestLogPurge.class);
 
     private final RequestLogRepository repository;
     private final DataDiskGuard disk;
     private final Duration retention;
-    private final Duration interval;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "attune-request-log-purge");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     RequestLogPurge(RequestLogRepository repository, DataDiskGuard disk, AttuneProperties properties) {
+        super("attune-request-log-purge", atLeast100Millis(properties.feedback().requestLog().purgeInterval()),
+                Duration.ZERO);
         this.repository = repository;
         this.disk = disk;
         this.retention = properties.feedback().requestLog().retention();
-        this.interval = properties.feedback().requestLog().purgeInterval();
     }
 
-    @EventListener(ApplicationReadyEvent.class)
-    void start() {
-        scheduler.scheduleWithFixedDelay(this::round, 0, Math.max(interval.toMillis(), 100), TimeUnit.MILLISECONDS);
-    }
-
-    private void round() {
+    /** One clean-up: none while the data disk is full. */
+    @Override
+    protected void runOnce() {
         if (disk.full()) {
             return; // no database writes while the disk is full; the next round after it cleared
         }
@@ -65,10 +52,5 @@ class RequestLogPurge implements DisposableBean {
             log.info("Request log: removed {} text(s) served before {} (retention {})", removed, cutoff, retention);
         }
         return removed;
-    }
-
-    @Override
-    public void destroy() {
-        scheduler.shutdownNow();
     }
 }

@@ -9,18 +9,30 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * A node's background pass, every {@code interval} on a daemon thread of its own, from the application's start to
- * its stop: the reconcilers of sweeps and audits. {@link #runOnce} must catch what it can recover from: an exception
- * it lets out ends the schedule.
+ * its stop: the reconcilers of sweeps and audits, the clean-ups of batch predictions and the request log.
+ * {@link #runOnce} must catch what it can recover from: an exception it lets out ends the schedule.
  */
 public abstract class PeriodicTask implements SmartLifecycle {
 
     private final String threadName;
     private final Duration interval;
+    private final Duration firstDelay;
     private ScheduledExecutorService timer;
 
+    /** The first pass one interval after the start. */
     protected PeriodicTask(String threadName, Duration interval) {
+        this(threadName, interval, interval);
+    }
+
+    protected PeriodicTask(String threadName, Duration interval, Duration firstDelay) {
         this.threadName = threadName;
         this.interval = interval;
+        this.firstDelay = firstDelay;
+    }
+
+    /** {@code interval}, or 100 ms when shorter: a zero interval in a test's settings must not spin. */
+    protected static Duration atLeast100Millis(Duration interval) {
+        return interval.toMillis() < 100 ? Duration.ofMillis(100) : interval;
     }
 
     /** One pass. */
@@ -33,7 +45,7 @@ public abstract class PeriodicTask implements SmartLifecycle {
             thread.setDaemon(true);
             return thread;
         });
-        timer.scheduleWithFixedDelay(this::runOnce, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::runOnce, firstDelay.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
