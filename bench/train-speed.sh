@@ -9,8 +9,8 @@ source bench/lib.sh
 run() {
   bench_java dev.attune.bench.TrainSpeedBenchmark "$@" 2>> target/train-speed-bench.log | grep '^|'
 }
-echo "| device | data | attention | precision | batches | B x T | timed steps | training samples/s | mean tokens | vs eager fp32 | model TFLOP/s | MFU |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| device | data | attention | precision | dropout masks (CPU) | batches | B x T | timed steps | training samples/s | mean tokens | vs eager fp32 | model TFLOP/s | MFU |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 : > target/train-speed-bench.log
 if [ $# -gt 0 ]; then
   run "$@"

@@ -45,7 +45,8 @@ public record FineTuningConfig(String datasetId, ModelReference baseModel, Strin
                     stored.scheduler(), stored.metricForBest(), stored.earlyStoppingPatience(), stored.evalEverySteps(),
                     stored.validationSplit(), stored.maxTrainSamples(),
                     stored.problemType() == null ? ProblemType.SINGLE_LABEL_CLASSIFICATION : stored.problemType(),
-                    stored.classWeights(), stored.thresholds(), stored.attention(), stored.precision(),
+                    stored.classWeights(), stored.thresholds(), stored.attention(), stored.attentionDropout(),
+                    stored.precision(),
                     stored.groupByLength() == null ? Boolean.TRUE : stored.groupByLength(), stored.longText(),
                     stored.windowStride(), stored.lora(), stored.setfit());
         }

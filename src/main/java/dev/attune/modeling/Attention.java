@@ -3,7 +3,6 @@ package dev.attune.modeling;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.norm.Dropout;
 
 /** Multi-head scaled dot-product attention as in transformers' eager attention. */
 public final class Attention {
@@ -45,9 +44,7 @@ public final class Attention {
         NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2)); // (B, h, T, T)
         scores = scores.div(Scalars.of(scores, (float) Math.sqrt(headDim)));
         NDArray probs = scores.add(maskBias).softmax(-1);
-        if (training && dropout > 0) {
-            probs = Dropout.dropout(probs, dropout, true).singletonOrThrow();
-        }
+        probs = dropout(probs, dropout, training);
         NDArray context = probs.matMul(vh); // (B, h, T, d)
         return context.transpose(0, 2, 1, 3).reshape(new Shape(batch, tokens, hidden)); // (B, T, H)
     }
@@ -56,7 +53,8 @@ public final class Attention {
         return x.reshape(new Shape(batch, tokens, heads, headDim)).transpose(0, 2, 1, 3);
     }
 
+    /** Dropout while training ({@link DropoutMasks}: masks drawn in Java on a CPU); x itself otherwise. */
     public static NDArray dropout(NDArray x, double rate, boolean training) {
-        return training && rate > 0 ? Dropout.dropout(x, (float) rate, true).singletonOrThrow() : x;
+        return training && rate > 0 ? DropoutMasks.dropout(x, rate) : x;
     }
 }

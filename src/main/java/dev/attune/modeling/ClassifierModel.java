@@ -192,6 +192,12 @@ public final class ClassifierModel implements TextClassifier {
         return resolved;
     }
 
+    /** Sets the dropout on the attention probabilities while training, in every attention block (the config's until then). */
+    public void useAttentionDropout(double rate) {
+        ParameterNames.blocks(block).filter(DropsAttention.class::isInstance)
+                .forEach(attention -> ((DropsAttention) attention).useAttentionDropout((float) rate));
+    }
+
     /** The precision of the linear layers' products now (fp32 until {@link #usePrecision} says otherwise). */
     public Precision precision() {
         return precision;

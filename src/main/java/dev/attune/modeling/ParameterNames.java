@@ -2,6 +2,7 @@ package dev.attune.modeling;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -37,6 +38,11 @@ public final class ParameterNames {
         for (Pair<String, Block> child : block.getChildren()) {
             walk(child.getValue(), prefix + hfName(child.getKey()) + ".", slots);
         }
+    }
+
+    /** Every block of the tree under root, root first. */
+    static Stream<Block> blocks(Block root) {
+        return Stream.concat(Stream.of(root), root.getChildren().values().stream().flatMap(ParameterNames::blocks));
     }
 
     /** "01query" → "query", "03LayerNorm" → "LayerNorm", "010" → "0". */

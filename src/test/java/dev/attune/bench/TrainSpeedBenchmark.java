@@ -13,6 +13,7 @@ import ai.djl.ndarray.NDArray;
 import dev.attune.dataset.DatasetRow;
 import dev.attune.modeling.AttentionImplementation;
 import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.DropoutMasks;
 import dev.attune.modeling.Precision;
 import dev.attune.modeling.ProblemType;
 import dev.attune.training.Example;
@@ -27,7 +28,9 @@ import dev.attune.training.TrainingOptions;
  * Training throughput of each attention implementation side by side in one JVM: the same rows, the same
  * steps (forward, backward, AdamW), eager first, then sdpa; one markdown row each with the ratio to eager.
  * Run with bench/train-speed.sh. Arguments (key=value): model, train, steps, batch, maxLength, variants
- * (comma-separated attention[+precision], default eager,sdpa,sdpa+bf16), warmupSteps (untimed first, default 2),
+ * (comma-separated attention[+precision][+libtorch-masks], default eager+fp32+libtorch-masks,sdpa,sdpa+bf16: the
+ * first is attune's reference path as it was before {@link DropoutMasks}, every dropout mask drawn by libtorch),
+ * warmupSteps (untimed first, default 2),
  * groupByLength (default false, as a job), peakTflops (the device's peak for the batch's precision: adds model
  * FLOP utilisation, 6 × parameters × tokens per sample, as shared/bench/ANCHORS.md counts it).
  */
@@ -48,10 +51,12 @@ public final class TrainSpeedBenchmark {
         boolean grouped = Boolean.parseBoolean(a.getOrDefault("groupByLength", "false"));
         double peakTeraflops = Double.parseDouble(a.getOrDefault("peakTflops", "0"));
         Double eagerRate = null;
-        for (String variant : a.getOrDefault("variants", "eager,sdpa,sdpa+bf16").split(",")) {
+        for (String variant : a.getOrDefault("variants", "eager+fp32+libtorch-masks,sdpa,sdpa+bf16").split(",")) {
             String[] parts = variant.split("\\+");
             AttentionImplementation attention = AttentionImplementation.of(parts[0]);
             Precision precision = parts.length > 1 ? Precision.of(parts[1]) : Precision.FP32;
+            boolean libtorchMasks = parts.length > 2 && parts[2].equals("libtorch-masks");
+            DropoutMasks.drawWithLibtorchOnCpu(libtorchMasks);
             run(model, device, labels, examples.subList(0, warmup * batch), batch, maxLength, attention, precision,
                     grouped);
             Run timed = run(model, device, labels, examples.subList(warmup * batch, (warmup + steps) * batch), batch,
@@ -61,8 +66,8 @@ public final class TrainSpeedBenchmark {
             }
             // model FLOPs as shared/bench/ANCHORS.md counts them: 6 × parameters × tokens (the texts' own)
             double teraflops = 6.0 * timed.parameters() * timed.meanTokens() * timed.rate() / 1e12;
-            System.out.printf("| %s | %s | %s | %s | %s | %d x %d | %d | %.1f | %.2f | %s | %.2f | %s |%n", device,
-                    file.getFileName(), attention.id(), precision.id(), grouped ? "length-grouped" : "random", batch,
+            System.out.printf("| %s | %s | %s | %s | %s | %s | %d x %d | %d | %.1f | %.2f | %s | %.2f | %s |%n", device,
+                    file.getFileName(), attention.id(), precision.id(), libtorchMasks ? "libtorch" : "attune", grouped ? "length-grouped" : "random", batch,
                     maxLength, steps, timed.rate(), timed.meanTokens(),
                     eagerRate == null ? "" : "%.2fx".formatted(timed.rate() / eagerRate), teraflops,
                     peakTeraflops > 0 ? "%.1f%%".formatted(100 * teraflops / peakTeraflops) : "");

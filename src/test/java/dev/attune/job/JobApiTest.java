@@ -360,6 +360,24 @@ class JobApiTest {
     }
 
     @Test
+    void attentionDropoutIsStoredShownInTheLogAndValidated() {
+        String id = submit(job(2, 0).replace("\"seed\": 3", "\"seed\": 3, \"attentionDropout\": 0"))
+                .json().get("id").stringValue();
+        JsonNode done = awaitStatus(id, "SUCCEEDED");
+        assertThat(done.get("config").get("options").get("attentionDropout").doubleValue()).isZero();
+        assertThat(http.get(JOBS + "/" + id + "/log").body()).contains("attention sdpa (dropout 0.0)");
+        String defaulted = submit(job(2, 0)).json().get("id").stringValue();
+        assertThat(awaitStatus(defaulted, "SUCCEEDED").get("config").get("options").path("attentionDropout").isNumber())
+                .as("left out: the checkpoint's, stored as no number").isFalse();
+        for (String wrong : new String[] {"1", "-0.1", "\"half\""}) {
+            Http.Response refused = submit(job(2, 0).replace("\"seed\": 3", "\"seed\": 3, \"attentionDropout\": " + wrong));
+            assertThat(refused.status()).as(wrong).isEqualTo(400);
+            assertThat(refused.contentType()).contains("application/problem+json");
+            assertThat(refused.body()).as(wrong).contains("attentionDropout");
+        }
+    }
+
+    @Test
     void deletingADatasetInUseByAQueuedJobIs409() {
         String blocker = submit(job(40, 0)).json().get("id").stringValue();
         awaitStatus(blocker, "RUNNING");

@@ -20,8 +20,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The fused attention (sdpa) against the eager reference on the golden tiny models: hidden states,
  * logits, loss and every parameter's gradient norm agree within 1e-5, and a training-mode forward
- * (dropout on) through the fused kernel records a graph whose gradients reach every parameter; bf16
- * products stay within bf16 rounding of fp32.
+ * (dropout on) through the fused kernel records a graph whose gradients reach every parameter and equals the
+ * eager one drawing the same masks; bf16 products stay within bf16 rounding of fp32.
  */
 class FusedAttentionParityTest {
 
@@ -91,6 +91,26 @@ class FusedAttentionParityTest {
     void trainingThroughTheFusedKernelReachesEveryParameter(String name) {
         Pass sdpa = pass(name, AttentionImplementation.SDPA, true);
         assertThat(sdpa.gradientNorms().values()).allSatisfy(norm -> assertThat(norm).isFinite().isGreaterThan(0f));
+    }
+
+    /**
+     * Training mode, dropout on: on a CPU both paths draw each mask in Java from one draw of libtorch's generator
+     * (DropoutMasks), in the same order, so with the same seed they drop the same elements and agree as closely as
+     * without dropout.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny-bert", "tiny-distilbert", "tiny-roberta"})
+    void sdpaEqualsEagerInTrainingWithTheSameDropoutMasks(String name) {
+        Pass eager = pass(name, AttentionImplementation.EAGER, true);
+        Pass sdpa = pass(name, AttentionImplementation.SDPA, true);
+        Pass evaluation = pass(name, AttentionImplementation.SDPA, false);
+        assertThat(Golden.maxAbsDiff(sdpa.logits(), evaluation.logits())).as("dropout changed the outputs")
+                .isGreaterThan(1e-3f);
+        assertThat(Golden.maxAbsDiff(sdpa.hidden(), eager.hidden())).isLessThan(1e-5f);
+        assertThat(Golden.maxAbsDiff(sdpa.logits(), eager.logits())).isLessThan(1e-5f);
+        assertThat(sdpa.loss()).isCloseTo(eager.loss(), within(1e-5f));
+        eager.gradientNorms().forEach((parameter, norm) -> assertThat(sdpa.gradientNorms().get(parameter)).as(parameter)
+                .isCloseTo(norm, within(Math.max(1e-5f, 1e-5f * norm))));
     }
 
     @org.junit.jupiter.api.Test

@@ -19,6 +19,7 @@ import dev.attune.bench.BenchInputs;
 import dev.attune.dataset.DatasetRow;
 import dev.attune.modeling.AttentionImplementation;
 import dev.attune.modeling.ClassifierModel;
+import dev.attune.modeling.DropoutMasks;
 import dev.attune.modeling.ParameterNames;
 import dev.attune.modeling.Precision;
 import dev.attune.modeling.ProblemType;
@@ -29,7 +30,7 @@ import dev.attune.modeling.ProblemType;
  * draws them; then the optimizer alone as attune ran it before (DJL's adamUpdate per tensor after a
  * global norm read back tensor by tensor) against the fused step on the device; and what GELU and layer
  * norm cost (forward + backward of those operations alone, at the step's shapes, as often as the model
- * runs them). Run with bench/step-profile.sh; arguments (key=value): model, train, steps, batch, maxLength,
+ * runs them). Run with bench/step-profile.sh; arguments (key=value): model, train, steps, batch, maxLength, masks (java | libtorch),
  * attention, precision, grouped (length-grouped batches; default random, as a job), strategy (full, or lora: a
  * LoRA adapter with its defaults, the head in full), loraDropout.
  */
@@ -44,6 +45,8 @@ public final class StepProfileBenchmark {
         int maxLength = Integer.parseInt(a.getOrDefault("maxLength", "64"));
         AttentionImplementation attention = AttentionImplementation.of(a.getOrDefault("attention", "sdpa"));
         Precision precision = Precision.of(a.getOrDefault("precision", "fp32"));
+        // masks=libtorch: dropout masks drawn by libtorch on the CPU, as before DropoutMasks
+        DropoutMasks.drawWithLibtorchOnCpu("libtorch".equals(a.get("masks")));
         List<DatasetRow> rows = BenchInputs.read(file, "label");
         List<String> labels = LabelledData.labelsOf(rows);
         List<Example> examples = LabelledData.toExamples(rows, labels).subList(0, Math.min(rows.size(), 2000));

@@ -6,18 +6,19 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.attune.modeling.Attention;
 import dev.attune.modeling.AttentionImplementation;
+import dev.attune.modeling.DropsAttention;
 import dev.attune.modeling.HfBlock;
 import dev.attune.modeling.Linear;
 import dev.attune.modeling.ModelConfig;
 
 /** BertSelfAttention: query, key, value projections and multi-head attention. */
-final class BertSelfAttention extends HfBlock {
+final class BertSelfAttention extends HfBlock implements DropsAttention {
 
     private final Linear query;
     private final Linear key;
     private final Linear value;
     private final int heads;
-    private final float dropout;
+    private volatile float dropout;
     private final AttentionImplementation implementation;
 
     BertSelfAttention(ModelConfig config) {
@@ -28,6 +29,11 @@ final class BertSelfAttention extends HfBlock {
         heads = config.numHeads();
         dropout = (float) config.attentionDropout();
         implementation = config.attention();
+    }
+
+    @Override
+    public void useAttentionDropout(float rate) {
+        dropout = rate;
     }
 
     NDArray apply(ParameterStore store, NDArray hidden, NDArray maskBias, boolean training) {

@@ -7,6 +7,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.attune.modeling.Attention;
 import dev.attune.modeling.AttentionImplementation;
+import dev.attune.modeling.DropsAttention;
 import dev.attune.modeling.HfBlock;
 import dev.attune.modeling.LayerNorm;
 import dev.attune.modeling.Linear;
@@ -38,14 +39,14 @@ final class TransformerBlock extends HfBlock {
     }
 
     /** MultiHeadSelfAttention: q_lin, k_lin, v_lin, out_lin. */
-    static final class MultiHeadSelfAttention extends HfBlock {
+    static final class MultiHeadSelfAttention extends HfBlock implements DropsAttention {
 
         private final Linear qLin;
         private final Linear kLin;
         private final Linear vLin;
         private final Linear outLin;
         private final int heads;
-        private final float dropout;
+        private volatile float dropout;
         private final AttentionImplementation implementation;
 
         MultiHeadSelfAttention(ModelConfig config) {
@@ -57,6 +58,11 @@ final class TransformerBlock extends HfBlock {
             heads = config.numHeads();
             dropout = (float) config.attentionDropout();
             implementation = config.attention();
+        }
+
+        @Override
+        public void useAttentionDropout(float rate) {
+            dropout = rate;
         }
 
         NDArray apply(ParameterStore store, NDArray x, NDArray maskBias, boolean training) {
