@@ -2,14 +2,16 @@
 # Training throughput, eager vs fused (sdpa) attention, side by side in one JVM (issue 12); prints a table.
 # Usage: bench/train-speed.sh [key=value ...]   (see TrainSpeedBenchmark for keys)
 # With no arguments: the three CPU cases of RESULTS.md — SST-2 at 64 tokens (batch 32), IMDB at 256
-# (batch 16) and at 512 tokens (batch 8).
+# (batch 16) and at 512 tokens (batch 8). Variants (see TrainSpeedBenchmark): eager fp32 with libtorch's own
+# dropout masks (attune's reference path as it was before its masks were drawn in Java: the "vs eager fp32"
+# baseline), sdpa fp32, sdpa bf16, and sdpa bf16 with attentionDropout 0 (the fused kernel in training too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 run() {
   bench_java dev.attune.bench.TrainSpeedBenchmark "$@" 2>> target/train-speed-bench.log | grep '^|'
 }
-echo "| device | data | attention | precision | dropout masks (CPU) | batches | B x T | timed steps | training samples/s | mean tokens | vs eager fp32 | model TFLOP/s | MFU |"
+echo "| device | data | attention (training) | precision | dropout masks (CPU) | batches | B x T | timed steps | training samples/s | mean tokens | vs eager fp32 | model TFLOP/s | MFU |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 : > target/train-speed-bench.log
 if [ $# -gt 0 ]; then
@@ -17,6 +19,6 @@ if [ $# -gt 0 ]; then
 else
   imdb=train=../shared/datasets/imdb_train.csv.gz
   run steps=40 batch=32 maxLength=64
-  run $imdb steps=8 batch=16 maxLength=256
+  run $imdb steps=16 batch=16 maxLength=256
   run $imdb steps=4 batch=8 maxLength=512
 fi

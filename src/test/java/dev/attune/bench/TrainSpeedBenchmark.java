@@ -28,8 +28,9 @@ import dev.attune.training.TrainingOptions;
  * Training throughput of each attention implementation side by side in one JVM: the same rows, the same
  * steps (forward, backward, AdamW), eager first, then sdpa; one markdown row each with the ratio to eager.
  * Run with bench/train-speed.sh. Arguments (key=value): model, train, steps, batch, maxLength, variants
- * (comma-separated attention[+precision][+libtorch-masks], default eager+fp32+libtorch-masks,sdpa,sdpa+bf16: the
- * first is attune's reference path as it was before {@link DropoutMasks}, every dropout mask drawn by libtorch),
+ * (comma-separated attention[+precision][+libtorch-masks][+no-attention-dropout], default
+ * eager+fp32+libtorch-masks,sdpa,sdpa+bf16,sdpa+bf16+no-attention-dropout: the first is attune's reference path as it
+ * was before {@link DropoutMasks}, every dropout mask drawn by libtorch; the last, a job with attentionDropout 0),
  * warmupSteps (untimed first, default 2),
  * groupByLength (default false, as a job), peakTflops (the device's peak for the batch's precision: adds model
  * FLOP utilisation, 6 × parameters × tokens per sample, as shared/bench/ANCHORS.md counts it).
@@ -51,23 +52,26 @@ public final class TrainSpeedBenchmark {
         boolean grouped = Boolean.parseBoolean(a.getOrDefault("groupByLength", "false"));
         double peakTeraflops = Double.parseDouble(a.getOrDefault("peakTflops", "0"));
         Double eagerRate = null;
-        for (String variant : a.getOrDefault("variants", "eager+fp32+libtorch-masks,sdpa,sdpa+bf16").split(",")) {
+        for (String variant : a.getOrDefault("variants",
+                "eager+fp32+libtorch-masks,sdpa,sdpa+bf16,sdpa+bf16+no-attention-dropout").split(",")) {
             String[] parts = variant.split("\\+");
             AttentionImplementation attention = AttentionImplementation.of(parts[0]);
             Precision precision = parts.length > 1 ? Precision.of(parts[1]) : Precision.FP32;
-            boolean libtorchMasks = parts.length > 2 && parts[2].equals("libtorch-masks");
+            List<String> flags = List.of(parts).subList(Math.min(2, parts.length), parts.length);
+            boolean libtorchMasks = flags.contains("libtorch-masks");
+            Double attentionDropout = flags.contains("no-attention-dropout") ? 0.0 : null;
             DropoutMasks.drawWithLibtorchOnCpu(libtorchMasks);
-            run(model, device, labels, examples.subList(0, warmup * batch), batch, maxLength, attention, precision,
-                    grouped);
+            run(model, device, labels, examples.subList(0, warmup * batch), batch, maxLength, attention,
+                    attentionDropout, precision, grouped);
             Run timed = run(model, device, labels, examples.subList(warmup * batch, (warmup + steps) * batch), batch,
-                    maxLength, attention, precision, grouped);
+                    maxLength, attention, attentionDropout, precision, grouped);
             if (eagerRate == null && attention == AttentionImplementation.EAGER && precision == Precision.FP32) {
                 eagerRate = timed.rate();
             }
             // model FLOPs as shared/bench/ANCHORS.md counts them: 6 × parameters × tokens (the texts' own)
             double teraflops = 6.0 * timed.parameters() * timed.meanTokens() * timed.rate() / 1e12;
             System.out.printf("| %s | %s | %s | %s | %s | %s | %d x %d | %d | %.1f | %.2f | %s | %.2f | %s |%n", device,
-                    file.getFileName(), attention.id(), precision.id(), libtorchMasks ? "libtorch" : "attune", grouped ? "length-grouped" : "random", batch,
+                    file.getFileName(), attention.id() + (attentionDropout != null ? ", no dropout" : ""), precision.id(), libtorchMasks ? "libtorch" : "attune", grouped ? "length-grouped" : "random", batch,
                     maxLength, steps, timed.rate(), timed.meanTokens(),
                     eagerRate == null ? "" : "%.2fx".formatted(timed.rate() / eagerRate), teraflops,
                     peakTeraflops > 0 ? "%.1f%%".formatted(100 * teraflops / peakTeraflops) : "");
@@ -82,13 +86,18 @@ public final class TrainSpeedBenchmark {
      * so loading, the (8-row) evaluation and saving the checkpoint are not in it.
      */
     private static Run run(Path model, Device device, List<String> labels, List<Example> rows, int batch, int maxLength,
-            AttentionImplementation attention, Precision precision, boolean grouped) throws IOException {
+            AttentionImplementation attention, Double attentionDropout, Precision precision, boolean grouped)
+            throws IOException {
         TrainingOptions options = Options.of("epochs", 1, "batchSize", batch, "maxLength", maxLength,
-                "attention", attention, "precision", precision, "warmupRatio", 0.0, "groupByLength", grouped);
+                "attention", attention, "attentionDropout", attentionDropout, "precision", precision, "warmupRatio", 0.0,
+                "groupByLength", grouped);
         Engine.getInstance().setRandomSeed(42);
         try (ClassifierModel m = ClassifierModel.load(model, device, labels, ProblemType.SINGLE_LABEL_CLASSIFICATION,
                 false, attention)) {
             m.usePrecision(precision);
+            if (attentionDropout != null) {
+                m.useAttentionDropout(attentionDropout);
+            }
             TokenizedExamples train = TokenizedExamples.of(rows, m.textEncoder(), maxLength, m.config().padTokenId());
             TokenizedExamples validation = TokenizedExamples.of(new ArrayList<>(rows.subList(0, Math.min(8, rows.size()))),
                     m.textEncoder(), maxLength, m.config().padTokenId());

@@ -113,6 +113,23 @@ class FusedAttentionParityTest {
                 .isCloseTo(norm, within(Math.max(1e-5f, 1e-5f * norm))));
     }
 
+    /**
+     * attentionDropout 0: training goes through libtorch's fused kernel (no mask drawn) and equals the eager path
+     * told the same; both still drop hidden states, with the same masks.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"tiny-bert", "tiny-distilbert"})
+    void withoutAttentionDropoutTrainingEqualsEagerToldTheSame(String name) {
+        Pass eager = pass(name, AttentionImplementation.EAGER, true, Precision.FP32, 1f, 0.0);
+        Pass sdpa = pass(name, AttentionImplementation.SDPA, true, Precision.FP32, 1f, 0.0);
+        Pass withAttentionDropout = pass(name, AttentionImplementation.SDPA, true);
+        assertThat(Golden.maxAbsDiff(sdpa.logits(), withAttentionDropout.logits())).isGreaterThan(1e-4f);
+        assertThat(Golden.maxAbsDiff(sdpa.logits(), eager.logits())).isLessThan(1e-5f);
+        assertThat(sdpa.loss()).isCloseTo(eager.loss(), within(1e-5f));
+        eager.gradientNorms().forEach((parameter, norm) -> assertThat(sdpa.gradientNorms().get(parameter)).as(parameter)
+                .isCloseTo(norm, within(Math.max(1e-5f, 1e-5f * norm))));
+    }
+
     @org.junit.jupiter.api.Test
     void theKernelsOutputBelongsToTheCallersScopeSoClosingTheBatchFreesIt() {
         try (NDManager model = NDManager.newBaseManager(Device.cpu())) {
@@ -138,10 +155,19 @@ class FusedAttentionParityTest {
 
     private static Pass pass(String name, AttentionImplementation attention, boolean training, Precision precision,
             float lossScale) {
+        return pass(name, attention, training, precision, lossScale, null);
+    }
+
+    /** @param attentionDropout null: the config's */
+    private static Pass pass(String name, AttentionImplementation attention, boolean training, Precision precision,
+            float lossScale, Double attentionDropout) {
         JsonNode golden = Golden.json(name);
         try (ClassifierModel model = ClassifierModel.load(Golden.dir(name), Device.cpu(), attention);
                 NDManager scope = model.manager().newSubManager()) {
             model.usePrecision(precision);
+            if (attentionDropout != null) {
+                model.useAttentionDropout(attentionDropout);
+            }
             Map<String, NDArray> parameters = model.parameters();
             parameters.values().forEach(array -> array.setRequiresGradient(true));
             Engine.getInstance().setRandomSeed(7);
