@@ -3,8 +3,9 @@
 # Usage: bench/train-speed.sh [key=value ...]   (see TrainSpeedBenchmark for keys)
 # With no arguments: the three CPU cases of RESULTS.md — SST-2 at 64 tokens (batch 32), IMDB at 256
 # (batch 16) and at 512 tokens (batch 8). Variants (see TrainSpeedBenchmark): eager fp32 with libtorch's own
-# dropout masks (attune's reference path as it was before its masks were drawn in Java: the "vs eager fp32"
-# baseline), sdpa fp32, sdpa bf16, and sdpa bf16 with attentionDropout 0 (the fused kernel in training too).
+# dropout masks and the checkpoint's attention dropout (attune's reference path as it ran before its masks were
+# drawn in Java: the "vs eager fp32" baseline), sdpa bf16 with the checkpoint's attention dropout, and sdpa fp32 and
+# bf16 as a job runs them by default (on a CPU: no attention dropout, the fused kernel in training too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh

@@ -32,6 +32,7 @@ public final class FineTuner {
         this.model = model;
         this.options = options;
         this.listener = listener;
+        model.useAttentionDropout(options.attentionDropoutFor(model));
     }
 
     /** Trains on {@code train}, evaluates on {@code validation}, and keeps the best weights in {@code bestDir}. */

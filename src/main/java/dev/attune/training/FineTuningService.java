@@ -106,16 +106,14 @@ public class FineTuningService {
                         lora.r(), lora.alpha(), lora.dropout(), lora.targetModules(), model.adapter().pairs().size(),
                         model.adapter().pairParameters()));
             }
-            if (options.attentionDropout() != null) {
-                model.useAttentionDropout(options.attentionDropout());
-            }
             Precision precision = model.usePrecision(options.precision());
             int maxLength = maxLength(options, model);
             long padId = model.config().padTokenId();
             listener.log("base model " + base.description() + " (" + model.config().modelType() + ", "
                     + (random ? "random init" : "pretrained") + ") on " + device + ", max length " + maxLength
-                    + ", attention " + options.attention().id() + (options.attentionDropout() != null
-                            ? " (dropout " + options.attentionDropout() + ")" : "") + ", precision " + precision.id()
+                    + ", attention " + options.attention().id() + " (dropout " + options.attentionDropoutFor(model)
+                    + (options.attentionDropout() == null ? ", the default on " + device : "") + ")"
+                    + ", precision " + precision.id()
                     + (options.precision() == Precision.AUTO ? " (auto)" : "") + ", "
                     + (options.groupByLength() ? "length-grouped" : "random") + " batches");
             // sliding windows: every window of a long training text is an example; validation averages a text's

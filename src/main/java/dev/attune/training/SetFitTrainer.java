@@ -41,6 +41,7 @@ public final class SetFitTrainer {
         this.block = setfit;
         this.options = options;
         this.listener = listener;
+        model.useAttentionDropout(options.attentionDropoutFor(model));
     }
 
     public TrainingResult train(TokenizedExamples train, TokenizedExamples validation, Path bestDir) {

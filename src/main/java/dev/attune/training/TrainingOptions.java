@@ -15,6 +15,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 import dev.attune.modeling.AttentionImplementation;
+import dev.attune.modeling.ClassifierModel;
 import dev.attune.modeling.EnumNames;
 import dev.attune.modeling.LongText;
 import dev.attune.modeling.LoraSettings;
@@ -59,9 +60,10 @@ import dev.attune.modeling.ProblemType;
  *     stored with the model) or one probability for every label, such as 0.5
  * @param attention sdpa (default: libtorch's fused scaled-dot-product attention) or eager (the reference:
  *     separate matmul, softmax and matmul operations, as transformers' eager attention)
- * @param attentionDropout dropout on the attention probabilities while training, default the checkpoint's
- *     (attention_probs_dropout_prob, 0.1 in BERT-like configs); 0 lets a CPU use libtorch's fused attention kernel in
- *     training too (it has no dropout): about 1.5x faster steps at 256 tokens (bench/RESULTS.md)
+ * @param attentionDropout dropout on the attention probabilities while training; default (null) on a GPU the
+ *     checkpoint's (attention_probs_dropout_prob, 0.1 in BERT-like configs), on a CPU none: libtorch's fused attention
+ *     kernel for CPUs has no dropout, and with it a step at 256 tokens is about 1.5x faster, with SST-2 accuracy
+ *     unchanged over four seeds (bench/RESULTS.md). Give the number to have it on a CPU
  * @param precision auto (default: bf16 on a GPU from Ampere on, fp16 on older ones; on a CPU bf16 where
  *     its products are native, AVX-512 BF16 or AMX, else fp32), fp32, bf16: the linear layers' products in
  *     bfloat16, everything else in fp32, or fp16: the same in float16 with dynamic loss scaling (for GPUs
@@ -203,6 +205,12 @@ public record TrainingOptions(
                 thresholds, attention, attentionDropout, precision, groupByLength, longText, windowStride,
                 lora.withDefaults(modelType),
                 setfit);
+    }
+
+    /** The attention dropout a run on this model uses: the one asked, else the default above for its device. */
+    public double attentionDropoutFor(ClassifierModel model) {
+        return attentionDropout != null ? attentionDropout
+                : model.manager().getDevice().isGpu() ? model.config().attentionDropout() : 0;
     }
 
     private static <T> T or(T value, T fallback) {

@@ -28,9 +28,10 @@ import dev.attune.training.TrainingOptions;
  * Training throughput of each attention implementation side by side in one JVM: the same rows, the same
  * steps (forward, backward, AdamW), eager first, then sdpa; one markdown row each with the ratio to eager.
  * Run with bench/train-speed.sh. Arguments (key=value): model, train, steps, batch, maxLength, variants
- * (comma-separated attention[+precision][+libtorch-masks][+no-attention-dropout], default
- * eager+fp32+libtorch-masks,sdpa,sdpa+bf16,sdpa+bf16+no-attention-dropout: the first is attune's reference path as it
- * was before {@link DropoutMasks}, every dropout mask drawn by libtorch; the last, a job with attentionDropout 0),
+ * (comma-separated attention[+precision][+libtorch-masks][+attention-dropout], default
+ * eager+fp32+libtorch-masks+attention-dropout,sdpa+bf16+attention-dropout,sdpa,sdpa+bf16: the first is attune's
+ * reference path as it ran before {@link DropoutMasks}, every dropout mask drawn by libtorch and the checkpoint's
+ * attention dropout; attention-dropout: the checkpoint's, as a job given it; without: a job's default),
  * warmupSteps (untimed first, default 2),
  * groupByLength (default false, as a job), peakTflops (the device's peak for the batch's precision: adds model
  * FLOP utilisation, 6 × parameters × tokens per sample, as shared/bench/ANCHORS.md counts it).
@@ -53,13 +54,13 @@ public final class TrainSpeedBenchmark {
         double peakTeraflops = Double.parseDouble(a.getOrDefault("peakTflops", "0"));
         Double eagerRate = null;
         for (String variant : a.getOrDefault("variants",
-                "eager+fp32+libtorch-masks,sdpa,sdpa+bf16,sdpa+bf16+no-attention-dropout").split(",")) {
+                "eager+fp32+libtorch-masks+attention-dropout,sdpa+bf16+attention-dropout,sdpa,sdpa+bf16").split(",")) {
             String[] parts = variant.split("\\+");
             AttentionImplementation attention = AttentionImplementation.of(parts[0]);
             Precision precision = parts.length > 1 ? Precision.of(parts[1]) : Precision.FP32;
             List<String> flags = List.of(parts).subList(Math.min(2, parts.length), parts.length);
             boolean libtorchMasks = flags.contains("libtorch-masks");
-            Double attentionDropout = flags.contains("no-attention-dropout") ? 0.0 : null;
+            Double attentionDropout = flags.contains("attention-dropout") ? checkpointAttentionDropout(model) : null;
             DropoutMasks.drawWithLibtorchOnCpu(libtorchMasks);
             run(model, device, labels, examples.subList(0, warmup * batch), batch, maxLength, attention,
                     attentionDropout, precision, grouped);
@@ -71,11 +72,15 @@ public final class TrainSpeedBenchmark {
             // model FLOPs as shared/bench/ANCHORS.md counts them: 6 × parameters × tokens (the texts' own)
             double teraflops = 6.0 * timed.parameters() * timed.meanTokens() * timed.rate() / 1e12;
             System.out.printf("| %s | %s | %s | %s | %s | %s | %d x %d | %d | %.1f | %.2f | %s | %.2f | %s |%n", device,
-                    file.getFileName(), attention.id() + (attentionDropout != null ? ", no dropout" : ""), precision.id(), libtorchMasks ? "libtorch" : "attune", grouped ? "length-grouped" : "random", batch,
+                    file.getFileName(), attention.id() + (attentionDropout != null ? ", dropout " + attentionDropout : ""), precision.id(), libtorchMasks ? "libtorch" : "attune", grouped ? "length-grouped" : "random", batch,
                     maxLength, steps, timed.rate(), timed.meanTokens(),
                     eagerRate == null ? "" : "%.2fx".formatted(timed.rate() / eagerRate), teraflops,
                     peakTeraflops > 0 ? "%.1f%%".formatted(100 * teraflops / peakTeraflops) : "");
         }
+    }
+
+    private static double checkpointAttentionDropout(Path model) throws IOException {
+        return dev.attune.modeling.ModelConfig.of(dev.attune.checkpoint.CheckpointDir.open(model)).attentionDropout();
     }
 
     private record Run(double rate, double meanTokens, long parameters) {
@@ -95,9 +100,6 @@ public final class TrainSpeedBenchmark {
         try (ClassifierModel m = ClassifierModel.load(model, device, labels, ProblemType.SINGLE_LABEL_CLASSIFICATION,
                 false, attention)) {
             m.usePrecision(precision);
-            if (attentionDropout != null) {
-                m.useAttentionDropout(attentionDropout);
-            }
             TokenizedExamples train = TokenizedExamples.of(rows, m.textEncoder(), maxLength, m.config().padTokenId());
             TokenizedExamples validation = TokenizedExamples.of(new ArrayList<>(rows.subList(0, Math.min(8, rows.size()))),
                     m.textEncoder(), maxLength, m.config().padTokenId());
