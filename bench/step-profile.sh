@@ -3,7 +3,7 @@
 # optimizer as DJL's per-tensor update (attune before the fused step) against the fused step on the device;
 # GELU's and layer norm's share. Usage: bench/step-profile.sh [key=value ...]
 #   keys: model, train, steps (20), batch (32), maxLength (64), attention (sdpa), precision (fp32), strategy (full | lora),
-#   masks (java: dropout masks drawn in Java on a CPU, the default | libtorch: as before)
+#   masks (java: dropout masks drawn in Java on a CPU, the default | libtorch: as before), attentionDropout (a job's default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh

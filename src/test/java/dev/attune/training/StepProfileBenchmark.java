@@ -30,7 +30,7 @@ import dev.attune.modeling.ProblemType;
  * draws them; then the optimizer alone as attune ran it before (DJL's adamUpdate per tensor after a
  * global norm read back tensor by tensor) against the fused step on the device; and what GELU and layer
  * norm cost (forward + backward of those operations alone, at the step's shapes, as often as the model
- * runs them). Run with bench/step-profile.sh; arguments (key=value): model, train, steps, batch, maxLength, masks (java | libtorch),
+ * runs them). Run with bench/step-profile.sh; arguments (key=value): model, train, steps, batch, maxLength, masks (java | libtorch), attentionDropout (default as a job's),
  * attention, precision, grouped (length-grouped batches; default random, as a job), strategy (full, or lora: a
  * LoRA adapter with its defaults, the head in full), loraDropout.
  */
@@ -51,11 +51,13 @@ public final class StepProfileBenchmark {
         List<String> labels = LabelledData.labelsOf(rows);
         List<Example> examples = LabelledData.toExamples(rows, labels).subList(0, Math.min(rows.size(), 2000));
         Device device = Engine.getInstance().defaultDevice();
-        TrainingOptions options = Options.of("batchSize", batch, "maxLength", maxLength);
+        TrainingOptions options = Options.of("batchSize", batch, "maxLength", maxLength, "attentionDropout",
+                a.containsKey("attentionDropout") ? Double.valueOf(a.get("attentionDropout")) : null);
 
         try (ClassifierModel model = ClassifierModel.load(modelDir, device, labels,
                 ProblemType.SINGLE_LABEL_CLASSIFICATION, false, attention)) {
             model.usePrecision(precision);
+            model.useAttentionDropout(options.attentionDropoutFor(model)); // as a job: none on a CPU unless asked
             TokenizedExamples data = TokenizedExamples.of(examples, model.textEncoder(), maxLength,
                     model.config().padTokenId());
             // random batches (a job's default, groupByLength false) unless grouped=true
