@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -44,35 +45,43 @@ public final class DropoutMasks {
         libtorchOnCpu = libtorch;
     }
 
-    /** Whether a mask for {@code x} is drawn here (a CPU array) rather than by libtorch. */
-    static boolean drawnInJava(NDArray x) {
-        return !libtorchOnCpu && !x.getDevice().isGpu();
+    /** The most elements a mask drawn here holds (its bytes are addressed by an int); larger ones: libtorch's. */
+    static final long MAX_ELEMENTS = Integer.MAX_VALUE / Float.BYTES;
+
+    /** Whether a mask of {@code shape} for {@code x} is drawn here (a CPU array, not too large) rather than by libtorch. */
+    static boolean drawnInJava(NDArray x, Shape shape) {
+        return !libtorchOnCpu && !x.getDevice().isGpu() && shape.size() <= MAX_ELEMENTS;
     }
 
     /** x with each element zeroed with probability {@code rate} and the rest scaled by 1 / (1 − rate). */
     public static NDArray dropout(NDArray x, double rate) {
-        if (!drawnInJava(x)) {
+        if (!drawnInJava(x, x.getShape())) {
             return Dropout.dropout(x, (float) rate, true).singletonOrThrow();
         }
         return x.mul(scaledKeep(x.getManager(), x.getShape(), rate));
     }
 
     /**
-     * A float32 mask of {@code shape} on the CPU, owned by libtorch, in {@code manager}: 1 / (1 − rate) where an
+     * A float32 mask of {@code shape} on the CPU (the caller checked {@link #drawnInJava}), owned by libtorch, in
+     * {@code manager}: 1 / (1 − rate) where an
      * element is kept, 0 where it is dropped; x × mask is x's dropout. float32 (not bytes): libtorch multiplies
      * two float32 tensors with vector instructions, a float32 by a uint8 one element at a time.
      */
     static NDArray scaledKeep(NDManager manager, Shape shape, double rate) {
-        if (shape.size() > Integer.MAX_VALUE / Float.BYTES) {
-            throw new IllegalArgumentException("a dropout mask of " + shape.size() + " elements is too large");
+        if (shape.size() > MAX_ELEMENTS) {
+            throw new IllegalArgumentException("a dropout mask of " + shape + " is libtorch's to draw (drawnInJava)");
         }
         long seed;
         try (NDArray draw = manager.randomInteger(0, Long.MAX_VALUE, new Shape(1), DataType.INT64)) {
             seed = draw.getLong();
         }
-        NDArray mask = JniUtils.createEmptyNdArray((PtNDManager) manager, shape, DataType.FLOAT32,
-                manager.getDevice(), SparseFormat.DENSE);
+        NDArray mask = JniUtils.createEmptyNdArray((PtNDManager) manager, shape, DataType.FLOAT32, Device.cpu(),
+                SparseFormat.DENSE);
         ByteBuffer bytes = JniUtils.getByteBuffer((PtNDArray) mask, true).order(ByteOrder.nativeOrder());
+        if (!bytes.isDirect() || bytes.capacity() != shape.size() * Float.BYTES) { // a copy: writing it would be lost
+            mask.close();
+            throw new IllegalStateException("libtorch gave no view of the mask's memory");
+        }
         fill(bytes, (int) shape.size(), seed, threshold(rate), (float) (1 / (1 - rate)));
         return mask;
     }

@@ -7,4 +7,7 @@ package dev.attune.modeling;
 public interface DropsAttention {
 
     void useAttentionDropout(float rate);
+
+    /** The rate it drops attention probabilities at while training. */
+    float attentionDropout();
 }

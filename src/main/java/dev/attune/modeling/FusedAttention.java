@@ -17,7 +17,7 @@ import ai.djl.ndarray.types.Shape;
  */
 final class FusedAttention {
 
-    /** @param dropout the rate libtorch draws the mask for; maskGiven: the mask is an input (rate: its scale) */
+    /** @param dropout the rate libtorch draws the mask for; maskGiven: the mask is an input (scaled, rate 0 here) */
     private record Variant(int heads, long headDim, float dropout, boolean maskGiven) {
     }
 
@@ -28,11 +28,12 @@ final class FusedAttention {
     static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray maskBias, int heads, float dropout, boolean training) {
         float rate = training ? dropout : 0f;
         int headDim = (int) (q.getShape().get(2) / heads);
-        if (rate > 0 && DropoutMasks.drawnInJava(q)) {
-            Variant variant = new Variant(heads, headDim, rate, true);
-            long batch = q.getShape().get(0);
-            long tokens = q.getShape().get(1);
-            NDArray keep = DropoutMasks.scaledKeep(q.getManager(), new Shape(batch, heads, tokens, tokens), rate);
+        long batch = q.getShape().get(0);
+        long tokens = q.getShape().get(1);
+        Shape probabilities = new Shape(batch, heads, tokens, tokens);
+        if (rate > 0 && DropoutMasks.drawnInJava(q, probabilities)) {
+            Variant variant = new Variant(heads, headDim, 0f, true); // the mask carries the rate: one module for all
+            NDArray keep = DropoutMasks.scaledKeep(q.getManager(), probabilities, rate);
             return TorchScriptModule.call("AttentionWithMask", variant, () -> sourceWithMask(variant),
                     new NDList(q, k, v, maskBias, keep));
         }

@@ -32,7 +32,6 @@ public final class FineTuner {
         this.model = model;
         this.options = options;
         this.listener = listener;
-        model.useAttentionDropout(options.attentionDropoutFor(model));
     }
 
     /** Trains on {@code train}, evaluates on {@code validation}, and keeps the best weights in {@code bestDir}. */
@@ -72,10 +71,15 @@ public final class FineTuner {
         listener.log("training " + trainable.size() + " parameter tensors ("
                 + trainable.stream().mapToLong(t -> t.weight().size()).sum() + " weights), strategy "
                 + options.strategy().id());
-        RunState state = RunState.fresh(options.seed(), model.precision().needsLossScaling());
+        RunState state = RunState.fresh(options.seed(), model.precision().needsLossScaling(),
+                options.attentionDropoutFor(model));
         if (resume != null && resume.exists()) {
-            state = RunState.of(resume.readState());
+            state = RunState.of(resume.readState(), model.config().attentionDropout());
+            if (state.attentionDropout != options.attentionDropoutFor(model)) {
+                listener.log("attention dropout " + state.attentionDropout + ", as when this run started");
+            }
         }
+        model.useAttentionDropout(state.attentionDropout);
         try (AdamW optimizer = new AdamW(trainable, options.weightDecay(), model.manager(), state.lossScale);
                 LossSum losses = new LossSum(model.manager())) {
             if (resume != null && resume.exists()) {

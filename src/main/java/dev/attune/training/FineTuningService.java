@@ -112,7 +112,7 @@ public class FineTuningService {
             listener.log("base model " + base.description() + " (" + model.config().modelType() + ", "
                     + (random ? "random init" : "pretrained") + ") on " + device + ", max length " + maxLength
                     + ", attention " + options.attention().id() + " (dropout " + options.attentionDropoutFor(model)
-                    + (options.attentionDropout() == null ? ", the default on " + device : "") + ")"
+                    + (options.attentionDropout() == null ? ", the default on a " + device.getDeviceType() : "") + ")"
                     + ", precision " + precision.id()
                     + (options.precision() == Precision.AUTO ? " (auto)" : "") + ", "
                     + (options.groupByLength() ? "length-grouped" : "random") + " batches");

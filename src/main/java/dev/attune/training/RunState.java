@@ -28,11 +28,14 @@ final class RunState {
     Random random;
     byte[] epochStartRandom;
     LossScale lossScale = LossScale.NONE;
+    /** The attention dropout the run trains with: decided when it starts, kept when it resumes. */
+    double attentionDropout;
 
-    static RunState fresh(long seed, boolean lossScaling) {
+    static RunState fresh(long seed, boolean lossScaling, double attentionDropout) {
         RunState state = new RunState();
         state.random = new Random(seed);
         state.lossScale = lossScaling ? LossScale.dynamic() : LossScale.NONE;
+        state.attentionDropout = attentionDropout;
         return state;
     }
 
@@ -47,10 +50,12 @@ final class RunState {
         return new Snapshot(endOfEpoch ? epoch + 1 : epoch, endOfEpoch ? 0 : batchIndex + 1, step, samples,
                 evaluationsWithoutGain, best, List.copyOf(history),
                 Base64.getEncoder().encodeToString(endOfEpoch ? serialize(random) : epochStartRandom),
-                lossScale.isDynamic() ? lossScale.scale() : null, lossScale.isDynamic() ? lossScale.goodSteps() : null);
+                lossScale.isDynamic() ? lossScale.scale() : null, lossScale.isDynamic() ? lossScale.goodSteps() : null,
+                attentionDropout);
     }
 
-    static RunState of(Snapshot snapshot) {
+    /** @param checkpointAttentionDropout what runs started before the option trained with (the config's) */
+    static RunState of(Snapshot snapshot, double checkpointAttentionDropout) {
         RunState state = new RunState();
         state.epoch = snapshot.epoch();
         state.nextBatch = snapshot.nextBatch();
@@ -62,6 +67,8 @@ final class RunState {
         state.random = deserialize(Base64.getDecoder().decode(snapshot.random()));
         state.lossScale = snapshot.lossScale() == null ? LossScale.NONE
                 : LossScale.restored(snapshot.lossScale(), snapshot.lossScaleGoodSteps());
+        state.attentionDropout = snapshot.attentionDropout() != null ? snapshot.attentionDropout()
+                : checkpointAttentionDropout;
         return state;
     }
 
@@ -70,9 +77,11 @@ final class RunState {
      *
      * @param lossScale fp16's dynamic loss scale; null for other precisions (and resume points from before it)
      * @param lossScaleGoodSteps good steps since the scale last changed
+     * @param attentionDropout the run's attention dropout; null in resume points from before the option (the config's)
      */
     record Snapshot(int epoch, int nextBatch, long step, long samples, int evaluationsWithoutGain, EvaluationPoint best,
-            List<EvaluationPoint> history, String random, Double lossScale, Integer lossScaleGoodSteps) {
+            List<EvaluationPoint> history, String random, Double lossScale, Integer lossScaleGoodSteps,
+            Double attentionDropout) {
     }
 
     private static byte[] serialize(Random random) {

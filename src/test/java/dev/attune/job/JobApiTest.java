@@ -350,7 +350,7 @@ class JobApiTest {
         assertThat(done.get("config").get("options").get("precision").stringValue()).isEqualTo("fp16");
         assertThat(done.get("config").get("options").get("groupByLength").booleanValue()).isFalse();
         assertThat(http.get(JOBS + "/" + id + "/log").body())
-                .contains("attention eager (dropout 0.0, the default on cpu()), precision fp16, random batches");
+                .contains("attention eager (dropout 0.0, the default on a cpu), precision fp16, random batches");
         Http.Response refused = submit(job(2, 0).replace("\"seed\": 3", "\"seed\": 3, \"precision\": \"fp8\""));
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.body()).contains("fp8", "fp16");
@@ -374,7 +374,7 @@ class JobApiTest {
         assertThat(awaitStatus(defaulted, "SUCCEEDED").get("config").get("options").path("attentionDropout").isNumber())
                 .as("left out: decided by the device, stored as no number").isFalse();
         assertThat(http.get(JOBS + "/" + defaulted + "/log").body())
-                .contains("attention sdpa (dropout 0.0, the default on cpu()), precision");
+                .contains("attention sdpa (dropout 0.0, the default on a cpu), precision");
         for (String wrong : new String[] {"1", "-0.1", "\"half\""}) {
             Http.Response refused = submit(job(2, 0).replace("\"seed\": 3", "\"seed\": 3, \"attentionDropout\": " + wrong));
             assertThat(refused.status()).as(wrong).isEqualTo(400);

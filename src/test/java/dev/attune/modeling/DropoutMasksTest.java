@@ -70,6 +70,35 @@ class DropoutMasksTest {
     }
 
     @Test
+    void eachChunkOfAMaskIsDrawnApart() {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            float[] mask = DropoutMasks.scaledKeep(manager, new Shape(3L * DropoutMasks.CHUNK), 0.3).toFloatArray();
+            for (int other = 1; other < 3; other++) {
+                int differing = 0;
+                for (int i = 0; i < DropoutMasks.CHUNK; i++) {
+                    differing += mask[i] != mask[other * DropoutMasks.CHUNK + i] ? 1 : 0;
+                }
+                // chunks drawn independently differ on 2 · 0.3 · 0.7 = 42% of their places
+                assertThat((double) differing / DropoutMasks.CHUNK).as("chunk 0 against " + other)
+                        .isCloseTo(0.42, within(0.01));
+            }
+        }
+    }
+
+    @Test
+    void masksTooLargeForJavaAndGpuArraysAreLeftToLibtorch() {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            NDArray x = manager.zeros(new Shape(2, 2));
+            assertThat(DropoutMasks.drawnInJava(x, new Shape(DropoutMasks.MAX_ELEMENTS))).isTrue();
+            assertThat(DropoutMasks.drawnInJava(x, new Shape(DropoutMasks.MAX_ELEMENTS + 1))).isFalse();
+            DropoutMasks.drawWithLibtorchOnCpu(true);
+            assertThat(DropoutMasks.drawnInJava(x, x.getShape())).isFalse();
+            NDArray dropped = Attention.dropout(manager.ones(new Shape(1000)), 0.5, true);
+            assertThat(dropped.toFloatArray()).containsAnyOf(0f).containsAnyOf(2f); // libtorch's dropout still drops
+        }
+    }
+
+    @Test
     void theMaskDoesNotDependOnTheNumberOfThreads() throws Exception {
         int size = 5 * DropoutMasks.CHUNK + 3;
         long threshold = DropoutMasks.threshold(0.25);

@@ -225,6 +225,74 @@ class FineTunerTest {
                 assertThat(resumed.weights().get(name)).as(name).containsExactly(values));
     }
 
+    /**
+     * The attention dropout is decided when a run starts (a CPU's default: none) and kept in its resume point; a
+     * resume point from before the option resumes with the checkpoint's, as such runs trained.
+     */
+    @Test
+    void theAttentionDropoutIsDecidedWhenARunStartsAndKeptWhenItResumes() throws Exception {
+        TrainingOptions options = options("full", 2, 3e-3, null);
+        ResumePoint resume = new ResumePoint(dir.resolve("resume-dropout"));
+        TrainingListener stopAfterOneEpoch = new TrainingListener() {
+            @Override
+            public boolean cancelRequested() {
+                return resume.exists();
+            }
+        };
+        Engine.getInstance().setRandomSeed(7);
+        try (ClassifierModel model = ClassifierModel.load(Golden.dir("tiny-bert"), Device.cpu(), LABELS)) {
+            assertThat(attentionDropouts(model)).as("tiny-bert's config").containsOnly(0.1f).hasSize(2);
+            TokenizedExamples train = tokenized(model, examples(new Random(1), 64));
+            TokenizedExamples validation = tokenized(model, examples(new Random(2), 32));
+            assertThatThrownBy(() -> new FineTuner(model, options, stopAfterOneEpoch).train(train, validation,
+                    dir.resolve("best-dropout"), resume)).isInstanceOf(TrainingCancelledException.class);
+            assertThat(attentionDropouts(model)).containsOnly(0f);
+        }
+        Path state = resume.modelDir().resolveSibling("state.json");
+        assertThat(Files.readString(state)).contains("\"attentionDropout\":0.0");
+        // as a resume point written before the option: no attentionDropout in it
+        Files.writeString(state, Files.readString(state).replace(",\"attentionDropout\":0.0", ""));
+        List<String> log = new ArrayList<>();
+        try (ClassifierModel model = ClassifierModel.load(resume.modelDir(), Device.cpu())) {
+            TokenizedExamples train = tokenized(model, examples(new Random(1), 64));
+            TokenizedExamples validation = tokenized(model, examples(new Random(2), 32));
+            new FineTuner(model, options, new TrainingListener() {
+                @Override
+                public void log(String message) {
+                    log.add(message);
+                }
+            }).train(train, validation, dir.resolve("best-dropout"), resume);
+            assertThat(attentionDropouts(model)).containsOnly(0.1f);
+        }
+        assertThat(log).contains("attention dropout 0.1, as when this run started");
+    }
+
+    @Test
+    void setFitTrainsItsEncoderWithTheRunsAttentionDropoutToo() {
+        try (ClassifierModel model = ClassifierModel.loadSetFit(Golden.dir("tiny-bert"), Device.cpu(), LABELS,
+                dev.attune.modeling.AttentionImplementation.SDPA)) {
+            assertThat(attentionDropouts(model)).containsOnly(0.1f).isNotEmpty();
+            new SetFitTrainer(model, Options.of("strategy", "setfit", "attentionDropout", 0.25), TrainingListener.NONE);
+            assertThat(attentionDropouts(model)).containsOnly(0.25f);
+            new SetFitTrainer(model, Options.of("strategy", "setfit"), TrainingListener.NONE);
+            assertThat(attentionDropouts(model)).as("a CPU's default").containsOnly(0f);
+        }
+    }
+
+    /** The rate of every attention block in the model. */
+    static List<Float> attentionDropouts(ClassifierModel model) {
+        List<Float> rates = new ArrayList<>();
+        java.util.ArrayDeque<ai.djl.nn.Block> blocks = new java.util.ArrayDeque<>(List.of(model.block()));
+        while (!blocks.isEmpty()) {
+            ai.djl.nn.Block block = blocks.pop();
+            if (block instanceof dev.attune.modeling.DropsAttention attention) {
+                rates.add(attention.attentionDropout());
+            }
+            blocks.addAll(block.getChildren().values());
+        }
+        return rates;
+    }
+
     @Test
     void resumingMidEpochRebuildsThatEpochsBatchesAndEndsWithTheUninterruptedWeights() {
         TrainingOptions options = options("full", 2, 3e-3, 3); // evaluate every 3 steps: mid-epoch resume points

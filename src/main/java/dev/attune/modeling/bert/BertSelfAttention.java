@@ -36,6 +36,11 @@ final class BertSelfAttention extends HfBlock implements DropsAttention {
         dropout = rate;
     }
 
+    @Override
+    public float attentionDropout() {
+        return dropout;
+    }
+
     NDArray apply(ParameterStore store, NDArray hidden, NDArray maskBias, boolean training) {
         return Attention.attend(query.apply(store, hidden, training), key.apply(store, hidden, training),
                 value.apply(store, hidden, training), maskBias, heads, dropout, training, implementation); // (B, T, H)

@@ -65,6 +65,11 @@ final class TransformerBlock extends HfBlock {
             dropout = rate;
         }
 
+        @Override
+        public float attentionDropout() {
+            return dropout;
+        }
+
         NDArray apply(ParameterStore store, NDArray x, NDArray maskBias, boolean training) {
             NDArray context = Attention.attend(qLin.apply(store, x, training), kLin.apply(store, x, training),
                     vLin.apply(store, x, training), maskBias, heads, dropout, training, implementation); // (B, T, H)
