@@ -73,7 +73,7 @@ public final class OnnxClassifier implements TextClassifier {
             if (shared != null) {
                 shared.supply(options, exported.initializers(), ownWeight);
             }
-            OrtSession session = OrtEnvironment.getEnvironment().createSession(exported.model(), options);
+            OrtSession session = OrtEnvironments.get().createSession(exported.model(), options);
             // the model's thresholds and calibration now; its long-text rule and trained maxLength as its config.json says
             ClassifierFacts facts = new ClassifierFacts(model.config(), textEncoder, model.thresholds(),
                     model.calibration(), WindowRule.read(model.config().raw()),
@@ -100,7 +100,7 @@ public final class OnnxClassifier implements TextClassifier {
 
     @Override
     public float[][] logits(EncodedBatch batch) {
-        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        OrtEnvironment environment = OrtEnvironments.get();
         long[] shape = {batch.batchSize(), batch.tokens()};
         long[][] columns = {batch.inputIds(), batch.attentionMask(), batch.tokenTypeIds()};
         Map<String, OnnxTensor> inputs = new HashMap<>();

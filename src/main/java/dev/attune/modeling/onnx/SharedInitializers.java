@@ -9,7 +9,6 @@ import java.util.function.Predicate;
 
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
@@ -76,7 +75,7 @@ public final class SharedInitializers implements AutoCloseable {
     private Pooled pool(OnnxGraph.Initializer initializer) throws OrtException {
         ByteBuffer data = ByteBuffer.allocateDirect(initializer.raw().length).order(ByteOrder.LITTLE_ENDIAN);
         data.put(initializer.raw()).flip();
-        OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironment.getEnvironment(), data, initializer.dims(),
+        OnnxTensor tensor = OnnxTensor.createTensor(OrtEnvironments.get(), data, initializer.dims(),
                 javaType(initializer.type()));
         Pooled shared = new Pooled(data, tensor);
         pooled.put(initializer.name(), shared);
