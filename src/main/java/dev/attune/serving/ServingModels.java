@@ -286,10 +286,14 @@ public class ServingModels implements DisposableBean {
         };
     }
 
+    /** Closes what serves, then waits for a load in flight: a process exiting under ONNX Runtime's could crash. */
     @Override
-    public synchronized void destroy() {
-        loader.shutdownNow();
-        swap(null);
-        others.releaseAll();
+    public void destroy() throws InterruptedException {
+        synchronized (this) {
+            loader.shutdownNow();
+            swap(null);
+            others.releaseAll();
+        }
+        loader.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
     }
 }

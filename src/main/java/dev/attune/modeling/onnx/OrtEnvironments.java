@@ -53,7 +53,8 @@ public final class OrtEnvironments {
         }
         tried = true;
         try {
-            Field api = Class.forName("ai.onnxruntime.OnnxRuntime").getDeclaredField("ortApiHandle");
+            Field api = Class.forName("ai.onnxruntime.OnnxRuntime", true, OrtEnvironment.class.getClassLoader())
+                    .getDeclaredField("ortApiHandle");
             api.setAccessible(true);
             Method createHandle = OrtEnvironment.class.getDeclaredMethod("createHandle", long.class, int.class,
                     String.class);
