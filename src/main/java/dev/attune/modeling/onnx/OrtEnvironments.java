@@ -27,7 +27,8 @@ public final class OrtEnvironments {
 
     private static final Logger log = LoggerFactory.getLogger(OrtEnvironments.class);
 
-    private static volatile boolean tried;
+    /** Set once holding was tried: request threads read it without OrtEnvironment.getEnvironment()'s lock. */
+    private static volatile OrtEnvironment environment;
     private static volatile boolean held;
 
     private OrtEnvironments() {
@@ -35,11 +36,8 @@ public final class OrtEnvironments {
 
     /** The process's ONNX Runtime environment, held past the JVM's shutdown hooks. */
     public static OrtEnvironment get() {
-        OrtEnvironment environment = OrtEnvironment.getEnvironment();
-        if (!tried) {
-            hold();
-        }
-        return environment;
+        OrtEnvironment known = environment;
+        return known != null ? known : hold();
     }
 
     /** Whether the extra reference was taken (false only when ONNX Runtime's internals did not allow it). */
@@ -47,11 +45,11 @@ public final class OrtEnvironments {
         return held;
     }
 
-    private static synchronized void hold() {
-        if (tried) {
-            return;
+    private static synchronized OrtEnvironment hold() {
+        if (environment != null) {
+            return environment;
         }
-        tried = true;
+        OrtEnvironment created = OrtEnvironment.getEnvironment();
         try {
             Field api = Class.forName("ai.onnxruntime.OnnxRuntime", true, OrtEnvironment.class.getClassLoader())
                     .getDeclaredField("ortApiHandle");
@@ -66,5 +64,7 @@ public final class OrtEnvironments {
             log.warn("ONNX Runtime's environment could not be held past shutdown ({}): a shutdown while a model loads "
                     + "or serves may end in a crash inside ONNX Runtime", e.toString());
         }
+        environment = created;
+        return created;
     }
 }
