@@ -2,10 +2,11 @@ package dev.attune.feedback;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.attune.serving.Prediction;
 import dev.attune.serving.ServedRequest;
@@ -24,7 +25,8 @@ import org.springframework.stereotype.Component;
  * The sampled log of served requests (attune.feedback.request-log): a share {@code rate} of answered requests, one
  * row per text, so that feedback can name an answer by its requestId. /predict never waits for it: the request's
  * thread only draws the sample and offers the rows to a bounded queue (a full queue drops them, counted in
- * attune.feedback.request-log.dropped); one thread of this node writes them in batches.
+ * attune.feedback.request-log.dropped); one thread of this node writes them in batches. A request's rows travel
+ * together and are written in one transaction: a reader never sees some texts of a request and not the others.
  */
 @Component
 class RequestLog implements ServedRequestObserver, DisposableBean {
@@ -39,7 +41,10 @@ class RequestLog implements ServedRequestObserver, DisposableBean {
     private final double rate;
     private final boolean storeTexts;
     private final int batchSize;
-    private final BlockingQueue<LoggedRequest> queue;
+    private final int queueCapacity;
+    /** Whole requests, each its rows; queuedRows counts their rows against queueCapacity. */
+    private final BlockingQueue<List<LoggedRequest>> queue = new LinkedBlockingQueue<>();
+    private final AtomicInteger queuedRows = new AtomicInteger();
     private final Counter logged;
     private final MeterRegistry registry;
     private final Thread writer;
@@ -52,7 +57,7 @@ class RequestLog implements ServedRequestObserver, DisposableBean {
         this.rate = settings.rate();
         this.storeTexts = settings.storeTexts();
         this.batchSize = settings.batchSize();
-        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.queueCapacity = settings.queueCapacity();
         this.registry = registry;
         this.logged = Counter.builder("attune.feedback.request-log.logged").description("texts written to the request log")
                 .register(registry);
@@ -75,20 +80,19 @@ class RequestLog implements ServedRequestObserver, DisposableBean {
             return;
         }
         List<ServedRequest.ServedText> texts = request.texts();
-        if (queue.remainingCapacity() < texts.size()) {
+        if (queuedRows.addAndGet(texts.size()) > queueCapacity) {
+            queuedRows.addAndGet(-texts.size());
             dropped("queue_full", texts.size()); // the whole request, rather than some of its texts
             return;
         }
+        List<LoggedRequest> rows = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             ServedRequest.ServedText served = texts.get(i);
-            LoggedRequest row = new LoggedRequest(request.requestId(), i, request.deployment(), request.modelId(),
+            rows.add(new LoggedRequest(request.requestId(), i, request.deployment(), request.modelId(),
                     predicted(served.prediction()), served.prediction().score(), storeTexts ? served.text() : null,
-                    storeTexts ? served.textPair() : null, request.at());
-            if (!queue.offer(row)) {
-                dropped("queue_full", texts.size() - i);
-                return;
-            }
+                    storeTexts ? served.textPair() : null, request.at()));
         }
+        queue.add(rows);
     }
 
     /** The labels an answer gave: its label, or a multi-label answer's labels; null for a regression value. */
@@ -103,16 +107,20 @@ class RequestLog implements ServedRequestObserver, DisposableBean {
         List<LoggedRequest> batch = new ArrayList<>(batchSize);
         while (running || !queue.isEmpty()) {
             try {
-                LoggedRequest first = queue.poll(200, TimeUnit.MILLISECONDS);
+                List<LoggedRequest> first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
-                batch.add(first);
-                queue.drainTo(batch, batchSize - 1);
+                batch.addAll(first);
+                List<LoggedRequest> next;
+                while (batch.size() < batchSize && (next = queue.poll()) != null) {
+                    batch.addAll(next); // whole requests: a batch may pass batchSize by one request's texts
+                }
                 writeBatch(batch);
             } catch (InterruptedException e) {
                 running = false;
             } finally {
+                queuedRows.addAndGet(-batch.size());
                 batch.clear();
             }
         }

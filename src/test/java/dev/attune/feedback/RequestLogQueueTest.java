@@ -11,9 +11,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
-/** A request log whose queue cannot hold a request drops it whole and counts it; /predict answers all the same. */
+/**
+ * A request log whose queue cannot hold a request drops it whole and counts it; /predict answers all the same. A
+ * request's texts are written together even in batches of one row: a reader never sees part of a request.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"attune.feedback.request-log.rate=1", "attune.feedback.request-log.queue-capacity=2"})
+        properties = {"attune.feedback.request-log.rate=1", "attune.feedback.request-log.queue-capacity=2",
+                "attune.feedback.request-log.batch-size=1"})
 class RequestLogQueueTest {
 
     @DynamicPropertySource
@@ -38,5 +42,17 @@ class RequestLogQueueTest {
         JsonNode dropped = client.http.get("/actuator/metrics/attune.feedback.request-log.dropped?tag=reason:queue_full")
                 .json();
         assertThat(dropped.get("measurements").get(0).get("value").doubleValue()).as(dropped.toString()).isEqualTo(3);
+    }
+
+    @Test
+    void aRequestsTextsAreLoggedTogetherOrNotAtAll() {
+        FeedbackClient client = new FeedbackClient(port);
+        String model = client.importModel("tiny-bert-sst2");
+        for (int i = 0; i < 10; i++) {
+            Http.Response two = client.http.postJson("/api/v1/models/" + model + "/predict",
+                    "{\"texts\": [\"great fun\", \"a dull mess\"]}", java.util.Map.of("X-Request-Id", "two-" + i));
+            assertThat(two.status()).isEqualTo(200);
+            assertThat(client.awaitLogged("two-" + i)).as("the first time request two-" + i + " is seen").hasSize(2);
+        }
     }
 }
